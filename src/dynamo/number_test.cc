@@ -1,0 +1,179 @@
+#include "dynamo/number.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+namespace issuetracker::dynamo {
+namespace {
+
+Number N(std::string_view s) {
+  auto r = Number::Parse(s);
+  EXPECT_TRUE(r.ok()) << s << ": " << r.status().ToString();
+  return r.ok() ? *r : Number();
+}
+
+TEST(NumberTest, ParsesAndCanonicalises) {
+  struct Case {
+    std::string_view in, out;
+  } cases[] = {
+      {"0", "0"},
+      {"-0", "0"},
+      {"0.000", "0"},
+      {"0e99999", "0"},
+      {"1", "1"},
+      {"+1", "1"},
+      {"-1", "-1"},
+      {"01", "1"},
+      {"1.50", "1.5"},
+      {"15E-1", "1.5"},
+      {".5", "0.5"},
+      {"5.", "5"},
+      {"1e2", "100"},
+      {"1E+2", "100"},
+      {"123.456e1", "1234.56"},
+      {"0.001", "0.001"},
+      {"-0.00100", "-0.001"},
+      {"1e-130", "0." + std::string(129, '0') + "1"},
+      {"12345678901234567890123456789012345678", "12345678901234567890123456789012345678"},
+      {"1234567890123456789012345678901234567800000", "1234567890123456789012345678901234567800000"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(N(c.in).ToString(), c.out) << c.in;
+}
+
+TEST(NumberTest, RejectsWithDynamoMessages) {
+  struct Case {
+    std::string_view in, message;
+  } cases[] = {
+      {"", "The parameter cannot be converted to a numeric value"},
+      {"abc", "The parameter cannot be converted to a numeric value: abc"},
+      {"1.2.3", "The parameter cannot be converted to a numeric value: 1.2.3"},
+      {"1e", "The parameter cannot be converted to a numeric value: 1e"},
+      {" 1", "The parameter cannot be converted to a numeric value:  1"},
+      {"-", "The parameter cannot be converted to a numeric value: -"},
+      {".", "The parameter cannot be converted to a numeric value: ."},
+      {"0x10", "The parameter cannot be converted to a numeric value: 0x10"},
+      {"NaN", "The parameter cannot be converted to a numeric value: NaN"},
+      {"123456789012345678901234567890123456789",
+       "Attempting to store more than 38 significant digits in a Number"},
+      {"1e126",
+       "Number overflow. Attempting to store a number with magnitude larger than supported range"},
+      {"1e-131",
+       "Number underflow. Attempting to store a number with magnitude smaller than supported "
+       "range"},
+  };
+  for (const auto& c : cases) {
+    auto r = Number::Parse(c.in);
+    ASSERT_FALSE(r.ok()) << c.in;
+    EXPECT_EQ(r.status().code(), Code::kValidation);
+    EXPECT_EQ(r.status().message(), c.message) << c.in;
+  }
+  EXPECT_TRUE(Number::Parse("9.9999999999999999999999999999999999999E+125").ok());
+}
+
+TEST(NumberTest, ComparesExactly) {
+  std::vector<std::string_view> ascending = {
+      "-1e125", "-100", "-10.5", "-10", "-1.01", "-1", "-0.5", "-1e-130", "0",
+      "1e-130", "0.1",  "0.12",  "1",   "1.0000000000000000000000000000000000001",
+      "2",      "10",   "99.9",  "100", "1e125"};
+  for (size_t i = 0; i < ascending.size(); ++i) {
+    for (size_t j = 0; j < ascending.size(); ++j) {
+      auto c = N(ascending[i]) <=> N(ascending[j]);
+      EXPECT_EQ(c < 0, i < j) << ascending[i] << " vs " << ascending[j];
+      EXPECT_EQ(c == 0, i == j) << ascending[i] << " vs " << ascending[j];
+    }
+  }
+  EXPECT_EQ(N("1.50"), N("15e-1"));
+}
+
+TEST(NumberTest, ArithmeticIsExactDecimal) {
+  struct Case {
+    std::string_view a, b, sum, diff;
+  } cases[] = {
+      {"0.1", "0.2", "0.3", "-0.1"},
+      {"1", "-1", "0", "2"},
+      {"999", "1", "1000", "998"},
+      {"1e20", "1", "100000000000000000001", "99999999999999999999"},
+      {"-5.5", "2.25", "-3.25", "-7.75"},
+      {"0", "-3", "-3", "3"},
+      {"12345678901234567890", "0.0000000001", "12345678901234567890.0000000001",
+       "12345678901234567889.9999999999"},
+  };
+  for (const auto& c : cases) {
+    auto sum = N(c.a).Add(N(c.b));
+    ASSERT_TRUE(sum.ok());
+    EXPECT_EQ(sum->ToString(), c.sum) << c.a << " + " << c.b;
+    auto diff = N(c.a).Subtract(N(c.b));
+    ASSERT_TRUE(diff.ok());
+    EXPECT_EQ(diff->ToString(), c.diff) << c.a << " - " << c.b;
+  }
+  // 39 significant digits are refused, as DynamoDB refuses to store them.
+  auto too_precise = N("1e38").Add(N("1"));
+  ASSERT_FALSE(too_precise.ok());
+  EXPECT_EQ(too_precise.status().message(),
+            "Attempting to store more than 38 significant digits in a Number");
+  auto overflow = N("9e125").Add(N("9e125"));
+  ASSERT_FALSE(overflow.ok());
+  EXPECT_NE(overflow.status().message().find("Number overflow"), std::string::npos);
+}
+
+TEST(NumberTest, OrderedKeyMatchesNumericOrderAndRoundTrips) {
+  std::mt19937_64 rng(42);
+  std::vector<Number> numbers;
+  for (std::string_view s : {"0", "1", "-1", "0.5", "-0.5", "10", "1e125", "-1e125", "1e-130",
+                             "-1e-130", "0.12", "0.1", "-0.12", "-0.1"}) {
+    numbers.push_back(N(s));
+  }
+  for (int i = 0; i < 2000; ++i) {
+    std::string s;
+    if (rng() % 2) s += '-';
+    int digits = 1 + static_cast<int>(rng() % 38);
+    for (int d = 0; d < digits; ++d) s += static_cast<char>('0' + rng() % 10);
+    s += 'e';
+    s += std::to_string(static_cast<int>(rng() % 160) - 80);
+    numbers.push_back(N(s));
+  }
+  std::vector<std::string> keys;
+  for (const auto& n : numbers) {
+    std::string k;
+    n.AppendOrderedKey(&k);
+    std::string_view in = k;
+    auto back = Number::DecodeOrderedKey(&in);
+    ASSERT_TRUE(back.ok());
+    EXPECT_TRUE(in.empty());
+    EXPECT_EQ(*back, n);
+    keys.push_back(k);
+  }
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    for (size_t j = i + 1; j < numbers.size(); j += 7) {
+      auto c = numbers[i] <=> numbers[j];
+      int kc = keys[i].compare(keys[j]);
+      EXPECT_EQ(c < 0, kc < 0) << numbers[i].ToString() << " vs " << numbers[j].ToString();
+      EXPECT_EQ(c == 0, kc == 0);
+      // Prefix-free: an encoding followed by more bytes still compares the same way.
+      if (c != 0) {
+        EXPECT_EQ((keys[i] + "\x01").compare(keys[j]) < 0, c < 0);
+      }
+    }
+  }
+}
+
+TEST(NumberTest, ConversionsAndSize) {
+  EXPECT_EQ(N("42").ToInt64(), 42);
+  EXPECT_EQ(N("-9223372036854775808").ToInt64(), INT64_MIN);
+  EXPECT_EQ(N("9223372036854775808").ToInt64(), std::nullopt);
+  EXPECT_EQ(N("1.5").ToInt64(), std::nullopt);
+  EXPECT_EQ(Number::FromInt64(-1200).ToString(), "-1200");
+  EXPECT_EQ(Number::FromInt64(0).ToString(), "0");
+  EXPECT_DOUBLE_EQ(N("2.5").ToDouble(), 2.5);
+  EXPECT_EQ(N("0").StorageSize(), 1u);
+  EXPECT_EQ(N("1").StorageSize(), 2u);
+  EXPECT_EQ(N("12345").StorageSize(), 4u);
+  EXPECT_EQ(N("12").StorageSize(), 2u);
+  EXPECT_EQ(N("1.2").StorageSize(), 3u);
+  EXPECT_EQ(N("-12").StorageSize(), 3u);
+}
+
+}  // namespace
+}  // namespace issuetracker::dynamo

@@ -1,0 +1,506 @@
+// The DynamoDB API as C++ types: request and response structs for the control plane
+// (tables, indexes, tags) and the data plane (items, queries, batches, transactions).
+//
+// Field names follow the DynamoDB API Reference in snake_case; optional fields are
+// std::optional (absent on the wire) or empty containers. Enumerations parse from and
+// print to their wire names in wire_names.h.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dynamo/attribute_value.h"
+
+namespace issuetracker::dynamo {
+
+// ---------------------------------------------------------------- control plane types
+
+enum class KeyType : uint8_t { kHash, kRange };
+enum class ScalarType : uint8_t { kS, kN, kB };
+enum class ProjectionType : uint8_t { kAll, kKeysOnly, kInclude };
+enum class BillingMode : uint8_t { kProvisioned, kPayPerRequest };
+enum class TableStatus : uint8_t { kCreating, kUpdating, kDeleting, kActive, kArchiving, kArchived };
+enum class IndexStatus : uint8_t { kCreating, kUpdating, kDeleting, kActive };
+enum class TableClass : uint8_t { kStandard, kStandardInfrequentAccess };
+enum class StreamViewType : uint8_t { kKeysOnly, kNewImage, kOldImage, kNewAndOldImages };
+enum class SseType : uint8_t { kAes256, kKms };
+
+struct KeySchemaElement {
+  std::string attribute_name;
+  KeyType key_type = KeyType::kHash;
+  bool operator==(const KeySchemaElement&) const = default;
+};
+
+struct AttributeDefinition {
+  std::string attribute_name;
+  ScalarType attribute_type = ScalarType::kS;
+  bool operator==(const AttributeDefinition&) const = default;
+};
+
+struct Projection {
+  ProjectionType projection_type = ProjectionType::kAll;
+  std::vector<std::string> non_key_attributes;  // INCLUDE only
+  bool operator==(const Projection&) const = default;
+};
+
+struct ProvisionedThroughput {
+  int64_t read_capacity_units = 0;
+  int64_t write_capacity_units = 0;
+  bool operator==(const ProvisionedThroughput&) const = default;
+};
+
+struct GlobalSecondaryIndex {
+  std::string index_name;
+  std::vector<KeySchemaElement> key_schema;
+  Projection projection;
+  std::optional<ProvisionedThroughput> provisioned_throughput;
+};
+
+struct SseSpecification {
+  std::optional<bool> enabled;
+  std::optional<SseType> sse_type;
+  std::optional<std::string> kms_master_key_id;
+};
+
+struct Tag {
+  std::string key;
+  std::string value;
+  bool operator==(const Tag&) const = default;
+};
+
+struct StreamSpecification {
+  bool stream_enabled = false;
+  std::optional<StreamViewType> stream_view_type;
+};
+
+struct CreateTableRequest {
+  std::string table_name;
+  std::vector<AttributeDefinition> attribute_definitions;
+  std::vector<KeySchemaElement> key_schema;
+  std::vector<GlobalSecondaryIndex> global_secondary_indexes;
+  std::optional<BillingMode> billing_mode;  // absent means PROVISIONED, as in DynamoDB
+  std::optional<ProvisionedThroughput> provisioned_throughput;
+  std::optional<SseSpecification> sse_specification;
+  std::optional<StreamSpecification> stream_specification;
+  std::optional<TableClass> table_class;
+  std::optional<bool> deletion_protection_enabled;
+  std::vector<Tag> tags;
+};
+
+struct GlobalSecondaryIndexDescription {
+  std::string index_name;
+  std::vector<KeySchemaElement> key_schema;
+  Projection projection;
+  IndexStatus index_status = IndexStatus::kActive;
+  bool backfilling = false;
+  std::optional<ProvisionedThroughput> provisioned_throughput;
+  int64_t index_size_bytes = 0;
+  int64_t item_count = 0;
+  std::string index_arn;
+};
+
+struct BillingModeSummary {
+  BillingMode billing_mode = BillingMode::kProvisioned;
+  double last_update_to_pay_per_request_date_time = 0;  // seconds since epoch
+};
+
+struct SseDescription {
+  std::string status;  // ENABLED
+  SseType sse_type = SseType::kKms;
+  std::string kms_master_key_arn;
+};
+
+struct TableClassSummary {
+  TableClass table_class = TableClass::kStandard;
+};
+
+struct TableDescription {
+  std::string table_name;
+  std::string table_id;
+  std::string table_arn;
+  TableStatus table_status = TableStatus::kActive;
+  double creation_date_time = 0;  // seconds since epoch, as on the wire
+  std::vector<AttributeDefinition> attribute_definitions;
+  std::vector<KeySchemaElement> key_schema;
+  std::vector<GlobalSecondaryIndexDescription> global_secondary_indexes;
+  std::optional<BillingModeSummary> billing_mode_summary;
+  ProvisionedThroughput provisioned_throughput;
+  std::optional<SseDescription> sse_description;  // absent: encrypted with an AWS owned key
+  std::optional<StreamSpecification> stream_specification;
+  std::optional<std::string> latest_stream_arn;
+  std::optional<std::string> latest_stream_label;
+  std::optional<TableClassSummary> table_class_summary;
+  bool deletion_protection_enabled = false;
+  int64_t item_count = 0;
+  int64_t table_size_bytes = 0;
+};
+
+struct CreateTableResponse {
+  TableDescription table_description;
+};
+
+struct DescribeTableRequest {
+  std::string table_name;
+};
+struct DescribeTableResponse {
+  TableDescription table;
+};
+
+struct ListTablesRequest {
+  std::optional<std::string> exclusive_start_table_name;
+  std::optional<int32_t> limit;  // 1..100, default 100
+};
+struct ListTablesResponse {
+  std::vector<std::string> table_names;
+  std::optional<std::string> last_evaluated_table_name;
+};
+
+struct DeleteTableRequest {
+  std::string table_name;
+};
+struct DeleteTableResponse {
+  TableDescription table_description;
+};
+
+struct CreateGlobalSecondaryIndexAction {
+  std::string index_name;
+  std::vector<KeySchemaElement> key_schema;
+  Projection projection;
+  std::optional<ProvisionedThroughput> provisioned_throughput;
+};
+struct DeleteGlobalSecondaryIndexAction {
+  std::string index_name;
+};
+struct UpdateGlobalSecondaryIndexAction {
+  std::string index_name;
+  ProvisionedThroughput provisioned_throughput;
+};
+// Exactly one member is set.
+struct GlobalSecondaryIndexUpdate {
+  std::optional<CreateGlobalSecondaryIndexAction> create;
+  std::optional<DeleteGlobalSecondaryIndexAction> delete_index;
+  std::optional<UpdateGlobalSecondaryIndexAction> update;
+};
+
+struct UpdateTableRequest {
+  std::string table_name;
+  std::vector<AttributeDefinition> attribute_definitions;
+  std::vector<GlobalSecondaryIndexUpdate> global_secondary_index_updates;
+  std::optional<BillingMode> billing_mode;
+  std::optional<ProvisionedThroughput> provisioned_throughput;
+  std::optional<SseSpecification> sse_specification;
+  std::optional<StreamSpecification> stream_specification;
+  std::optional<TableClass> table_class;
+  std::optional<bool> deletion_protection_enabled;
+};
+struct UpdateTableResponse {
+  TableDescription table_description;
+};
+
+struct TagResourceRequest {
+  std::string resource_arn;
+  std::vector<Tag> tags;
+};
+struct UntagResourceRequest {
+  std::string resource_arn;
+  std::vector<std::string> tag_keys;
+};
+struct ListTagsOfResourceRequest {
+  std::string resource_arn;
+  std::optional<std::string> next_token;
+};
+struct ListTagsOfResourceResponse {
+  std::vector<Tag> tags;
+  std::optional<std::string> next_token;
+};
+
+// ------------------------------------------------------------------- data plane types
+
+enum class ReturnValue : uint8_t { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
+enum class ReturnConsumedCapacity : uint8_t { kNone, kTotal, kIndexes };
+enum class ReturnItemCollectionMetrics : uint8_t { kNone, kSize };
+enum class ReturnValuesOnConditionCheckFailure : uint8_t { kNone, kAllOld };
+enum class Select : uint8_t { kAllAttributes, kAllProjectedAttributes, kSpecificAttributes, kCount };
+
+using ExpressionNames = std::map<std::string, std::string>;       // "#n" -> name
+using ExpressionValues = std::map<std::string, AttributeValue>;   // ":v" -> value
+
+struct Capacity {
+  double capacity_units = 0;
+  double read_capacity_units = 0;
+  double write_capacity_units = 0;
+};
+
+struct ConsumedCapacity {
+  std::string table_name;
+  double capacity_units = 0;
+  double read_capacity_units = 0;
+  double write_capacity_units = 0;
+  // Filled for ReturnConsumedCapacity INDEXES only.
+  std::optional<Capacity> table;
+  std::map<std::string, Capacity> global_secondary_indexes;
+};
+
+struct PutItemRequest {
+  std::string table_name;
+  Item item;
+  std::optional<std::string> condition_expression;
+  ExpressionNames expression_attribute_names;
+  ExpressionValues expression_attribute_values;
+  ReturnValue return_values = ReturnValue::kNone;  // NONE or ALL_OLD
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+  ReturnItemCollectionMetrics return_item_collection_metrics = ReturnItemCollectionMetrics::kNone;
+  ReturnValuesOnConditionCheckFailure return_values_on_condition_check_failure =
+      ReturnValuesOnConditionCheckFailure::kNone;
+};
+struct PutItemResponse {
+  std::optional<Item> attributes;
+  std::optional<ConsumedCapacity> consumed_capacity;
+};
+
+struct GetItemRequest {
+  std::string table_name;
+  Item key;
+  bool consistent_read = false;
+  std::optional<std::string> projection_expression;
+  ExpressionNames expression_attribute_names;
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+};
+struct GetItemResponse {
+  std::optional<Item> item;
+  std::optional<ConsumedCapacity> consumed_capacity;
+};
+
+struct UpdateItemRequest {
+  std::string table_name;
+  Item key;
+  std::optional<std::string> update_expression;
+  std::optional<std::string> condition_expression;
+  ExpressionNames expression_attribute_names;
+  ExpressionValues expression_attribute_values;
+  ReturnValue return_values = ReturnValue::kNone;
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+  ReturnItemCollectionMetrics return_item_collection_metrics = ReturnItemCollectionMetrics::kNone;
+  ReturnValuesOnConditionCheckFailure return_values_on_condition_check_failure =
+      ReturnValuesOnConditionCheckFailure::kNone;
+};
+struct UpdateItemResponse {
+  std::optional<Item> attributes;
+  std::optional<ConsumedCapacity> consumed_capacity;
+};
+
+struct DeleteItemRequest {
+  std::string table_name;
+  Item key;
+  std::optional<std::string> condition_expression;
+  ExpressionNames expression_attribute_names;
+  ExpressionValues expression_attribute_values;
+  ReturnValue return_values = ReturnValue::kNone;  // NONE or ALL_OLD
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+  ReturnItemCollectionMetrics return_item_collection_metrics = ReturnItemCollectionMetrics::kNone;
+  ReturnValuesOnConditionCheckFailure return_values_on_condition_check_failure =
+      ReturnValuesOnConditionCheckFailure::kNone;
+};
+struct DeleteItemResponse {
+  std::optional<Item> attributes;
+  std::optional<ConsumedCapacity> consumed_capacity;
+};
+
+struct QueryRequest {
+  std::string table_name;
+  std::optional<std::string> index_name;
+  std::optional<std::string> key_condition_expression;
+  std::optional<std::string> filter_expression;
+  std::optional<std::string> projection_expression;
+  ExpressionNames expression_attribute_names;
+  ExpressionValues expression_attribute_values;
+  std::optional<Select> select;
+  bool scan_index_forward = true;
+  std::optional<int32_t> limit;
+  std::optional<Item> exclusive_start_key;
+  bool consistent_read = false;
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+};
+struct QueryResponse {
+  std::vector<Item> items;
+  int32_t count = 0;          // items after the filter
+  int32_t scanned_count = 0;  // items read before the filter
+  std::optional<Item> last_evaluated_key;
+  std::optional<ConsumedCapacity> consumed_capacity;
+};
+
+struct ScanRequest {
+  std::string table_name;
+  std::optional<std::string> index_name;
+  std::optional<std::string> filter_expression;
+  std::optional<std::string> projection_expression;
+  ExpressionNames expression_attribute_names;
+  ExpressionValues expression_attribute_values;
+  std::optional<Select> select;
+  std::optional<int32_t> limit;
+  std::optional<Item> exclusive_start_key;
+  std::optional<int32_t> segment;
+  std::optional<int32_t> total_segments;
+  bool consistent_read = false;
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+};
+using ScanResponse = QueryResponse;
+
+struct KeysAndAttributes {
+  std::vector<Item> keys;
+  bool consistent_read = false;
+  std::optional<std::string> projection_expression;
+  ExpressionNames expression_attribute_names;
+};
+struct BatchGetItemRequest {
+  std::map<std::string, KeysAndAttributes> request_items;  // table name -> keys
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+};
+struct BatchGetItemResponse {
+  std::map<std::string, std::vector<Item>> responses;
+  std::map<std::string, KeysAndAttributes> unprocessed_keys;
+  std::vector<ConsumedCapacity> consumed_capacity;
+};
+
+// Exactly one of put_item / delete_key is set.
+struct WriteRequest {
+  std::optional<Item> put_item;
+  std::optional<Item> delete_key;
+};
+struct BatchWriteItemRequest {
+  std::map<std::string, std::vector<WriteRequest>> request_items;
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+  ReturnItemCollectionMetrics return_item_collection_metrics = ReturnItemCollectionMetrics::kNone;
+};
+struct BatchWriteItemResponse {
+  std::map<std::string, std::vector<WriteRequest>> unprocessed_items;
+  std::vector<ConsumedCapacity> consumed_capacity;
+};
+
+// One action of TransactWriteItems; exactly one of the four is set.
+struct TransactConditionCheck {
+  std::string table_name;
+  Item key;
+  std::string condition_expression;
+  ExpressionNames expression_attribute_names;
+  ExpressionValues expression_attribute_values;
+  ReturnValuesOnConditionCheckFailure return_values_on_condition_check_failure =
+      ReturnValuesOnConditionCheckFailure::kNone;
+};
+struct TransactPut {
+  std::string table_name;
+  Item item;
+  std::optional<std::string> condition_expression;
+  ExpressionNames expression_attribute_names;
+  ExpressionValues expression_attribute_values;
+  ReturnValuesOnConditionCheckFailure return_values_on_condition_check_failure =
+      ReturnValuesOnConditionCheckFailure::kNone;
+};
+struct TransactDelete {
+  std::string table_name;
+  Item key;
+  std::optional<std::string> condition_expression;
+  ExpressionNames expression_attribute_names;
+  ExpressionValues expression_attribute_values;
+  ReturnValuesOnConditionCheckFailure return_values_on_condition_check_failure =
+      ReturnValuesOnConditionCheckFailure::kNone;
+};
+struct TransactUpdate {
+  std::string table_name;
+  Item key;
+  std::string update_expression;
+  std::optional<std::string> condition_expression;
+  ExpressionNames expression_attribute_names;
+  ExpressionValues expression_attribute_values;
+  ReturnValuesOnConditionCheckFailure return_values_on_condition_check_failure =
+      ReturnValuesOnConditionCheckFailure::kNone;
+};
+struct TransactWriteItem {
+  std::optional<TransactConditionCheck> condition_check;
+  std::optional<TransactPut> put;
+  std::optional<TransactDelete> delete_item;
+  std::optional<TransactUpdate> update;
+};
+struct TransactWriteItemsRequest {
+  std::vector<TransactWriteItem> transact_items;
+  std::optional<std::string> client_request_token;
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+  ReturnItemCollectionMetrics return_item_collection_metrics = ReturnItemCollectionMetrics::kNone;
+};
+struct TransactWriteItemsResponse {
+  std::vector<ConsumedCapacity> consumed_capacity;
+};
+
+struct TransactGet {
+  std::string table_name;
+  Item key;
+  std::optional<std::string> projection_expression;
+  ExpressionNames expression_attribute_names;
+};
+struct TransactGetItemsRequest {
+  std::vector<TransactGet> transact_items;
+  ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+};
+struct ItemResponse {
+  std::optional<Item> item;
+};
+struct TransactGetItemsResponse {
+  std::vector<ItemResponse> responses;
+  std::vector<ConsumedCapacity> consumed_capacity;
+};
+
+// ------------------------------------------------ continuous backups (point-in-time recovery)
+
+enum class ContinuousBackupsStatus : uint8_t { kEnabled, kDisabled };
+enum class PointInTimeRecoveryStatus : uint8_t { kEnabled, kDisabled };
+
+struct PointInTimeRecoveryDescription {
+  PointInTimeRecoveryStatus point_in_time_recovery_status = PointInTimeRecoveryStatus::kDisabled;
+  std::optional<double> earliest_restorable_date_time;  // seconds since epoch
+  std::optional<double> latest_restorable_date_time;
+  std::optional<int32_t> recovery_period_in_days;
+};
+struct ContinuousBackupsDescription {
+  ContinuousBackupsStatus continuous_backups_status = ContinuousBackupsStatus::kEnabled;
+  PointInTimeRecoveryDescription point_in_time_recovery_description;
+};
+
+struct UpdateContinuousBackupsRequest {
+  std::string table_name;
+  bool point_in_time_recovery_enabled = false;
+  std::optional<int32_t> recovery_period_in_days;  // 1..35, default 35
+};
+struct UpdateContinuousBackupsResponse {
+  ContinuousBackupsDescription continuous_backups_description;
+};
+struct DescribeContinuousBackupsRequest {
+  std::string table_name;
+};
+struct DescribeContinuousBackupsResponse {
+  ContinuousBackupsDescription continuous_backups_description;
+};
+
+// One entry of TransactionCanceledException's CancellationReasons, in action order.
+// Code is "None" for actions that did not cause the cancellation, else
+// "ConditionalCheckFailed", "ValidationError", "TransactionConflict", ...
+struct CancellationReason {
+  std::string code = "None";
+  std::optional<std::string> message;
+  std::optional<Item> item;  // with ReturnValuesOnConditionCheckFailure ALL_OLD
+};
+
+// Detail attached to a Status with Code::kTransactionCanceled.
+struct TransactionCanceledDetail : StatusDetail {
+  std::vector<CancellationReason> reasons;
+};
+
+// Detail attached to a ConditionalCheckFailed status when the request asked for
+// ReturnValuesOnConditionCheckFailure ALL_OLD and the item existed.
+struct ConditionalCheckFailedDetail : StatusDetail {
+  Item item;
+};
+
+}  // namespace issuetracker::dynamo

@@ -1,0 +1,427 @@
+#include "engine/catalog.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <set>
+
+#include "dynamo/wire_names.h"
+
+namespace issuetracker::engine {
+
+namespace json = boost::json;
+using dynamo::AttributeDefinition;
+using dynamo::KeySchemaElement;
+using dynamo::KeyType;
+
+namespace {
+
+constexpr std::string_view kInvalid = "One or more parameter values were invalid: ";
+constexpr size_t kMaxGsis = 20;
+constexpr size_t kMaxProjectedAttributes = 100;
+
+Status Invalid(std::string_view msg) { return Status::Validation(std::string(kInvalid) + std::string(msg)); }
+
+bool ValidNameChars(std::string_view name) {
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
+  });
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+  return out;
+}
+
+// Checks one key schema (table's or index's) against the attribute definitions.
+Status ValidateKeySchema(const std::vector<KeySchemaElement>& schema,
+                         const std::vector<AttributeDefinition>& defs) {
+  if (schema.empty() || schema.size() > 2) {
+    return Status::Validation(
+        "1 validation error detected: Value at 'keySchema' failed to satisfy constraint: Member "
+        "must have length less than or equal to 2 and greater than or equal to 1");
+  }
+  std::vector<std::string> keys, def_names;
+  for (const auto& k : schema) keys.push_back(k.attribute_name);
+  for (const auto& d : defs) def_names.push_back(d.attribute_name);
+  for (const auto& k : keys) {
+    if (std::find(def_names.begin(), def_names.end(), k) == def_names.end()) {
+      return Invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
+                     JoinNames(keys) + "], AttributeDefinitions: [" + JoinNames(def_names) + "]");
+    }
+  }
+  if (schema.size() == 2 && schema[0].attribute_name == schema[1].attribute_name) {
+    return Status::Validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+  }
+  if (schema[0].key_type != KeyType::kHash) {
+    return Status::Validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+  }
+  if (schema.size() == 2 && schema[1].key_type != KeyType::kRange) {
+    return Status::Validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+  }
+  return Status::Ok();
+}
+
+Status ValidateIndexName(std::string_view name) {
+  if (name.size() < 3 || name.size() > 255 || !ValidNameChars(name)) {
+    return Status::Validation("1 validation error detected: Value '" + std::string(name) +
+                              "' at 'indexName' failed to satisfy constraint: Member must satisfy "
+                              "regular expression pattern: [a-zA-Z0-9_.-]+ and have length "
+                              "between 3 and 255");
+  }
+  return Status::Ok();
+}
+
+Status ValidateProjection(const dynamo::Projection& p) {
+  if (p.projection_type != dynamo::ProjectionType::kInclude && !p.non_key_attributes.empty()) {
+    return Invalid("ProjectionType is " + std::string(dynamo::ToWire(p.projection_type)) +
+                   ", but NonKeyAttributes is specified");
+  }
+  std::set<std::string> seen(p.non_key_attributes.begin(), p.non_key_attributes.end());
+  if (seen.size() != p.non_key_attributes.size()) {
+    return Invalid("Duplicate attribute in NonKeyAttributes of a projection");
+  }
+  return Status::Ok();
+}
+
+Status ValidateThroughput(const dynamo::ProvisionedThroughput& t) {
+  if (t.read_capacity_units < 1) {
+    return Status::Validation("Given value " + std::to_string(t.read_capacity_units) +
+                              " for ReadCapacityUnits is out of bounds");
+  }
+  if (t.write_capacity_units < 1) {
+    return Status::Validation("Given value " + std::to_string(t.write_capacity_units) +
+                              " for WriteCapacityUnits is out of bounds");
+  }
+  return Status::Ok();
+}
+
+Status ValidateGsis(const dynamo::CreateTableRequest& r, bool pay_per_request) {
+  if (r.global_secondary_indexes.size() > kMaxGsis) {
+    return Invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
+  }
+  std::set<std::string> names;
+  size_t projected = 0;
+  for (const auto& gsi : r.global_secondary_indexes) {
+    IT_RETURN_IF_ERROR(ValidateIndexName(gsi.index_name));
+    IT_RETURN_IF_ERROR(ValidateKeySchema(gsi.key_schema, r.attribute_definitions));
+    IT_RETURN_IF_ERROR(ValidateProjection(gsi.projection));
+    projected += gsi.projection.non_key_attributes.size();
+    if (pay_per_request && gsi.provisioned_throughput) {
+      return Invalid("ProvisionedThroughput should not be specified for index: " + gsi.index_name +
+                     " when BillingMode is PAY_PER_REQUEST");
+    }
+    if (!pay_per_request) {
+      if (!gsi.provisioned_throughput) {
+        return Invalid("ProvisionedThroughput must be specified for index: " + gsi.index_name);
+      }
+      IT_RETURN_IF_ERROR(ValidateThroughput(*gsi.provisioned_throughput));
+    }
+    if (!names.insert(gsi.index_name).second) return Invalid("Duplicate index name: " + gsi.index_name);
+  }
+  if (projected > kMaxProjectedAttributes) {
+    return Invalid("Number of projected attributes in all indexes exceeds limit of 100");
+  }
+  return Status::Ok();
+}
+
+KeyAttr KeyAttrFor(const KeySchemaElement& k, const std::vector<AttributeDefinition>& defs) {
+  KeyAttr attr{k.attribute_name, dynamo::ScalarType::kS};
+  for (const auto& d : defs) {
+    if (d.attribute_name == k.attribute_name) attr.type = d.attribute_type;
+  }
+  return attr;
+}
+
+}  // namespace
+
+bool IndexDesc::Projects(std::string_view attr, const TableDesc& table) const {
+  if (projection.projection_type == dynamo::ProjectionType::kAll) return true;
+  if (attr == hash.name || (range && attr == range->name) || table.IsKeyAttribute(attr)) return true;
+  if (projection.projection_type == dynamo::ProjectionType::kKeysOnly) return false;
+  return std::find(projection.non_key_attributes.begin(), projection.non_key_attributes.end(), attr) !=
+         projection.non_key_attributes.end();
+}
+
+const IndexDesc* TableDesc::FindIndex(std::string_view index_name) const {
+  for (const auto& index : indexes) {
+    if (index.name == index_name) return &index;
+  }
+  return nullptr;
+}
+
+bool TableDesc::IsKeyAttribute(std::string_view attr) const {
+  return attr == hash.name || (range && attr == range->name);
+}
+
+Status ValidateTableName(std::string_view name, std::string_view field) {
+  if (name.size() < 3 || name.size() > 255) {
+    return Status::Validation("TableName must be at least 3 characters long and at most 255 characters long");
+  }
+  if (!ValidNameChars(name)) {
+    return Status::Validation("1 validation error detected: Value '" + std::string(name) + "' at '" +
+                              std::string(field) +
+                              "' failed to satisfy constraint: Member must satisfy regular "
+                              "expression pattern: [a-zA-Z0-9_.-]+");
+  }
+  return Status::Ok();
+}
+
+Status ValidateCreateTable(const dynamo::CreateTableRequest& r) {
+  IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
+  const bool ppr = r.billing_mode == dynamo::BillingMode::kPayPerRequest;
+  if (ppr && r.provisioned_throughput) {
+    return Invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+  }
+  if (!ppr) {
+    if (!r.provisioned_throughput) {
+      return Invalid("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+    }
+    IT_RETURN_IF_ERROR(ValidateThroughput(*r.provisioned_throughput));
+  }
+  std::set<std::string> defined;
+  for (const auto& d : r.attribute_definitions) {
+    if (!defined.insert(d.attribute_name).second) {
+      return Invalid("Duplicate AttributeName in AttributeDefinitions: " + d.attribute_name);
+    }
+  }
+  IT_RETURN_IF_ERROR(ValidateKeySchema(r.key_schema, r.attribute_definitions));
+  IT_RETURN_IF_ERROR(ValidateGsis(r, ppr));
+  // Every definition must be used by some key schema, and vice versa.
+  std::set<std::string> used;
+  for (const auto& k : r.key_schema) used.insert(k.attribute_name);
+  for (const auto& g : r.global_secondary_indexes) {
+    for (const auto& k : g.key_schema) used.insert(k.attribute_name);
+  }
+  if (used != defined) {
+    return Invalid("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+  }
+  if (r.stream_specification && r.stream_specification->stream_enabled &&
+      !r.stream_specification->stream_view_type) {
+    return Status::Validation("One or more parameter values were invalid: StreamViewType must be specified when StreamEnabled is true");
+  }
+  if (r.stream_specification && !r.stream_specification->stream_enabled &&
+      r.stream_specification->stream_view_type) {
+    return Status::Validation("One or more parameter values were invalid: StreamViewType cannot be specified when StreamEnabled is false");
+  }
+  if (r.tags.size() > 50) return Status::Validation("Too many tags: at most 50 tags per resource");
+  return Status::Ok();
+}
+
+TableDesc DescFromCreateRequest(const dynamo::CreateTableRequest& r, uint32_t id, std::string uuid,
+                                double now_seconds) {
+  TableDesc d;
+  d.id = id;
+  d.name = r.table_name;
+  d.uuid = std::move(uuid);
+  d.attribute_definitions = r.attribute_definitions;
+  d.hash = KeyAttrFor(r.key_schema[0], r.attribute_definitions);
+  if (r.key_schema.size() > 1) d.range = KeyAttrFor(r.key_schema[1], r.attribute_definitions);
+  uint8_t next_index_id = 1;
+  for (const auto& g : r.global_secondary_indexes) {
+    IndexDesc index;
+    index.id = next_index_id++;
+    index.name = g.index_name;
+    index.hash = KeyAttrFor(g.key_schema[0], r.attribute_definitions);
+    if (g.key_schema.size() > 1) index.range = KeyAttrFor(g.key_schema[1], r.attribute_definitions);
+    index.projection = g.projection;
+    index.throughput = g.provisioned_throughput;
+    d.indexes.push_back(std::move(index));
+  }
+  d.next_index_id = next_index_id;
+  d.billing_mode = r.billing_mode.value_or(dynamo::BillingMode::kProvisioned);
+  if (d.billing_mode == dynamo::BillingMode::kPayPerRequest) d.last_update_to_pay_per_request = now_seconds;
+  if (r.provisioned_throughput) d.throughput = *r.provisioned_throughput;
+  d.sse = r.sse_specification;
+  if (r.stream_specification && r.stream_specification->stream_enabled) d.stream = r.stream_specification;
+  d.table_class = r.table_class.value_or(dynamo::TableClass::kStandard);
+  d.deletion_protection = r.deletion_protection_enabled.value_or(false);
+  d.tags = r.tags;
+  d.creation_time = now_seconds;
+  return d;
+}
+
+// ------------------------------------------------------------------------ persistence
+
+namespace {
+
+json::object KeyAttrToJson(const KeyAttr& k) {
+  return {{"name", k.name}, {"type", dynamo::ToWire(k.type)}};
+}
+
+template <typename E>
+Status EnumFromJson(const json::value& v, E* out) {
+  if (!v.is_string() || !dynamo::FromWire(std::string_view(v.as_string()), out)) {
+    return Status::Corruption("bad enum in table descriptor");
+  }
+  return Status::Ok();
+}
+
+Status KeyAttrFromJson(const json::value& v, KeyAttr* k) {
+  if (!v.is_object()) return Status::Corruption("bad key attribute");
+  k->name = std::string(v.at("name").as_string());
+  return EnumFromJson(v.at("type"), &k->type);
+}
+
+json::object ThroughputToJson(const dynamo::ProvisionedThroughput& t) {
+  return {{"read", t.read_capacity_units}, {"write", t.write_capacity_units}};
+}
+
+dynamo::ProvisionedThroughput ThroughputFromJson(const json::value& v) {
+  return {v.at("read").to_number<int64_t>(), v.at("write").to_number<int64_t>()};
+}
+
+json::object IndexToJson(const IndexDesc& index) {
+  json::object o{{"id", index.id},
+                 {"name", index.name},
+                 {"hash", KeyAttrToJson(index.hash)},
+                 {"projection", dynamo::ToWire(index.projection.projection_type)},
+                 {"status", dynamo::ToWire(index.status)},
+                 {"backfilling", index.backfilling}};
+  if (index.range) o["range"] = KeyAttrToJson(*index.range);
+  json::array attrs;
+  for (const auto& a : index.projection.non_key_attributes) attrs.emplace_back(a);
+  o["non_key_attributes"] = std::move(attrs);
+  if (index.throughput) o["throughput"] = ThroughputToJson(*index.throughput);
+  return o;
+}
+
+Status IndexFromJson(const json::object& o, IndexDesc* index) {
+  index->id = static_cast<uint8_t>(o.at("id").to_number<int>());
+  index->name = std::string(o.at("name").as_string());
+  IT_RETURN_IF_ERROR(KeyAttrFromJson(o.at("hash"), &index->hash));
+  if (o.contains("range")) {
+    index->range.emplace();
+    IT_RETURN_IF_ERROR(KeyAttrFromJson(o.at("range"), &*index->range));
+  }
+  IT_RETURN_IF_ERROR(EnumFromJson(o.at("projection"), &index->projection.projection_type));
+  IT_RETURN_IF_ERROR(EnumFromJson(o.at("status"), &index->status));
+  index->backfilling = o.at("backfilling").as_bool();
+  for (const auto& a : o.at("non_key_attributes").as_array()) {
+    index->projection.non_key_attributes.emplace_back(a.as_string());
+  }
+  if (o.contains("throughput")) index->throughput = ThroughputFromJson(o.at("throughput"));
+  return Status::Ok();
+}
+
+json::object SettingsToJson(const TableDesc& d) {
+  json::object o;
+  if (d.sse) {
+    json::object sse;
+    if (d.sse->enabled) sse["enabled"] = *d.sse->enabled;
+    if (d.sse->sse_type) sse["type"] = dynamo::ToWire(*d.sse->sse_type);
+    if (d.sse->kms_master_key_id) sse["kms_key"] = *d.sse->kms_master_key_id;
+    o["sse"] = std::move(sse);
+  }
+  if (d.stream) {
+    o["stream_view_type"] = dynamo::ToWire(d.stream->stream_view_type.value_or(dynamo::StreamViewType::kKeysOnly));
+    o["stream_label"] = d.stream_label;
+  }
+  json::array tags;
+  for (const auto& t : d.tags) tags.push_back(json::object{{"key", t.key}, {"value", t.value}});
+  o["tags"] = std::move(tags);
+  return o;
+}
+
+Status SettingsFromJson(const json::object& o, TableDesc* d) {
+  if (o.contains("sse")) {
+    const auto& sse = o.at("sse").as_object();
+    d->sse.emplace();
+    if (sse.contains("enabled")) d->sse->enabled = sse.at("enabled").as_bool();
+    if (sse.contains("type")) {
+      d->sse->sse_type.emplace();
+      IT_RETURN_IF_ERROR(EnumFromJson(sse.at("type"), &*d->sse->sse_type));
+    }
+    if (sse.contains("kms_key")) d->sse->kms_master_key_id = std::string(sse.at("kms_key").as_string());
+  }
+  if (o.contains("stream_view_type")) {
+    d->stream.emplace();
+    d->stream->stream_enabled = true;
+    d->stream->stream_view_type.emplace();
+    IT_RETURN_IF_ERROR(EnumFromJson(o.at("stream_view_type"), &*d->stream->stream_view_type));
+    d->stream_label = std::string(o.at("stream_label").as_string());
+  }
+  for (const auto& t : o.at("tags").as_array()) {
+    d->tags.push_back({std::string(t.at("key").as_string()), std::string(t.at("value").as_string())});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string SerializeTableDesc(const TableDesc& d) {
+  json::object o{{"format", 1},
+                 {"id", d.id},
+                 {"name", d.name},
+                 {"uuid", d.uuid},
+                 {"next_index_id", d.next_index_id},
+                 {"hash", KeyAttrToJson(d.hash)},
+                 {"billing_mode", dynamo::ToWire(d.billing_mode)},
+                 {"last_update_to_pay_per_request", d.last_update_to_pay_per_request},
+                 {"throughput", ThroughputToJson(d.throughput)},
+                 {"table_class", dynamo::ToWire(d.table_class)},
+                 {"deletion_protection", d.deletion_protection},
+                 {"creation_time", d.creation_time},
+                 {"pitr_enabled", d.pitr_enabled},
+                 {"pitr_recovery_days", d.pitr_recovery_days},
+                 {"pitr_enabled_since_micros", d.pitr_enabled_since_micros},
+                 {"settings", SettingsToJson(d)}};
+  if (d.range) o["range"] = KeyAttrToJson(*d.range);
+  json::array defs;
+  for (const auto& a : d.attribute_definitions) {
+    defs.push_back(json::object{{"name", a.attribute_name}, {"type", dynamo::ToWire(a.attribute_type)}});
+  }
+  o["attribute_definitions"] = std::move(defs);
+  json::array indexes;
+  for (const auto& index : d.indexes) indexes.push_back(IndexToJson(index));
+  o["indexes"] = std::move(indexes);
+  return json::serialize(o);
+}
+
+Result<TableDesc> ParseTableDesc(std::string_view text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return Status::Corruption("table descriptor is not a JSON object");
+  try {
+    const auto& o = v.as_object();
+    TableDesc d;
+    d.id = o.at("id").to_number<uint32_t>();
+    d.name = std::string(o.at("name").as_string());
+    d.uuid = std::string(o.at("uuid").as_string());
+    d.next_index_id = static_cast<uint8_t>(o.at("next_index_id").to_number<int>());
+    IT_RETURN_IF_ERROR(KeyAttrFromJson(o.at("hash"), &d.hash));
+    if (o.contains("range")) {
+      d.range.emplace();
+      IT_RETURN_IF_ERROR(KeyAttrFromJson(o.at("range"), &*d.range));
+    }
+    for (const auto& a : o.at("attribute_definitions").as_array()) {
+      AttributeDefinition def;
+      def.attribute_name = std::string(a.at("name").as_string());
+      IT_RETURN_IF_ERROR(EnumFromJson(a.at("type"), &def.attribute_type));
+      d.attribute_definitions.push_back(std::move(def));
+    }
+    for (const auto& i : o.at("indexes").as_array()) {
+      IndexDesc index;
+      IT_RETURN_IF_ERROR(IndexFromJson(i.as_object(), &index));
+      d.indexes.push_back(std::move(index));
+    }
+    IT_RETURN_IF_ERROR(EnumFromJson(o.at("billing_mode"), &d.billing_mode));
+    d.last_update_to_pay_per_request = o.at("last_update_to_pay_per_request").to_number<double>();
+    d.throughput = ThroughputFromJson(o.at("throughput"));
+    IT_RETURN_IF_ERROR(EnumFromJson(o.at("table_class"), &d.table_class));
+    d.deletion_protection = o.at("deletion_protection").as_bool();
+    d.creation_time = o.at("creation_time").to_number<double>();
+    d.pitr_enabled = o.at("pitr_enabled").as_bool();
+    d.pitr_recovery_days = o.at("pitr_recovery_days").to_number<int32_t>();
+    d.pitr_enabled_since_micros = o.at("pitr_enabled_since_micros").to_number<int64_t>();
+    IT_RETURN_IF_ERROR(SettingsFromJson(o.at("settings").as_object(), &d));
+    return d;
+  } catch (const std::exception& e) {
+    // Boost.JSON's accessors throw on a missing field or a wrong type; a descriptor we
+    // wrote never does, so this is corruption.
+    return Status::Corruption(std::string("malformed table descriptor: ") + e.what());
+  }
+}
+
+}  // namespace issuetracker::engine

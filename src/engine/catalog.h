@@ -1,0 +1,83 @@
+// The engine's table catalog: descriptors of tables and their indexes.
+//
+// A TableDesc is immutable once published; changing a table (UpdateTable, tags) builds a
+// new descriptor and swaps it in. Descriptors persist as JSON in the catalog column
+// family under "t/<table name>" (format in docs/storage-format.md).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "dynamo/types.h"
+
+namespace issuetracker::engine {
+
+// One key attribute of a table or index.
+struct KeyAttr {
+  std::string name;
+  dynamo::ScalarType type = dynamo::ScalarType::kS;
+};
+
+struct IndexDesc {
+  uint8_t id = 0;  // 1..255; unique among the table's live indexes
+  std::string name;
+  KeyAttr hash;
+  std::optional<KeyAttr> range;
+  dynamo::Projection projection;
+  std::optional<dynamo::ProvisionedThroughput> throughput;
+  dynamo::IndexStatus status = dynamo::IndexStatus::kActive;
+  bool backfilling = false;
+
+  // Whether `attr` is stored in this index's entries: keys of the index and of the table
+  // always, others by projection.
+  bool Projects(std::string_view attr, const struct TableDesc& table) const;
+};
+
+struct TableDesc {
+  uint32_t id = 0;  // numeric id, the prefix of every stored key; never reused
+  std::string name;
+  std::string uuid;  // TableId in DescribeTable
+  KeyAttr hash;
+  std::optional<KeyAttr> range;
+  std::vector<dynamo::AttributeDefinition> attribute_definitions;
+  std::vector<IndexDesc> indexes;
+  uint8_t next_index_id = 1;  // index ids are never reused within a table
+  dynamo::BillingMode billing_mode = dynamo::BillingMode::kProvisioned;
+  double last_update_to_pay_per_request = 0;
+  dynamo::ProvisionedThroughput throughput;
+  std::optional<dynamo::SseSpecification> sse;
+  std::optional<dynamo::StreamSpecification> stream;
+  std::string stream_label;
+  dynamo::TableClass table_class = dynamo::TableClass::kStandard;
+  bool deletion_protection = false;
+  std::vector<dynamo::Tag> tags;
+  double creation_time = 0;  // seconds since epoch
+  // Point-in-time recovery (continuous backups).
+  bool pitr_enabled = false;
+  int32_t pitr_recovery_days = 35;
+  int64_t pitr_enabled_since_micros = 0;
+
+  const IndexDesc* FindIndex(std::string_view index_name) const;
+  bool IsKeyAttribute(std::string_view attr) const;
+};
+
+// Validates a CreateTable request as DynamoDB does (ValidationException with DynamoDB's
+// messages: names, key schema, attribute definitions, indexes, billing, limits).
+Status ValidateCreateTable(const dynamo::CreateTableRequest& request);
+
+// Validates a table name ("[a-zA-Z0-9_.-]+", 3..255 characters).
+Status ValidateTableName(std::string_view name, std::string_view field = "tableName");
+
+// Builds the descriptor of a validated CreateTable request.
+TableDesc DescFromCreateRequest(const dynamo::CreateTableRequest& request, uint32_t id,
+                                std::string uuid, double now_seconds);
+
+// Serialises / parses the persisted JSON form. persisted: field names are stable.
+std::string SerializeTableDesc(const TableDesc& desc);
+Result<TableDesc> ParseTableDesc(std::string_view json);
+
+}  // namespace issuetracker::engine

@@ -1,0 +1,407 @@
+#include "engine/engine.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/table.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "dynamo/wire_names.h"
+#include "engine/engine_impl.h"
+#include "engine/item_codec.h"
+#include "engine/key_codec.h"
+
+namespace issuetracker::engine {
+
+namespace {
+
+constexpr char kItemsCf[] = "items";
+constexpr std::string_view kTablePrefix = "t/";
+constexpr std::string_view kBackfillPrefix = "b/";
+
+// Adds (item count, bytes) deltas: operands and values are two little-endian int64s.
+class StatsMergeOperator final : public rocksdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing,
+             const rocksdb::Slice& value, std::string* new_value,
+             rocksdb::Logger* /*logger*/) const override {
+    int64_t a[2] = {0, 0}, b[2] = {0, 0};
+    if (existing && existing->size() == sizeof(a)) std::memcpy(a, existing->data(), sizeof(a));
+    if (value.size() == sizeof(b)) std::memcpy(b, value.data(), sizeof(b));
+    a[0] += b[0];
+    a[1] += b[1];
+    new_value->assign(reinterpret_cast<const char*>(a), sizeof(a));
+    return true;
+  }
+  const char* Name() const override { return "IssueTrackerStatsMerge"; }
+};
+
+Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::Ok();
+  if (s.IsCorruption()) return Status::Corruption(s.ToString());
+  return Status::IOError(s.ToString());
+}
+
+}  // namespace
+
+std::string StatsKey(uint32_t table_id, uint8_t index_id) {
+  std::string key = "s";
+  PutFixed32BE(table_id, &key);
+  key.push_back(static_cast<char>(index_id));
+  return key;
+}
+
+std::string StatsDelta(int64_t items, int64_t bytes) {
+  int64_t v[2] = {items, bytes};
+  return std::string(reinterpret_cast<const char*>(v), sizeof(v));
+}
+
+// ------------------------------------------------------------------------------ open
+
+Status EngineImpl::Open() {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  db_options.max_open_files = 1024;
+
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.block_cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
+  table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table_options.cache_index_and_filter_blocks = false;
+
+  rocksdb::ColumnFamilyOptions items_options;
+  items_options.OptimizeLevelStyleCompaction();
+  items_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+
+  rocksdb::ColumnFamilyOptions catalog_options;
+  catalog_options.merge_operator = std::make_shared<StatsMergeOperator>();
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, catalog_options}, {kItemsCf, items_options}};
+  rocksdb::DB* raw = nullptr;
+  IT_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(db_options, options_.path, families, &cf_handles_, &raw)));
+  db_.reset(raw);
+  catalog_cf_ = cf_handles_[0];
+  items_cf_ = cf_handles_[1];
+  write_options_.sync = options_.sync_writes;
+  write_options_.disableWAL = false;
+  ResumeBackfills();
+  return Status::Ok();
+}
+
+EngineImpl::~EngineImpl() {
+  shutting_down_ = true;
+  WaitForBackgroundWork();
+  if (db_) {
+    for (auto* h : cf_handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close().PermitUncheckedError();
+  }
+}
+
+void EngineImpl::WaitForBackgroundWork() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> lock(bg_mu_);
+    threads.swap(backfills_);
+  }
+  for (auto& t : threads) t.join();
+}
+
+// -------------------------------------------------------------------------- tables
+
+Result<std::shared_ptr<TableHandle>> EngineImpl::FindHandle(std::string_view name) {
+  {
+    std::lock_guard<std::mutex> lock(tables_mu_);
+    auto it = tables_.find(std::string(name));
+    if (it != tables_.end()) return it->second;
+  }
+  std::string value;
+  std::string key = std::string(kTablePrefix) + std::string(name);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), catalog_cf_, key, &value);
+  if (s.IsNotFound()) return std::shared_ptr<TableHandle>();
+  IT_RETURN_IF_ERROR(FromRocks(s));
+  IT_ASSIGN_OR_RETURN(TableDesc desc, ParseTableDesc(value));
+  auto handle = std::make_shared<TableHandle>();
+  handle->desc = std::make_shared<const TableDesc>(std::move(desc));
+  std::lock_guard<std::mutex> lock(tables_mu_);
+  // Another thread may have loaded it meanwhile; keep the first.
+  auto [it, inserted] = tables_.emplace(std::string(name), handle);
+  return it->second;
+}
+
+Result<TableRef> EngineImpl::GetTable(std::string_view name) {
+  IT_ASSIGN_OR_RETURN(auto handle, FindHandle(name));
+  if (handle) {
+    std::shared_lock<std::shared_mutex> lock(handle->mu);
+    if (!handle->deleted) return TableRef(std::move(handle), std::move(lock));
+  }
+  return Status::ResourceNotFound("Requested resource not found");
+}
+
+Status EngineImpl::PersistDesc(const TableDesc& desc, rocksdb::WriteBatch* batch) {
+  return FromRocks(batch->Put(catalog_cf_, std::string(kTablePrefix) + desc.name, SerializeTableDesc(desc)));
+}
+
+Result<uint32_t> EngineImpl::AllocateTableId(rocksdb::WriteBatch* batch) {
+  static const std::string kNextId = "n/next_table_id";
+  std::string value;
+  uint32_t next = 1;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), catalog_cf_, kNextId, &value);
+  if (s.ok() && value.size() == 4) {
+    next = DecodeFixed32BE(value.data());
+  } else if (!s.IsNotFound()) {
+    IT_RETURN_IF_ERROR(FromRocks(s));
+  }
+  if (next == UINT32_MAX) return Status(Code::kLimitExceeded, "table ids exhausted");
+  std::string encoded;
+  PutFixed32BE(next + 1, &encoded);
+  IT_RETURN_IF_ERROR(FromRocks(batch->Put(catalog_cf_, kNextId, encoded)));
+  return next;
+}
+
+Status EngineImpl::ChangeDescriptor(std::string_view table_name,
+                                    const std::function<Status(TableDesc*)>& change,
+                                    std::shared_ptr<const TableDesc>* out) {
+  IT_ASSIGN_OR_RETURN(auto handle, FindHandle(table_name));
+  if (!handle) return Status::ResourceNotFound("Requested resource not found: Table: " + std::string(table_name) + " not found");
+  std::unique_lock<std::shared_mutex> lock(handle->mu);
+  if (handle->deleted) return Status::ResourceNotFound("Requested resource not found: Table: " + std::string(table_name) + " not found");
+  TableDesc copy = *handle->desc;
+  IT_RETURN_IF_ERROR(change(&copy));
+  rocksdb::WriteBatch batch;
+  IT_RETURN_IF_ERROR(PersistDesc(copy, &batch));
+  IT_RETURN_IF_ERROR(Commit(&batch));
+  handle->desc = std::make_shared<const TableDesc>(std::move(copy));
+  if (out) *out = handle->desc;
+  return Status::Ok();
+}
+
+Status EngineImpl::Commit(rocksdb::WriteBatch* batch) {
+  return FromRocks(db_->Write(write_options_, batch));
+}
+
+Status EngineImpl::ReadItem(std::string_view key, std::optional<dynamo::Item>* item,
+                            const rocksdb::Snapshot* snapshot) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s = db_->Get(ro, items_cf_, rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) {
+    item->reset();
+    return Status::Ok();
+  }
+  IT_RETURN_IF_ERROR(FromRocks(s));
+  IT_ASSIGN_OR_RETURN(dynamo::Item decoded, DecodeItem(std::string_view(value.data(), value.size())));
+  *item = std::move(decoded);
+  return Status::Ok();
+}
+
+// ----------------------------------------------------------------------- write path
+
+namespace {
+
+double WriteUnits(size_t bytes) { return std::max(1.0, std::ceil(static_cast<double>(bytes) / 1024.0)); }
+
+}  // namespace
+
+void EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_key,
+                                  const dynamo::Item* old_item, const dynamo::Item* new_item,
+                                  rocksdb::WriteBatch* batch, WriteTally* tally) {
+  const rocksdb::Slice key(base_key.data(), base_key.size());
+  const int64_t old_size = old_item ? static_cast<int64_t>(dynamo::ItemSize(*old_item)) : 0;
+  const int64_t new_size = new_item ? static_cast<int64_t>(dynamo::ItemSize(*new_item)) : 0;
+  // Encoded once: the base record and every ALL-projection index entry share it.
+  const std::string encoded_new = new_item ? EncodeItem(*new_item) : std::string();
+  if (new_item) {
+    batch->Put(items_cf_, key, encoded_new).PermitUncheckedError();
+  } else if (old_item) {
+    batch->Delete(items_cf_, key).PermitUncheckedError();
+  }
+  if (old_item || new_item) {
+    batch->Merge(catalog_cf_, StatsKey(t.id, kBaseIndexId),
+                 StatsDelta((new_item ? 1 : 0) - (old_item ? 1 : 0), new_size - old_size))
+        .PermitUncheckedError();
+  }
+  tally->table_units += WriteUnits(static_cast<size_t>(std::max(old_size, new_size)));
+
+  for (const IndexDesc& index : t.indexes) {
+    IndexEntryChange change;
+    change.old_key = old_item ? IndexKeyOf(t, index, *old_item) : std::nullopt;
+    change.new_key = new_item ? IndexKeyOf(t, index, *new_item) : std::nullopt;
+    if (!change.old_key && !change.new_key) continue;
+    const bool all = index.projection.projection_type == dynamo::ProjectionType::kAll;
+    std::optional<dynamo::Item> old_proj, new_proj;
+    if (change.old_key && !all) old_proj = ProjectForIndex(t, index, *old_item);
+    if (change.new_key && !all) new_proj = ProjectForIndex(t, index, *new_item);
+    const dynamo::Item* old_entry = all ? old_item : (old_proj ? &*old_proj : nullptr);
+    const dynamo::Item* new_entry = all ? new_item : (new_proj ? &*new_proj : nullptr);
+    const bool same_key = change.old_key && change.new_key && *change.old_key == *change.new_key;
+    if (same_key && *old_entry == *new_entry) continue;  // nothing the index stores changed
+    change.old_size = old_entry && change.old_key ? static_cast<int64_t>(all ? old_size : dynamo::ItemSize(*old_entry)) : 0;
+    change.new_size = new_entry && change.new_key ? static_cast<int64_t>(all ? new_size : dynamo::ItemSize(*new_entry)) : 0;
+    if (change.new_key) change.new_value = all ? encoded_new : EncodeItem(*new_entry);
+    ApplyIndexEntryChange(t, index, change, batch, tally);
+  }
+}
+
+void EngineImpl::ApplyIndexEntryChange(const TableDesc& t, const IndexDesc& index,
+                                       const IndexEntryChange& c, rocksdb::WriteBatch* batch,
+                                       WriteTally* tally) {
+  // Statistics of a backfilling index are recounted when its backfill ends.
+  const bool count = !index.backfilling;
+  const bool same_key = c.old_key && c.new_key && *c.old_key == *c.new_key;
+  double units = 0;
+  if (c.old_key && !same_key) {
+    batch->Delete(items_cf_, *c.old_key).PermitUncheckedError();
+    if (count) batch->Merge(catalog_cf_, StatsKey(t.id, index.id), StatsDelta(-1, -c.old_size)).PermitUncheckedError();
+    units += WriteUnits(static_cast<size_t>(c.old_size));
+  }
+  if (c.new_key) {
+    batch->Put(items_cf_, *c.new_key, c.new_value).PermitUncheckedError();
+    const int64_t replaced = same_key ? c.old_size : 0;
+    if (count) {
+      batch->Merge(catalog_cf_, StatsKey(t.id, index.id), StatsDelta(same_key ? 0 : 1, c.new_size - replaced))
+          .PermitUncheckedError();
+    }
+    units += WriteUnits(static_cast<size_t>(std::max(c.new_size, replaced)));
+  }
+  tally->index_units[index.name] += units;
+}
+
+Result<std::unique_ptr<Condition>> EngineImpl::ResolveOptionalCondition(
+    const std::optional<std::string>& text, std::string_view kind, ExpressionResolver* resolver) {
+  if (!text) return std::unique_ptr<Condition>();
+  IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseCondition(*text, kind));
+  return resolver->ResolveCondition(*ast);
+}
+
+std::optional<dynamo::ConsumedCapacity> EngineImpl::RenderCapacity(
+    dynamo::ReturnConsumedCapacity mode, const std::string& table, double table_units,
+    const std::map<std::string, double>& index_units, bool is_read) {
+  if (mode == dynamo::ReturnConsumedCapacity::kNone) return std::nullopt;
+  dynamo::ConsumedCapacity c;
+  c.table_name = table;
+  double total = table_units;
+  for (const auto& [name, units] : index_units) total += units;
+  c.capacity_units = total;
+  if (mode == dynamo::ReturnConsumedCapacity::kIndexes) {
+    dynamo::Capacity tc;
+    tc.capacity_units = table_units;
+    (is_read ? tc.read_capacity_units : tc.write_capacity_units) = table_units;
+    c.table = tc;
+    for (const auto& [name, units] : index_units) {
+      dynamo::Capacity ic;
+      ic.capacity_units = units;
+      (is_read ? ic.read_capacity_units : ic.write_capacity_units) = units;
+      c.global_secondary_indexes[name] = ic;
+    }
+    (is_read ? c.read_capacity_units : c.write_capacity_units) = total;
+  }
+  return c;
+}
+
+std::string EngineImpl::TableArn(std::string_view table_name) const {
+  return "arn:aws:dynamodb:" + options_.region + ":" + options_.account_id + ":table/" + std::string(table_name);
+}
+
+dynamo::TableDescription EngineImpl::Describe(const TableDesc& t) {
+  dynamo::TableDescription d;
+  d.table_name = t.name;
+  d.table_id = t.uuid;
+  d.table_arn = TableArn(t.name);
+  d.table_status = dynamo::TableStatus::kActive;
+  d.creation_date_time = t.creation_time;
+  d.attribute_definitions = t.attribute_definitions;
+  d.key_schema.push_back({t.hash.name, dynamo::KeyType::kHash});
+  if (t.range) d.key_schema.push_back({t.range->name, dynamo::KeyType::kRange});
+  auto read_stats = [&](uint8_t index_id, int64_t* items, int64_t* bytes) {
+    std::string value;
+    if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(t.id, index_id), &value).ok() &&
+        value.size() == 16) {
+      int64_t v[2];
+      std::memcpy(v, value.data(), sizeof(v));
+      *items = v[0];
+      *bytes = v[1];
+    }
+  };
+  read_stats(kBaseIndexId, &d.item_count, &d.table_size_bytes);
+  for (const IndexDesc& index : t.indexes) {
+    dynamo::GlobalSecondaryIndexDescription g;
+    g.index_name = index.name;
+    g.key_schema.push_back({index.hash.name, dynamo::KeyType::kHash});
+    if (index.range) g.key_schema.push_back({index.range->name, dynamo::KeyType::kRange});
+    g.projection = index.projection;
+    g.index_status = index.status;
+    g.backfilling = index.backfilling;
+    g.provisioned_throughput = index.throughput.value_or(dynamo::ProvisionedThroughput{});
+    read_stats(index.id, &g.item_count, &g.index_size_bytes);
+    g.index_arn = d.table_arn + "/index/" + index.name;
+    d.global_secondary_indexes.push_back(std::move(g));
+  }
+  if (t.billing_mode == dynamo::BillingMode::kPayPerRequest) {
+    d.billing_mode_summary = dynamo::BillingModeSummary{t.billing_mode, t.last_update_to_pay_per_request};
+  }
+  d.provisioned_throughput = t.throughput;
+  if (t.sse && t.sse->enabled.value_or(false)) {
+    dynamo::SseDescription sse;
+    sse.status = "ENABLED";
+    sse.sse_type = dynamo::SseType::kKms;
+    sse.kms_master_key_arn = "arn:aws:kms:" + options_.region + ":" + options_.account_id + ":key/" +
+                             t.sse->kms_master_key_id.value_or("aws/dynamodb");
+    d.sse_description = sse;
+  }
+  if (t.stream) {
+    d.stream_specification = t.stream;
+    d.latest_stream_label = t.stream_label;
+    d.latest_stream_arn = d.table_arn + "/stream/" + t.stream_label;
+  }
+  d.table_class_summary = dynamo::TableClassSummary{t.table_class};
+  d.deletion_protection_enabled = t.deletion_protection;
+  return d;
+}
+
+// ------------------------------------------------------------------------- Engine
+
+Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
+  if (options.path.empty()) return Status::Validation("EngineOptions.path is required");
+  const Clock* clock = options.clock ? options.clock : SystemClock::Default();
+  auto impl = std::make_unique<EngineImpl>(options, clock);
+  IT_RETURN_IF_ERROR(impl->Open());
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+Engine::Engine(std::unique_ptr<EngineImpl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+void Engine::WaitForBackgroundWork() { impl_->WaitForBackgroundWork(); }
+
+#define IT_FORWARD(Ret, Name, Req) \
+  Ret Engine::Name(const Req& r) { return impl_->Name(r); }
+
+IT_FORWARD(Result<dynamo::CreateTableResponse>, CreateTable, dynamo::CreateTableRequest)
+IT_FORWARD(Result<dynamo::DescribeTableResponse>, DescribeTable, dynamo::DescribeTableRequest)
+IT_FORWARD(Result<dynamo::ListTablesResponse>, ListTables, dynamo::ListTablesRequest)
+IT_FORWARD(Result<dynamo::DeleteTableResponse>, DeleteTable, dynamo::DeleteTableRequest)
+IT_FORWARD(Result<dynamo::UpdateTableResponse>, UpdateTable, dynamo::UpdateTableRequest)
+IT_FORWARD(Status, TagResource, dynamo::TagResourceRequest)
+IT_FORWARD(Status, UntagResource, dynamo::UntagResourceRequest)
+IT_FORWARD(Result<dynamo::ListTagsOfResourceResponse>, ListTagsOfResource, dynamo::ListTagsOfResourceRequest)
+IT_FORWARD(Result<dynamo::PutItemResponse>, PutItem, dynamo::PutItemRequest)
+IT_FORWARD(Result<dynamo::GetItemResponse>, GetItem, dynamo::GetItemRequest)
+IT_FORWARD(Result<dynamo::UpdateItemResponse>, UpdateItem, dynamo::UpdateItemRequest)
+IT_FORWARD(Result<dynamo::DeleteItemResponse>, DeleteItem, dynamo::DeleteItemRequest)
+IT_FORWARD(Result<dynamo::QueryResponse>, Query, dynamo::QueryRequest)
+IT_FORWARD(Result<dynamo::ScanResponse>, Scan, dynamo::ScanRequest)
+IT_FORWARD(Result<dynamo::BatchGetItemResponse>, BatchGetItem, dynamo::BatchGetItemRequest)
+IT_FORWARD(Result<dynamo::BatchWriteItemResponse>, BatchWriteItem, dynamo::BatchWriteItemRequest)
+IT_FORWARD(Result<dynamo::TransactWriteItemsResponse>, TransactWriteItems, dynamo::TransactWriteItemsRequest)
+IT_FORWARD(Result<dynamo::TransactGetItemsResponse>, TransactGetItems, dynamo::TransactGetItemsRequest)
+IT_FORWARD(Result<dynamo::UpdateContinuousBackupsResponse>, UpdateContinuousBackups, dynamo::UpdateContinuousBackupsRequest)
+IT_FORWARD(Result<dynamo::DescribeContinuousBackupsResponse>, DescribeContinuousBackups, dynamo::DescribeContinuousBackupsRequest)
+
+#undef IT_FORWARD
+
+}  // namespace issuetracker::engine

@@ -1,0 +1,90 @@
+// Engine: the embedded storage backend, DynamoDB semantics on RocksDB.
+//
+// One RocksDB database holds every table: a catalog column family with table descriptors
+// and statistics, and an items column family where each table's items and GSI entries
+// live under the table's numeric id (key_codec.h). Opening costs nothing per table:
+// descriptors are loaded on first use, so thousands of silo tables are free until read.
+//
+// Guarantees:
+//  - An item and all of its index entries (and statistics) change in one atomic RocksDB
+//    write, so indexes never drift from their table, even across a crash.
+//  - The write-ahead log is always on: an acknowledged write survives a process kill
+//    (and, with EngineOptions::sync_writes, a machine crash).
+//  - Writes to one item are serialised by a striped lock, so conditional writes are
+//    linearizable; transactions lock all their items (in a global order) and commit in
+//    one atomic write.
+//
+// Thread-safety: all methods may be called concurrently.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "dynamo/backend.h"
+
+namespace issuetracker::engine {
+
+struct EngineOptions {
+  // Directory of the database; created when missing.
+  std::string path;
+  // fsync the write-ahead log on every write (survives power loss, slower).
+  bool sync_writes = false;
+  // RocksDB block cache for items and indexes.
+  size_t block_cache_bytes = 256u << 20;
+  // Used for table creation times and (later) change records. Not owned; must outlive
+  // the engine. nullptr means the system clock.
+  const Clock* clock = nullptr;
+  // Region and account that appear in ARNs.
+  std::string region = "local";
+  std::string account_id = "000000000000";
+};
+
+class EngineImpl;
+
+class Engine final : public dynamo::Backend {
+ public:
+  // Opens (creating when missing) the database at options.path.
+  // IOError when the directory cannot be used or is locked by another process.
+  static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+  ~Engine() override;
+
+  Result<dynamo::CreateTableResponse> CreateTable(const dynamo::CreateTableRequest& r) override;
+  Result<dynamo::DescribeTableResponse> DescribeTable(
+      const dynamo::DescribeTableRequest& r) override;
+  Result<dynamo::ListTablesResponse> ListTables(const dynamo::ListTablesRequest& r) override;
+  Result<dynamo::DeleteTableResponse> DeleteTable(const dynamo::DeleteTableRequest& r) override;
+  Result<dynamo::UpdateTableResponse> UpdateTable(const dynamo::UpdateTableRequest& r) override;
+  Status TagResource(const dynamo::TagResourceRequest& r) override;
+  Status UntagResource(const dynamo::UntagResourceRequest& r) override;
+  Result<dynamo::ListTagsOfResourceResponse> ListTagsOfResource(
+      const dynamo::ListTagsOfResourceRequest& r) override;
+
+  Result<dynamo::PutItemResponse> PutItem(const dynamo::PutItemRequest& r) override;
+  Result<dynamo::GetItemResponse> GetItem(const dynamo::GetItemRequest& r) override;
+  Result<dynamo::UpdateItemResponse> UpdateItem(const dynamo::UpdateItemRequest& r) override;
+  Result<dynamo::DeleteItemResponse> DeleteItem(const dynamo::DeleteItemRequest& r) override;
+  Result<dynamo::QueryResponse> Query(const dynamo::QueryRequest& r) override;
+  Result<dynamo::ScanResponse> Scan(const dynamo::ScanRequest& r) override;
+  Result<dynamo::BatchGetItemResponse> BatchGetItem(const dynamo::BatchGetItemRequest& r) override;
+  Result<dynamo::BatchWriteItemResponse> BatchWriteItem(
+      const dynamo::BatchWriteItemRequest& r) override;
+  Result<dynamo::TransactWriteItemsResponse> TransactWriteItems(
+      const dynamo::TransactWriteItemsRequest& r) override;
+  Result<dynamo::TransactGetItemsResponse> TransactGetItems(
+      const dynamo::TransactGetItemsRequest& r) override;
+  Result<dynamo::UpdateContinuousBackupsResponse> UpdateContinuousBackups(
+      const dynamo::UpdateContinuousBackupsRequest& r) override;
+  Result<dynamo::DescribeContinuousBackupsResponse> DescribeContinuousBackups(
+      const dynamo::DescribeContinuousBackupsRequest& r) override;
+
+  // Blocks until every background index backfill has finished (for tests and tools).
+  void WaitForBackgroundWork();
+
+ private:
+  explicit Engine(std::unique_ptr<EngineImpl> impl);
+  std::unique_ptr<EngineImpl> impl_;
+};
+
+}  // namespace issuetracker::engine

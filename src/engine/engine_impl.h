@@ -1,0 +1,225 @@
+// Internal: the engine's state and the operations, split by family across
+// engine.cc (open/close, tables cache), table_ops.cc, item_ops.cc, query_ops.cc,
+// batch_ops.cc and transact_ops.cc. Only the engine's own .cc files include this.
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <atomic>
+#include <functional>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/catalog.h"
+#include "engine/engine.h"
+#include "engine/expression.h"
+#include "engine/item_locks.h"
+
+namespace issuetracker::engine {
+
+struct TransactAction;
+struct TransactPrepared;
+
+// A table's live descriptor and the lock that orders operations against changes of it.
+struct TableHandle {
+  // Shared by every operation on the table for its whole duration; exclusive while the
+  // descriptor is swapped (UpdateTable, tags) or the table is deleted. This guarantees
+  // that no write computed with an old descriptor (say, one missing a new index) lands
+  // after the new descriptor is published.
+  std::shared_mutex mu;
+  std::shared_ptr<const TableDesc> desc;  // guarded by mu
+  bool deleted = false;                   // guarded by mu
+};
+
+// A table pinned for one operation: holds the table's lock shared.
+class TableRef {
+ public:
+  TableRef(std::shared_ptr<TableHandle> handle, std::shared_lock<std::shared_mutex> lock)
+      : handle_(std::move(handle)), lock_(std::move(lock)), desc_(handle_->desc) {}
+  const TableDesc& desc() const { return *desc_; }
+  const std::shared_ptr<const TableDesc>& desc_ptr() const { return desc_; }
+
+ private:
+  std::shared_ptr<TableHandle> handle_;
+  std::shared_lock<std::shared_mutex> lock_;
+  std::shared_ptr<const TableDesc> desc_;
+};
+
+// Write capacity units consumed by one operation, per table and per index.
+struct WriteTally {
+  double table_units = 0;
+  std::map<std::string, double> index_units;
+};
+
+// Read capacity: bytes read from the table or an index, with the consistency used.
+struct ReadTally {
+  double table_units = 0;
+  std::map<std::string, double> index_units;
+};
+
+class EngineImpl {
+ public:
+  EngineImpl(const EngineOptions& options, const Clock* clock) : options_(options), clock_(clock) {}
+  ~EngineImpl();
+
+  Status Open();
+
+  // Tables.
+  Result<dynamo::CreateTableResponse> CreateTable(const dynamo::CreateTableRequest& r);
+  Result<dynamo::DescribeTableResponse> DescribeTable(const dynamo::DescribeTableRequest& r);
+  Result<dynamo::ListTablesResponse> ListTables(const dynamo::ListTablesRequest& r);
+  Result<dynamo::DeleteTableResponse> DeleteTable(const dynamo::DeleteTableRequest& r);
+  Result<dynamo::UpdateTableResponse> UpdateTable(const dynamo::UpdateTableRequest& r);
+  Status TagResource(const dynamo::TagResourceRequest& r);
+  Status UntagResource(const dynamo::UntagResourceRequest& r);
+  Result<dynamo::ListTagsOfResourceResponse> ListTagsOfResource(
+      const dynamo::ListTagsOfResourceRequest& r);
+  Result<dynamo::UpdateContinuousBackupsResponse> UpdateContinuousBackups(
+      const dynamo::UpdateContinuousBackupsRequest& r);
+  Result<dynamo::DescribeContinuousBackupsResponse> DescribeContinuousBackups(
+      const dynamo::DescribeContinuousBackupsRequest& r);
+
+  // Items.
+  Result<dynamo::PutItemResponse> PutItem(const dynamo::PutItemRequest& r);
+  Result<dynamo::GetItemResponse> GetItem(const dynamo::GetItemRequest& r);
+  Result<dynamo::UpdateItemResponse> UpdateItem(const dynamo::UpdateItemRequest& r);
+  Result<dynamo::DeleteItemResponse> DeleteItem(const dynamo::DeleteItemRequest& r);
+  Result<dynamo::QueryResponse> Query(const dynamo::QueryRequest& r);
+  Result<dynamo::ScanResponse> Scan(const dynamo::ScanRequest& r);
+  Result<dynamo::BatchGetItemResponse> BatchGetItem(const dynamo::BatchGetItemRequest& r);
+  Result<dynamo::BatchWriteItemResponse> BatchWriteItem(const dynamo::BatchWriteItemRequest& r);
+  Result<dynamo::TransactWriteItemsResponse> TransactWriteItems(
+      const dynamo::TransactWriteItemsRequest& r);
+  Result<dynamo::TransactGetItemsResponse> TransactGetItems(
+      const dynamo::TransactGetItemsRequest& r);
+
+  void WaitForBackgroundWork();
+
+  // ---- shared by the operation files ----
+
+  // Pins a table for one operation. ResourceNotFoundException when it does not exist.
+  Result<TableRef> GetTable(std::string_view name);
+  // The handle of a table, loading its descriptor on first use; nullptr when missing.
+  Result<std::shared_ptr<TableHandle>> FindHandle(std::string_view name);
+
+  // Reads the stored item at `key` (a base key) into *item (nullopt when absent).
+  Status ReadItem(std::string_view key, std::optional<dynamo::Item>* item,
+                  const rocksdb::Snapshot* snapshot = nullptr);
+
+  // Appends to `batch` the change of one item from `old_item` to `new_item` (either may
+  // be null): the base record, every index entry that changes, and statistics; adds the
+  // write capacity to `tally`. The caller holds the item's lock.
+  void AppendItemChange(const TableDesc& t, std::string_view base_key, const dynamo::Item* old_item,
+                        const dynamo::Item* new_item, rocksdb::WriteBatch* batch, WriteTally* tally);
+
+  // One index entry's change, computed by AppendItemChange.
+  struct IndexEntryChange {
+    std::optional<std::string> old_key, new_key;
+    int64_t old_size = 0, new_size = 0;
+    std::string new_value;
+  };
+  void ApplyIndexEntryChange(const TableDesc& t, const IndexDesc& index, const IndexEntryChange& c,
+                             rocksdb::WriteBatch* batch, WriteTally* tally);
+
+  // Commits a batch with the engine's write options.
+  Status Commit(rocksdb::WriteBatch* batch);
+
+  // Parses and resolves an optional condition expression of a request.
+  Result<std::unique_ptr<Condition>> ResolveOptionalCondition(
+      const std::optional<std::string>& text, std::string_view kind, ExpressionResolver* resolver);
+
+  // Builds the ConsumedCapacity a request asked for (nullopt for NONE).
+  static std::optional<dynamo::ConsumedCapacity> RenderCapacity(
+      dynamo::ReturnConsumedCapacity mode, const std::string& table, double table_units,
+      const std::map<std::string, double>& index_units, bool is_read);
+
+  std::string TableArn(std::string_view table_name) const;
+  dynamo::TableDescription Describe(const TableDesc& t);
+
+  rocksdb::DB* db() { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* items_cf() { return items_cf_; }
+  rocksdb::ColumnFamilyHandle* catalog_cf() { return catalog_cf_; }
+  ExpressionCache& expressions() { return expressions_; }
+  ItemLocks& locks() { return locks_; }
+  const Clock* clock() const { return clock_; }
+
+ private:
+  Status PersistDesc(const TableDesc& desc, rocksdb::WriteBatch* batch);
+  Result<uint32_t> AllocateTableId(rocksdb::WriteBatch* batch);
+  // Swaps in a changed descriptor: persists it and publishes it under the table's
+  // exclusive lock. `change` edits a copy of the current descriptor.
+  Status ChangeDescriptor(std::string_view table_name,
+                          const std::function<Status(TableDesc*)>& change,
+                          std::shared_ptr<const TableDesc>* out = nullptr);
+  // Transactions (transact_ops.cc); the structs are private to that file.
+  Status PrepareTransactAction(const TransactAction& a, const TableDesc& t, TransactPrepared* p);
+  Status EvaluateTransactAction(const TransactAction& a, const TransactPrepared& p,
+                                const std::optional<dynamo::Item>& old, std::optional<dynamo::Item>* result);
+  Status CheckIdempotency(const dynamo::TransactWriteItemsRequest& r);
+
+  void StartBackfill(std::shared_ptr<const TableDesc> desc, uint8_t index_id);
+  void RunBackfill(std::string table_name, uint32_t table_id, uint8_t index_id);
+  void ResumeBackfills();
+
+  EngineOptions options_;
+  const Clock* clock_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cf_handles_;  // owned; released in ~EngineImpl
+  rocksdb::ColumnFamilyHandle* catalog_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* items_cf_ = nullptr;
+  rocksdb::WriteOptions write_options_;
+  ExpressionCache expressions_;
+  ItemLocks locks_;
+
+  std::mutex tables_mu_;  // guards tables_
+  std::unordered_map<std::string, std::shared_ptr<TableHandle>> tables_;
+  std::mutex catalog_mu_;  // serialises catalog changes (create, delete, update)
+
+  std::mutex tokens_mu_;  // guards tokens_: ClientRequestToken -> (fingerprint, time)
+  std::map<std::string, std::pair<std::string, int64_t>> tokens_;
+
+  std::mutex bg_mu_;  // guards backfills_
+  std::vector<std::thread> backfills_;
+  std::atomic<bool> shutting_down_{false};
+};
+
+// Key and item validation shared by the operation files (item_validation.cc).
+
+// The encoded base key of a validated item.
+std::string BaseKeyOf(const TableDesc& t, const dynamo::Item& item);
+// The encoded entry key of `item` in `index`, or nullopt when the item lacks an index key
+// attribute (sparse index).
+std::optional<std::string> IndexKeyOf(const TableDesc& t, const IndexDesc& index,
+                                      const dynamo::Item& item);
+// The attributes of `item` that `index` stores.
+dynamo::Item ProjectForIndex(const TableDesc& t, const IndexDesc& index, const dynamo::Item& item);
+// Validates a Key parameter (exactly the table's key attributes, right types, sizes) and
+// returns the encoded base key.
+Result<std::string> EncodeKeyParam(const TableDesc& t, const dynamo::Item& key);
+// Validates a whole item for writing: key attributes, index key types, set validity,
+// the 400 KB limit. `size_message` names the limit in the error (PutItem and UpdateItem
+// word it differently).
+Status ValidateItemForWrite(const TableDesc& t, const dynamo::Item& item,
+                            std::string_view size_message);
+// The key attributes of `item` (table keys, plus the index keys when `index` is given).
+dynamo::Item KeyOf(const TableDesc& t, const IndexDesc* index, const dynamo::Item& item);
+// Rejects ExpressionAttributeNames/Values given to a request that has no expression.
+Status CheckExpressionMapsUsed(bool has_expression, const dynamo::ExpressionNames& names,
+                               const dynamo::ExpressionValues& values);
+// Maximum item size, 400 KB.
+constexpr size_t kMaxItemSize = 400 * 1024;
+
+// Stats keys in the catalog column family: "s" table_id(4) index_id(1).
+std::string StatsKey(uint32_t table_id, uint8_t index_id);
+// A stats merge operand: item-count and byte deltas.
+std::string StatsDelta(int64_t items, int64_t bytes);
+
+}  // namespace issuetracker::engine

@@ -1,0 +1,40 @@
+// Binary encoding of items as stored in RocksDB values.
+//
+// persisted: do not reorder. Format (docs/storage-format.md):
+//   value   := version(0x01) map
+//   map     := varint32 count { varint32 name_len name value_t }*
+//   value_t := tag payload, tag = AttrType (S=0 N=1 B=2 BOOL=3 NULL=4 M=5 L=6 SS=7 NS=8 BS=9)
+//     S, B, N : varint32 len bytes         (N as its canonical decimal text)
+//     BOOL    : one byte 0 or 1
+//     NULL    : nothing
+//     M       : map
+//     L       : varint32 count value_t*
+//     SS,NS,BS: varint32 count { varint32 len bytes }*
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "dynamo/attribute_value.h"
+
+namespace issuetracker::engine {
+
+// Appends the encoding of `item` to `out`.
+void EncodeItem(const dynamo::Item& item, std::string* out);
+std::string EncodeItem(const dynamo::Item& item);
+
+// Decodes a whole value produced by EncodeItem. Corruption on malformed input.
+Result<dynamo::Item> DecodeItem(std::string_view data);
+
+// Varint helpers shared by the engine's codecs.
+void PutVarint32(uint32_t v, std::string* out);
+bool GetVarint32(std::string_view* in, uint32_t* v);
+void PutVarint64(uint64_t v, std::string* out);
+bool GetVarint64(std::string_view* in, uint64_t* v);
+void PutFixed32BE(uint32_t v, std::string* out);
+uint32_t DecodeFixed32BE(const char* p);
+void PutFixed64BE(uint64_t v, std::string* out);
+uint64_t DecodeFixed64BE(const char* p);
+
+}  // namespace issuetracker::engine

@@ -1,0 +1,198 @@
+// Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem.
+#include <cmath>
+
+#include "engine/engine_impl.h"
+#include "engine/item_codec.h"
+#include "engine/key_codec.h"
+
+namespace issuetracker::engine {
+
+using dynamo::Item;
+using dynamo::ReturnValue;
+
+namespace {
+
+// ConditionalCheckFailedException, carrying the old item when the request asked for it.
+Status ConditionFailed(dynamo::ReturnValuesOnConditionCheckFailure mode, const std::optional<Item>& old) {
+  std::shared_ptr<const StatusDetail> detail;
+  if (mode == dynamo::ReturnValuesOnConditionCheckFailure::kAllOld && old) {
+    auto d = std::make_shared<dynamo::ConditionalCheckFailedDetail>();
+    d->item = *old;
+    detail = std::move(d);
+  }
+  return Status(Code::kConditionalCheckFailed, "The conditional request failed", std::move(detail));
+}
+
+double ReadUnits(size_t bytes, bool consistent) {
+  const double units = std::max(1.0, std::ceil(static_cast<double>(bytes) / 4096.0));
+  return consistent ? units : units / 2;
+}
+
+Status CheckReturnValues(ReturnValue rv, bool update) {
+  if (update || rv == ReturnValue::kNone || rv == ReturnValue::kAllOld) return Status::Ok();
+  return Status::Validation("ReturnValues can only be ALL_OLD or NONE");
+}
+
+}  // namespace
+
+Result<dynamo::PutItemResponse> EngineImpl::PutItem(const dynamo::PutItemRequest& r) {
+  IT_RETURN_IF_ERROR(CheckReturnValues(r.return_values, false));
+  IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
+  const TableDesc& t = table.desc();
+  IT_RETURN_IF_ERROR(ValidateItemForWrite(t, r.item, "Item size has exceeded the maximum allowed size"));
+  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.condition_expression.has_value(), r.expression_attribute_names,
+                                             r.expression_attribute_values));
+  ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
+  IT_ASSIGN_OR_RETURN(auto condition, ResolveOptionalCondition(r.condition_expression, "ConditionExpression", &resolver));
+  IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+
+  Item item = r.item;
+  for (auto& [name, value] : item) value.Normalize();
+  const std::string key = BaseKeyOf(t, item);
+  WriteTally tally;
+  std::optional<Item> old;
+  {
+    ItemLocks::Guard guard(&locks_, ItemLocks::StripeOf(key));
+    IT_RETURN_IF_ERROR(ReadItem(key, &old));
+    if (condition && !condition->Evaluate(old ? &*old : nullptr)) {
+      return ConditionFailed(r.return_values_on_condition_check_failure, old);
+    }
+    rocksdb::WriteBatch batch;
+    AppendItemChange(t, key, old ? &*old : nullptr, &item, &batch, &tally);
+    IT_RETURN_IF_ERROR(Commit(&batch));
+  }
+  dynamo::PutItemResponse response;
+  if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
+  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, t.name, tally.table_units, tally.index_units, false);
+  return response;
+}
+
+Result<dynamo::GetItemResponse> EngineImpl::GetItem(const dynamo::GetItemRequest& r) {
+  IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
+  const TableDesc& t = table.desc();
+  IT_ASSIGN_OR_RETURN(std::string key, EncodeKeyParam(t, r.key));
+  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.projection_expression.has_value(), r.expression_attribute_names, {}));
+  std::optional<ProjectionPaths> projection;
+  dynamo::ExpressionValues no_values;
+  ExpressionResolver resolver(r.expression_attribute_names, no_values);
+  if (r.projection_expression) {
+    IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseProjection(*r.projection_expression));
+    IT_ASSIGN_OR_RETURN(projection, resolver.ResolveProjection(*ast));
+  }
+  IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+  std::optional<Item> item;
+  IT_RETURN_IF_ERROR(ReadItem(key, &item));
+  dynamo::GetItemResponse response;
+  const size_t size = item ? dynamo::ItemSize(*item) : 0;
+  if (item) response.item = projection ? ApplyProjection(*item, *projection) : std::move(*item);
+  response.consumed_capacity =
+      RenderCapacity(r.return_consumed_capacity, t.name, ReadUnits(size, r.consistent_read), {}, true);
+  return response;
+}
+
+namespace {
+
+// UpdateItem may not touch key attributes, nor give a GSI key attribute a nested path.
+Status CheckUpdatePaths(const TableDesc& t, const Update& update) {
+  for (const Path& path : update.Paths()) {
+    const std::string& top = path.front().name;
+    if (t.IsKeyAttribute(top)) {
+      if (path.size() > 1) {
+        return Status::Validation("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: " + top);
+      }
+      return Status::Validation("One or more parameter values were invalid: Cannot update attribute " + top +
+                                ". This attribute is part of the key");
+    }
+    for (const IndexDesc& index : t.indexes) {
+      const bool index_key = top == index.hash.name || (index.range && top == index.range->name);
+      if (index_key && path.size() > 1) {
+        return Status::Validation("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: " + top);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<dynamo::UpdateItemResponse> EngineImpl::UpdateItem(const dynamo::UpdateItemRequest& r) {
+  IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
+  const TableDesc& t = table.desc();
+  IT_ASSIGN_OR_RETURN(std::string key, EncodeKeyParam(t, r.key));
+  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.update_expression || r.condition_expression,
+                                             r.expression_attribute_names, r.expression_attribute_values));
+  ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
+  std::unique_ptr<Update> update;
+  if (r.update_expression) {
+    IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseUpdate(*r.update_expression));
+    IT_ASSIGN_OR_RETURN(update, resolver.ResolveUpdate(*ast));
+    IT_RETURN_IF_ERROR(CheckUpdatePaths(t, *update));
+  }
+  IT_ASSIGN_OR_RETURN(auto condition, ResolveOptionalCondition(r.condition_expression, "ConditionExpression", &resolver));
+  IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+
+  WriteTally tally;
+  std::optional<Item> old;
+  Item updated;
+  {
+    ItemLocks::Guard guard(&locks_, ItemLocks::StripeOf(key));
+    IT_RETURN_IF_ERROR(ReadItem(key, &old));
+    if (condition && !condition->Evaluate(old ? &*old : nullptr)) {
+      return ConditionFailed(r.return_values_on_condition_check_failure, old);
+    }
+    updated = old ? *old : r.key;
+    if (update) IT_RETURN_IF_ERROR(update->Apply(&updated));
+    IT_RETURN_IF_ERROR(ValidateItemForWrite(t, updated, "Item size to update has exceeded the maximum allowed size"));
+    rocksdb::WriteBatch batch;
+    AppendItemChange(t, key, old ? &*old : nullptr, &updated, &batch, &tally);
+    IT_RETURN_IF_ERROR(Commit(&batch));
+  }
+  dynamo::UpdateItemResponse response;
+  switch (r.return_values) {
+    case ReturnValue::kNone: break;
+    case ReturnValue::kAllOld: response.attributes = old; break;
+    case ReturnValue::kAllNew: response.attributes = std::move(updated); break;
+    case ReturnValue::kUpdatedOld:
+    case ReturnValue::kUpdatedNew: {
+      const Item* source = r.return_values == ReturnValue::kUpdatedOld ? (old ? &*old : nullptr) : &updated;
+      if (source && update) {
+        Item projected = ApplyProjection(*source, ProjectionPaths{update->Paths(), nullptr});
+        if (!projected.empty()) response.attributes = std::move(projected);
+      }
+      break;
+    }
+  }
+  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, t.name, tally.table_units, tally.index_units, false);
+  return response;
+}
+
+Result<dynamo::DeleteItemResponse> EngineImpl::DeleteItem(const dynamo::DeleteItemRequest& r) {
+  IT_RETURN_IF_ERROR(CheckReturnValues(r.return_values, false));
+  IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
+  const TableDesc& t = table.desc();
+  IT_ASSIGN_OR_RETURN(std::string key, EncodeKeyParam(t, r.key));
+  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.condition_expression.has_value(), r.expression_attribute_names,
+                                             r.expression_attribute_values));
+  ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
+  IT_ASSIGN_OR_RETURN(auto condition, ResolveOptionalCondition(r.condition_expression, "ConditionExpression", &resolver));
+  IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+
+  WriteTally tally;
+  std::optional<Item> old;
+  {
+    ItemLocks::Guard guard(&locks_, ItemLocks::StripeOf(key));
+    IT_RETURN_IF_ERROR(ReadItem(key, &old));
+    if (condition && !condition->Evaluate(old ? &*old : nullptr)) {
+      return ConditionFailed(r.return_values_on_condition_check_failure, old);
+    }
+    rocksdb::WriteBatch batch;
+    AppendItemChange(t, key, old ? &*old : nullptr, nullptr, &batch, &tally);
+    if (old) IT_RETURN_IF_ERROR(Commit(&batch));
+  }
+  dynamo::DeleteItemResponse response;
+  if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
+  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, t.name, tally.table_units, tally.index_units, false);
+  return response;
+}
+
+}  // namespace issuetracker::engine

@@ -1,0 +1,291 @@
+// TransactWriteItems and TransactGetItems: all-or-nothing over up to 100 items.
+//
+// A write transaction pins its tables, locks every item's stripe (in global order),
+// reads the current items, evaluates every condition and applies every update; only if
+// all succeed does it commit one atomic RocksDB batch. Failures become a
+// TransactionCanceledException whose CancellationReasons list, per action in order,
+// "None" or the reason that action failed.
+#include <chrono>
+#include <cmath>
+#include <set>
+
+#include "engine/engine_impl.h"
+#include "engine/item_codec.h"
+
+namespace issuetracker::engine {
+
+using dynamo::Item;
+
+// One action, normalised across the four kinds.
+struct TransactAction {
+  enum class Kind { kConditionCheck, kPut, kDelete, kUpdate } kind;
+  std::string table_name;
+  const Item* item = nullptr;  // Put
+  const Item* key = nullptr;   // others
+  std::optional<std::string> condition;
+  const std::string* update = nullptr;
+  const dynamo::ExpressionNames* names = nullptr;
+  const dynamo::ExpressionValues* values = nullptr;
+  dynamo::ReturnValuesOnConditionCheckFailure on_failure;
+};
+
+// An action resolved against its table.
+struct TransactPrepared {
+  const TableDesc* table = nullptr;
+  std::string key;
+  std::unique_ptr<Condition> condition;
+  std::unique_ptr<Update> update;
+  std::optional<Item> put_item;
+};
+
+namespace {
+
+constexpr size_t kMaxTransactItems = 100;
+constexpr size_t kMaxTransactBytes = 4u << 20;
+
+Result<TransactAction> Normalise(const dynamo::TransactWriteItem& w) {
+  const int set = w.condition_check.has_value() + w.put.has_value() + w.delete_item.has_value() + w.update.has_value();
+  if (set != 1) {
+    return Status::Validation("TransactItems can only contain one of Check, Put, Update or Delete");
+  }
+  TransactAction a{};
+  if (w.condition_check) {
+    const auto& c = *w.condition_check;
+    a = {TransactAction::Kind::kConditionCheck, c.table_name, nullptr, &c.key, c.condition_expression, nullptr,
+         &c.expression_attribute_names, &c.expression_attribute_values, c.return_values_on_condition_check_failure};
+  } else if (w.put) {
+    const auto& p = *w.put;
+    a = {TransactAction::Kind::kPut, p.table_name, &p.item, nullptr, p.condition_expression, nullptr,
+         &p.expression_attribute_names, &p.expression_attribute_values, p.return_values_on_condition_check_failure};
+  } else if (w.delete_item) {
+    const auto& d = *w.delete_item;
+    a = {TransactAction::Kind::kDelete, d.table_name, nullptr, &d.key, d.condition_expression, nullptr,
+         &d.expression_attribute_names, &d.expression_attribute_values, d.return_values_on_condition_check_failure};
+  } else {
+    const auto& u = *w.update;
+    a = {TransactAction::Kind::kUpdate, u.table_name, nullptr, &u.key, u.condition_expression, &u.update_expression,
+         &u.expression_attribute_names, &u.expression_attribute_values, u.return_values_on_condition_check_failure};
+  }
+  return a;
+}
+
+std::string CancelMessage(const std::vector<dynamo::CancellationReason>& reasons) {
+  std::string msg = "Transaction cancelled, please refer cancellation reasons for specific reasons [";
+  for (size_t i = 0; i < reasons.size(); ++i) msg += (i ? ", " : "") + reasons[i].code;
+  return msg + "]";
+}
+
+}  // namespace
+
+Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
+    const dynamo::TransactWriteItemsRequest& r) {
+  if (r.transact_items.empty() || r.transact_items.size() > kMaxTransactItems) {
+    return Status::Validation("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100 and greater than or equal to 1");
+  }
+  if (r.client_request_token) IT_RETURN_IF_ERROR(CheckIdempotency(r));
+
+  // Pin each table once, in name order.
+  std::map<std::string, std::optional<TableRef>> tables;
+  std::vector<TransactAction> actions;
+  for (const auto& w : r.transact_items) {
+    IT_ASSIGN_OR_RETURN(TransactAction a, Normalise(w));
+    tables.emplace(a.table_name, std::nullopt);
+    actions.push_back(a);
+  }
+  for (auto& [name, ref] : tables) {
+    IT_ASSIGN_OR_RETURN(TableRef t, GetTable(name));
+    ref.emplace(std::move(t));
+  }
+
+  // Static validation: keys, items, expressions. These fail the whole request.
+  std::vector<TransactPrepared> prepared(actions.size());
+  std::set<std::string> seen;
+  size_t total_bytes = 0;
+  for (size_t i = 0; i < actions.size(); ++i) {
+    IT_RETURN_IF_ERROR(PrepareTransactAction(actions[i], tables.at(actions[i].table_name)->desc(), &prepared[i]));
+    if (!seen.insert(prepared[i].key).second) {
+      return Status::Validation("Transaction request cannot include multiple operations on one item");
+    }
+    total_bytes += prepared[i].put_item ? dynamo::ItemSize(*prepared[i].put_item) : 0;
+  }
+  if (total_bytes > kMaxTransactBytes) return Status::Validation("Transaction request exceeds the maximum size of 4 MB");
+
+  std::vector<size_t> stripes;
+  for (const auto& p : prepared) stripes.push_back(ItemLocks::StripeOf(p.key));
+  std::map<std::string, WriteTally> tallies;
+  {
+    ItemLocks::Guard guard(&locks_, std::move(stripes));
+    std::vector<dynamo::CancellationReason> reasons(actions.size());
+    std::vector<std::optional<Item>> olds(actions.size()), news(actions.size());
+    bool cancelled = false;
+    for (size_t i = 0; i < actions.size(); ++i) {
+      IT_RETURN_IF_ERROR(ReadItem(prepared[i].key, &olds[i]));
+      Status s = EvaluateTransactAction(actions[i], prepared[i], olds[i], &news[i]);
+      if (!s.ok()) {
+        cancelled = true;
+        reasons[i].code = s.code() == Code::kConditionalCheckFailed ? "ConditionalCheckFailed" : "ValidationError";
+        reasons[i].message = s.message();
+        if (s.code() == Code::kConditionalCheckFailed &&
+            actions[i].on_failure == dynamo::ReturnValuesOnConditionCheckFailure::kAllOld && olds[i]) {
+          reasons[i].item = olds[i];
+        }
+      }
+    }
+    if (cancelled) {
+      auto detail = std::make_shared<dynamo::TransactionCanceledDetail>();
+      detail->reasons = std::move(reasons);
+      const std::string msg = CancelMessage(detail->reasons);
+      return Status(Code::kTransactionCanceled, msg, std::move(detail));
+    }
+    rocksdb::WriteBatch batch;
+    for (size_t i = 0; i < actions.size(); ++i) {
+      WriteTally& tally = tallies[actions[i].table_name];
+      if (actions[i].kind == TransactAction::Kind::kConditionCheck) {
+        tally.table_units += std::max(1.0, std::ceil(static_cast<double>(olds[i] ? dynamo::ItemSize(*olds[i]) : 0) / 1024.0));
+        continue;
+      }
+      AppendItemChange(*prepared[i].table, prepared[i].key, olds[i] ? &*olds[i] : nullptr,
+                       news[i] ? &*news[i] : nullptr, &batch, &tally);
+    }
+    IT_RETURN_IF_ERROR(Commit(&batch));
+  }
+  dynamo::TransactWriteItemsResponse response;
+  for (auto& [name, tally] : tallies) {
+    // Transactional writes cost twice the units of plain ones.
+    std::map<std::string, double> index_units;
+    for (const auto& [index, units] : tally.index_units) index_units[index] = 2 * units;
+    if (auto c = RenderCapacity(r.return_consumed_capacity, name, 2 * tally.table_units, index_units, false)) {
+      response.consumed_capacity.push_back(std::move(*c));
+    }
+  }
+  return response;
+}
+
+Status EngineImpl::PrepareTransactAction(const TransactAction& a, const TableDesc& t, TransactPrepared* p) {
+  p->table = &t;
+  if (a.kind == TransactAction::Kind::kPut) {
+    IT_RETURN_IF_ERROR(ValidateItemForWrite(t, *a.item, "Item size has exceeded the maximum allowed size"));
+    p->put_item = *a.item;
+    for (auto& [name, value] : *p->put_item) value.Normalize();
+    p->key = BaseKeyOf(t, *p->put_item);
+  } else {
+    IT_ASSIGN_OR_RETURN(p->key, EncodeKeyParam(t, *a.key));
+  }
+  const bool has_condition = a.condition.has_value();
+  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(has_condition || a.update, *a.names, *a.values));
+  ExpressionResolver resolver(*a.names, *a.values);
+  if (a.update) {
+    IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseUpdate(*a.update));
+    IT_ASSIGN_OR_RETURN(p->update, resolver.ResolveUpdate(*ast));
+    for (const Path& path : p->update->Paths()) {
+      if (t.IsKeyAttribute(path.front().name)) {
+        return Status::Validation("One or more parameter values were invalid: Cannot update attribute " +
+                                  path.front().name + ". This attribute is part of the key");
+      }
+    }
+  }
+  if (has_condition) {
+    IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseCondition(*a.condition, "ConditionExpression"));
+    IT_ASSIGN_OR_RETURN(p->condition, resolver.ResolveCondition(*ast));
+  }
+  IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+  return Status::Ok();
+}
+
+Status EngineImpl::EvaluateTransactAction(const TransactAction& a, const TransactPrepared& p, const std::optional<Item>& old,
+                                          std::optional<Item>* result) {
+  if (p.condition && !p.condition->Evaluate(old ? &*old : nullptr)) return Status::ConditionalCheckFailed();
+  switch (a.kind) {
+    case TransactAction::Kind::kConditionCheck: *result = old; return Status::Ok();
+    case TransactAction::Kind::kPut: *result = p.put_item; return Status::Ok();
+    case TransactAction::Kind::kDelete: result->reset(); return Status::Ok();
+    case TransactAction::Kind::kUpdate: {
+      Item updated = old ? *old : *a.key;
+      if (p.update) IT_RETURN_IF_ERROR(p.update->Apply(&updated));
+      IT_RETURN_IF_ERROR(ValidateItemForWrite(*p.table, updated, "Item size to update has exceeded the maximum allowed size"));
+      *result = std::move(updated);
+      return Status::Ok();
+    }
+  }
+  return Status::Ok();
+}
+
+Status EngineImpl::CheckIdempotency(const dynamo::TransactWriteItemsRequest& r) {
+  // DynamoDB remembers a ClientRequestToken for 10 minutes; the same token with a
+  // different request is an IdempotentParameterMismatchException.
+  std::string fingerprint;
+  for (const auto& w : r.transact_items) {
+    if (w.put) fingerprint += "P" + w.put->table_name + dynamo::ItemDebugString(w.put->item) + w.put->condition_expression.value_or("");
+    if (w.delete_item) fingerprint += "D" + w.delete_item->table_name + dynamo::ItemDebugString(w.delete_item->key) + w.delete_item->condition_expression.value_or("");
+    if (w.update) fingerprint += "U" + w.update->table_name + dynamo::ItemDebugString(w.update->key) + w.update->update_expression + w.update->condition_expression.value_or("");
+    if (w.condition_check) fingerprint += "C" + w.condition_check->table_name + dynamo::ItemDebugString(w.condition_check->key) + w.condition_check->condition_expression;
+    const auto* values = w.put ? &w.put->expression_attribute_values : w.delete_item ? &w.delete_item->expression_attribute_values
+                       : w.update ? &w.update->expression_attribute_values : &w.condition_check->expression_attribute_values;
+    for (const auto& [k, v] : *values) fingerprint += k + v.DebugString();
+  }
+  const int64_t now = clock_->NowMicros();
+  constexpr int64_t kWindow = 10LL * 60 * 1000000;
+  std::lock_guard<std::mutex> lock(tokens_mu_);
+  std::erase_if(tokens_, [&](const auto& e) { return now - e.second.second > kWindow; });
+  auto it = tokens_.find(*r.client_request_token);
+  if (it != tokens_.end() && it->second.first != fingerprint) {
+    return Status(Code::kIdempotentParameterMismatch,
+                  "The request uses the same client token as a previous, but non-identical request.");
+  }
+  tokens_[*r.client_request_token] = {fingerprint, now};
+  return Status::Ok();
+}
+
+Result<dynamo::TransactGetItemsResponse> EngineImpl::TransactGetItems(const dynamo::TransactGetItemsRequest& r) {
+  if (r.transact_items.empty() || r.transact_items.size() > kMaxTransactItems) {
+    return Status::Validation("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100 and greater than or equal to 1");
+  }
+  std::map<std::string, std::optional<TableRef>> tables;
+  for (const auto& g : r.transact_items) tables.emplace(g.table_name, std::nullopt);
+  for (auto& [name, ref] : tables) {
+    IT_ASSIGN_OR_RETURN(TableRef t, GetTable(name));
+    ref.emplace(std::move(t));
+  }
+  struct Planned {
+    std::string key;
+    std::optional<ProjectionPaths> projection;
+  };
+  std::vector<Planned> planned;
+  for (const auto& g : r.transact_items) {
+    Planned p;
+    IT_ASSIGN_OR_RETURN(p.key, EncodeKeyParam(tables.at(g.table_name)->desc(), g.key));
+    IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(g.projection_expression.has_value(), g.expression_attribute_names, {}));
+    dynamo::ExpressionValues no_values;
+    ExpressionResolver resolver(g.expression_attribute_names, no_values);
+    if (g.projection_expression) {
+      IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseProjection(*g.projection_expression));
+      IT_ASSIGN_OR_RETURN(p.projection, resolver.ResolveProjection(*ast));
+    }
+    IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+    planned.push_back(std::move(p));
+  }
+  // One snapshot: every item is read at the same instant, between whole transactions.
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  dynamo::TransactGetItemsResponse response;
+  std::map<std::string, double> units;
+  Status status;
+  for (size_t i = 0; i < planned.size() && status.ok(); ++i) {
+    std::optional<Item> item;
+    status = ReadItem(planned[i].key, &item, snapshot);
+    const size_t size = item ? dynamo::ItemSize(*item) : 0;
+    units[r.transact_items[i].table_name] += 2 * std::max(1.0, std::ceil(static_cast<double>(size) / 4096.0));
+    dynamo::ItemResponse ir;
+    if (item) ir.item = planned[i].projection ? ApplyProjection(*item, *planned[i].projection) : std::move(*item);
+    response.responses.push_back(std::move(ir));
+  }
+  db_->ReleaseSnapshot(snapshot);
+  IT_RETURN_IF_ERROR(status);
+  for (const auto& [name, u] : units) {
+    if (auto c = RenderCapacity(r.return_consumed_capacity, name, u, {}, true)) {
+      response.consumed_capacity.push_back(std::move(*c));
+    }
+  }
+  return response;
+}
+
+}  // namespace issuetracker::engine

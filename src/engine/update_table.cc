@@ -1,0 +1,299 @@
+// UpdateTable (settings, GSI creation with background backfill, GSI deletion) and the
+// continuous-backups switch.
+#include <rocksdb/iterator.h>
+
+#include <algorithm>
+
+#include "dynamo/wire_names.h"
+#include "engine/engine_impl.h"
+#include "engine/item_codec.h"
+#include "engine/key_codec.h"
+
+namespace issuetracker::engine {
+
+namespace {
+
+constexpr std::string_view kInvalid = "One or more parameter values were invalid: ";
+constexpr std::string_view kBackfillKeyPrefix = "b/";
+constexpr size_t kBackfillChunk = 256;
+
+// Validates and applies one GSI creation to a descriptor copy.
+Status AddIndex(const dynamo::CreateGlobalSecondaryIndexAction& a,
+                const std::vector<dynamo::AttributeDefinition>& new_defs, TableDesc* d) {
+  if (d->FindIndex(a.index_name)) {
+    return Status::Validation(std::string(kInvalid) + "Index already exists: " + a.index_name);
+  }
+  if (d->indexes.size() >= 20) {
+    return Status(Code::kLimitExceeded, "Subscriber limit exceeded: Number of GlobalSecondaryIndexes exceeds per-table limit of 20");
+  }
+  if (d->next_index_id == 255) return Status(Code::kLimitExceeded, "Index ids of this table are exhausted");
+  // The request's AttributeDefinitions must define the new index's keys; definitions of
+  // existing attributes must agree with the table's.
+  std::vector<dynamo::AttributeDefinition> defs = d->attribute_definitions;
+  for (const auto& nd : new_defs) {
+    auto it = std::find_if(defs.begin(), defs.end(), [&](const auto& e) { return e.attribute_name == nd.attribute_name; });
+    if (it == defs.end()) {
+      defs.push_back(nd);
+    } else if (it->attribute_type != nd.attribute_type) {
+      return Status::Validation(std::string(kInvalid) + "Cannot change the type of an existing attribute: " + nd.attribute_name);
+    }
+  }
+  dynamo::CreateTableRequest probe;  // reuse CreateTable's index validation
+  probe.table_name = d->name;
+  probe.billing_mode = d->billing_mode;
+  if (d->billing_mode == dynamo::BillingMode::kProvisioned) probe.provisioned_throughput = d->throughput;
+  probe.key_schema.push_back({d->hash.name, dynamo::KeyType::kHash});
+  if (d->range) probe.key_schema.push_back({d->range->name, dynamo::KeyType::kRange});
+  probe.global_secondary_indexes.push_back({a.index_name, a.key_schema, a.projection, a.provisioned_throughput});
+  for (const auto& e : defs) {
+    bool used = e.attribute_name == d->hash.name || (d->range && e.attribute_name == d->range->name);
+    for (const auto& k : a.key_schema) used |= k.attribute_name == e.attribute_name;
+    if (used) probe.attribute_definitions.push_back(e);
+  }
+  IT_RETURN_IF_ERROR(ValidateCreateTable(probe));
+  TableDesc created = DescFromCreateRequest(probe, d->id, d->uuid, d->creation_time);
+  IndexDesc index = created.indexes.front();
+  index.id = d->next_index_id++;
+  index.status = dynamo::IndexStatus::kCreating;
+  index.backfilling = true;
+  d->indexes.push_back(std::move(index));
+  for (const auto& k : a.key_schema) {
+    const bool known = std::any_of(d->attribute_definitions.begin(), d->attribute_definitions.end(),
+                                   [&](const auto& e) { return e.attribute_name == k.attribute_name; });
+    if (!known) {
+      for (const auto& e : defs) {
+        if (e.attribute_name == k.attribute_name) d->attribute_definitions.push_back(e);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::UpdateTableRequest& r) {
+  IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
+  const bool nothing = r.global_secondary_index_updates.empty() && !r.billing_mode && !r.provisioned_throughput &&
+                       !r.sse_specification && !r.stream_specification && !r.table_class &&
+                       !r.deletion_protection_enabled;
+  if (nothing) {
+    return Status::Validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+  }
+  if (r.global_secondary_index_updates.size() > 1) {
+    return Status(Code::kLimitExceeded, "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
+  }
+  std::lock_guard<std::mutex> lock(catalog_mu_);
+  std::optional<uint8_t> created_index;
+  std::optional<IndexDesc> deleted_index;
+  std::shared_ptr<const TableDesc> published;
+  Status s = ChangeDescriptor(r.table_name, [&](TableDesc* d) -> Status {
+    for (const auto& u : r.global_secondary_index_updates) {
+      if (u.create) {
+        IT_RETURN_IF_ERROR(AddIndex(*u.create, r.attribute_definitions, d));
+        created_index = d->indexes.back().id;
+      } else if (u.delete_index) {
+        auto it = std::find_if(d->indexes.begin(), d->indexes.end(),
+                               [&](const IndexDesc& i) { return i.name == u.delete_index->index_name; });
+        if (it == d->indexes.end()) {
+          return Status::ResourceNotFound("Requested resource not found: Index: " + u.delete_index->index_name);
+        }
+        deleted_index = *it;
+        d->indexes.erase(it);
+      } else if (u.update) {
+        auto it = std::find_if(d->indexes.begin(), d->indexes.end(),
+                               [&](const IndexDesc& i) { return i.name == u.update->index_name; });
+        if (it == d->indexes.end()) {
+          return Status::ResourceNotFound("Requested resource not found: Index: " + u.update->index_name);
+        }
+        it->throughput = u.update->provisioned_throughput;
+      }
+    }
+    if (r.billing_mode && *r.billing_mode != d->billing_mode) {
+      d->billing_mode = *r.billing_mode;
+      if (d->billing_mode == dynamo::BillingMode::kPayPerRequest) {
+        d->last_update_to_pay_per_request = static_cast<double>(clock_->NowMicros()) / 1e6;
+      }
+    }
+    if (r.provisioned_throughput) {
+      if (d->billing_mode == dynamo::BillingMode::kPayPerRequest) {
+        return Status::Validation(std::string(kInvalid) + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+      }
+      d->throughput = *r.provisioned_throughput;
+    }
+    if (r.sse_specification) d->sse = r.sse_specification;
+    if (r.stream_specification) {
+      if (r.stream_specification->stream_enabled) {
+        if (d->stream) return Status::Validation("Table already has an enabled stream: " + d->name);
+        if (!r.stream_specification->stream_view_type) {
+          return Status::Validation(std::string(kInvalid) + "StreamViewType must be specified when StreamEnabled is true");
+        }
+        d->stream = r.stream_specification;
+        d->stream_label = std::to_string(clock_->NowMicros());
+      } else {
+        if (!d->stream) return Status::Validation("Table already has stream disabled: " + d->name);
+        d->stream.reset();
+      }
+    }
+    if (r.table_class) d->table_class = *r.table_class;
+    if (r.deletion_protection_enabled) d->deletion_protection = *r.deletion_protection_enabled;
+    return Status::Ok();
+  }, &published);
+  if (s.code() == Code::kResourceNotFound && s.message().find("Index") == std::string::npos) {
+    return Status::ResourceNotFound("Requested resource not found: Table: " + r.table_name + " not found");
+  }
+  IT_RETURN_IF_ERROR(s);
+  if (deleted_index) {
+    // No writer can still target the deleted index: the descriptor swap waited for them.
+    const std::string prefix = TablePrefix(published->id, deleted_index->id);
+    rocksdb::WriteBatch batch;
+    batch.DeleteRange(items_cf_, prefix, PrefixSuccessor(prefix)).PermitUncheckedError();
+    batch.Delete(catalog_cf_, StatsKey(published->id, deleted_index->id)).PermitUncheckedError();
+    IT_RETURN_IF_ERROR(Commit(&batch));
+  }
+  if (created_index) StartBackfill(published, *created_index);
+  dynamo::UpdateTableResponse response;
+  response.table_description = Describe(*published);
+  if (deleted_index) {
+    dynamo::GlobalSecondaryIndexDescription g;
+    g.index_name = deleted_index->name;
+    g.index_status = dynamo::IndexStatus::kDeleting;
+    response.table_description.global_secondary_indexes.push_back(std::move(g));
+  }
+  return response;
+}
+
+// ------------------------------------------------------------------------- backfill
+
+void EngineImpl::StartBackfill(std::shared_ptr<const TableDesc> desc, uint8_t index_id) {
+  rocksdb::WriteBatch batch;
+  batch.Put(catalog_cf_, std::string(kBackfillKeyPrefix) + desc->name, std::string(1, static_cast<char>(index_id)))
+      .PermitUncheckedError();
+  Commit(&batch).ToString();  // best effort: a lost marker only delays resumption to next open
+  std::lock_guard<std::mutex> lock(bg_mu_);
+  backfills_.emplace_back([this, name = desc->name, id = desc->id, index_id] { RunBackfill(name, id, index_id); });
+}
+
+void EngineImpl::ResumeBackfills() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), catalog_cf_));
+  std::vector<std::pair<std::string, uint8_t>> pending;
+  for (it->Seek(std::string(kBackfillKeyPrefix)); it->Valid() && it->key().starts_with("b/"); it->Next()) {
+    if (it->value().size() == 1) {
+      pending.emplace_back(it->key().ToString().substr(kBackfillKeyPrefix.size()), static_cast<uint8_t>(it->value()[0]));
+    }
+  }
+  for (auto& [name, index_id] : pending) {
+    auto handle = FindHandle(name);
+    if (!handle.ok() || !*handle) continue;
+    StartBackfill((*handle)->desc, index_id);
+  }
+}
+
+void EngineImpl::RunBackfill(std::string table_name, uint32_t table_id, uint8_t index_id) {
+  const std::string base_prefix = TablePrefix(table_id, kBaseIndexId);
+  const std::string end = PrefixSuccessor(base_prefix);
+  std::string resume = base_prefix;
+  bool done = false;
+  while (!done && !shutting_down_) {
+    auto table = GetTable(table_name);
+    if (!table.ok() || table->desc().id != table_id) return;  // table deleted
+    const TableDesc& t = table->desc();
+    auto index_it = std::find_if(t.indexes.begin(), t.indexes.end(), [&](const IndexDesc& i) { return i.id == index_id; });
+    if (index_it == t.indexes.end()) return;  // index deleted meanwhile
+    // Collect a chunk of keys, then index each item under its lock.
+    std::vector<std::string> keys;
+    {
+      rocksdb::ReadOptions ro;
+      rocksdb::Slice upper(end);
+      ro.iterate_upper_bound = &upper;
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, items_cf_));
+      for (it->Seek(resume); it->Valid() && keys.size() < kBackfillChunk; it->Next()) keys.push_back(it->key().ToString());
+      done = keys.size() < kBackfillChunk;
+    }
+    for (const std::string& key : keys) {
+      ItemLocks::Guard guard(&locks_, ItemLocks::StripeOf(key));
+      std::optional<dynamo::Item> item;
+      if (!ReadItem(key, &item).ok() || !item) continue;
+      auto index_key = IndexKeyOf(t, *index_it, *item);
+      if (!index_key) continue;
+      rocksdb::WriteBatch batch;
+      batch.Put(items_cf_, *index_key, EncodeItem(ProjectForIndex(t, *index_it, *item))).PermitUncheckedError();
+      Commit(&batch).ToString();
+    }
+    if (!keys.empty()) resume = keys.back() + std::string(1, '\0');
+  }
+  if (!done) return;  // shutting down: the marker stays, the backfill resumes at next open
+  // Publish ACTIVE and recount the index's statistics under the exclusive lock, so that
+  // the count and the switch to live statistics see the same writes.
+  std::lock_guard<std::mutex> lock(catalog_mu_);
+  ChangeDescriptor(table_name, [&](TableDesc* d) -> Status {
+    for (IndexDesc& i : d->indexes) {
+      if (i.id != index_id) continue;
+      int64_t items = 0, bytes = 0;
+      const std::string prefix = TablePrefix(table_id, index_id);
+      const std::string upper_key = PrefixSuccessor(prefix);
+      rocksdb::ReadOptions ro;
+      rocksdb::Slice upper(upper_key);
+      ro.iterate_upper_bound = &upper;
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, items_cf_));
+      for (it->Seek(prefix); it->Valid(); it->Next()) {
+        auto entry = DecodeItem(std::string_view(it->value().data(), it->value().size()));
+        ++items;
+        if (entry.ok()) bytes += static_cast<int64_t>(dynamo::ItemSize(*entry));
+      }
+      rocksdb::WriteBatch batch;
+      batch.Put(catalog_cf_, StatsKey(table_id, index_id), StatsDelta(items, bytes)).PermitUncheckedError();
+      batch.Delete(catalog_cf_, std::string(kBackfillKeyPrefix) + table_name).PermitUncheckedError();
+      IT_RETURN_IF_ERROR(Commit(&batch));
+      i.status = dynamo::IndexStatus::kActive;
+      i.backfilling = false;
+    }
+    return Status::Ok();
+  }).ToString();
+}
+
+// ------------------------------------------------------------- continuous backups
+
+Result<dynamo::UpdateContinuousBackupsResponse> EngineImpl::UpdateContinuousBackups(
+    const dynamo::UpdateContinuousBackupsRequest& r) {
+  IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
+  const int32_t days = r.recovery_period_in_days.value_or(35);
+  if (days < 1 || days > 35) {
+    return Status::Validation("RecoveryPeriodInDays must be between 1 and 35");
+  }
+  std::lock_guard<std::mutex> lock(catalog_mu_);
+  std::shared_ptr<const TableDesc> published;
+  Status s = ChangeDescriptor(r.table_name, [&](TableDesc* d) {
+    if (r.point_in_time_recovery_enabled && !d->pitr_enabled) d->pitr_enabled_since_micros = clock_->NowMicros();
+    d->pitr_enabled = r.point_in_time_recovery_enabled;
+    d->pitr_recovery_days = days;
+    return Status::Ok();
+  }, &published);
+  if (s.code() == Code::kResourceNotFound) {
+    return Status(Code::kTableNotFound, "Table not found: " + r.table_name);
+  }
+  IT_RETURN_IF_ERROR(s);
+  dynamo::DescribeContinuousBackupsRequest describe{r.table_name};
+  IT_ASSIGN_OR_RETURN(auto described, DescribeContinuousBackups(describe));
+  return dynamo::UpdateContinuousBackupsResponse{described.continuous_backups_description};
+}
+
+Result<dynamo::DescribeContinuousBackupsResponse> EngineImpl::DescribeContinuousBackups(
+    const dynamo::DescribeContinuousBackupsRequest& r) {
+  IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
+  auto table = GetTable(r.table_name);
+  if (!table.ok()) return Status(Code::kTableNotFound, "Table not found: " + r.table_name);
+  const TableDesc& d = table->desc();
+  dynamo::DescribeContinuousBackupsResponse response;
+  auto& pitr = response.continuous_backups_description.point_in_time_recovery_description;
+  if (d.pitr_enabled) {
+    const int64_t now = clock_->NowMicros();
+    const int64_t window = static_cast<int64_t>(d.pitr_recovery_days) * 86400 * 1000000;
+    pitr.point_in_time_recovery_status = dynamo::PointInTimeRecoveryStatus::kEnabled;
+    pitr.earliest_restorable_date_time = static_cast<double>(std::max(d.pitr_enabled_since_micros, now - window)) / 1e6;
+    pitr.latest_restorable_date_time = static_cast<double>(now) / 1e6;
+    pitr.recovery_period_in_days = d.pitr_recovery_days;
+  }
+  return response;
+}
+
+}  // namespace issuetracker::engine

@@ -1,0 +1,209 @@
+// Behaviour suite, multi-item writes and reads: BatchGetItem, BatchWriteItem,
+// TransactWriteItems and TransactGetItems.
+#include "tests/suite_util.h"
+
+namespace issuetracker::testing {
+namespace {
+
+using dynamo::ScalarType;
+
+class BatchTest : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    auto r = TableRequest("Accounts", "id");
+    AddGsi(&r, "ByOwner", "owner");
+    Create(r);
+    Create(TableRequest("Ledger", "id", ScalarType::kS, "seq", ScalarType::kN));
+  }
+  static Item Id(const std::string& id) { return MakeItem({{"id", S(id)}}); }
+  int64_t Balance(const std::string& id) {
+    auto item = Get("Accounts", Id(id));
+    return item ? *item->at("balance").n().ToInt64() : -1;
+  }
+  static dynamo::TransactWriteItem Transfer(const std::string& id, int64_t delta, bool require_funds) {
+    dynamo::TransactUpdate u;
+    u.table_name = "Accounts";
+    u.key = Id(id);
+    u.update_expression = "SET balance = balance + :d";
+    u.expression_attribute_values = {{":d", N(delta)}};
+    if (require_funds) {
+      u.condition_expression = "balance >= :need";
+      u.expression_attribute_values[":need"] = N(-delta);
+    }
+    dynamo::TransactWriteItem w;
+    w.update = std::move(u);
+    return w;
+  }
+};
+
+TEST_P(BatchTest, BatchWriteThenBatchGet) {
+  dynamo::BatchWriteItemRequest w;
+  for (int i = 0; i < 20; ++i) {
+    dynamo::WriteRequest put;
+    put.put_item = MakeItem({{"id", S("a" + std::to_string(i))}, {"owner", S("ann")}, {"balance", N(i)}});
+    w.request_items["Accounts"].push_back(put);
+  }
+  dynamo::WriteRequest ledger;
+  ledger.put_item = MakeItem({{"id", S("L")}, {"seq", N(1)}});
+  w.request_items["Ledger"].push_back(ledger);
+  w.return_consumed_capacity = dynamo::ReturnConsumedCapacity::kTotal;
+  auto written = db().BatchWriteItem(w);
+  ASSERT_OK(written);
+  EXPECT_TRUE(written->unprocessed_items.empty());
+  EXPECT_EQ(written->consumed_capacity.size(), 2u);
+
+  dynamo::BatchGetItemRequest g;
+  for (int i = 0; i < 25; ++i) g.request_items["Accounts"].keys.push_back(Id("a" + std::to_string(i)));
+  g.request_items["Accounts"].projection_expression = "id, balance";
+  g.request_items["Ledger"].keys.push_back(MakeItem({{"id", S("L")}, {"seq", N(1)}}));
+  auto got = db().BatchGetItem(g);
+  ASSERT_OK(got);
+  EXPECT_EQ(got->responses["Accounts"].size(), 20u);  // 5 keys do not exist
+  EXPECT_EQ(got->responses["Accounts"][0].size(), 2u);
+  EXPECT_EQ(got->responses["Ledger"].size(), 1u);
+
+  // Deletes in a batch.
+  dynamo::BatchWriteItemRequest d;
+  for (int i = 0; i < 10; ++i) {
+    dynamo::WriteRequest del;
+    del.delete_key = Id("a" + std::to_string(i));
+    d.request_items["Accounts"].push_back(del);
+  }
+  ASSERT_OK(db().BatchWriteItem(d));
+  dynamo::QueryRequest q;
+  q.table_name = "Accounts";
+  q.index_name = "ByOwner";
+  q.key_condition_expression = "#o = :o";
+  q.expression_attribute_names = {{"#o", "owner"}};
+  q.expression_attribute_values = {{":o", S("ann")}};
+  EXPECT_EQ(db().Query(q)->count, 10);
+}
+
+TEST_P(BatchTest, BatchLimitsAndErrors) {
+  dynamo::BatchWriteItemRequest w;
+  for (int i = 0; i < 26; ++i) {
+    dynamo::WriteRequest put;
+    put.put_item = Id("x" + std::to_string(i));
+    w.request_items["Accounts"].push_back(put);
+  }
+  EXPECT_ERROR(db().BatchWriteItem(w), kValidation, "Too many items requested for the BatchWriteItem call");
+  w.request_items["Accounts"].resize(2);
+  w.request_items["Accounts"][1].put_item = Id("x0");
+  EXPECT_ERROR(db().BatchWriteItem(w), kValidation, "Provided list of item keys contains duplicates");
+  w.request_items["Accounts"][1].put_item = MakeItem({{"id", N(1)}});
+  EXPECT_ERROR(db().BatchWriteItem(w), kValidation, "Type mismatch for key id");
+  EXPECT_FALSE(Get("Accounts", Id("x0")).has_value());  // nothing of a rejected batch is written
+  dynamo::BatchWriteItemRequest missing;
+  missing.request_items["Nope"].push_back(dynamo::WriteRequest{Id("a"), std::nullopt});
+  EXPECT_ERROR(db().BatchWriteItem(missing), kResourceNotFound, "Requested resource not found");
+
+  dynamo::BatchGetItemRequest g;
+  for (int i = 0; i < 101; ++i) g.request_items["Accounts"].keys.push_back(Id("k" + std::to_string(i)));
+  EXPECT_ERROR(db().BatchGetItem(g), kValidation, "Too many items requested for the BatchGetItem call");
+  g.request_items["Accounts"].keys = {Id("k"), Id("k")};
+  EXPECT_ERROR(db().BatchGetItem(g), kValidation, "Provided list of item keys contains duplicates");
+}
+
+TEST_P(BatchTest, TransactionCommitsAllOrNothing) {
+  Put("Accounts", MakeItem({{"id", S("alice")}, {"balance", N(100)}}));
+  Put("Accounts", MakeItem({{"id", S("bob")}, {"balance", N(0)}}));
+  dynamo::TransactWriteItemsRequest t;
+  t.transact_items = {Transfer("alice", -60, true), Transfer("bob", 60, false)};
+  dynamo::TransactWriteItem log;
+  log.put = dynamo::TransactPut{"Ledger", MakeItem({{"id", S("tx")}, {"seq", N(1)}}), "attribute_not_exists(id)", {}, {}, {}};
+  t.transact_items.push_back(log);
+  ASSERT_OK(db().TransactWriteItems(t));
+  EXPECT_EQ(Balance("alice"), 40);
+  EXPECT_EQ(Balance("bob"), 60);
+
+  // Second run: alice lacks funds and the ledger entry exists: both reasons reported, nothing applied.
+  auto failed = db().TransactWriteItems(t);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), Code::kTransactionCanceled);
+  EXPECT_NE(failed.status().message().find("[ConditionalCheckFailed, None, ConditionalCheckFailed]"), std::string::npos)
+      << failed.status().message();
+  auto* detail = failed.status().DetailAs<dynamo::TransactionCanceledDetail>();
+  ASSERT_NE(detail, nullptr);
+  ASSERT_EQ(detail->reasons.size(), 3u);
+  EXPECT_EQ(detail->reasons[0].code, "ConditionalCheckFailed");
+  EXPECT_EQ(detail->reasons[1].code, "None");
+  EXPECT_EQ(Balance("alice"), 40);
+  EXPECT_EQ(Balance("bob"), 60);
+}
+
+TEST_P(BatchTest, TransactionConditionCheckDeleteAndReasonsWithItem) {
+  Put("Accounts", MakeItem({{"id", S("gate")}, {"open", AttributeValue::Bool(false)}}));
+  Put("Accounts", MakeItem({{"id", S("victim")}, {"balance", N(1)}}));
+  dynamo::TransactWriteItemsRequest t;
+  dynamo::TransactWriteItem check;
+  check.condition_check = dynamo::TransactConditionCheck{"Accounts", Id("gate"), "#o = :t", {{"#o", "open"}}, {{":t", AttributeValue::Bool(true)}},
+                                                         dynamo::ReturnValuesOnConditionCheckFailure::kAllOld};
+  dynamo::TransactWriteItem del;
+  del.delete_item = dynamo::TransactDelete{"Accounts", Id("victim"), std::nullopt, {}, {}, {}};
+  t.transact_items = {check, del};
+  auto failed = db().TransactWriteItems(t);
+  ASSERT_FALSE(failed.ok());
+  auto* detail = failed.status().DetailAs<dynamo::TransactionCanceledDetail>();
+  ASSERT_NE(detail, nullptr);
+  ASSERT_TRUE(detail->reasons[0].item.has_value());
+  EXPECT_EQ(detail->reasons[0].item->at("open"), AttributeValue::Bool(false));
+  EXPECT_TRUE(Get("Accounts", Id("victim")).has_value());
+
+  dynamo::UpdateItemRequest open;
+  open.table_name = "Accounts";
+  open.key = Id("gate");
+  open.update_expression = "SET #o = :t";
+  open.expression_attribute_names = {{"#o", "open"}};
+  open.expression_attribute_values = {{":t", AttributeValue::Bool(true)}};
+  ASSERT_OK(db().UpdateItem(open));
+  ASSERT_OK(db().TransactWriteItems(t));
+  EXPECT_FALSE(Get("Accounts", Id("victim")).has_value());
+}
+
+TEST_P(BatchTest, TransactionValidation) {
+  dynamo::TransactWriteItemsRequest same;
+  same.transact_items = {Transfer("x", 1, false), Transfer("x", 2, false)};
+  EXPECT_ERROR(db().TransactWriteItems(same), kValidation, "multiple operations on one item");
+  dynamo::TransactWriteItemsRequest empty;
+  EXPECT_ERROR(db().TransactWriteItems(empty), kValidation, "transactItems");
+  dynamo::TransactWriteItemsRequest too_many;
+  for (int i = 0; i < 101; ++i) too_many.transact_items.push_back(Transfer("a" + std::to_string(i), 1, false));
+  EXPECT_ERROR(db().TransactWriteItems(too_many), kValidation, "transactItems");
+  // An update that fails at evaluation (arithmetic on a missing attribute) cancels.
+  dynamo::TransactWriteItemsRequest bad_math;
+  bad_math.transact_items = {Transfer("nobody", 1, false)};
+  auto r = db().TransactWriteItems(bad_math);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kTransactionCanceled);
+  EXPECT_NE(r.status().message().find("ValidationError"), std::string::npos);
+}
+
+TEST_P(BatchTest, TransactionIdempotencyToken) {
+  Put("Accounts", MakeItem({{"id", S("c")}, {"balance", N(0)}}));
+  dynamo::TransactWriteItemsRequest t;
+  t.transact_items = {Transfer("c", 5, false)};
+  t.client_request_token = "token-1";
+  ASSERT_OK(db().TransactWriteItems(t));
+  t.transact_items = {Transfer("c", 6, false)};
+  EXPECT_ERROR(db().TransactWriteItems(t), kIdempotentParameterMismatch, "same client token");
+}
+
+TEST_P(BatchTest, TransactGetReadsConsistently) {
+  Put("Accounts", MakeItem({{"id", S("a")}, {"balance", N(1)}, {"owner", S("o")}}));
+  dynamo::TransactGetItemsRequest g;
+  g.transact_items = {dynamo::TransactGet{"Accounts", Id("a"), "balance", {}}, dynamo::TransactGet{"Accounts", Id("none"), std::nullopt, {}}};
+  g.return_consumed_capacity = dynamo::ReturnConsumedCapacity::kTotal;
+  auto r = db().TransactGetItems(g);
+  ASSERT_OK(r);
+  ASSERT_EQ(r->responses.size(), 2u);
+  EXPECT_EQ(*r->responses[0].item, MakeItem({{"balance", N(1)}}));
+  EXPECT_FALSE(r->responses[1].item.has_value());
+  ASSERT_EQ(r->consumed_capacity.size(), 1u);
+  EXPECT_DOUBLE_EQ(r->consumed_capacity[0].capacity_units, 4);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllBackends, BatchTest, ::testing::ValuesIn(BackendKinds()));
+
+}  // namespace
+}  // namespace issuetracker::testing

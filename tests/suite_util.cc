@@ -1,0 +1,82 @@
+#include "tests/suite_util.h"
+
+namespace issuetracker::testing {
+
+Item MakeItem(std::initializer_list<std::pair<std::string, AttributeValue>> attrs) {
+  Item item;
+  for (const auto& [k, v] : attrs) item.emplace(k, v);
+  return item;
+}
+
+namespace {
+void Define(dynamo::CreateTableRequest* r, const std::string& name, dynamo::ScalarType type) {
+  for (const auto& d : r->attribute_definitions) {
+    if (d.attribute_name == name) return;
+  }
+  r->attribute_definitions.push_back({name, type});
+}
+}  // namespace
+
+dynamo::CreateTableRequest TableRequest(const std::string& name, const std::string& hash,
+                                        dynamo::ScalarType hash_type, const std::string& range,
+                                        dynamo::ScalarType range_type) {
+  dynamo::CreateTableRequest r;
+  r.table_name = name;
+  r.billing_mode = dynamo::BillingMode::kPayPerRequest;
+  Define(&r, hash, hash_type);
+  r.key_schema.push_back({hash, dynamo::KeyType::kHash});
+  if (!range.empty()) {
+    Define(&r, range, range_type);
+    r.key_schema.push_back({range, dynamo::KeyType::kRange});
+  }
+  return r;
+}
+
+void AddGsi(dynamo::CreateTableRequest* r, const std::string& name, const std::string& hash,
+            const std::string& range, dynamo::ProjectionType projection, dynamo::ScalarType hash_type,
+            dynamo::ScalarType range_type) {
+  dynamo::GlobalSecondaryIndex gsi;
+  gsi.index_name = name;
+  Define(r, hash, hash_type);
+  gsi.key_schema.push_back({hash, dynamo::KeyType::kHash});
+  if (!range.empty()) {
+    Define(r, range, range_type);
+    gsi.key_schema.push_back({range, dynamo::KeyType::kRange});
+  }
+  gsi.projection.projection_type = projection;
+  r->global_secondary_indexes.push_back(std::move(gsi));
+}
+
+dynamo::CreateTableRequest IssuesPooledRequest(const std::string& name) {
+  auto r = TableRequest(name, "company_issue_id");
+  AddGsi(&r, "CompanyStatusIndex", "company_id", "status");
+  AddGsi(&r, "AssigneeIndex", "company_id", "assigned_user");
+  AddGsi(&r, "TeamIndex", "company_id", "assigned_team");
+  AddGsi(&r, "PriorityIndex", "company_id", "priority");
+  return r;
+}
+
+void BackendTest::Create(const dynamo::CreateTableRequest& r) {
+  auto result = backend_->CreateTable(r);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+}
+
+void BackendTest::Put(const std::string& table, Item item) {
+  dynamo::PutItemRequest r;
+  r.table_name = table;
+  r.item = std::move(item);
+  auto result = backend_->PutItem(r);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+}
+
+std::optional<Item> BackendTest::Get(const std::string& table, Item key, bool consistent) {
+  dynamo::GetItemRequest r;
+  r.table_name = table;
+  r.key = std::move(key);
+  r.consistent_read = consistent;
+  auto result = backend_->GetItem(r);
+  EXPECT_TRUE(result.ok()) << result.status().ToString();
+  return result.ok() ? result->item : std::nullopt;
+}
+
+}  // namespace issuetracker::testing

@@ -1,0 +1,87 @@
+// Helpers for the backend behaviour suites: terse item construction and common tables.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "dynamo/backend.h"
+#include "tests/backend_factory.h"
+
+namespace issuetracker::testing {
+
+using dynamo::AttributeValue;
+using dynamo::Item;
+
+inline AttributeValue S(std::string s) { return AttributeValue::S(std::move(s)); }
+inline AttributeValue N(int64_t n) { return AttributeValue::N(n); }
+inline AttributeValue Num(std::string_view text) { return AttributeValue::N(text); }
+Item MakeItem(std::initializer_list<std::pair<std::string, AttributeValue>> attrs);
+
+// A CreateTable request: hash key (and optional range key) of the given types,
+// PAY_PER_REQUEST.
+dynamo::CreateTableRequest TableRequest(const std::string& name, const std::string& hash,
+                                        dynamo::ScalarType hash_type = dynamo::ScalarType::kS,
+                                        const std::string& range = "",
+                                        dynamo::ScalarType range_type = dynamo::ScalarType::kS);
+// Adds a GSI (and the attribute definitions it needs) to a CreateTable request.
+void AddGsi(dynamo::CreateTableRequest* r, const std::string& name, const std::string& hash,
+            const std::string& range = "",
+            dynamo::ProjectionType projection = dynamo::ProjectionType::kAll,
+            dynamo::ScalarType hash_type = dynamo::ScalarType::kS,
+            dynamo::ScalarType range_type = dynamo::ScalarType::kS);
+
+// The spec's IssueTracker-Issues-Pooled request (four GSIs), with the given name.
+dynamo::CreateTableRequest IssuesPooledRequest(const std::string& name);
+
+// Fixture: one fresh backend per test, parameterised by backend kind.
+class BackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { backend_ = MakeBackend(GetParam(), dir_.path()); }
+  dynamo::Backend& db() { return *backend_; }
+
+  // Creates a table and fails the test on error.
+  void Create(const dynamo::CreateTableRequest& r);
+  void Put(const std::string& table, Item item);
+  std::optional<Item> Get(const std::string& table, Item key, bool consistent = true);
+
+  TempDir dir_;
+  std::unique_ptr<dynamo::Backend> backend_;
+};
+
+// Asserts that `result` failed with `code` and (when given) a message containing `text`.
+#define EXPECT_ERROR(result, code_, text)                                        \
+  do {                                                                           \
+    auto&& it_r_ = (result);                                                     \
+    ASSERT_FALSE(it_r_.ok()) << "expected " #code_;                              \
+    EXPECT_EQ(::issuetracker::ErrorName(it_r_.status().code()),                  \
+              ::issuetracker::ErrorName(::issuetracker::Code::code_))            \
+        << it_r_.status().ToString();                                            \
+    EXPECT_NE(it_r_.status().message().find(text), std::string::npos)           \
+        << it_r_.status().message();                                             \
+  } while (0)
+
+#define EXPECT_STATUS_ERROR(status, code_, text)                                 \
+  do {                                                                           \
+    ::issuetracker::Status it_s_ = (status);                                     \
+    ASSERT_FALSE(it_s_.ok()) << "expected " #code_;                              \
+    EXPECT_EQ(it_s_.code(), ::issuetracker::Code::code_) << it_s_.ToString();    \
+    EXPECT_NE(it_s_.message().find(text), std::string::npos) << it_s_.message(); \
+  } while (0)
+
+#define ASSERT_OK(expr)                                            \
+  do {                                                             \
+    auto&& it_ok_ = (expr);                                        \
+    ASSERT_TRUE(it_ok_.ok()) << it_ok_.status().ToString();        \
+  } while (0)
+
+#define ASSERT_STATUS_OK(expr)                        \
+  do {                                                \
+    ::issuetracker::Status it_ok_ = (expr);           \
+    ASSERT_TRUE(it_ok_.ok()) << it_ok_.ToString();    \
+  } while (0)
+
+}  // namespace issuetracker::testing
