@@ -65,8 +65,8 @@ struct ProjectionPaths {
 };
 
 // A resolved KeyConditionExpression: equality on the partition key and an optional
-// condition on the sort key. Attribute names are resolved; the engine checks them against
-// the table's or index's key schema.
+// condition on the sort key. Attribute names are resolved; ResolveKeyCondition's
+// overload taking the key schema checks them against it.
 struct KeyCondition {
   enum class Op : uint8_t { kEq, kLt, kLe, kGt, kGe, kBetween, kBeginsWith };
   struct Range {
@@ -152,6 +152,7 @@ class Condition {
   virtual ~Condition() = default;
   // True when the item satisfies the condition. `item` is nullptr when the item does not
   // exist (then only attribute_not_exists-style checks can hold, as in DynamoDB).
+  // Const and free of shared state: safe to call from several threads at once.
   virtual bool Evaluate(const dynamo::Item* item) const = 0;
 };
 
@@ -169,8 +170,9 @@ class Update {
   virtual const std::vector<Path>& Paths() const = 0;
 };
 
-// Copies into `out` only the attributes of `item` named by `projection` (nested paths
-// keep their enclosing maps and lists, as DynamoDB returns them).
+// Returns only the attributes of `item` named by `projection`. Nested paths keep their
+// enclosing maps and lists, as DynamoDB returns them: selected list elements come back
+// compacted in index order, and maps or lists with nothing selected are left out.
 dynamo::Item ApplyProjection(const dynamo::Item& item, const ProjectionPaths& projection);
 
 // True when `word` is one of DynamoDB's reserved words (case-insensitive).

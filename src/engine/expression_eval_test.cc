@@ -201,6 +201,19 @@ TEST(ConditionEvalTest, MissingItem) {
   EXPECT_TRUE(Holds("attribute_not_exists(a)", &empty, v));
 }
 
+TEST(ConditionEvalTest, LongChainsOfAndAndOr) {
+  std::string all = "s = :s";
+  std::string any = "s = :a";
+  for (int i = 0; i < 300; ++i) {
+    all += " AND n = :n";
+    any += " OR s = :z";
+  }
+  EXPECT_TRUE(Holds(all, &TestItem(), Values()));
+  EXPECT_FALSE(Holds(all + " AND t = :f", &TestItem(), Values()));
+  EXPECT_FALSE(Holds(any, &TestItem(), Values()));
+  EXPECT_TRUE(Holds(any + " OR n = :n", &TestItem(), Values()));
+}
+
 TEST(ConditionEvalTest, ConditionOutlivesItsAstButNotItsValues) {
   dynamo::ExpressionValues values{{":v", N("1")}};
   dynamo::ExpressionNames names;
@@ -251,10 +264,18 @@ std::string OpName(KeyCondition::Op op) {
 
 // Renders a KeyCondition compactly: `pk={"S":"p"} sk>{"N":"2"}`.
 std::string Render(const KeyCondition& kc) {
-  std::string out = kc.hash_attribute + "=" + kc.hash_value.DebugString();
+  std::string out = kc.hash_attribute;
+  out += '=';
+  out += kc.hash_value.DebugString();
   if (kc.range) {
-    out += " " + kc.range->attribute + OpName(kc.range->op) + kc.range->value.DebugString();
-    if (kc.range->op == KeyCondition::Op::kBetween) out += "," + kc.range->value2.DebugString();
+    out += ' ';
+    out += kc.range->attribute;
+    out += OpName(kc.range->op);
+    out += kc.range->value.DebugString();
+    if (kc.range->op == KeyCondition::Op::kBetween) {
+      out += ',';
+      out += kc.range->value2.DebugString();
+    }
   }
   return out;
 }

@@ -64,7 +64,7 @@ struct ConditionNode {
   CompareOp op = CompareOp::kEq;        // kCompare
   std::string function;                 // kCall
   std::vector<OperandAst> operands;     // compare 2, between 3, in 1 + n, call: arguments
-  std::vector<ConditionNode> children;  // and / or: 2, not: 1
+  std::vector<ConditionNode> children;  // and / or: 2 or more, not: 1
   bool parenthesized = false;
 };
 
@@ -100,10 +100,11 @@ Result<ConditionNode> ParseConditionSyntax(std::string_view text, std::string_vi
 Result<UpdateAst> ParseUpdateSyntax(std::string_view text);
 Result<ProjectionAst> ParseProjectionSyntax(std::string_view text);
 
-// Parses `text` (already checked for emptiness and size). The kind names the request
-// parameter in messages. Syntax errors and the checks that depend on the text alone
-// (reserved words, function names and placement, repeated update sections) are
-// reported here, as DynamoDB reports them before looking at placeholders.
+// Parses `text` with DynamoDB's checks, in its order: not empty, at most 4 KB, syntax,
+// then the checks that depend on the text alone (reserved words, list index range,
+// function names and placement, repeated update sections), which DynamoDB reports
+// before it looks at placeholders. `kind` names the request parameter in messages.
+// Implemented in expression_cache.cc.
 Result<ConditionAst> ParseConditionText(std::string_view text, std::string_view kind);
 Result<UpdateAst> ParseUpdateText(std::string_view text);
 Result<ProjectionAst> ParseProjectionText(std::string_view text);
@@ -132,8 +133,9 @@ bool OrderValues(const dynamo::AttributeValue& a, const dynamo::AttributeValue& 
 struct ROperand {
   enum class Kind : uint8_t { kPath, kValue, kSize };
   Kind kind = Kind::kPath;
-  Path path;                                      // kPath, kSize
-  const dynamo::AttributeValue* value = nullptr;  // kValue, owned by the request
+  Path path;  // kPath; kSize of a path
+  // kValue; kSize of a literal (size(:v)). Owned by the request's ExpressionValues.
+  const dynamo::AttributeValue* value = nullptr;
 };
 
 struct RCondition {

@@ -3,7 +3,7 @@
 // The grammar follows DynamoDB's (as documented in the Developer Guide, "Condition and
 // filter expressions", "Update expressions", "Projection expressions"):
 //
-//   condition  := and (OR and)*
+//   condition  := and (OR and)*        (precedence, loosest first: OR, AND, NOT, the rest)
 //   and        := not (AND not)*
 //   not        := NOT not | primary
 //   primary    := '(' condition ')' | comparison
@@ -35,6 +35,7 @@ enum class Tok : uint8_t {
   kName,   // #placeholder
   kValue,  // :placeholder
   kInt,    // list index digits
+  // Keywords, in any letter case.
   kAnd,
   kOr,
   kNot,
@@ -43,7 +44,8 @@ enum class Tok : uint8_t {
   kSet,
   kRemove,
   kAdd,
-  kDelete,  // keywords, any case
+  kDelete,
+  // Operators and punctuation.
   kEq,
   kNe,
   kLt,
@@ -309,7 +311,7 @@ class Parser {
   }
 
   bool Condition(ConditionNode* out);
-  bool AndCondition(ConditionNode* out);
+  bool Junction(Tok op, ConditionNode* out);
   bool NotCondition(ConditionNode* out);
   bool Primary(ConditionNode* out);
   bool Comparison(ConditionNode* out);
@@ -334,30 +336,24 @@ class Parser {
 bool Parser::Condition(ConditionNode* out) {
   NestingGuard guard(this);
   if (!guard.ok()) return false;
-  if (!AndCondition(out)) return false;
-  while (Is(Tok::kOr)) {
-    Next();
-    ConditionNode node;
-    node.kind = ConditionNode::Kind::kOr;
-    node.children.push_back(std::move(*out));
-    node.children.emplace_back();
-    if (!AndCondition(&node.children.back())) return false;
-    *out = std::move(node);
-  }
-  return true;
+  return Junction(Tok::kOr, out);
 }
 
-bool Parser::AndCondition(ConditionNode* out) {
-  if (!NotCondition(out)) return false;
-  while (Is(Tok::kAnd)) {
-    Next();
-    ConditionNode node;
-    node.kind = ConditionNode::Kind::kAnd;
-    node.children.push_back(std::move(*out));
+// `x OP y OP z` as one n-ary node, so that long chains do not make deep trees.
+bool Parser::Junction(Tok op, ConditionNode* out) {
+  auto operand = [&](ConditionNode* node) {
+    return op == Tok::kOr ? Junction(Tok::kAnd, node) : NotCondition(node);
+  };
+  if (!operand(out)) return false;
+  if (!Is(op)) return true;
+  ConditionNode node;
+  node.kind = op == Tok::kOr ? ConditionNode::Kind::kOr : ConditionNode::Kind::kAnd;
+  node.children.push_back(std::move(*out));
+  while (Accept(op)) {
     node.children.emplace_back();
-    if (!NotCondition(&node.children.back())) return false;
-    *out = std::move(node);
+    if (!operand(&node.children.back())) return false;
   }
+  *out = std::move(node);
   return true;
 }
 
@@ -553,7 +549,7 @@ bool Parser::ArithValue(OperandAst* out) {
   if (!Is(Tok::kPlus) && !Is(Tok::kMinus)) return true;
   OperandAst arith;
   arith.kind = OperandAst::Kind::kArith;
-  arith.name = Next().type == Tok::kPlus ? "+" : "-";
+  arith.name.push_back(Next().type == Tok::kPlus ? '+' : '-');
   arith.args.push_back(std::move(*out));
   arith.args.emplace_back();
   if (!Operand(&arith.args.back())) return false;

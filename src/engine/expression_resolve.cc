@@ -460,11 +460,21 @@ Status CheckAddDeleteOperand(UpdateActionAst::Kind kind, const AttributeValue& v
 
 }  // namespace
 
+namespace {
+
+void AppendIndex(std::string* out, int32_t index) {
+  out->push_back('[');
+  out->append(std::to_string(index));
+  out->push_back(']');
+}
+
+}  // namespace
+
 std::string PathToString(const Path& path) {
   std::string out;
   for (size_t i = 0; i < path.size(); ++i) {
     if (path[i].is_index()) {
-      out += "[" + std::to_string(path[i].index) + "]";
+      AppendIndex(&out, path[i].index);
     } else {
       if (i > 0) out += '.';
       out += path[i].name;
@@ -477,7 +487,11 @@ std::string PathListString(const Path& path) {
   std::string out = "[";
   for (size_t i = 0; i < path.size(); ++i) {
     if (i > 0) out += ", ";
-    out += path[i].is_index() ? "[" + std::to_string(path[i].index) + "]" : path[i].name;
+    if (path[i].is_index()) {
+      AppendIndex(&out, path[i].index);
+    } else {
+      out += path[i].name;
+    }
   }
   return out + "]";
 }

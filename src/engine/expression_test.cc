@@ -432,7 +432,9 @@ TEST(ExpressionCacheTest, ErrorsAreNotCached) {
 TEST(ExpressionCacheTest, StaysWithinCapacity) {
   ExpressionCache cache(3);
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(cache.ParseProjection("a" + std::to_string(i)).ok());
+    std::string text = "a";
+    text += std::to_string(i);
+    ASSERT_TRUE(cache.ParseProjection(text).ok());
     EXPECT_LE(cache.size(), 3u);
   }
   // The newest entries survive.
@@ -449,7 +451,9 @@ TEST(ExpressionCacheTest, SharedAcrossThreads) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&cache, t] {
       for (int i = 0; i < 200; ++i) {
-        std::string text = "a" + std::to_string((i + t) % 32) + " = :v";
+        std::string text = "a";
+        text += std::to_string((i + t) % 32);
+        text += " = :v";
         auto ast = cache.ParseCondition(text, "FilterExpression");
         EXPECT_TRUE(ast.ok());
       }
