@@ -13,6 +13,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "dynamo/backup_types.h"
 #include "dynamo/types.h"
 
 namespace issuetracker::dynamo {
@@ -51,6 +52,27 @@ class Backend {
       const UpdateContinuousBackupsRequest& request) = 0;
   virtual Result<DescribeContinuousBackupsResponse> DescribeContinuousBackups(
       const DescribeContinuousBackupsRequest& request) = 0;
+  virtual Result<RestoreTableToPointInTimeResponse> RestoreTableToPointInTime(
+      const RestoreTableToPointInTimeRequest& request) = 0;
+  // Not a DynamoDB operation: per-tenant restore of the items under one key prefix (see
+  // backup_types.h). A remote backend emulates it through a restored copy.
+  virtual Result<RestoreKeyPrefixToPointInTimeResponse> RestoreKeyPrefixToPointInTime(
+      const RestoreKeyPrefixToPointInTimeRequest& request) = 0;
+
+  // On-demand backups.
+  virtual Result<CreateBackupResponse> CreateBackup(const CreateBackupRequest& request) = 0;
+  virtual Result<DescribeBackupResponse> DescribeBackup(const DescribeBackupRequest& request) = 0;
+  virtual Result<ListBackupsResponse> ListBackups(const ListBackupsRequest& request) = 0;
+  virtual Result<DeleteBackupResponse> DeleteBackup(const DeleteBackupRequest& request) = 0;
+  virtual Result<RestoreTableFromBackupResponse> RestoreTableFromBackup(
+      const RestoreTableFromBackupRequest& request) = 0;
+
+  // DynamoDB Streams.
+  virtual Result<ListStreamsResponse> ListStreams(const ListStreamsRequest& request) = 0;
+  virtual Result<DescribeStreamResponse> DescribeStream(const DescribeStreamRequest& request) = 0;
+  virtual Result<GetShardIteratorResponse> GetShardIterator(
+      const GetShardIteratorRequest& request) = 0;
+  virtual Result<GetRecordsResponse> GetRecords(const GetRecordsRequest& request) = 0;
 };
 
 }  // namespace issuetracker::dynamo

@@ -148,8 +148,8 @@ Result<dynamo::BatchWriteItemResponse> EngineImpl::BatchWriteItem(const dynamo::
     for (const auto& w : writes) {
       std::optional<Item> old;
       IT_RETURN_IF_ERROR(ReadItem(w.key, &old));
-      AppendItemChange(*w.table, w.key, old ? &*old : nullptr, w.item ? &*w.item : nullptr, &batch,
-                       &tallies[w.table->name]);
+      IT_RETURN_IF_ERROR(AppendItemChange(*w.table, w.key, old ? &*old : nullptr, w.item ? &*w.item : nullptr, &batch,
+                       &tallies[w.table->name]));
     }
     IT_RETURN_IF_ERROR(Commit(&batch));
   }

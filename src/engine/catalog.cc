@@ -317,6 +317,13 @@ json::object SettingsToJson(const TableDesc& d) {
   if (d.stream) {
     o["stream_view_type"] = dynamo::ToWire(d.stream->stream_view_type.value_or(dynamo::StreamViewType::kKeysOnly));
     o["stream_label"] = d.stream_label;
+    o["stream_start_micros"] = d.stream_start_micros;
+  }
+  if (d.previous_stream) {
+    o["previous_stream"] = json::object{{"label", d.previous_stream->label},
+                                        {"view", dynamo::ToWire(d.previous_stream->view)},
+                                        {"start_micros", d.previous_stream->start_micros},
+                                        {"end_micros", d.previous_stream->end_micros}};
   }
   json::array tags;
   for (const auto& t : d.tags) tags.push_back(json::object{{"key", t.key}, {"value", t.value}});
@@ -341,6 +348,16 @@ Status SettingsFromJson(const json::object& o, TableDesc* d) {
     d->stream->stream_view_type.emplace();
     IT_RETURN_IF_ERROR(EnumFromJson(o.at("stream_view_type"), &*d->stream->stream_view_type));
     d->stream_label = std::string(o.at("stream_label").as_string());
+    d->stream_start_micros = o.at("stream_start_micros").to_number<int64_t>();
+  }
+  if (o.contains("previous_stream")) {
+    const auto& p = o.at("previous_stream").as_object();
+    TableDesc::PastStream past;
+    past.label = std::string(p.at("label").as_string());
+    IT_RETURN_IF_ERROR(EnumFromJson(p.at("view"), &past.view));
+    past.start_micros = p.at("start_micros").to_number<int64_t>();
+    past.end_micros = p.at("end_micros").to_number<int64_t>();
+    d->previous_stream = past;
   }
   for (const auto& t : o.at("tags").as_array()) {
     d->tags.push_back({std::string(t.at("key").as_string()), std::string(t.at("value").as_string())});

@@ -50,8 +50,17 @@ struct TableDesc {
   double last_update_to_pay_per_request = 0;
   dynamo::ProvisionedThroughput throughput;
   std::optional<dynamo::SseSpecification> sse;
-  std::optional<dynamo::StreamSpecification> stream;
+  std::optional<dynamo::StreamSpecification> stream;  // set while a stream is enabled
   std::string stream_label;
+  int64_t stream_start_micros = 0;  // first change stamp the current stream may return
+  // The last disabled stream, still readable (DISABLED) until its records are trimmed.
+  struct PastStream {
+    std::string label;
+    dynamo::StreamViewType view = dynamo::StreamViewType::kKeysOnly;
+    int64_t start_micros = 0;
+    int64_t end_micros = 0;
+  };
+  std::optional<PastStream> previous_stream;
   dynamo::TableClass table_class = dynamo::TableClass::kStandard;
   bool deletion_protection = false;
   std::vector<dynamo::Tag> tags;

@@ -18,6 +18,8 @@ namespace issuetracker::engine {
 namespace {
 
 constexpr char kItemsCf[] = "items";
+constexpr char kChangesCf[] = "changes";
+constexpr char kChangeLeaseKey[] = "n/change_lease";
 constexpr std::string_view kTablePrefix = "t/";
 constexpr std::string_view kBackfillPrefix = "b/";
 
@@ -53,6 +55,12 @@ std::string StatsKey(uint32_t table_id, uint8_t index_id) {
   return key;
 }
 
+std::string TableIdKey(uint32_t table_id) {
+  std::string key = "i";
+  PutFixed32BE(table_id, &key);
+  return key;
+}
+
 std::string StatsDelta(int64_t items, int64_t bytes) {
   int64_t v[2] = {items, bytes};
   return std::string(reinterpret_cast<const char*>(v), sizeof(v));
@@ -60,15 +68,9 @@ std::string StatsDelta(int64_t items, int64_t bytes) {
 
 // ------------------------------------------------------------------------------ open
 
-Status EngineImpl::Open() {
-  rocksdb::Options db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  db_options.IncreaseParallelism(2);
-  db_options.max_open_files = 1024;
-
+std::vector<rocksdb::ColumnFamilyDescriptor> EngineColumnFamilies(const EngineOptions& options) {
   rocksdb::BlockBasedTableOptions table_options;
-  table_options.block_cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
+  table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table_options.cache_index_and_filter_blocks = false;
 
@@ -79,21 +81,64 @@ Status EngineImpl::Open() {
   rocksdb::ColumnFamilyOptions catalog_options;
   catalog_options.merge_operator = std::make_shared<StatsMergeOperator>();
 
-  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, catalog_options}, {kItemsCf, items_options}};
+  rocksdb::ColumnFamilyOptions changes_options;
+  changes_options.OptimizeLevelStyleCompaction();
+
+  return {{rocksdb::kDefaultColumnFamilyName, catalog_options}, {kItemsCf, items_options}, {kChangesCf, changes_options}};
+}
+
+Status EngineImpl::Open() {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  db_options.max_open_files = 1024;
+  // One batch writes items, index entries, change records and statistics across column
+  // families; flushing them together keeps checkpoints (backups) recoverable.
+  db_options.atomic_flush = true;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = EngineColumnFamilies(options_);
   rocksdb::DB* raw = nullptr;
   IT_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(db_options, options_.path, families, &cf_handles_, &raw)));
   db_.reset(raw);
   catalog_cf_ = cf_handles_[0];
   items_cf_ = cf_handles_[1];
+  changes_cf_ = cf_handles_[2];
   write_options_.sync = options_.sync_writes;
   write_options_.disableWAL = false;
+  IT_RETURN_IF_ERROR(OpenChangeClock());
+  CleanUpInterruptedRestores();
   ResumeBackfills();
+  trimmer_ = std::thread([this] { RunTrimmer(); });
+  return Status::Ok();
+}
+
+Status EngineImpl::OpenChangeClock() {
+  std::string value;
+  int64_t floor = 0;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), catalog_cf_, kChangeLeaseKey, &value);
+  if (s.ok() && value.size() == 8) {
+    floor = static_cast<int64_t>(DecodeFixed64BE(value.data()));
+  } else if (!s.IsNotFound()) {
+    IT_RETURN_IF_ERROR(FromRocks(s));
+  }
+  change_clock_ = std::make_unique<ChangeClock>(floor, [this](int64_t lease) {
+    std::string encoded;
+    PutFixed64BE(static_cast<uint64_t>(lease), &encoded);
+    rocksdb::WriteOptions sync;
+    sync.sync = true;  // the lease must be on disk before any stamp under it is used
+    return FromRocks(db_->Put(sync, catalog_cf_, kChangeLeaseKey, encoded));
+  });
   return Status::Ok();
 }
 
 EngineImpl::~EngineImpl() {
-  shutting_down_ = true;
+  {
+    std::lock_guard<std::mutex> lock(trimmer_mu_);
+    shutting_down_ = true;
+  }
+  trimmer_cv_.notify_all();
+  if (trimmer_.joinable()) trimmer_.join();
   WaitForBackgroundWork();
   if (db_) {
     for (auto* h : cf_handles_) db_->DestroyColumnFamilyHandle(h);
@@ -207,9 +252,20 @@ double WriteUnits(size_t bytes) { return std::max(1.0, std::ceil(static_cast<dou
 
 }  // namespace
 
-void EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_key,
-                                  const dynamo::Item* old_item, const dynamo::Item* new_item,
-                                  rocksdb::WriteBatch* batch, WriteTally* tally) {
+void EngineImpl::AddStats(uint32_t table_id, uint8_t index_id, int64_t items, int64_t bytes,
+                          rocksdb::WriteBatch* batch, StatsAccumulator* bulk_stats) {
+  if (bulk_stats) {
+    auto& d = bulk_stats->deltas[index_id];
+    d.first += items;
+    d.second += bytes;
+  } else {
+    batch->Merge(catalog_cf_, StatsKey(table_id, index_id), StatsDelta(items, bytes)).PermitUncheckedError();
+  }
+}
+
+Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_key, const dynamo::Item* old_item,
+                                    const dynamo::Item* new_item, rocksdb::WriteBatch* batch, WriteTally* tally,
+                                    StatsAccumulator* bulk_stats) {
   const rocksdb::Slice key(base_key.data(), base_key.size());
   const int64_t old_size = old_item ? static_cast<int64_t>(dynamo::ItemSize(*old_item)) : 0;
   const int64_t new_size = new_item ? static_cast<int64_t>(dynamo::ItemSize(*new_item)) : 0;
@@ -221,9 +277,7 @@ void EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_key,
     batch->Delete(items_cf_, key).PermitUncheckedError();
   }
   if (old_item || new_item) {
-    batch->Merge(catalog_cf_, StatsKey(t.id, kBaseIndexId),
-                 StatsDelta((new_item ? 1 : 0) - (old_item ? 1 : 0), new_size - old_size))
-        .PermitUncheckedError();
+    AddStats(t.id, kBaseIndexId, (new_item ? 1 : 0) - (old_item ? 1 : 0), new_size - old_size, batch, bulk_stats);
   }
   tally->table_units += WriteUnits(static_cast<size_t>(std::max(old_size, new_size)));
 
@@ -240,32 +294,47 @@ void EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_key,
     const dynamo::Item* new_entry = all ? new_item : (new_proj ? &*new_proj : nullptr);
     const bool same_key = change.old_key && change.new_key && *change.old_key == *change.new_key;
     if (same_key && *old_entry == *new_entry) continue;  // nothing the index stores changed
-    change.old_size = old_entry && change.old_key ? static_cast<int64_t>(all ? old_size : dynamo::ItemSize(*old_entry)) : 0;
-    change.new_size = new_entry && change.new_key ? static_cast<int64_t>(all ? new_size : dynamo::ItemSize(*new_entry)) : 0;
-    if (change.new_key) change.new_value = all ? encoded_new : EncodeItem(*new_entry);
-    ApplyIndexEntryChange(t, index, change, batch, tally);
+    if (change.old_key) change.old_size = all ? old_size : static_cast<int64_t>(dynamo::ItemSize(*old_entry));
+    if (change.new_key) {
+      change.new_size = all ? new_size : static_cast<int64_t>(dynamo::ItemSize(*new_entry));
+      change.new_value = all ? encoded_new : EncodeItem(*new_entry);
+    }
+    ApplyIndexEntryChange(t, index, change, batch, tally, bulk_stats);
   }
+
+  // The change record rides in the same batch: no write without its record, no record
+  // without its write.
+  const bool pitr = t.pitr_enabled;
+  const std::optional<dynamo::StreamViewType> view =
+      t.stream ? t.stream->stream_view_type : std::optional<dynamo::StreamViewType>();
+  if ((pitr || view) && (old_item || new_item)) {
+    ChangeImages images;
+    images.old_image = pitr || view == dynamo::StreamViewType::kOldImage ||
+                       view == dynamo::StreamViewType::kNewAndOldImages;
+    images.new_image = view == dynamo::StreamViewType::kNewImage || view == dynamo::StreamViewType::kNewAndOldImages;
+    IT_ASSIGN_OR_RETURN(int64_t stamp, change_clock_->Next(clock_->NowMicros()));
+    const dynamo::Item keys = KeyOf(t, nullptr, new_item ? *new_item : *old_item);
+    batch->Put(changes_cf_, ChangeKey(t.id, stamp), EncodeChange(old_item, new_item, images, keys))
+        .PermitUncheckedError();
+  }
+  return Status::Ok();
 }
 
-void EngineImpl::ApplyIndexEntryChange(const TableDesc& t, const IndexDesc& index,
-                                       const IndexEntryChange& c, rocksdb::WriteBatch* batch,
-                                       WriteTally* tally) {
+void EngineImpl::ApplyIndexEntryChange(const TableDesc& t, const IndexDesc& index, const IndexEntryChange& c,
+                                       rocksdb::WriteBatch* batch, WriteTally* tally, StatsAccumulator* bulk_stats) {
   // Statistics of a backfilling index are recounted when its backfill ends.
   const bool count = !index.backfilling;
   const bool same_key = c.old_key && c.new_key && *c.old_key == *c.new_key;
   double units = 0;
   if (c.old_key && !same_key) {
     batch->Delete(items_cf_, *c.old_key).PermitUncheckedError();
-    if (count) batch->Merge(catalog_cf_, StatsKey(t.id, index.id), StatsDelta(-1, -c.old_size)).PermitUncheckedError();
+    if (count) AddStats(t.id, index.id, -1, -c.old_size, batch, bulk_stats);
     units += WriteUnits(static_cast<size_t>(c.old_size));
   }
   if (c.new_key) {
     batch->Put(items_cf_, *c.new_key, c.new_value).PermitUncheckedError();
     const int64_t replaced = same_key ? c.old_size : 0;
-    if (count) {
-      batch->Merge(catalog_cf_, StatsKey(t.id, index.id), StatsDelta(same_key ? 0 : 1, c.new_size - replaced))
-          .PermitUncheckedError();
-    }
+    if (count) AddStats(t.id, index.id, same_key ? 0 : 1, c.new_size - replaced, batch, bulk_stats);
     units += WriteUnits(static_cast<size_t>(std::max(c.new_size, replaced)));
   }
   tally->index_units[index.name] += units;
@@ -401,6 +470,19 @@ IT_FORWARD(Result<dynamo::TransactWriteItemsResponse>, TransactWriteItems, dynam
 IT_FORWARD(Result<dynamo::TransactGetItemsResponse>, TransactGetItems, dynamo::TransactGetItemsRequest)
 IT_FORWARD(Result<dynamo::UpdateContinuousBackupsResponse>, UpdateContinuousBackups, dynamo::UpdateContinuousBackupsRequest)
 IT_FORWARD(Result<dynamo::DescribeContinuousBackupsResponse>, DescribeContinuousBackups, dynamo::DescribeContinuousBackupsRequest)
+IT_FORWARD(Result<dynamo::RestoreTableToPointInTimeResponse>, RestoreTableToPointInTime, dynamo::RestoreTableToPointInTimeRequest)
+IT_FORWARD(Result<dynamo::RestoreKeyPrefixToPointInTimeResponse>, RestoreKeyPrefixToPointInTime, dynamo::RestoreKeyPrefixToPointInTimeRequest)
+IT_FORWARD(Result<dynamo::CreateBackupResponse>, CreateBackup, dynamo::CreateBackupRequest)
+IT_FORWARD(Result<dynamo::DescribeBackupResponse>, DescribeBackup, dynamo::DescribeBackupRequest)
+IT_FORWARD(Result<dynamo::ListBackupsResponse>, ListBackups, dynamo::ListBackupsRequest)
+IT_FORWARD(Result<dynamo::DeleteBackupResponse>, DeleteBackup, dynamo::DeleteBackupRequest)
+IT_FORWARD(Result<dynamo::RestoreTableFromBackupResponse>, RestoreTableFromBackup, dynamo::RestoreTableFromBackupRequest)
+IT_FORWARD(Result<dynamo::ListStreamsResponse>, ListStreams, dynamo::ListStreamsRequest)
+IT_FORWARD(Result<dynamo::DescribeStreamResponse>, DescribeStream, dynamo::DescribeStreamRequest)
+IT_FORWARD(Result<dynamo::GetShardIteratorResponse>, GetShardIterator, dynamo::GetShardIteratorRequest)
+IT_FORWARD(Result<dynamo::GetRecordsResponse>, GetRecords, dynamo::GetRecordsRequest)
+
+Status Engine::TrimChangeLogs() { return impl_->TrimChangeLogs(); }
 
 #undef IT_FORWARD
 

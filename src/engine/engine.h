@@ -36,6 +36,13 @@ struct EngineOptions {
   // Used for table creation times and (later) change records. Not owned; must outlive
   // the engine. nullptr means the system clock.
   const Clock* clock = nullptr;
+  // How long change records are kept for point-in-time recovery (DynamoDB: 35 days; a
+  // table's RecoveryPeriodInDays can shorten it) and for streams (DynamoDB: 24 hours).
+  // Tests set seconds.
+  int64_t pitr_retention_seconds = 35LL * 86400;
+  int64_t stream_retention_seconds = 86400;
+  // How often the background trimmer drops change records past retention.
+  int64_t trim_interval_seconds = 60;
   // Region and account that appear in ARNs.
   std::string region = "local";
   std::string account_id = "000000000000";
@@ -78,6 +85,25 @@ class Engine final : public dynamo::Backend {
       const dynamo::UpdateContinuousBackupsRequest& r) override;
   Result<dynamo::DescribeContinuousBackupsResponse> DescribeContinuousBackups(
       const dynamo::DescribeContinuousBackupsRequest& r) override;
+  Result<dynamo::RestoreTableToPointInTimeResponse> RestoreTableToPointInTime(
+      const dynamo::RestoreTableToPointInTimeRequest& r) override;
+  Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> RestoreKeyPrefixToPointInTime(
+      const dynamo::RestoreKeyPrefixToPointInTimeRequest& r) override;
+  Result<dynamo::CreateBackupResponse> CreateBackup(const dynamo::CreateBackupRequest& r) override;
+  Result<dynamo::DescribeBackupResponse> DescribeBackup(const dynamo::DescribeBackupRequest& r) override;
+  Result<dynamo::ListBackupsResponse> ListBackups(const dynamo::ListBackupsRequest& r) override;
+  Result<dynamo::DeleteBackupResponse> DeleteBackup(const dynamo::DeleteBackupRequest& r) override;
+  Result<dynamo::RestoreTableFromBackupResponse> RestoreTableFromBackup(
+      const dynamo::RestoreTableFromBackupRequest& r) override;
+  Result<dynamo::ListStreamsResponse> ListStreams(const dynamo::ListStreamsRequest& r) override;
+  Result<dynamo::DescribeStreamResponse> DescribeStream(const dynamo::DescribeStreamRequest& r) override;
+  Result<dynamo::GetShardIteratorResponse> GetShardIterator(
+      const dynamo::GetShardIteratorRequest& r) override;
+  Result<dynamo::GetRecordsResponse> GetRecords(const dynamo::GetRecordsRequest& r) override;
+
+  // Runs one pass of change-log trimming now (the background trimmer does it every
+  // trim_interval_seconds). For tests and tools.
+  Status TrimChangeLogs();
 
   // Blocks until every background index backfill has finished (for tests and tools).
   void WaitForBackgroundWork();

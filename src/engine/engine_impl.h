@@ -10,6 +10,7 @@
 #include <functional>
 #include <condition_variable>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "engine/catalog.h"
+#include "engine/change_log.h"
 #include "engine/engine.h"
 #include "engine/expression.h"
 #include "engine/item_locks.h"
@@ -59,6 +61,11 @@ struct WriteTally {
   std::map<std::string, double> index_units;
 };
 
+// Statistics deltas summed in memory, for bulk loads that write them once at the end.
+struct StatsAccumulator {
+  std::map<uint8_t, std::pair<int64_t, int64_t>> deltas;  // index id -> (items, bytes)
+};
+
 // Read capacity: bytes read from the table or an index, with the consistency used.
 struct ReadTally {
   double table_units = 0;
@@ -86,6 +93,21 @@ class EngineImpl {
       const dynamo::UpdateContinuousBackupsRequest& r);
   Result<dynamo::DescribeContinuousBackupsResponse> DescribeContinuousBackups(
       const dynamo::DescribeContinuousBackupsRequest& r);
+  Result<dynamo::RestoreTableToPointInTimeResponse> RestoreTableToPointInTime(
+      const dynamo::RestoreTableToPointInTimeRequest& r);
+  Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> RestoreKeyPrefixToPointInTime(
+      const dynamo::RestoreKeyPrefixToPointInTimeRequest& r);
+  Result<dynamo::CreateBackupResponse> CreateBackup(const dynamo::CreateBackupRequest& r);
+  Result<dynamo::DescribeBackupResponse> DescribeBackup(const dynamo::DescribeBackupRequest& r);
+  Result<dynamo::ListBackupsResponse> ListBackups(const dynamo::ListBackupsRequest& r);
+  Result<dynamo::DeleteBackupResponse> DeleteBackup(const dynamo::DeleteBackupRequest& r);
+  Result<dynamo::RestoreTableFromBackupResponse> RestoreTableFromBackup(
+      const dynamo::RestoreTableFromBackupRequest& r);
+  Result<dynamo::ListStreamsResponse> ListStreams(const dynamo::ListStreamsRequest& r);
+  Result<dynamo::DescribeStreamResponse> DescribeStream(const dynamo::DescribeStreamRequest& r);
+  Result<dynamo::GetShardIteratorResponse> GetShardIterator(const dynamo::GetShardIteratorRequest& r);
+  Result<dynamo::GetRecordsResponse> GetRecords(const dynamo::GetRecordsRequest& r);
+  Status TrimChangeLogs();
 
   // Items.
   Result<dynamo::PutItemResponse> PutItem(const dynamo::PutItemRequest& r);
@@ -115,10 +137,13 @@ class EngineImpl {
                   const rocksdb::Snapshot* snapshot = nullptr);
 
   // Appends to `batch` the change of one item from `old_item` to `new_item` (either may
-  // be null): the base record, every index entry that changes, and statistics; adds the
-  // write capacity to `tally`. The caller holds the item's lock.
-  void AppendItemChange(const TableDesc& t, std::string_view base_key, const dynamo::Item* old_item,
-                        const dynamo::Item* new_item, rocksdb::WriteBatch* batch, WriteTally* tally);
+  // be null): the base record, every index entry that changes, statistics (merged into
+  // the batch, or summed into `bulk_stats` when given), and the change record when the
+  // table has point-in-time recovery or a stream; adds the write capacity to `tally`.
+  // The caller holds the item's lock (or owns the table exclusively, for bulk loads).
+  Status AppendItemChange(const TableDesc& t, std::string_view base_key, const dynamo::Item* old_item,
+                          const dynamo::Item* new_item, rocksdb::WriteBatch* batch, WriteTally* tally,
+                          StatsAccumulator* bulk_stats = nullptr);
 
   // One index entry's change, computed by AppendItemChange.
   struct IndexEntryChange {
@@ -127,7 +152,9 @@ class EngineImpl {
     std::string new_value;
   };
   void ApplyIndexEntryChange(const TableDesc& t, const IndexDesc& index, const IndexEntryChange& c,
-                             rocksdb::WriteBatch* batch, WriteTally* tally);
+                             rocksdb::WriteBatch* batch, WriteTally* tally, StatsAccumulator* bulk_stats);
+  void AddStats(uint32_t table_id, uint8_t index_id, int64_t items, int64_t bytes, rocksdb::WriteBatch* batch,
+                StatsAccumulator* bulk_stats);
 
   // Commits a batch with the engine's write options.
   Status Commit(rocksdb::WriteBatch* batch);
@@ -147,6 +174,22 @@ class EngineImpl {
   rocksdb::DB* db() { return db_.get(); }
   rocksdb::ColumnFamilyHandle* items_cf() { return items_cf_; }
   rocksdb::ColumnFamilyHandle* catalog_cf() { return catalog_cf_; }
+  rocksdb::ColumnFamilyHandle* changes_cf() { return changes_cf_; }
+  const EngineOptions& options() const { return options_; }
+
+  // Change-record retention of a table, in microseconds (0: keep nothing): the longer of
+  // its point-in-time-recovery window and, with a stream, the stream retention.
+  int64_t RetentionMicros(const TableDesc& t) const;
+  // The point-in-time-recovery window alone (0 when PITR is off).
+  int64_t PitrRetentionMicros(const TableDesc& t) const;
+
+  // Creates table `target_name` like `source` (with `overrides`), fills it with the items
+  // `produce` emits, and publishes it only once it is complete and durable. Used by every
+  // restore. TableAlreadyExistsException when the name is taken.
+  using ItemSink = std::function<Status(dynamo::Item item)>;
+  Result<dynamo::TableDescription> RestoreIntoNewTable(const TableDesc& source, const std::string& target_name,
+                                                        const dynamo::RestoreOverrides& overrides,
+                                                        const std::function<Status(const ItemSink&)>& produce);
   ExpressionCache& expressions() { return expressions_; }
   ItemLocks& locks() { return locks_; }
   const Clock* clock() const { return clock_; }
@@ -165,6 +208,10 @@ class EngineImpl {
                                 const std::optional<dynamo::Item>& old, std::optional<dynamo::Item>* result);
   Status CheckIdempotency(const dynamo::TransactWriteItemsRequest& r);
 
+  Status OpenChangeClock();
+  void RunTrimmer();
+  void CleanUpInterruptedRestores();
+
   void StartBackfill(std::shared_ptr<const TableDesc> desc, uint8_t index_id);
   void RunBackfill(std::string table_name, uint32_t table_id, uint8_t index_id);
   void ResumeBackfills();
@@ -175,6 +222,8 @@ class EngineImpl {
   std::vector<rocksdb::ColumnFamilyHandle*> cf_handles_;  // owned; released in ~EngineImpl
   rocksdb::ColumnFamilyHandle* catalog_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* items_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* changes_cf_ = nullptr;
+  std::unique_ptr<ChangeClock> change_clock_;
   rocksdb::WriteOptions write_options_;
   ExpressionCache expressions_;
   ItemLocks locks_;
@@ -189,7 +238,18 @@ class EngineImpl {
   std::mutex bg_mu_;  // guards backfills_
   std::vector<std::thread> backfills_;
   std::atomic<bool> shutting_down_{false};
+
+  std::mutex trimmer_mu_;  // with trimmer_cv_: wakes the trimmer for shutdown
+  std::condition_variable trimmer_cv_;
+  std::thread trimmer_;
+
+  // Names of tables being restored (reserved until published); guarded by catalog_mu_.
+  std::set<std::string> restoring_names_;
 };
+
+// The column families of an engine database with their options (the catalog's needs
+// its merge operator even to replay a log, e.g. when a backup checkpoint is opened).
+std::vector<rocksdb::ColumnFamilyDescriptor> EngineColumnFamilies(const EngineOptions& options);
 
 // Key and item validation shared by the operation files (item_validation.cc).
 
@@ -221,5 +281,9 @@ constexpr size_t kMaxItemSize = 400 * 1024;
 std::string StatsKey(uint32_t table_id, uint8_t index_id);
 // A stats merge operand: item-count and byte deltas.
 std::string StatsDelta(int64_t items, int64_t bytes);
+// A stream's label: its start, as DynamoDB's ISO-8601 form ("2024-01-15T14:30:00.123456").
+std::string StreamLabel(int64_t start_micros);
+// Catalog key of the table-id -> name entry ("i" table_id(4)).
+std::string TableIdKey(uint32_t table_id);
 
 }  // namespace issuetracker::engine

@@ -58,7 +58,7 @@ Result<dynamo::PutItemResponse> EngineImpl::PutItem(const dynamo::PutItemRequest
       return ConditionFailed(r.return_values_on_condition_check_failure, old);
     }
     rocksdb::WriteBatch batch;
-    AppendItemChange(t, key, old ? &*old : nullptr, &item, &batch, &tally);
+    IT_RETURN_IF_ERROR(AppendItemChange(t, key, old ? &*old : nullptr, &item, &batch, &tally));
     IT_RETURN_IF_ERROR(Commit(&batch));
   }
   dynamo::PutItemResponse response;
@@ -144,7 +144,7 @@ Result<dynamo::UpdateItemResponse> EngineImpl::UpdateItem(const dynamo::UpdateIt
     if (update) IT_RETURN_IF_ERROR(update->Apply(&updated));
     IT_RETURN_IF_ERROR(ValidateItemForWrite(t, updated, "Item size to update has exceeded the maximum allowed size"));
     rocksdb::WriteBatch batch;
-    AppendItemChange(t, key, old ? &*old : nullptr, &updated, &batch, &tally);
+    IT_RETURN_IF_ERROR(AppendItemChange(t, key, old ? &*old : nullptr, &updated, &batch, &tally));
     IT_RETURN_IF_ERROR(Commit(&batch));
   }
   dynamo::UpdateItemResponse response;
@@ -186,7 +186,7 @@ Result<dynamo::DeleteItemResponse> EngineImpl::DeleteItem(const dynamo::DeleteIt
       return ConditionFailed(r.return_values_on_condition_check_failure, old);
     }
     rocksdb::WriteBatch batch;
-    AppendItemChange(t, key, old ? &*old : nullptr, nullptr, &batch, &tally);
+    IT_RETURN_IF_ERROR(AppendItemChange(t, key, old ? &*old : nullptr, nullptr, &batch, &tally));
     if (old) IT_RETURN_IF_ERROR(Commit(&batch));
   }
   dynamo::DeleteItemResponse response;

@@ -74,8 +74,12 @@ Result<dynamo::CreateTableResponse> EngineImpl::CreateTable(const dynamo::Create
   rocksdb::WriteBatch batch;
   IT_ASSIGN_OR_RETURN(uint32_t id, AllocateTableId(&batch));
   TableDesc desc = DescFromCreateRequest(r, id, NewUuid(), static_cast<double>(clock_->NowMicros()) / 1e6);
-  if (desc.stream) desc.stream_label = std::to_string(clock_->NowMicros());
+  if (desc.stream) {
+    IT_ASSIGN_OR_RETURN(desc.stream_start_micros, change_clock_->Next(clock_->NowMicros()));
+    desc.stream_label = StreamLabel(desc.stream_start_micros);
+  }
   IT_RETURN_IF_ERROR(PersistDesc(desc, &batch));
+  batch.Put(catalog_cf_, TableIdKey(id), desc.name).PermitUncheckedError();
   IT_RETURN_IF_ERROR(Commit(&batch));
   auto handle = std::make_shared<TableHandle>();
   handle->desc = std::make_shared<const TableDesc>(std::move(desc));
@@ -139,11 +143,13 @@ Result<dynamo::DeleteTableResponse> EngineImpl::DeleteTable(const dynamo::Delete
   rocksdb::WriteBatch batch;
   batch.Delete(catalog_cf_, std::string(kTableKeyPrefix) + desc.name).PermitUncheckedError();
   batch.Delete(catalog_cf_, "b/" + desc.name).PermitUncheckedError();
+  batch.Delete(catalog_cf_, TableIdKey(desc.id)).PermitUncheckedError();
   batch.DeleteRange(catalog_cf_, StatsKey(desc.id, 0), PrefixSuccessor(StatsKey(desc.id, 0).substr(0, 5)))
       .PermitUncheckedError();
   // Every item and index entry of the table lives under its id: one range tombstone.
   const std::string prefix = TableIdPrefix(desc.id);
   batch.DeleteRange(items_cf_, prefix, PrefixSuccessor(prefix)).PermitUncheckedError();
+  batch.DeleteRange(changes_cf_, prefix, PrefixSuccessor(prefix)).PermitUncheckedError();
   IT_RETURN_IF_ERROR(Commit(&batch));
   handle->deleted = true;
   {

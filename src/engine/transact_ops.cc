@@ -144,8 +144,8 @@ Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
         tally.table_units += std::max(1.0, std::ceil(static_cast<double>(olds[i] ? dynamo::ItemSize(*olds[i]) : 0) / 1024.0));
         continue;
       }
-      AppendItemChange(*prepared[i].table, prepared[i].key, olds[i] ? &*olds[i] : nullptr,
-                       news[i] ? &*news[i] : nullptr, &batch, &tally);
+      IT_RETURN_IF_ERROR(AppendItemChange(*prepared[i].table, prepared[i].key, olds[i] ? &*olds[i] : nullptr,
+                       news[i] ? &*news[i] : nullptr, &batch, &tally));
     }
     IT_RETURN_IF_ERROR(Commit(&batch));
   }

@@ -128,9 +128,18 @@ Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::Update
           return Status::Validation(std::string(kInvalid) + "StreamViewType must be specified when StreamEnabled is true");
         }
         d->stream = r.stream_specification;
-        d->stream_label = std::to_string(clock_->NowMicros());
+        // The descriptor swap waits for in-flight writes, so every later write gets a
+        // stamp after this one: the stream starts exactly here.
+        IT_ASSIGN_OR_RETURN(d->stream_start_micros, change_clock_->Next(clock_->NowMicros()));
+        d->stream_label = StreamLabel(d->stream_start_micros);
       } else {
         if (!d->stream) return Status::Validation("Table already has stream disabled: " + d->name);
+        TableDesc::PastStream past;
+        past.label = d->stream_label;
+        past.view = d->stream->stream_view_type.value_or(dynamo::StreamViewType::kKeysOnly);
+        past.start_micros = d->stream_start_micros;
+        IT_ASSIGN_OR_RETURN(past.end_micros, change_clock_->Next(clock_->NowMicros()));
+        d->previous_stream = past;
         d->stream.reset();
       }
     }
@@ -262,8 +271,11 @@ Result<dynamo::UpdateContinuousBackupsResponse> EngineImpl::UpdateContinuousBack
   }
   std::lock_guard<std::mutex> lock(catalog_mu_);
   std::shared_ptr<const TableDesc> published;
-  Status s = ChangeDescriptor(r.table_name, [&](TableDesc* d) {
-    if (r.point_in_time_recovery_enabled && !d->pitr_enabled) d->pitr_enabled_since_micros = clock_->NowMicros();
+  Status s = ChangeDescriptor(r.table_name, [&](TableDesc* d) -> Status {
+    if (r.point_in_time_recovery_enabled && !d->pitr_enabled) {
+      // Writes after the swap are stamped after this: the window starts here.
+      IT_ASSIGN_OR_RETURN(d->pitr_enabled_since_micros, change_clock_->Next(clock_->NowMicros()));
+    }
     d->pitr_enabled = r.point_in_time_recovery_enabled;
     d->pitr_recovery_days = days;
     return Status::Ok();
@@ -287,7 +299,7 @@ Result<dynamo::DescribeContinuousBackupsResponse> EngineImpl::DescribeContinuous
   auto& pitr = response.continuous_backups_description.point_in_time_recovery_description;
   if (d.pitr_enabled) {
     const int64_t now = clock_->NowMicros();
-    const int64_t window = static_cast<int64_t>(d.pitr_recovery_days) * 86400 * 1000000;
+    const int64_t window = PitrRetentionMicros(d);
     pitr.point_in_time_recovery_status = dynamo::PointInTimeRecoveryStatus::kEnabled;
     pitr.earliest_restorable_date_time = static_cast<double>(std::max(d.pitr_enabled_since_micros, now - window)) / 1e6;
     pitr.latest_restorable_date_time = static_cast<double>(now) / 1e6;

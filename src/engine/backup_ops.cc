@@ -1,0 +1,272 @@
+// On-demand backups: RocksDB checkpoints (hard-linked, point-in-time consistent copies of
+// the whole database, taken while writes continue) plus a metadata record per backup.
+// A restore opens the checkpoint read-only and bulk-loads the table's items from it.
+#include <rocksdb/iterator.h>
+#include <rocksdb/utilities/checkpoint.h>
+
+#include <boost/json.hpp>
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+#include "engine/engine_impl.h"
+#include "engine/item_codec.h"
+#include "engine/key_codec.h"
+
+namespace issuetracker::engine {
+
+namespace json = boost::json;
+using dynamo::Item;
+
+namespace {
+
+constexpr std::string_view kBackupKeyPrefix = "k/";
+
+Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::Ok();
+  return s.IsCorruption() ? Status::Corruption(s.ToString()) : Status::IOError(s.ToString());
+}
+
+// persisted: field names are stable. The metadata of one backup.
+struct BackupMeta {
+  std::string id;  // zero-padded creation stamp + random suffix: sorts by creation
+  std::string arn;
+  std::string name;
+  double created = 0;
+  int64_t size_bytes = 0;
+  int64_t item_count = 0;
+  std::string table_arn;
+  std::string desc_json;  // the source table's descriptor at backup time
+};
+
+std::string SerializeMeta(const BackupMeta& m) {
+  return json::serialize(json::object{{"id", m.id},
+                                      {"arn", m.arn},
+                                      {"name", m.name},
+                                      {"created", m.created},
+                                      {"size_bytes", m.size_bytes},
+                                      {"item_count", m.item_count},
+                                      {"table_arn", m.table_arn},
+                                      {"desc", m.desc_json}});
+}
+
+Result<BackupMeta> ParseMeta(std::string_view text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return Status::Corruption("bad backup metadata");
+  try {
+    const auto& o = v.as_object();
+    BackupMeta m;
+    m.id = std::string(o.at("id").as_string());
+    m.arn = std::string(o.at("arn").as_string());
+    m.name = std::string(o.at("name").as_string());
+    m.created = o.at("created").to_number<double>();
+    m.size_bytes = o.at("size_bytes").to_number<int64_t>();
+    m.item_count = o.at("item_count").to_number<int64_t>();
+    m.table_arn = std::string(o.at("table_arn").as_string());
+    m.desc_json = std::string(o.at("desc").as_string());
+    return m;
+  } catch (const std::exception& e) {
+    return Status::Corruption(std::string("bad backup metadata: ") + e.what());
+  }
+}
+
+// The backup id at the end of an ARN ("...:table/T/backup/<id>").
+std::optional<std::string> BackupIdOf(std::string_view arn) {
+  const auto pos = arn.rfind("/backup/");
+  if (pos == std::string_view::npos) return std::nullopt;
+  std::string id(arn.substr(pos + 8));
+  if (id.empty() || id.find('/') != std::string::npos || id.find("..") != std::string::npos) return std::nullopt;
+  return id;
+}
+
+Status BackupNotFound(std::string_view arn) {
+  return Status(Code::kBackupNotFound, "Backup not found for arn: " + std::string(arn));
+}
+
+dynamo::BackupDetails DetailsOf(const BackupMeta& m) {
+  dynamo::BackupDetails d;
+  d.backup_arn = m.arn;
+  d.backup_name = m.name;
+  d.backup_size_bytes = m.size_bytes;
+  d.backup_status = dynamo::BackupStatus::kAvailable;
+  d.backup_type = dynamo::BackupType::kUser;
+  d.backup_creation_date_time = m.created;
+  return d;
+}
+
+}  // namespace
+
+std::string BackupDir(const EngineOptions& options, std::string_view id) {
+  return options.path + "/backups/" + std::string(id);
+}
+
+static Result<BackupMeta> LoadBackup(EngineImpl* e, std::string_view arn) {
+  auto id = BackupIdOf(arn);
+  if (!id) return BackupNotFound(arn);
+  std::string value;
+  rocksdb::Status s = e->db()->Get(rocksdb::ReadOptions(), e->catalog_cf(), std::string(kBackupKeyPrefix) + *id, &value);
+  if (s.IsNotFound()) return BackupNotFound(arn);
+  IT_RETURN_IF_ERROR(FromRocks(s));
+  IT_ASSIGN_OR_RETURN(BackupMeta meta, ParseMeta(value));
+  if (meta.arn != arn) return BackupNotFound(arn);
+  return meta;
+}
+
+static dynamo::BackupDescription DescribeMeta(EngineImpl* e, const BackupMeta& m) {
+  dynamo::BackupDescription d;
+  d.backup_details = DetailsOf(m);
+  auto desc = ParseTableDesc(m.desc_json);
+  if (desc.ok()) {
+    dynamo::TableDescription t = e->Describe(*desc);
+    auto& s = d.source_table_details;
+    s.table_name = t.table_name;
+    s.table_id = t.table_id;
+    s.table_arn = t.table_arn;
+    s.key_schema = t.key_schema;
+    s.table_creation_date_time = t.creation_date_time;
+    s.provisioned_throughput = t.provisioned_throughput;
+    s.item_count = m.item_count;
+    s.table_size_bytes = m.size_bytes;
+    s.billing_mode = desc->billing_mode;
+    d.global_secondary_indexes = t.global_secondary_indexes;
+    for (auto& g : d.global_secondary_indexes) g.item_count = g.index_size_bytes = 0;
+  }
+  return d;
+}
+
+Result<dynamo::CreateBackupResponse> EngineImpl::CreateBackup(const dynamo::CreateBackupRequest& r) {
+  IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
+  if (r.backup_name.size() < 3 || r.backup_name.size() > 255 ||
+      r.backup_name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+          std::string::npos) {
+    return Status::Validation("1 validation error detected: Value '" + r.backup_name +
+                              "' at 'backupName' failed to satisfy constraint: Member must satisfy regular "
+                              "expression pattern: [a-zA-Z0-9_.-]+ and have length between 3 and 255");
+  }
+  auto table = GetTable(r.table_name);
+  if (!table.ok()) return Status(Code::kTableNotFound, "Table not found: " + r.table_name);
+  const TableDesc& t = table->desc();
+  BackupMeta meta;
+  static thread_local std::mt19937 rng(std::random_device{}());
+  char id[40];
+  const int64_t now = clock_->NowMicros();
+  // A change stamp is strictly increasing: backup ids sort in creation order.
+  IT_ASSIGN_OR_RETURN(const int64_t stamp, change_clock_->Next(now));
+  std::snprintf(id, sizeof(id), "%017lld-%08x", static_cast<long long>(stamp), static_cast<unsigned>(rng()));
+  meta.id = id;
+  meta.arn = TableArn(t.name) + "/backup/" + meta.id;
+  meta.name = r.backup_name;
+  meta.created = static_cast<double>(now) / 1e6;
+  meta.table_arn = TableArn(t.name);
+  meta.desc_json = SerializeTableDesc(t);
+  // The checkpoint is one consistent instant of the whole database; writers go on
+  // meanwhile (the table's shared lock only keeps its schema still).
+  std::filesystem::create_directories(options_.path + "/backups");
+  rocksdb::Checkpoint* raw = nullptr;
+  IT_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw)));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  IT_RETURN_IF_ERROR(FromRocks(checkpoint->CreateCheckpoint(BackupDir(options_, meta.id))));
+  const dynamo::TableDescription described = Describe(t);
+  meta.size_bytes = described.table_size_bytes;
+  meta.item_count = described.item_count;
+  rocksdb::WriteBatch batch;
+  batch.Put(catalog_cf_, std::string(kBackupKeyPrefix) + meta.id, SerializeMeta(meta)).PermitUncheckedError();
+  IT_RETURN_IF_ERROR(Commit(&batch));
+  return dynamo::CreateBackupResponse{DetailsOf(meta)};
+}
+
+Result<dynamo::DescribeBackupResponse> EngineImpl::DescribeBackup(const dynamo::DescribeBackupRequest& r) {
+  IT_ASSIGN_OR_RETURN(BackupMeta meta, LoadBackup(this, r.backup_arn));
+  return dynamo::DescribeBackupResponse{DescribeMeta(this, meta)};
+}
+
+Result<dynamo::ListBackupsResponse> EngineImpl::ListBackups(const dynamo::ListBackupsRequest& r) {
+  const int32_t limit = r.limit.value_or(100);
+  if (limit < 1 || limit > 100) {
+    return Status::Validation("1 validation error detected: Value '" + std::to_string(limit) +
+                              "' at 'limit' failed to satisfy constraint: Member must have value less than or "
+                              "equal to 100 and greater than or equal to 1");
+  }
+  std::string start(kBackupKeyPrefix);
+  if (r.exclusive_start_backup_arn) {
+    auto id = BackupIdOf(*r.exclusive_start_backup_arn);
+    if (!id) return Status::Validation("Invalid ExclusiveStartBackupArn");
+    start += *id + std::string(1, '\0');
+  }
+  dynamo::ListBackupsResponse response;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), catalog_cf_));
+  for (it->Seek(start); it->Valid() && it->key().starts_with("k/"); it->Next()) {
+    IT_ASSIGN_OR_RETURN(BackupMeta m, ParseMeta(std::string_view(it->value().data(), it->value().size())));
+    const std::string table_name = m.table_arn.substr(m.table_arn.rfind('/') + 1);
+    if (r.table_name && *r.table_name != table_name) continue;
+    if (r.time_range_lower_bound && m.created < *r.time_range_lower_bound) continue;
+    if (r.time_range_upper_bound && m.created >= *r.time_range_upper_bound) continue;
+    if (static_cast<int32_t>(response.backup_summaries.size()) == limit) {
+      response.last_evaluated_backup_arn = response.backup_summaries.back().backup_arn;
+      break;
+    }
+    dynamo::BackupSummary s;
+    s.table_name = table_name;
+    s.table_arn = m.table_arn;
+    auto desc = ParseTableDesc(m.desc_json);
+    if (desc.ok()) s.table_id = desc->uuid;
+    s.backup_arn = m.arn;
+    s.backup_name = m.name;
+    s.backup_creation_date_time = m.created;
+    s.backup_size_bytes = m.size_bytes;
+    response.backup_summaries.push_back(std::move(s));
+  }
+  return response;
+}
+
+Result<dynamo::DeleteBackupResponse> EngineImpl::DeleteBackup(const dynamo::DeleteBackupRequest& r) {
+  IT_ASSIGN_OR_RETURN(BackupMeta meta, LoadBackup(this, r.backup_arn));
+  rocksdb::WriteBatch batch;
+  batch.Delete(catalog_cf_, std::string(kBackupKeyPrefix) + meta.id).PermitUncheckedError();
+  IT_RETURN_IF_ERROR(Commit(&batch));
+  std::error_code ec;
+  std::filesystem::remove_all(BackupDir(options_, meta.id), ec);
+  dynamo::DeleteBackupResponse response{DescribeMeta(this, meta)};
+  response.backup_description.backup_details.backup_status = dynamo::BackupStatus::kDeleted;
+  return response;
+}
+
+Result<dynamo::RestoreTableFromBackupResponse> EngineImpl::RestoreTableFromBackup(
+    const dynamo::RestoreTableFromBackupRequest& r) {
+  IT_ASSIGN_OR_RETURN(BackupMeta meta, LoadBackup(this, r.backup_arn));
+  IT_ASSIGN_OR_RETURN(TableDesc source, ParseTableDesc(meta.desc_json));
+  // Open the checkpoint read-only, with the column families it was written with.
+  rocksdb::Options db_options;
+  EngineOptions backup_options = options_;
+  backup_options.block_cache_bytes = 8u << 20;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = EngineColumnFamilies(backup_options);
+  std::vector<std::string> names;
+  for (const auto& f : families) names.push_back(f.name);
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  IT_RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenForReadOnly(db_options, BackupDir(options_, meta.id), families, &handles, &raw)));
+  std::unique_ptr<rocksdb::DB> backup(raw);
+  rocksdb::ColumnFamilyHandle* items = nullptr;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "items") items = handles[i];
+  }
+  auto restored = RestoreIntoNewTable(source, r.target_table_name, r.overrides, [&](const ItemSink& sink) -> Status {
+    if (!items) return Status::Corruption("backup has no items column family");
+    const std::string lo = TablePrefix(source.id, kBaseIndexId), hi = PrefixSuccessor(lo);
+    rocksdb::ReadOptions ro;
+    rocksdb::Slice upper(hi);
+    ro.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(backup->NewIterator(ro, items));
+    for (it->Seek(lo); it->Valid(); it->Next()) {
+      IT_ASSIGN_OR_RETURN(Item item, DecodeItem(std::string_view(it->value().data(), it->value().size())));
+      IT_RETURN_IF_ERROR(sink(std::move(item)));
+    }
+    return FromRocks(it->status());
+  });
+  for (auto* h : handles) backup->DestroyColumnFamilyHandle(h);
+  IT_RETURN_IF_ERROR(restored.status());
+  return dynamo::RestoreTableFromBackupResponse{std::move(*restored)};
+}
+
+}  // namespace issuetracker::engine
