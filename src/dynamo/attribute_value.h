@@ -7,8 +7,8 @@
 // Thread-safety: value types; const access is safe from many threads.
 #pragma once
 
+#include <boost/container/flat_map.hpp>
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -22,8 +22,10 @@ namespace issuetracker::dynamo {
 class AttributeValue;
 
 // Attribute name -> value. Ordered so that items print, encode and compare
-// deterministically; DynamoDB itself gives maps no order.
-using AttributeMap = std::map<std::string, AttributeValue, std::less<>>;
+// deterministically (DynamoDB itself gives maps no order); a flat map, because items
+// are small and built and read far more often than edited: one allocation per map
+// instead of one per attribute. Inserting invalidates iterators and references.
+using AttributeMap = boost::container::flat_map<std::string, AttributeValue, std::less<>>;
 using Item = AttributeMap;
 using AttributeList = std::vector<AttributeValue>;
 

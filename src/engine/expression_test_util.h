@@ -25,7 +25,7 @@ inline AttributeValue Null() { return AttributeValue::Null(); }
 inline AttributeValue L(std::initializer_list<AttributeValue> l) {
   return AttributeValue::L(dynamo::AttributeList(l));
 }
-inline AttributeValue M(std::initializer_list<std::pair<const std::string, AttributeValue>> m) {
+inline AttributeValue M(std::initializer_list<std::pair<std::string, AttributeValue>> m) {
   return AttributeValue::M(dynamo::AttributeMap(m));
 }
 inline AttributeValue SS(std::vector<std::string> v) {

@@ -65,7 +65,8 @@ bool DecodeValue(std::string_view* in, int depth, AttributeValue* v);
 
 bool DecodeMap(std::string_view* in, int depth, dynamo::AttributeMap* m) {
   uint32_t count;
-  if (!GetVarint32(in, &count)) return false;
+  if (!GetVarint32(in, &count) || count > in->size()) return false;
+  m->reserve(count);
   std::string name;
   for (uint32_t i = 0; i < count; ++i) {
     AttributeValue value;

@@ -1,0 +1,202 @@
+// Engine vs raw RocksDB on the same data and options, in one run (issue 2's targets):
+//   GetItem by key                      <= 1.5x a raw point Get
+//   Query on a GSI returning 20 items   <= 1.5x a raw Seek + 20 Next
+//   PutItem on a table with four GSIs   <= 2.0x a raw WriteBatch of five puts
+// Usage: engine_bench [--items=1000000] [--ops=200000] [--dir=/tmp/issuetracker-bench]
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include <vector>
+
+#include "bench/bench_util.h"
+#include "engine/engine.h"
+#include "engine/item_codec.h"
+
+using namespace issuetracker;  // NOLINT: a benchmark program
+using bench::NowSeconds;
+
+namespace {
+
+dynamo::CreateTableRequest IssuesTable() {
+  dynamo::CreateTableRequest r;
+  r.table_name = "IssueTracker-Issues-Pooled";
+  r.billing_mode = dynamo::BillingMode::kPayPerRequest;
+  r.attribute_definitions = {{"company_issue_id", dynamo::ScalarType::kS}, {"company_id", dynamo::ScalarType::kS},
+                             {"status", dynamo::ScalarType::kS},           {"assigned_user", dynamo::ScalarType::kS},
+                             {"assigned_team", dynamo::ScalarType::kS},    {"priority", dynamo::ScalarType::kS}};
+  r.key_schema = {{"company_issue_id", dynamo::KeyType::kHash}};
+  for (const auto& [name, sort] : {std::pair{"CompanyStatusIndex", "status"}, {"AssigneeIndex", "assigned_user"},
+                                   {"TeamIndex", "assigned_team"}, {"PriorityIndex", "priority"}}) {
+    dynamo::GlobalSecondaryIndex g;
+    g.index_name = name;
+    g.key_schema = {{"company_id", dynamo::KeyType::kHash}, {sort, dynamo::KeyType::kRange}};
+    r.global_secondary_indexes.push_back(g);
+  }
+  return r;
+}
+
+// Raw RocksDB with the engine's item column-family options.
+std::unique_ptr<rocksdb::DB> OpenRaw(const std::string& dir) {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.IncreaseParallelism(2);
+  o.OptimizeLevelStyleCompaction();
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = rocksdb::NewLRUCache(256u << 20);
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  rocksdb::DB* db = nullptr;
+  auto s = rocksdb::DB::Open(o, dir, &db);
+  if (!s.ok()) {
+    std::fprintf(stderr, "raw open: %s\n", s.ToString().c_str());
+    std::exit(1);
+  }
+  return std::unique_ptr<rocksdb::DB>(db);
+}
+
+// Raw keys mirror the engine's: the base record and four index entries per issue.
+std::string RawKey(int index, long long i) {
+  return std::string(1, static_cast<char>('0' + index)) + (index == 0 ? bench::IssueKey(i) : bench::IssueKey(i) + "#" + std::to_string(index));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const long long items = bench::Flag(argc, argv, "items", 1000000);
+  const long long ops = bench::Flag(argc, argv, "ops", 200000);
+  const std::string base = bench::FlagString(argc, argv, "dir", "/tmp/issuetracker-bench");
+  // --only=get|query|put runs one measurement (for profiling).
+  const std::string only = bench::FlagString(argc, argv, "only", "");
+  auto wanted = [&](const char* phase) { return only.empty() || only == phase; };
+  const std::string value = engine::EncodeItem(bench::IssueItem(1));
+  std::printf("items: %lld, item size: %zu bytes (DynamoDB size %zu), ops per measurement: %lld\n", items, value.size(),
+              dynamo::ItemSize(bench::IssueItem(1)), ops);
+
+  // ---- load
+  auto raw = OpenRaw(bench::FreshDir(base, "raw"));
+  double t0 = NowSeconds();
+  for (long long i = 0; i < items;) {
+    rocksdb::WriteBatch batch;
+    for (int k = 0; k < 25 && i < items; ++k, ++i) {
+      const std::string v = engine::EncodeItem(bench::IssueItem(i));
+      for (int index = 0; index < 5; ++index) batch.Put(RawKey(index, i), v);
+    }
+    raw->Write(rocksdb::WriteOptions(), &batch);
+  }
+  const double raw_load = NowSeconds() - t0;
+
+  engine::EngineOptions options;
+  options.path = bench::FreshDir(base, "engine");
+  auto opened = engine::Engine::Open(options);
+  if (!opened.ok()) return std::fprintf(stderr, "%s\n", opened.status().ToString().c_str()), 1;
+  auto db = std::move(opened).value();
+  if (auto r = db->CreateTable(IssuesTable()); !r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
+  t0 = NowSeconds();
+  for (long long i = 0; i < items;) {
+    dynamo::BatchWriteItemRequest w;
+    auto& writes = w.request_items["IssueTracker-Issues-Pooled"];
+    for (int k = 0; k < 25 && i < items; ++k, ++i) writes.push_back({bench::IssueItem(i), std::nullopt});
+    if (auto r = db->BatchWriteItem(w); !r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
+  }
+  const double engine_load = NowSeconds() - t0;
+  std::printf("load: raw %.1f s (%.0f items/s), engine BatchWriteItem %.1f s (%.0f items/s)\n", raw_load, items / raw_load,
+              engine_load, items / engine_load);
+
+  std::mt19937_64 rng(42);
+  std::vector<long long> keys(static_cast<size_t>(ops));
+  for (auto& k : keys) k = static_cast<long long>(rng() % static_cast<uint64_t>(items));
+
+  // ---- point reads (warm both caches with the same pass first)
+  auto raw_gets = [&] {
+    std::string v;
+    double start = NowSeconds();
+    for (long long k : keys) raw->Get(rocksdb::ReadOptions(), RawKey(0, k), &v);
+    return (NowSeconds() - start) * 1e6 / static_cast<double>(ops);
+  };
+  auto engine_gets = [&] {
+    double start = NowSeconds();
+    for (long long k : keys) {
+      dynamo::GetItemRequest g;
+      g.table_name = "IssueTracker-Issues-Pooled";
+      g.key.emplace("company_issue_id", dynamo::AttributeValue::S(bench::IssueKey(k)));
+      auto r = db->GetItem(g);
+      if (!r.ok() || !r->item) std::abort();
+    }
+    return (NowSeconds() - start) * 1e6 / static_cast<double>(ops);
+  };
+  double raw_get = 1, engine_get = 1;
+  if (wanted("get")) {
+    raw_gets();
+    engine_gets();
+    raw_get = raw_gets();
+    engine_get = engine_gets();
+  }
+
+  // ---- 20-item range reads on a GSI
+  const long long companies = std::max(1LL, items / 1000);
+  const long long range_ops = ops / 4;
+  auto raw_ranges = [&] {
+    double start = NowSeconds();
+    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions()));
+    size_t bytes = 0;
+    for (long long n = 0; n < range_ops; ++n) {
+      it->Seek(RawKey(1, keys[static_cast<size_t>(n)] % companies * 1000 + 0).substr(0, 14));
+      for (int j = 0; j < 20 && it->Valid(); ++j, it->Next()) bytes += it->value().size();
+    }
+    if (bytes == 0) std::abort();
+    return (NowSeconds() - start) * 1e6 / static_cast<double>(range_ops);
+  };
+  auto engine_ranges = [&] {
+    static const char* kStatus[] = {"Open", "In Progress", "In Review", "Closed"};
+    double start = NowSeconds();
+    for (long long n = 0; n < range_ops; ++n) {
+      dynamo::QueryRequest q;
+      q.table_name = "IssueTracker-Issues-Pooled";
+      q.index_name = "CompanyStatusIndex";
+      q.key_condition_expression = "company_id = :c AND #s = :s";
+      q.expression_attribute_names = {{"#s", "status"}};
+      char company[32];
+      std::snprintf(company, sizeof(company), "COMPANY%05lld", keys[static_cast<size_t>(n)] % companies);
+      q.expression_attribute_values = {{":c", dynamo::AttributeValue::S(company)},
+                                       {":s", dynamo::AttributeValue::S(kStatus[n % 4])}};
+      q.limit = 20;
+      auto r = db->Query(q);
+      if (!r.ok() || r->count != 20) std::abort();
+    }
+    return (NowSeconds() - start) * 1e6 / static_cast<double>(range_ops);
+  };
+  double raw_range = 1, engine_range = 1;
+  if (wanted("query")) {
+    raw_ranges();
+    engine_ranges();
+    raw_range = raw_ranges();
+    engine_range = engine_ranges();
+  }
+
+  // ---- writes of new items: engine PutItem (4 GSIs) vs a raw batch of five puts
+  const long long put_ops = wanted("put") ? ops / 2 : 1;
+  double start = NowSeconds();
+  for (long long n = 0; n < put_ops; ++n) {
+    rocksdb::WriteBatch batch;
+    const std::string v = engine::EncodeItem(bench::IssueItem(items + n));
+    for (int index = 0; index < 5; ++index) batch.Put(RawKey(index, items + n), v);
+    raw->Write(rocksdb::WriteOptions(), &batch);
+  }
+  const double raw_put = (NowSeconds() - start) * 1e6 / static_cast<double>(put_ops);
+  start = NowSeconds();
+  for (long long n = 0; n < put_ops; ++n) {
+    dynamo::PutItemRequest p;
+    p.table_name = "IssueTracker-Issues-Pooled";
+    p.item = bench::IssueItem(items + n);
+    if (!db->PutItem(p).ok()) std::abort();
+  }
+  const double engine_put = (NowSeconds() - start) * 1e6 / static_cast<double>(put_ops);
+
+  std::printf("\n");
+  bench::PrintRatio("GetItem by key vs raw Get", engine_get, raw_get, 1.5);
+  bench::PrintRatio("Query GSI, 20 items vs raw Seek+20 Next", engine_range, raw_range, 1.5);
+  bench::PrintRatio("PutItem, 4 GSIs vs raw WriteBatch of 5 puts", engine_put, raw_put, 2.0);
+  return 0;
+}
