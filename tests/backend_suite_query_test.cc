@@ -108,8 +108,8 @@ TEST_P(QueryTest, PaginatesWithLimitAndExclusiveStartKey) {
 }
 
 TEST_P(QueryTest, FilterProjectionAndCount) {
-  auto q = Q("pk = :p", {{":p", S("p")}, {":k", S("odd")}, {":min", N(10)}});
-  q.filter_expression = "kind = :k AND n >= :min";
+  auto q = Q("pk = :p", {{":p", S("p")}, {":k", S("odd")}, {":min", S("l10")}});
+  q.filter_expression = "kind = :k AND label >= :min";
   q.projection_expression = "n, label";
   auto r = db().Query(q);
   ASSERT_OK(r);
@@ -165,6 +165,9 @@ TEST_P(QueryTest, RejectsInvalidQueries) {
   EXPECT_ERROR(db().Query(bad_start), kValidation, "starting key");
   bad_start.exclusive_start_key = MakeItem({{"pk", S("p")}});
   EXPECT_ERROR(db().Query(bad_start), kValidation, "The provided starting key is invalid");
+  auto key_filter = Q("pk = :p", {{":p", S("p")}, {":n", N(3)}});
+  key_filter.filter_expression = "n > :n";
+  EXPECT_ERROR(db().Query(key_filter), kValidation, "Filter Expression can only contain non-primary key attributes: Primary key attribute: n");
   auto limit = Q("pk = :p", {{":p", S("p")}});
   limit.limit = 0;
   EXPECT_ERROR(db().Query(limit), kValidation, "limit");

@@ -154,6 +154,9 @@ class Condition {
   // exist (then only attribute_not_exists-style checks can hold, as in DynamoDB).
   // Const and free of shared state: safe to call from several threads at once.
   virtual bool Evaluate(const dynamo::Item* item) const = 0;
+  // The top-level attribute names the condition reads (each once, in first-use order);
+  // Query uses it to reject filters on key attributes, as DynamoDB does.
+  virtual std::vector<std::string> TopLevelAttributes() const = 0;
 };
 
 // A resolved UpdateExpression.

@@ -331,4 +331,24 @@ Item ApplyProjection(const Item& item, const ProjectionPaths& projection) {
   return out;
 }
 
+namespace {
+
+void CollectTopLevel(const RCondition& c, std::vector<std::string>* out) {
+  for (const ROperand& o : c.operands) {
+    if ((o.kind == ROperand::Kind::kPath || o.kind == ROperand::Kind::kSize) && !o.path.empty() &&
+        !o.path.front().is_index() && std::find(out->begin(), out->end(), o.path.front().name) == out->end()) {
+      out->push_back(o.path.front().name);
+    }
+  }
+  for (const RCondition& child : c.children) CollectTopLevel(child, out);
+}
+
+}  // namespace
+
+std::vector<std::string> ConditionImpl::TopLevelAttributes() const {
+  std::vector<std::string> out;
+  CollectTopLevel(root_, &out);
+  return out;
+}
+
 }  // namespace issuetracker::engine

@@ -163,6 +163,7 @@ class ConditionImpl final : public Condition {
  public:
   explicit ConditionImpl(RCondition root) : root_(std::move(root)) {}
   bool Evaluate(const dynamo::Item* item) const override;
+  std::vector<std::string> TopLevelAttributes() const override;
   const RCondition& root() const { return root_; }
 
  private:

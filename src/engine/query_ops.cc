@@ -255,6 +255,13 @@ Result<dynamo::QueryResponse> EngineImpl::Query(const dynamo::QueryRequest& r) {
   }
   IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
   IT_RETURN_IF_ERROR(CheckSelect(plan, r.select, projection.has_value()));
+  if (filter) {
+    for (const std::string& attr : filter->TopLevelAttributes()) {
+      if (attr == hash_key.name || (range_key && attr == range_key->name)) {
+        return Status::Validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + attr);
+      }
+    }
+  }
   IT_RETURN_IF_ERROR(PlanKeyRange(kc, &plan));
   if (r.exclusive_start_key) {
     IT_ASSIGN_OR_RETURN(std::string start, EncodeStartKey(table.desc(), plan.index, *r.exclusive_start_key));
