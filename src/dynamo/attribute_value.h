@@ -79,6 +79,19 @@ class AttributeValue {
   const std::vector<std::string>& bs() const { return std::get<9>(rep_).items; }
   std::vector<std::string>& bs() { return std::get<9>(rep_).items; }
 
+  // In-place construction for decoders: each replaces the value with an empty one of the
+  // type and returns it to be filled, saving the moves of building and assigning.
+  std::string& EmplaceS() { return rep_.emplace<0>(); }
+  Number& EmplaceN() { return rep_.emplace<1>(); }
+  std::string& EmplaceB() { return rep_.emplace<2>().bytes; }
+  void EmplaceBool(bool b) { rep_.emplace<3>(b); }
+  void EmplaceNull() { rep_.emplace<4>(); }
+  AttributeMap& EmplaceM() { return rep_.emplace<5>(); }
+  AttributeList& EmplaceL() { return rep_.emplace<6>(); }
+  std::vector<std::string>& EmplaceSS() { return rep_.emplace<7>().items; }
+  std::vector<Number>& EmplaceNS() { return rep_.emplace<8>(); }
+  std::vector<std::string>& EmplaceBS() { return rep_.emplace<9>().items; }
+
   // Number of elements of a set (SS, NS, BS), list or map; 0 otherwise.
   size_t ElementCount() const;
 

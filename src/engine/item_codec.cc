@@ -16,14 +16,6 @@ void PutBytes(std::string_view s, std::string* out) {
   out->append(s);
 }
 
-bool GetBytes(std::string_view* in, std::string* s) {
-  uint32_t len;
-  if (!GetVarint32(in, &len) || in->size() < len) return false;
-  s->assign(in->data(), len);
-  in->remove_prefix(len);
-  return true;
-}
-
 void EncodeValue(const AttributeValue& v, std::string* out);
 
 void EncodeMap(const dynamo::AttributeMap& m, std::string* out) {
@@ -63,25 +55,49 @@ void EncodeValue(const AttributeValue& v, std::string* out) {
 
 bool DecodeValue(std::string_view* in, int depth, AttributeValue* v);
 
+// Reads a length-prefixed byte string in place into `s`.
+bool GetBytesInto(std::string_view* in, std::string* s) {
+  uint32_t len;
+  if (!GetVarint32(in, &len) || in->size() < len) return false;
+  s->assign(in->data(), len);
+  in->remove_prefix(len);
+  return true;
+}
+
 bool DecodeMap(std::string_view* in, int depth, dynamo::AttributeMap* m) {
   uint32_t count;
   if (!GetVarint32(in, &count) || count > in->size()) return false;
-  m->reserve(count);
-  std::string name;
+  // Names are stored sorted and unique: build the flat map's sequence in place and adopt
+  // it without re-sorting (checking the order, so corrupt input cannot break the map).
+  dynamo::AttributeMap::sequence_type seq;
+  seq.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
-    AttributeValue value;
-    if (!GetBytes(in, &name) || !DecodeValue(in, depth, &value)) return false;
-    m->emplace_hint(m->end(), std::move(name), std::move(value));
+    seq.emplace_back();
+    auto& entry = seq.back();
+    if (!GetBytesInto(in, &entry.first) || !DecodeValue(in, depth, &entry.second)) return false;
+    if (i > 0 && !(seq[i - 1].first < entry.first)) return false;
   }
+  m->adopt_sequence(boost::container::ordered_unique_range, std::move(seq));
   return true;
 }
 
 bool DecodeNumber(std::string_view* in, dynamo::Number* n) {
-  std::string text;
-  if (!GetBytes(in, &text)) return false;
-  auto parsed = dynamo::Number::Parse(text);
+  uint32_t len;
+  if (!GetVarint32(in, &len) || in->size() < len) return false;
+  auto parsed = dynamo::Number::Parse(in->substr(0, len));
   if (!parsed.ok()) return false;
-  *n = *parsed;
+  *n = std::move(*parsed);
+  in->remove_prefix(len);
+  return true;
+}
+
+bool DecodeStrings(std::string_view* in, std::vector<std::string>* set) {
+  uint32_t count;
+  if (!GetVarint32(in, &count) || count > in->size()) return false;
+  set->resize(count);
+  for (auto& e : *set) {
+    if (!GetBytesInto(in, &e)) return false;
+  }
   return true;
 }
 
@@ -90,66 +106,36 @@ bool DecodeValue(std::string_view* in, int depth, AttributeValue* v) {
   const auto tag = static_cast<uint8_t>((*in)[0]);
   in->remove_prefix(1);
   switch (static_cast<AttrType>(tag)) {
-    case AttrType::kS: {
-      std::string s;
-      if (!GetBytes(in, &s)) return false;
-      *v = AttributeValue::S(std::move(s));
-      return true;
-    }
-    case AttrType::kN: {
-      dynamo::Number n;
-      if (!DecodeNumber(in, &n)) return false;
-      *v = AttributeValue::N(std::move(n));
-      return true;
-    }
-    case AttrType::kB: {
-      std::string s;
-      if (!GetBytes(in, &s)) return false;
-      *v = AttributeValue::B(std::move(s));
-      return true;
-    }
+    case AttrType::kS: return GetBytesInto(in, &v->EmplaceS());
+    case AttrType::kN: return DecodeNumber(in, &v->EmplaceN());
+    case AttrType::kB: return GetBytesInto(in, &v->EmplaceB());
     case AttrType::kBool:
       if (in->empty()) return false;
-      *v = AttributeValue::Bool((*in)[0] != 0);
+      v->EmplaceBool((*in)[0] != 0);
       in->remove_prefix(1);
       return true;
-    case AttrType::kNull: *v = AttributeValue::Null(); return true;
-    case AttrType::kM: {
-      dynamo::AttributeMap m;
-      if (!DecodeMap(in, depth + 1, &m)) return false;
-      *v = AttributeValue::M(std::move(m));
-      return true;
-    }
+    case AttrType::kNull: v->EmplaceNull(); return true;
+    case AttrType::kM: return DecodeMap(in, depth + 1, &v->EmplaceM());
     case AttrType::kL: {
       uint32_t count;
       if (!GetVarint32(in, &count) || count > in->size()) return false;
-      dynamo::AttributeList l(count);
+      dynamo::AttributeList& l = v->EmplaceL();
+      l.resize(count);
       for (auto& e : l) {
         if (!DecodeValue(in, depth + 1, &e)) return false;
       }
-      *v = AttributeValue::L(std::move(l));
       return true;
     }
-    case AttrType::kSS:
-    case AttrType::kBS: {
-      uint32_t count;
-      if (!GetVarint32(in, &count) || count > in->size()) return false;
-      std::vector<std::string> set(count);
-      for (auto& e : set) {
-        if (!GetBytes(in, &e)) return false;
-      }
-      *v = tag == static_cast<uint8_t>(AttrType::kSS) ? AttributeValue::SS(std::move(set))
-                                                      : AttributeValue::BS(std::move(set));
-      return true;
-    }
+    case AttrType::kSS: return DecodeStrings(in, &v->EmplaceSS());
+    case AttrType::kBS: return DecodeStrings(in, &v->EmplaceBS());
     case AttrType::kNS: {
       uint32_t count;
       if (!GetVarint32(in, &count) || count > in->size()) return false;
-      std::vector<dynamo::Number> set(count);
+      std::vector<dynamo::Number>& set = v->EmplaceNS();
+      set.resize(count);
       for (auto& e : set) {
         if (!DecodeNumber(in, &e)) return false;
       }
-      *v = AttributeValue::NS(std::move(set));
       return true;
     }
   }
