@@ -17,7 +17,9 @@ build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	$(BUILD_DIR)/src/cli/issuetracker demo --data-dir $(DATA_DIR)
+	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) provision
+	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) seed --sample
+	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) verify
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

@@ -27,4 +27,17 @@ Result<std::unique_ptr<dynamo::Backend>> OpenBackend(const GlobalOptions& option
 // `issuetracker demo`: the spec's Issues table, sample issues and queries.
 void AddDemoCommand(CLI::App& app, const GlobalOptions& options);
 
+// `issuetracker provision`: creates the spec's seven tables and the recorded Platinum silo
+// tables when missing; reports (exit 1) tables whose keys or indexes differ, and what could
+// not be applied (tags, point-in-time recovery). Defined in tenancy_commands.cc.
+void AddProvisionCommand(CLI::App& app, const GlobalOptions& options);
+
+// `issuetracker seed --sample` (the spec's sample data, idempotent) and
+// `issuetracker seed --synthetic -N <companies> -M <issues> ...` (with a progress bar).
+void AddSeedCommand(CLI::App& app, const GlobalOptions& options);
+
+// `issuetracker verify`: the spec's isolation queries and six verification steps as a
+// pass/fail table with latencies; exit 1 on any failure.
+void AddVerifyCommand(CLI::App& app, const GlobalOptions& options);
+
 }  // namespace issuetracker::cli

@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   app.add_option("--data-dir", options.data_dir, "Database directory of the embedded engine")
       ->capture_default_str();
   issuetracker::cli::AddDemoCommand(app, options);
+  issuetracker::cli::AddProvisionCommand(app, options);
+  issuetracker::cli::AddSeedCommand(app, options);
+  issuetracker::cli::AddVerifyCommand(app, options);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -252,32 +252,32 @@ double WriteUnits(size_t bytes) { return std::max(1.0, std::ceil(static_cast<dou
 
 }  // namespace
 
-void EngineImpl::AddStats(uint32_t table_id, uint8_t index_id, int64_t items, int64_t bytes,
-                          rocksdb::WriteBatch* batch, StatsAccumulator* bulk_stats) {
+void EngineImpl::AddStats(uint32_t table_id, uint8_t index_id, int64_t items, int64_t bytes, MutationSink* sink,
+                          StatsAccumulator* bulk_stats) {
   if (bulk_stats) {
     auto& d = bulk_stats->deltas[index_id];
     d.first += items;
     d.second += bytes;
   } else {
-    batch->Merge(catalog_cf_, StatsKey(table_id, index_id), StatsDelta(items, bytes)).PermitUncheckedError();
+    sink->Merge(catalog_cf_, StatsKey(table_id, index_id), StatsDelta(items, bytes));
   }
 }
 
 Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_key, const dynamo::Item* old_item,
-                                    const dynamo::Item* new_item, rocksdb::WriteBatch* batch, WriteTally* tally,
+                                    const dynamo::Item* new_item, MutationSink* sink, WriteTally* tally,
                                     StatsAccumulator* bulk_stats) {
-  const rocksdb::Slice key(base_key.data(), base_key.size());
+  const std::string_view key = base_key;
   const int64_t old_size = old_item ? static_cast<int64_t>(dynamo::ItemSize(*old_item)) : 0;
   const int64_t new_size = new_item ? static_cast<int64_t>(dynamo::ItemSize(*new_item)) : 0;
   // Encoded once: the base record and every ALL-projection index entry share it.
   const std::string encoded_new = new_item ? EncodeItem(*new_item) : std::string();
   if (new_item) {
-    batch->Put(items_cf_, key, encoded_new).PermitUncheckedError();
+    sink->Put(items_cf_, key, encoded_new);
   } else if (old_item) {
-    batch->Delete(items_cf_, key).PermitUncheckedError();
+    sink->Delete(items_cf_, key);
   }
   if (old_item || new_item) {
-    AddStats(t.id, kBaseIndexId, (new_item ? 1 : 0) - (old_item ? 1 : 0), new_size - old_size, batch, bulk_stats);
+    AddStats(t.id, kBaseIndexId, (new_item ? 1 : 0) - (old_item ? 1 : 0), new_size - old_size, sink, bulk_stats);
   }
   tally->table_units += WriteUnits(static_cast<size_t>(std::max(old_size, new_size)));
 
@@ -297,9 +297,10 @@ Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_ke
     if (change.old_key) change.old_size = all ? old_size : static_cast<int64_t>(dynamo::ItemSize(*old_entry));
     if (change.new_key) {
       change.new_size = all ? new_size : static_cast<int64_t>(dynamo::ItemSize(*new_entry));
-      change.new_value = all ? encoded_new : EncodeItem(*new_entry);
+      if (!all) change.own_value = EncodeItem(*new_entry);
+      change.new_value = all ? std::string_view(encoded_new) : std::string_view(change.own_value);
     }
-    ApplyIndexEntryChange(t, index, change, batch, tally, bulk_stats);
+    ApplyIndexEntryChange(t, index, change, sink, tally, bulk_stats);
   }
 
   // The change record rides in the same batch: no write without its record, no record
@@ -314,27 +315,26 @@ Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_ke
     images.new_image = view == dynamo::StreamViewType::kNewImage || view == dynamo::StreamViewType::kNewAndOldImages;
     IT_ASSIGN_OR_RETURN(int64_t stamp, change_clock_->Next(clock_->NowMicros()));
     const dynamo::Item keys = KeyOf(t, nullptr, new_item ? *new_item : *old_item);
-    batch->Put(changes_cf_, ChangeKey(t.id, stamp), EncodeChange(old_item, new_item, images, keys))
-        .PermitUncheckedError();
+    sink->Put(changes_cf_, ChangeKey(t.id, stamp), EncodeChange(old_item, new_item, images, keys));
   }
   return Status::Ok();
 }
 
 void EngineImpl::ApplyIndexEntryChange(const TableDesc& t, const IndexDesc& index, const IndexEntryChange& c,
-                                       rocksdb::WriteBatch* batch, WriteTally* tally, StatsAccumulator* bulk_stats) {
+                                       MutationSink* sink, WriteTally* tally, StatsAccumulator* bulk_stats) {
   // Statistics of a backfilling index are recounted when its backfill ends.
   const bool count = !index.backfilling;
   const bool same_key = c.old_key && c.new_key && *c.old_key == *c.new_key;
   double units = 0;
   if (c.old_key && !same_key) {
-    batch->Delete(items_cf_, *c.old_key).PermitUncheckedError();
-    if (count) AddStats(t.id, index.id, -1, -c.old_size, batch, bulk_stats);
+    sink->Delete(items_cf_, *c.old_key);
+    if (count) AddStats(t.id, index.id, -1, -c.old_size, sink, bulk_stats);
     units += WriteUnits(static_cast<size_t>(c.old_size));
   }
   if (c.new_key) {
-    batch->Put(items_cf_, *c.new_key, c.new_value).PermitUncheckedError();
+    sink->Put(items_cf_, *c.new_key, c.new_value);
     const int64_t replaced = same_key ? c.old_size : 0;
-    if (count) AddStats(t.id, index.id, same_key ? 0 : 1, c.new_size - replaced, batch, bulk_stats);
+    if (count) AddStats(t.id, index.id, same_key ? 0 : 1, c.new_size - replaced, sink, bulk_stats);
     units += WriteUnits(static_cast<size_t>(std::max(c.new_size, replaced)));
   }
   tally->index_units[index.name] += units;

@@ -61,6 +61,35 @@ struct WriteTally {
   std::map<std::string, double> index_units;
 };
 
+// Where AppendItemChange sends the mutations of one item change: a WriteBatch for
+// normal writes, the bulk loader for restores.
+class MutationSink {
+ public:
+  virtual ~MutationSink() = default;
+  virtual void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) = 0;
+  virtual void Delete(rocksdb::ColumnFamilyHandle* cf, std::string_view key) = 0;
+  virtual void Merge(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) = 0;
+};
+
+class BatchSink final : public MutationSink {
+ public:
+  explicit BatchSink(rocksdb::WriteBatch* batch) : batch_(batch) {}
+  void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) override {
+    batch_->Put(cf, rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()))
+        .PermitUncheckedError();
+  }
+  void Delete(rocksdb::ColumnFamilyHandle* cf, std::string_view key) override {
+    batch_->Delete(cf, rocksdb::Slice(key.data(), key.size())).PermitUncheckedError();
+  }
+  void Merge(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) override {
+    batch_->Merge(cf, rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()))
+        .PermitUncheckedError();
+  }
+
+ private:
+  rocksdb::WriteBatch* batch_;
+};
+
 // Statistics deltas summed in memory, for bulk loads that write them once at the end.
 struct StatsAccumulator {
   std::map<uint8_t, std::pair<int64_t, int64_t>> deltas;  // index id -> (items, bytes)
@@ -143,17 +172,24 @@ class EngineImpl {
   // The caller holds the item's lock (or owns the table exclusively, for bulk loads).
   Status AppendItemChange(const TableDesc& t, std::string_view base_key, const dynamo::Item* old_item,
                           const dynamo::Item* new_item, rocksdb::WriteBatch* batch, WriteTally* tally,
-                          StatsAccumulator* bulk_stats = nullptr);
+                          StatsAccumulator* bulk_stats = nullptr) {
+    BatchSink sink(batch);
+    return AppendItemChange(t, base_key, old_item, new_item, &sink, tally, bulk_stats);
+  }
+  Status AppendItemChange(const TableDesc& t, std::string_view base_key, const dynamo::Item* old_item,
+                          const dynamo::Item* new_item, MutationSink* sink, WriteTally* tally,
+                          StatsAccumulator* bulk_stats);
 
   // One index entry's change, computed by AppendItemChange.
   struct IndexEntryChange {
     std::optional<std::string> old_key, new_key;
     int64_t old_size = 0, new_size = 0;
-    std::string new_value;
+    std::string_view new_value;  // into the shared encoding or `own_value`
+    std::string own_value;
   };
   void ApplyIndexEntryChange(const TableDesc& t, const IndexDesc& index, const IndexEntryChange& c,
-                             rocksdb::WriteBatch* batch, WriteTally* tally, StatsAccumulator* bulk_stats);
-  void AddStats(uint32_t table_id, uint8_t index_id, int64_t items, int64_t bytes, rocksdb::WriteBatch* batch,
+                             MutationSink* sink, WriteTally* tally, StatsAccumulator* bulk_stats);
+  void AddStats(uint32_t table_id, uint8_t index_id, int64_t items, int64_t bytes, MutationSink* sink,
                 StatsAccumulator* bulk_stats);
 
   // Commits a batch with the engine's write options.

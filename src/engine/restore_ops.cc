@@ -8,11 +8,13 @@
 #include <rocksdb/iterator.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <random>
 #include <unordered_map>
 
 #include "dynamo/wire_names.h"
+#include "engine/bulk_loader.h"
 #include "engine/engine_impl.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
@@ -24,7 +26,6 @@ using dynamo::Item;
 namespace {
 
 constexpr std::string_view kRestoreMarkerPrefix = "r/";
-constexpr size_t kBulkBatchItems = 512;
 
 std::string RestoreMarkerKey(uint32_t table_id) {
   std::string key(kRestoreMarkerPrefix);
@@ -125,6 +126,8 @@ void EngineImpl::CleanUpInterruptedRestores() {
     batch.Delete(catalog_cf_, it->key()).PermitUncheckedError();
   }
   (void)Commit(&batch);
+  std::error_code ec;
+  std::filesystem::remove_all(options_.path + "/tmp", ec);  // spill files of interrupted restores
 }
 
 namespace {
@@ -210,26 +213,38 @@ Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
     return s;
   };
 
-  // The new table is invisible until published, so no item locks are needed; writes skip
-  // the WAL and the data is flushed before the descriptor is committed (an interrupted
-  // restore leaves only a marker, cleaned up at the next open).
-  rocksdb::WriteOptions bulk;
-  bulk.disableWAL = true;
+  // The new table is invisible until published, so no item locks are needed. Its keys
+  // are fresh (a new table id), so they are written as sorted SST files and ingested at
+  // once; an interrupted restore leaves only a marker, cleaned up at the next open.
+  BulkLoader loader(db_.get(), items_cf_, options_.path + "/tmp/restore-" + std::to_string(table_id));
+  // AppendItemChange's mutations go straight to the loader: a new table has no change
+  // records and its statistics are summed, so they are all puts into the items family.
+  class LoaderSink final : public MutationSink {
+   public:
+    LoaderSink(BulkLoader* loader, rocksdb::ColumnFamilyHandle* items) : loader_(loader), items_(items) {}
+    void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) override {
+      if (!status.ok()) return;
+      status = cf == items_ ? loader_->Add(key, value) : Status::Internal("bulk load writes items only");
+    }
+    void Delete(rocksdb::ColumnFamilyHandle*, std::string_view) override {
+      status = Status::Internal("bulk load cannot delete");
+    }
+    void Merge(rocksdb::ColumnFamilyHandle*, std::string_view, std::string_view) override {
+      status = Status::Internal("bulk load cannot merge");
+    }
+    Status status;
+
+   private:
+    BulkLoader* loader_;
+    rocksdb::ColumnFamilyHandle* items_;
+  } sink(&loader, items_cf_);
   StatsAccumulator stats;
   WriteTally tally;
-  rocksdb::WriteBatch batch;
-  size_t pending = 0;
   Status s = produce([&](Item item) -> Status {
-    IT_RETURN_IF_ERROR(AppendItemChange(desc, BaseKeyOf(desc, item), nullptr, &item, &batch, &tally, &stats));
-    if (++pending == kBulkBatchItems) {
-      IT_RETURN_IF_ERROR(FromRocks(db_->Write(bulk, &batch)));
-      batch.Clear();
-      pending = 0;
-    }
-    return Status::Ok();
+    IT_RETURN_IF_ERROR(AppendItemChange(desc, BaseKeyOf(desc, item), nullptr, &item, &sink, &tally, &stats));
+    return sink.status;
   });
-  if (s.ok() && pending) s = FromRocks(db_->Write(bulk, &batch));
-  if (s.ok()) s = FromRocks(db_->Flush(rocksdb::FlushOptions(), items_cf_));
+  if (s.ok()) s = loader.Finish();
   if (!s.ok()) return fail(s);
 
   rocksdb::WriteBatch publish;

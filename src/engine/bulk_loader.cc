@@ -1,0 +1,126 @@
+#include "engine/bulk_loader.h"
+
+#include "common/result.h"
+
+#include <rocksdb/sst_file_writer.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <thread>
+
+namespace issuetracker::engine {
+
+namespace {
+
+Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::Ok();
+  return s.IsCorruption() ? Status::Corruption(s.ToString()) : Status::IOError(s.ToString());
+}
+
+}  // namespace
+
+BulkLoader::BulkLoader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string tmp_dir, size_t memory_budget,
+                       size_t target_file_bytes)
+    : db_(db),
+      cf_(cf),
+      tmp_dir_(std::move(tmp_dir)),
+      memory_budget_(memory_budget),
+      target_file_bytes_(target_file_bytes),
+      buckets_(kBuckets) {
+  std::error_code ec;
+  std::filesystem::remove_all(tmp_dir_, ec);
+  std::filesystem::create_directories(tmp_dir_, ec);
+}
+
+BulkLoader::~BulkLoader() {
+  std::error_code ec;
+  std::filesystem::remove_all(tmp_dir_, ec);
+}
+
+size_t BulkLoader::BucketOf(std::string_view key) {
+  // key = table_id(4) index_id(1) hash32(4) ...: the index id and the hash's top 6 bits.
+  return static_cast<size_t>(static_cast<uint8_t>(key[4])) * 64 + (static_cast<uint8_t>(key[5]) >> 2);
+}
+
+Status BulkLoader::Add(std::string_view key, std::string_view value) {
+  if (key.size() < 9) return Status::Internal("bulk-load key too short");
+  Bucket& bucket = buckets_[BucketOf(key)];
+  const size_t size = key.size() + value.size();
+  if (bucket.blocks.empty() || bucket.blocks.back().size() + size > bucket.blocks.back().capacity()) {
+    bucket.blocks.emplace_back();
+    bucket.blocks.back().reserve(std::max(kBlockBytes, size));
+  }
+  std::string& block = bucket.blocks.back();
+  bucket.entries.push_back({static_cast<uint32_t>(bucket.blocks.size() - 1), static_cast<uint32_t>(block.size()),
+                            static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+  block.append(key).append(value);
+  bucket.bytes += size;
+  buffered_bytes_ += size + sizeof(Entry);
+  ++entries_;
+  if (buffered_bytes_ >= memory_budget_) return WriteRun();
+  return Status::Ok();
+}
+
+Status BulkLoader::WriteBuckets(size_t first, size_t last, const std::string& file_prefix,
+                                std::vector<std::string>* files) {
+  const rocksdb::Options options = db_->GetOptions(cf_);
+  std::unique_ptr<rocksdb::SstFileWriter> writer;
+  size_t file_bytes = 0;
+  for (size_t b = first; b < last; ++b) {
+    Bucket& bucket = buckets_[b];
+    if (bucket.entries.empty()) continue;
+    auto key_of = [&bucket](const Entry& e) {
+      return std::string_view(bucket.blocks[e.block].data() + e.offset, e.key_size);
+    };
+    std::sort(bucket.entries.begin(), bucket.entries.end(),
+              [&](const Entry& x, const Entry& y) { return key_of(x) < key_of(y); });
+    for (size_t i = 0; i < bucket.entries.size(); ++i) {
+      const Entry& e = bucket.entries[i];
+      if (i > 0 && key_of(e) == key_of(bucket.entries[i - 1])) return Status::Internal("duplicate key in bulk load");
+      if (!writer) {
+        files->push_back(file_prefix + std::to_string(files->size()) + ".sst");
+        writer = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, cf_);
+        IT_RETURN_IF_ERROR(FromRocks(writer->Open(files->back())));
+        file_bytes = 0;
+      }
+      const char* data = bucket.blocks[e.block].data() + e.offset;
+      IT_RETURN_IF_ERROR(FromRocks(writer->Put(rocksdb::Slice(data, e.key_size),
+                                               rocksdb::Slice(data + e.key_size, e.value_size))));
+      file_bytes += e.key_size + e.value_size;
+    }
+    bucket = Bucket();
+    if (file_bytes >= target_file_bytes_) {
+      IT_RETURN_IF_ERROR(FromRocks(writer->Finish()));
+      writer.reset();
+    }
+  }
+  if (writer) IT_RETURN_IF_ERROR(FromRocks(writer->Finish()));
+  return Status::Ok();
+}
+
+Status BulkLoader::WriteRun() {
+  // Two contiguous halves of the buckets (by bytes), written in parallel: the halves'
+  // files cannot overlap, so the run is still a set of disjoint files.
+  size_t total = 0;
+  for (const Bucket& b : buckets_) total += b.bytes;
+  if (total == 0) return Status::Ok();
+  size_t split = 0, acc = 0;
+  while (split < kBuckets && acc < total / 2) acc += buckets_[split++].bytes;
+  const std::string prefix = tmp_dir_ + "/run" + std::to_string(runs_++);
+  std::vector<std::string> first_files, second_files;
+  Status second_status;
+  std::thread second([&] { second_status = WriteBuckets(split, kBuckets, prefix + "-b-", &second_files); });
+  Status first_status = WriteBuckets(0, split, prefix + "-a-", &first_files);
+  second.join();
+  IT_RETURN_IF_ERROR(first_status);
+  IT_RETURN_IF_ERROR(second_status);
+  buffered_bytes_ = 0;
+  first_files.insert(first_files.end(), second_files.begin(), second_files.end());
+  rocksdb::IngestExternalFileOptions ingest;
+  ingest.move_files = true;
+  return FromRocks(db_->IngestExternalFile(cf_, first_files, ingest));
+}
+
+Status BulkLoader::Finish() { return WriteRun(); }
+
+}  // namespace issuetracker::engine

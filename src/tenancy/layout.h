@@ -1,0 +1,258 @@
+// Layout: the one component that decides where a company's data lives. It builds every
+// table name, every primary key and every composite key string of the system, parses them
+// back, and turns each list query the product needs into Query requests on the right table
+// and index. Nothing else in the code base builds "COMPANY001#ISSUE#ISS-001" strings or
+// table names.
+//
+//   Basic / Premium (pooled): shared tables "<prefix>Issues-Pooled" ..., partition keys
+//     "<COMPANY>#ISSUE#<ISS-n>", "<COMPANY>#TEAM#<TEAM-n>", "<COMPANY>#COMMENT#<CMT-n>",
+//     "<COMPANY>#USER#<email>", and company_id as the partition key of every index.
+//   Platinum (silo): "<prefix>Issues-<COMPANY>", "<prefix>Teams-<COMPANY>", ... with plain
+//     keys (issue_id + created_date, team_id + created_date, issue_id + created_date for
+//     comments, email for users) and the silo template's indexes (docs/tenancy.md).
+//
+// Isolation: every key and every query is derived from a CompanyScope, and every item read
+// back goes through an *Of() parser that rejects an item of another company. Page tokens are
+// bound to the company and the query and are checked before use (DecodePageToken).
+//
+// Thread-safety: immutable after construction; safe to share between threads.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "dynamo/types.h"
+#include "tenancy/ids.h"
+
+namespace issuetracker::tenancy {
+
+// Which names this deployment's tables get. Several environments can share one backend by
+// giving each its own prefix; `environment` is the value of the Environment tag.
+struct SchemaConfig {
+  std::string table_prefix = "IssueTracker-";
+  std::string environment = "Development";
+};
+
+inline constexpr size_t kMaxTablePrefixLength = 100;
+
+// Prefix: 1..100 of [A-Za-z0-9_.-] (DynamoDB's table-name characters); environment: 1..256
+// characters (a tag value). ValidationException otherwise.
+Status ValidateSchemaConfig(const SchemaConfig& config);
+
+// Where one company's data lives: its id and tier. A description, not an authority: the
+// repositories demand a TenantContext (tenant_context.h), which carries one of these.
+class CompanyScope {
+ public:
+  CompanyScope(CompanyId company_id, Tier tier) : company_id_(std::move(company_id)), tier_(tier) {}
+  const CompanyId& company_id() const { return company_id_; }
+  Tier tier() const { return tier_; }
+  // Platinum companies have dedicated (silo) tables.
+  bool silo() const { return tier_ == Tier::kPlatinum; }
+  friend bool operator==(const CompanyScope&, const CompanyScope&) = default;
+
+ private:
+  CompanyId company_id_;
+  Tier tier_;
+};
+
+enum class SystemTable : uint8_t { kCompanyManagement, kCompanyStackMapping, kApiKeys };
+enum class Entity : uint8_t { kIssue, kTeam, kComment, kUser };
+
+// "Issues", "Teams", "Comments", "Users".
+std::string_view EntityTableStem(Entity entity);
+
+// How to fetch one item. When `partition_only` is false, `key` is the full primary key
+// (GetItem). Otherwise `key` holds only the partition key (the table also has a sort key)
+// and the item is found with a Query on it, keeping items whose `filter` attribute equals
+// the given value when a filter is set.
+struct PointLookup {
+  TableName table;
+  dynamo::Item key;
+  bool partition_only = false;
+  std::optional<std::pair<std::string, dynamo::AttributeValue>> filter;
+};
+
+// The list queries the product serves; each is a Query, never a Scan.
+// persisted (inside page tokens): do not reorder.
+enum class ListKind : uint8_t {
+  kIssuesByCompany,
+  kIssuesByStatus,
+  kIssuesByAssignee,
+  kIssuesByTeam,
+  kIssuesByPriority,
+  kTeamsByCompany,
+  kTeamsByLead,
+  kCommentsByIssue,
+  kCommentsByAuthor,
+  kUsersByCompany,
+  kUsersByRole,
+  kPooledCompanyItems,
+};
+
+// One Query of a plan: the request with its key condition ("#pk = :pk [AND #sk = :sk]"),
+// and the key attributes whose values that condition fixes.
+struct QueryStep {
+  dynamo::QueryRequest request;
+  dynamo::Item bound;
+};
+
+// A list query as one or more Query requests, run in order (a silo table without a
+// company-wide index is read one index partition after another, e.g. one status at a time).
+// Callers may add a FilterExpression (with placeholders other than #pk, #sk, :pk, :sk),
+// Limit and ExclusiveStartKey to each step's request.
+struct QueryPlan {
+  ListKind kind;
+  Entity entity;
+  std::vector<QueryStep> steps;
+  // The attribute names a LastEvaluatedKey of this plan carries (table and index keys).
+  std::vector<std::string> start_key_attributes;
+};
+
+// Where a paginated plan resumes: at `step`, after `start_key` when set.
+struct PageCursor {
+  size_t step = 0;
+  std::optional<dynamo::Item> start_key;
+};
+
+// A comment's identity: the issue it belongs to and its own id.
+struct CommentRef {
+  IssueId issue_id;
+  CommentId comment_id;
+};
+
+inline constexpr size_t kMaxPageTokenLength = 4096;
+
+class Layout {
+ public:
+  // REQUIRES: ValidateSchemaConfig(config).ok()
+  explicit Layout(SchemaConfig config);
+
+  const SchemaConfig& config() const { return config_; }
+
+  // ------------------------------------------------------------------ table names
+  TableName SystemTableName(SystemTable table) const;
+  // The pooled table of an entity ("<prefix>Issues-Pooled").
+  TableName PooledTableName(Entity entity) const;
+  // The silo table of an entity for one company ("<prefix>Issues-COMPANY001").
+  TableName SiloTableName(Entity entity, const CompanyId& company) const;
+  // The table holding `entity` for `scope` (pooled or silo by tier).
+  TableName TableFor(const CompanyScope& scope, Entity entity) const;
+
+  // ------------------------------------------------------------------ system tables
+  dynamo::Item CompanyKey(const CompanyId& company) const;
+  dynamo::Item StackMappingKey(const CompanyId& company, std::string_view stack_name) const;
+  // The company of a CompanyManagement or CompanyStackMapping item.
+  Result<CompanyId> CompanyOf(const dynamo::Item& item) const;
+
+  // ------------------------------------------------------------------ issues
+  dynamo::Item IssueKey(const CompanyScope& scope, const IssueId& id,
+                        std::string_view created_date) const;
+  PointLookup IssueLookup(const CompanyScope& scope, const IssueId& id) const;
+  // Key plus the identifying attributes every stored issue carries (company_id, issue_id,
+  // created_date, and company_issue_id when pooled).
+  dynamo::Item IssueIdentity(const CompanyScope& scope, const IssueId& id,
+                             std::string_view created_date) const;
+  // The id of a stored issue; Internal error when the item is not an issue of `scope`.
+  Result<IssueId> IssueOf(const CompanyScope& scope, const dynamo::Item& item) const;
+
+  // ------------------------------------------------------------------ teams
+  dynamo::Item TeamKey(const CompanyScope& scope, const TeamId& id,
+                       std::string_view created_date) const;
+  PointLookup TeamLookup(const CompanyScope& scope, const TeamId& id) const;
+  dynamo::Item TeamIdentity(const CompanyScope& scope, const TeamId& id,
+                            std::string_view created_date) const;
+  Result<TeamId> TeamOf(const CompanyScope& scope, const dynamo::Item& item) const;
+
+  // ------------------------------------------------------------------ comments
+  dynamo::Item CommentKey(const CompanyScope& scope, const CommentRef& ref,
+                          std::string_view created_date) const;
+  PointLookup CommentLookup(const CompanyScope& scope, const CommentRef& ref) const;
+  dynamo::Item CommentIdentity(const CompanyScope& scope, const CommentRef& ref,
+                               std::string_view created_date) const;
+  Result<CommentRef> CommentOf(const CompanyScope& scope, const dynamo::Item& item) const;
+  // The attribute of a comment item that refers to its issue, and its value for `issue`
+  // (company_issue_id "C#ISSUE#ISS-001" pooled, issue_id "ISS-001" silo).
+  std::pair<std::string, dynamo::AttributeValue> CommentIssueReference(const CompanyScope& scope,
+                                                                       const IssueId& issue) const;
+
+  // ------------------------------------------------------------------ users
+  dynamo::Item UserKey(const CompanyScope& scope, const UserEmail& email) const;
+  PointLookup UserLookup(const CompanyScope& scope, const UserEmail& email) const;
+  dynamo::Item UserIdentity(const CompanyScope& scope, const UserEmail& email) const;
+  Result<UserEmail> UserOf(const CompanyScope& scope, const dynamo::Item& item) const;
+
+  // The login directory: every user of every tier has an entry in the pooled Users table's
+  // EmailIndex. For a Platinum company that entry is a stub in the pooled Users table holding
+  // only its key, company_id and email (no role or login date, so no other index sees it);
+  // the user itself lives in the silo Users table. REQUIRES: scope.silo().
+  dynamo::Item DirectoryStubKey(const CompanyScope& scope, const UserEmail& email) const;
+  dynamo::Item DirectoryStub(const CompanyScope& scope, const UserEmail& email) const;
+  // Query on the pooled EmailIndex for `email`, across companies.
+  dynamo::QueryRequest LoginLookup(const UserEmail& email) const;
+  // The company of an EmailIndex result (checked against its composite key).
+  Result<CompanyId> DirectoryEntryCompany(const dynamo::Item& item) const;
+
+  // The primary key of a stored item of `entity` in `scope`'s table.
+  Result<dynamo::Item> PrimaryKeyOf(const CompanyScope& scope, Entity entity,
+                                    const dynamo::Item& item) const;
+
+  // ------------------------------------------------------------------ list queries
+  // `statuses` is every issue status (silo tables are read one status at a time).
+  QueryPlan IssuesByCompany(const CompanyScope& scope, std::span<const std::string> statuses) const;
+  QueryPlan IssuesByStatus(const CompanyScope& scope, std::string_view status) const;
+  QueryPlan IssuesByAssignee(const CompanyScope& scope, const UserEmail& assignee) const;
+  QueryPlan IssuesByTeam(const CompanyScope& scope, const TeamId& team) const;
+  QueryPlan IssuesByPriority(const CompanyScope& scope, std::string_view priority,
+                             std::span<const std::string> statuses) const;
+  // `statuses` is every team status.
+  QueryPlan TeamsByCompany(const CompanyScope& scope, std::span<const std::string> statuses) const;
+  QueryPlan TeamsByLead(const CompanyScope& scope, const UserEmail& lead) const;
+  QueryPlan CommentsByIssue(const CompanyScope& scope, const IssueId& issue) const;
+  QueryPlan CommentsByAuthor(const CompanyScope& scope, const UserEmail& author) const;
+  QueryPlan UsersByCompany(const CompanyScope& scope) const;
+  QueryPlan UsersByRole(const CompanyScope& scope, Role role) const;
+  // Every item of a pooled company in the pooled table of `entity` (issues through
+  // CompanyStatusIndex, teams and users through CompanyIndex, comments through UserIndex),
+  // for offboarding. REQUIRES: !scope.silo().
+  QueryPlan PooledCompanyItems(const CompanyScope& scope, Entity entity) const;
+  // Query on CompanyStackMapping for every stack entry of `company`.
+  dynamo::QueryRequest StackMappingQuery(const CompanyId& company) const;
+
+  // ------------------------------------------------------------------ page tokens
+  // An opaque token for resuming `plan` at `cursor`. REQUIRES: cursor.step < steps.
+  std::string EncodePageToken(const CompanyScope& scope, const QueryPlan& plan,
+                              const PageCursor& cursor) const;
+  // Decodes and checks a token: it must have been made for this company and this query, and
+  // its start key must lie inside the partitions the plan reads. ValidationException
+  // ("Invalid page token ...") otherwise, so a forged token cannot reach other data.
+  Result<PageCursor> DecodePageToken(const CompanyScope& scope, const QueryPlan& plan,
+                                     std::string_view token) const;
+
+ private:
+  std::string Prefixed(std::string_view stem) const;
+  std::string CompositeKey(const CompanyId& company, std::string_view type,
+                           std::string_view id) const;
+  Status CheckStartKey(const CompanyScope& scope, const QueryPlan& plan, const QueryStep& step,
+                       const dynamo::Item& key) const;
+
+  SchemaConfig config_;
+};
+
+// Splits a pooled composite key "<COMPANY>#<TYPE>#<ID>" into its company and id when its
+// type is `type`; nullopt when malformed. Exposed for tests and tools.
+std::optional<std::pair<std::string, std::string>> SplitCompositeKey(std::string_view key,
+                                                                     std::string_view type);
+
+// The type tags of pooled composite keys.
+inline constexpr std::string_view kIssueTag = "ISSUE";
+inline constexpr std::string_view kTeamTag = "TEAM";
+inline constexpr std::string_view kCommentTag = "COMMENT";
+inline constexpr std::string_view kUserTag = "USER";
+
+}  // namespace issuetracker::tenancy

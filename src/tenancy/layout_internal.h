@@ -1,0 +1,33 @@
+// Helpers shared by the layout's .cc files. Not part of the tenancy API.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "dynamo/attribute_value.h"
+
+namespace issuetracker::tenancy::internal {
+
+inline dynamo::AttributeValue S(std::string_view v) {
+  return dynamo::AttributeValue::S(std::string(v));
+}
+
+// The string value of attribute `name`, or nullptr when absent or not a string.
+inline const std::string* FindS(const dynamo::Item& item, std::string_view name) {
+  auto it = item.find(name);
+  if (it == item.end() || !it->second.is(dynamo::AttrType::kS)) return nullptr;
+  return &it->second.s();
+}
+
+// The error for an item that does not belong where it was read from. Reaching it means a
+// bug or tampered storage; it is never a user error.
+inline Status Foreign(std::string_view what, std::string_view detail) {
+  std::string msg = "Isolation check failed: ";
+  msg += what;
+  msg += ": ";
+  msg += detail;
+  return Status::Internal(msg);
+}
+
+}  // namespace issuetracker::tenancy::internal

@@ -1,0 +1,273 @@
+#include "tenancy/provision.h"
+
+#include <map>
+#include <set>
+
+#include "tenancy/layout_internal.h"
+#include "tenancy/schema_names.h"
+#include "tenancy/store_util.h"
+
+namespace issuetracker::tenancy {
+
+using dynamo::Item;
+using internal::S;
+
+std::string_view StateName(TableOutcome::State state) {
+  switch (state) {
+    case TableOutcome::State::kCreated:
+      return "created";
+    case TableOutcome::State::kUpToDate:
+      return "up to date";
+    case TableOutcome::State::kDrifted:
+      return "DRIFT";
+    case TableOutcome::State::kFailed:
+      return "FAILED";
+  }
+  return "?";
+}
+
+bool ProvisionReport::ok() const {
+  for (const auto& t : tables) {
+    if (t.state == TableOutcome::State::kDrifted || t.state == TableOutcome::State::kFailed) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string ProvisionReport::ToString() const {
+  size_t width = 5;
+  for (const auto& t : tables) width = std::max(width, t.table.size());
+  std::string out = "Table" + std::string(width - 5 + 2, ' ') + "State\n";
+  for (const auto& t : tables) {
+    out += t.table + std::string(width - t.table.size() + 2, ' ');
+    out += StateName(t.state);
+    out += '\n';
+    for (const auto& d : t.drift) out += "    drift: " + d + "\n";
+    if (!t.error.ok()) out += "    error: " + t.error.ToString() + "\n";
+    for (const auto& n : t.notes) out += "    " + n + "\n";
+  }
+  return out;
+}
+
+TableOutcome Provisioner::EnsureTable(const TableSpec& spec) {
+  TableOutcome outcome;
+  outcome.table = spec.name.str();
+  auto fail = [&outcome](Status s) {
+    outcome.state = TableOutcome::State::kFailed;
+    outcome.error = std::move(s);
+    return outcome;
+  };
+  auto described = backend_.DescribeTable({spec.name.str()});
+  bool created = false;
+  if (!described.ok()) {
+    if (!described.status().Is(Code::kResourceNotFound)) return fail(described.status());
+    auto create = backend_.CreateTable(catalog_.CreateRequest(spec));
+    // ResourceInUse: another provisioner created it meanwhile; check it like any other.
+    if (!create.ok() && !create.status().Is(Code::kResourceInUse)) return fail(create.status());
+    created = create.ok();
+    Status active = WaitForTableActive(backend_, spec.name.str());
+    if (!active.ok()) return fail(active);
+    described = backend_.DescribeTable({spec.name.str()});
+    if (!described.ok()) return fail(described.status());
+  }
+  outcome.drift = CompareTable(spec, described->table);
+  if (!outcome.drift.empty()) {
+    outcome.state = TableOutcome::State::kDrifted;
+  } else if (created) {
+    outcome.state = TableOutcome::State::kCreated;
+  }
+  ApplyTags(described->table.table_arn, &outcome);
+  ApplyPointInTimeRecovery(spec, &outcome);
+  return outcome;
+}
+
+void Provisioner::ApplyTags(const std::string& arn, TableOutcome* outcome) {
+  std::map<std::string, std::string> present;
+  dynamo::ListTagsOfResourceRequest list{arn, std::nullopt};
+  while (true) {
+    auto tags = backend_.ListTagsOfResource(list);
+    if (!tags.ok()) {
+      outcome->notes.push_back("tags could not be checked: " + tags.status().ToString());
+      return;
+    }
+    for (const auto& t : tags->tags) present[t.key] = t.value;
+    if (!tags->next_token) break;
+    list.next_token = tags->next_token;
+  }
+  dynamo::TagResourceRequest add{arn, {}};
+  for (const dynamo::Tag& want : catalog_.Tags()) {
+    auto it = present.find(want.key);
+    if (it == present.end()) {
+      add.tags.push_back(want);
+    } else if (it->second != want.value) {
+      outcome->drift.push_back("tag " + want.key + " is \"" + it->second + "\", expected \"" +
+                               want.value + "\" (is another environment using this prefix?)");
+      outcome->state = TableOutcome::State::kDrifted;
+    }
+  }
+  if (add.tags.empty()) return;
+  Status tagged = backend_.TagResource(add);
+  std::string names;
+  for (const auto& t : add.tags) names += (names.empty() ? "" : ", ") + t.key;
+  if (tagged.ok()) {
+    outcome->notes.push_back("tags added: " + names);
+  } else {
+    outcome->notes.push_back("tags " + names + " could not be applied: " + tagged.ToString());
+  }
+}
+
+void Provisioner::ApplyPointInTimeRecovery(const TableSpec& spec, TableOutcome* outcome) {
+  if (!spec.point_in_time_recovery) return;
+  auto current = backend_.DescribeContinuousBackups({spec.name.str()});
+  if (current.ok() &&
+      current->continuous_backups_description.point_in_time_recovery_description
+              .point_in_time_recovery_status == dynamo::PointInTimeRecoveryStatus::kEnabled) {
+    outcome->notes.push_back("point-in-time recovery: enabled");
+    return;
+  }
+  dynamo::UpdateContinuousBackupsRequest enable;
+  enable.table_name = spec.name.str();
+  enable.point_in_time_recovery_enabled = true;
+  auto updated = backend_.UpdateContinuousBackups(enable);
+  if (updated.ok()) {
+    outcome->notes.push_back("point-in-time recovery: enabled now");
+  } else {
+    outcome->notes.push_back("point-in-time recovery could NOT be applied on this backend: " +
+                             updated.status().ToString());
+  }
+}
+
+ProvisionReport Provisioner::ProvisionAll() {
+  ProvisionReport report;
+  for (const TableSpec& spec : catalog_.SharedTables()) {
+    report.tables.push_back(EnsureTable(spec));
+  }
+  // Silo tables of the Platinum companies recorded in CompanyStackMapping. A Scan is right
+  // here: this is a platform-wide administrative read of a system table.
+  const Layout& layout = catalog_.layout();
+  dynamo::ScanRequest scan;
+  scan.table_name = layout.SystemTableName(SystemTable::kCompanyStackMapping).str();
+  scan.consistent_read = true;
+  std::set<std::string> companies;
+  while (true) {
+    auto page = backend_.Scan(scan);
+    if (!page.ok()) {
+      TableOutcome failed{scan.table_name, TableOutcome::State::kFailed, {}, {}, page.status()};
+      failed.notes.push_back("could not list Platinum companies' silo tables");
+      report.tables.push_back(std::move(failed));
+      return report;
+    }
+    for (const Item& item : page->items) {
+      auto company = layout.CompanyOf(item);
+      if (company.ok()) companies.insert(company->str());
+    }
+    if (!page->last_evaluated_key) break;
+    scan.exclusive_start_key = std::move(page->last_evaluated_key);
+  }
+  for (const std::string& raw : companies) {
+    auto company = CompanyId::Parse(raw);
+    if (!company.ok()) continue;
+    for (const TableSpec& spec : catalog_.SiloTables(*company)) {
+      report.tables.push_back(EnsureTable(spec));
+    }
+  }
+  return report;
+}
+
+Result<ProvisionReport> Provisioner::OnboardPlatinum(const AdminAccess& admin,
+                                                     const CompanyScope& scope,
+                                                     std::string_view created_date) {
+  if (!scope.silo()) {
+    return Status::Validation("Only Platinum companies get silo tables");
+  }
+  const Layout& layout = catalog_.layout();
+  ProvisionReport report;
+  std::vector<TableSpec> specs = catalog_.SiloTables(scope.company_id());
+  for (const TableSpec& spec : specs) report.tables.push_back(EnsureTable(spec));
+  if (!report.ok()) {
+    return Status::Conflict("Cannot onboard " + scope.company_id().str() +
+                            ": its silo tables do not match the template:\n" + report.ToString());
+  }
+  const Entity entities[] = {Entity::kIssue, Entity::kTeam, Entity::kComment, Entity::kUser};
+  for (size_t i = 0; i < specs.size(); ++i) {
+    dynamo::PutItemRequest put;
+    put.table_name = layout.SystemTableName(SystemTable::kCompanyStackMapping).str();
+    put.item = layout.StackMappingKey(scope.company_id(), specs[i].name.str());
+    put.item["resource_type"] = S("DynamoDBTable");
+    put.item["entity"] = S(EntityTableStem(entities[i]));
+    put.item[std::string(attr::kCompanyTier)] = S(TierName(scope.tier()));
+    put.item[std::string(attr::kStatus)] = S("active");
+    put.item[std::string(attr::kCreatedDate)] = S(created_date);
+    put.item["onboarded_by"] = S(admin.purpose());
+    IT_RETURN_IF_ERROR(backend_.PutItem(put).status());
+  }
+  return report;
+}
+
+Status Provisioner::Offboard(const AdminAccess& /*admin*/, const CompanyScope& scope) {
+  IT_RETURN_IF_ERROR(scope.silo() ? OffboardSilo(scope) : OffboardPooled(scope));
+  const Layout& layout = catalog_.layout();
+  dynamo::DeleteItemRequest del;
+  del.table_name = layout.SystemTableName(SystemTable::kCompanyManagement).str();
+  del.key = layout.CompanyKey(scope.company_id());
+  return backend_.DeleteItem(del).status();
+}
+
+Status Provisioner::OffboardSilo(const CompanyScope& scope) {
+  const Layout& layout = catalog_.layout();
+  // Login directory stubs first, while the silo Users table still names the users.
+  std::vector<dynamo::WriteRequest> stubs;
+  Status listed = ForEachItem(backend_, layout.UsersByCompany(scope), [&](const Item& item) {
+    IT_ASSIGN_OR_RETURN(UserEmail email, layout.UserOf(scope, item));
+    stubs.push_back(dynamo::WriteRequest{std::nullopt, layout.DirectoryStubKey(scope, email)});
+    return Status::Ok();
+  });
+  if (!listed.ok() && !listed.Is(Code::kResourceNotFound)) return listed;
+  if (!stubs.empty()) {
+    IT_RETURN_IF_ERROR(
+        BatchWriteAll(backend_, {{layout.PooledTableName(Entity::kUser).str(), std::move(stubs)}}));
+  }
+  for (const TableSpec& spec : catalog_.SiloTables(scope.company_id())) {
+    auto deleted = backend_.DeleteTable({spec.name.str()});
+    if (!deleted.ok() && !deleted.status().Is(Code::kResourceNotFound)) return deleted.status();
+  }
+  std::vector<dynamo::WriteRequest> mappings;
+  dynamo::QueryRequest query = layout.StackMappingQuery(scope.company_id());
+  while (true) {
+    IT_ASSIGN_OR_RETURN(dynamo::QueryResponse page, backend_.Query(query));
+    for (const Item& item : page.items) {
+      auto stack = item.find(attr::kStackName);
+      if (stack == item.end() || !stack->second.is(dynamo::AttrType::kS)) continue;
+      mappings.push_back(dynamo::WriteRequest{
+          std::nullopt, layout.StackMappingKey(scope.company_id(), stack->second.s())});
+    }
+    if (!page.last_evaluated_key) break;
+    query.exclusive_start_key = std::move(page.last_evaluated_key);
+  }
+  if (mappings.empty()) return Status::Ok();
+  return BatchWriteAll(backend_, {{layout.SystemTableName(SystemTable::kCompanyStackMapping).str(),
+                                   std::move(mappings)}});
+}
+
+Status Provisioner::OffboardPooled(const CompanyScope& scope) {
+  const Layout& layout = catalog_.layout();
+  for (Entity entity : {Entity::kComment, Entity::kIssue, Entity::kTeam, Entity::kUser}) {
+    IT_RETURN_IF_ERROR(DeleteQueried(layout.PooledCompanyItems(scope, entity), scope, entity));
+  }
+  return Status::Ok();
+}
+
+Status Provisioner::DeleteQueried(const QueryPlan& plan, const CompanyScope& scope, Entity entity) {
+  const Layout& layout = catalog_.layout();
+  std::vector<dynamo::WriteRequest> deletes;
+  IT_RETURN_IF_ERROR(ForEachItem(backend_, plan, [&](const Item& item) {
+    IT_ASSIGN_OR_RETURN(Item key, layout.PrimaryKeyOf(scope, entity, item));
+    deletes.push_back(dynamo::WriteRequest{std::nullopt, std::move(key)});
+    return Status::Ok();
+  }));
+  if (deletes.empty()) return Status::Ok();
+  return BatchWriteAll(backend_, {{layout.TableFor(scope, entity).str(), std::move(deletes)}});
+}
+
+}  // namespace issuetracker::tenancy

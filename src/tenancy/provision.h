@@ -1,0 +1,88 @@
+// Provisioning: making the backend's tables match the schema catalog, and the Platinum
+// onboarding and offboarding that create and remove a company's silo tables.
+//
+// Provision is idempotent: a missing table is created (and waited for until ACTIVE), an
+// existing one is compared with its spec and any difference in keys, key types, indexes,
+// projections, billing mode or table class is reported as drift — never "fixed", since
+// changing keys means rebuilding a table. Tags are added when missing. Point-in-time
+// recovery is enabled where the catalog wants it; a backend that cannot apply it makes
+// the report say so plainly for that table, without failing provisioning.
+//
+// Thread-safety: a Provisioner holds no mutable state; concurrent use is as safe as the
+// backend (two provisioners racing to create one table both end with it existing).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "dynamo/backend.h"
+#include "tenancy/schema.h"
+#include "tenancy/tenant_context.h"
+
+namespace issuetracker::tenancy {
+
+// What provisioning did with one table.
+struct TableOutcome {
+  enum class State : uint8_t { kCreated, kUpToDate, kDrifted, kFailed };
+  std::string table;
+  State state = State::kUpToDate;
+  // Differences from the spec (kDrifted).
+  std::vector<std::string> drift;
+  // Settings applied or not applied: "tags added", "point-in-time recovery enabled",
+  // "point-in-time recovery could not be applied: ...".
+  std::vector<std::string> notes;
+  // The error (kFailed).
+  Status error;
+};
+
+std::string_view StateName(TableOutcome::State state);
+
+struct ProvisionReport {
+  std::vector<TableOutcome> tables;
+  // True when no table drifted or failed (notes about point-in-time recovery do not count).
+  bool ok() const;
+  // A readable table of outcomes, one line per table plus indented drift and notes.
+  std::string ToString() const;
+};
+
+class Provisioner {
+ public:
+  // `backend` and `catalog` must outlive the provisioner.
+  Provisioner(dynamo::Backend& backend, const SchemaCatalog& catalog)
+      : backend_(backend), catalog_(catalog) {}
+
+  // The seven shared tables, then the silo tables of every Platinum company recorded in
+  // CompanyStackMapping (recreating any that are missing).
+  ProvisionReport ProvisionAll();
+
+  // Creates `spec`'s table when missing, else checks it for drift; then tags and
+  // point-in-time recovery.
+  TableOutcome EnsureTable(const TableSpec& spec);
+
+  // Onboards a Platinum company: ensures its four silo tables and records each in
+  // CompanyStackMapping (stack_name = table name). Idempotent. Fails (with the report's
+  // problems in the message) when a silo table exists with different keys or indexes.
+  // REQUIRES: scope.silo().
+  Result<ProvisionReport> OnboardPlatinum(const AdminAccess& admin, const CompanyScope& scope,
+                                          std::string_view created_date);
+
+  // Removes everything `scope`'s company owns: for Platinum its silo tables, its
+  // CompanyStackMapping entries and its login directory stubs; for Basic and Premium its
+  // items in the four pooled tables. Finally deletes the company's CompanyManagement record.
+  // Idempotent: what is already gone is skipped.
+  Status Offboard(const AdminAccess& admin, const CompanyScope& scope);
+
+ private:
+  void ApplyTags(const std::string& arn, TableOutcome* outcome);
+  void ApplyPointInTimeRecovery(const TableSpec& spec, TableOutcome* outcome);
+  Status OffboardSilo(const CompanyScope& scope);
+  Status OffboardPooled(const CompanyScope& scope);
+  Status DeleteQueried(const QueryPlan& plan, const CompanyScope& scope, Entity entity);
+
+  dynamo::Backend& backend_;
+  const SchemaCatalog& catalog_;
+};
+
+}  // namespace issuetracker::tenancy

@@ -1,0 +1,91 @@
+#include "tenancy/store_util.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+namespace issuetracker::tenancy {
+
+namespace {
+
+void Backoff(int attempt) {
+  int ms = std::min(1 << std::min(attempt, 8), 500);
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+bool IsTransient(const Status& s) {
+  return s.Is(Code::kThrottling) || s.Is(Code::kProvisionedThroughputExceeded) ||
+         s.Is(Code::kRequestLimitExceeded) || s.Is(Code::kInternalServerError) ||
+         s.Is(Code::kServiceUnavailable);
+}
+
+}  // namespace
+
+Status BatchWriteOnce(dynamo::Backend& backend, dynamo::BatchWriteItemRequest request) {
+  for (int attempt = 0;; ++attempt) {
+    auto response = backend.BatchWriteItem(request);
+    if (!response.ok()) {
+      if (IsTransient(response.status()) && attempt < kMaxBatchRetries) {
+        Backoff(attempt);
+        continue;
+      }
+      return response.status();
+    }
+    if (response->unprocessed_items.empty()) return Status::Ok();
+    if (attempt >= kMaxBatchRetries) {
+      return Status(Code::kThrottling, "BatchWriteItem left items unprocessed after retries");
+    }
+    request.request_items = std::move(response->unprocessed_items);
+    Backoff(attempt);
+  }
+}
+
+Status BatchWriteAll(dynamo::Backend& backend,
+                     std::map<std::string, std::vector<dynamo::WriteRequest>> requests) {
+  dynamo::BatchWriteItemRequest batch;
+  size_t in_batch = 0;
+  for (auto& [table, writes] : requests) {
+    for (auto& write : writes) {
+      batch.request_items[table].push_back(std::move(write));
+      if (++in_batch == kMaxBatchWriteRequests) {
+        IT_RETURN_IF_ERROR(BatchWriteOnce(backend, std::move(batch)));
+        batch = dynamo::BatchWriteItemRequest();
+        in_batch = 0;
+      }
+    }
+  }
+  if (in_batch > 0) IT_RETURN_IF_ERROR(BatchWriteOnce(backend, std::move(batch)));
+  return Status::Ok();
+}
+
+Status ForEachItem(dynamo::Backend& backend, const QueryPlan& plan,
+                   const std::function<Status(const dynamo::Item&)>& visit) {
+  for (const QueryStep& step : plan.steps) {
+    dynamo::QueryRequest request = step.request;
+    while (true) {
+      IT_ASSIGN_OR_RETURN(dynamo::QueryResponse response, backend.Query(request));
+      for (const dynamo::Item& item : response.items) IT_RETURN_IF_ERROR(visit(item));
+      if (!response.last_evaluated_key) break;
+      request.exclusive_start_key = std::move(response.last_evaluated_key);
+    }
+  }
+  return Status::Ok();
+}
+
+Status WaitForTableActive(dynamo::Backend& backend, const std::string& table, int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    IT_ASSIGN_OR_RETURN(dynamo::DescribeTableResponse d, backend.DescribeTable({table}));
+    bool active = d.table.table_status == dynamo::TableStatus::kActive;
+    for (const auto& g : d.table.global_secondary_indexes) {
+      active = active && g.index_status == dynamo::IndexStatus::kActive;
+    }
+    if (active) return Status::Ok();
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status(Code::kResourceInUse, "Table " + table + " did not become ACTIVE in time");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+}
+
+}  // namespace issuetracker::tenancy

@@ -1,0 +1,44 @@
+// Small helpers over dynamo::Backend shared by tenancy and tracker: batch writes that
+// honour DynamoDB's 25-request limit and retry unprocessed items, and running a QueryPlan
+// to the end.
+//
+// Thread-safety: stateless functions; as thread-safe as the backend.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "dynamo/backend.h"
+#include "tenancy/layout.h"
+
+namespace issuetracker::tenancy {
+
+// DynamoDB's limit on the requests of one BatchWriteItem call.
+inline constexpr size_t kMaxBatchWriteRequests = 25;
+// How many times unprocessed items are sent again before giving up (with backoff).
+inline constexpr int kMaxBatchRetries = 12;
+
+// Writes every request, at most 25 per BatchWriteItem call, sending UnprocessedItems again
+// with exponential backoff. Returns the first backend error, or Throttling when items stay
+// unprocessed after kMaxBatchRetries attempts.
+Status BatchWriteAll(dynamo::Backend& backend,
+                     std::map<std::string, std::vector<dynamo::WriteRequest>> requests);
+
+// Sends one BatchWriteItem request (<= 25 requests in total) and retries its unprocessed
+// items as BatchWriteAll does.
+Status BatchWriteOnce(dynamo::Backend& backend, dynamo::BatchWriteItemRequest request);
+
+// Runs every step of `plan` to the end, calling `visit` for each item in order; stops at
+// the first error `visit` or the backend returns.
+Status ForEachItem(dynamo::Backend& backend, const QueryPlan& plan,
+                   const std::function<Status(const dynamo::Item&)>& visit);
+
+// Waits until `table` and its indexes are ACTIVE (immediately on the embedded engine,
+// after creation on DynamoDB). Polls DescribeTable every 250 ms for up to `timeout_ms`.
+Status WaitForTableActive(dynamo::Backend& backend, const std::string& table,
+                          int timeout_ms = 300'000);
+
+}  // namespace issuetracker::tenancy

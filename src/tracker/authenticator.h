@@ -1,0 +1,45 @@
+// Authenticator: the authentication path that turns a verified identity into a
+// tenancy::TenantContext (the only way besides tenancy::AdminAccess to get one).
+//
+// Credentials are checked upstream by the identity provider (Cognito in the spec's
+// architecture); what reaches here is an identity it vouches for: an e-mail address and the
+// company the user chose to sign in to. The role in the context comes from storage, never
+// from the caller.
+//
+// Thread-safety: safe to call from many threads.
+#pragma once
+
+#include <vector>
+
+#include "common/result.h"
+#include "tenancy/tenant_context.h"
+#include "tracker/model.h"
+#include "tracker/store.h"
+
+namespace issuetracker::tracker {
+
+// An identity verified by the identity provider.
+struct VerifiedIdentity {
+  UserEmail email;
+  CompanyId company_id;
+};
+
+class Authenticator {
+ public:
+  explicit Authenticator(Store store) : store_(store) {}
+
+  // The companies `email` belongs to, for the sign-in screen: a Query on the pooled Users
+  // table's EmailIndex (which also holds the directory stubs of Platinum users). Returns
+  // company ids only — nothing else of the user records it reads.
+  Result<std::vector<CompanyId>> CompaniesOf(const UserEmail& email);
+
+  // Signs a user in to one company: the company must exist and not be cancelled, the user
+  // must exist there and be active; records last_login_date. Unauthenticated otherwise,
+  // with the same message whichever check failed (so it reveals nothing).
+  Result<tenancy::TenantContext> SignIn(const VerifiedIdentity& identity);
+
+ private:
+  Store store_;
+};
+
+}  // namespace issuetracker::tracker

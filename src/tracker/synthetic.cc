@@ -1,0 +1,406 @@
+#include "tracker/synthetic.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "tenancy/provision.h"
+#include "tenancy/schema.h"
+#include "tenancy/store_util.h"
+#include "tracker/codec.h"
+#include "tracker/dates.h"
+
+namespace issuetracker::tracker {
+
+using tenancy::CompanyScope;
+using tenancy::Entity;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// 2024-01-01T00:00:00Z: synthetic history starts here.
+constexpr int64_t kEpochMicros = 1704067200LL * 1'000'000;
+
+Tier TierFor(int index) {
+  int slot = index % 10;
+  if (slot == 0) return Tier::kPlatinum;
+  if (slot <= 4) return Tier::kPremium;
+  return Tier::kBasic;
+}
+
+std::string CompanyIdText(const SyntheticOptions& o, int index) {
+  char digits[16];
+  std::snprintf(digits, sizeof(digits), "%06d", index + 1);
+  return o.company_prefix + digits;
+}
+
+std::string DomainFor(const std::string& company) {
+  std::string domain;
+  for (char c : company) {
+    domain += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : (c == '_' ? '-' : c);
+  }
+  return domain + ".example.com";
+}
+
+// Everything one company gets, generated in memory (deterministically) before writing.
+struct CompanyData {
+  CompanyScope scope;
+  Company company;
+  std::vector<User> users;
+  std::vector<Team> teams;
+  std::vector<Issue> issues;
+  std::vector<Comment> comments;
+};
+
+template <typename T>
+const T& Pick(std::minstd_rand& rng, const std::vector<T>& v) {
+  return v[rng() % v.size()];
+}
+
+std::vector<User> MakeUsers(const CompanyId& id, Tier tier, int wanted) {
+  int count = static_cast<int>(std::min<int64_t>(wanted, DefaultLimits(tier).max_users));
+  std::string domain = DomainFor(id.str());
+  std::vector<User> users;
+  static constexpr Role kRoles[] = {Role::kRootUser, Role::kSuperAdmin, Role::kAdmin};
+  for (int u = 0; u < count; ++u) {
+    users.push_back(
+        User{.email = UserEmail::Parse("user" + std::to_string(u + 1) + "@" + domain).value(),
+             .company_id = id,
+             .full_name = "User " + std::to_string(u + 1),
+             .role = u < 3 ? kRoles[u] : Role::kUser,
+             .created_date = FormatTimestamp(kEpochMicros + u * 1'000'000LL)});
+  }
+  return users;
+}
+
+std::vector<Team> MakeTeams(const CompanyId& id, const std::vector<User>& users, int count,
+                            std::minstd_rand& rng) {
+  std::vector<Team> teams;
+  for (int t = 0; t < count; ++t) {
+    const User& lead = users[t % users.size()];
+    Team team{.team_id = TeamId::FromSequence(t + 1),
+              .company_id = id,
+              .team_name = "Team " + std::to_string(t + 1),
+              .description = "Synthetic team",
+              .team_lead = lead.email,
+              .members = {lead.email},
+              .created_date = FormatTimestamp(kEpochMicros + (100 + t) * 1'000'000LL),
+              .max_members = 10};
+    for (int extra = 0; extra < 2; ++extra) {
+      const UserEmail& m = Pick(rng, users).email;
+      if (std::find(team.members.begin(), team.members.end(), m) == team.members.end()) {
+        team.members.push_back(m);
+      }
+    }
+    teams.push_back(std::move(team));
+  }
+  return teams;
+}
+
+IssueStatus RandomStatus(std::minstd_rand& rng) {
+  unsigned r = rng() % 100;
+  if (r < 40) return IssueStatus::kOpen;
+  if (r < 65) return IssueStatus::kInProgress;
+  if (r < 75) return IssueStatus::kInReview;
+  return IssueStatus::kClosed;
+}
+
+Issue MakeIssue(const CompanyData& d, uint64_t n, std::minstd_rand& rng) {
+  static const std::vector<std::string> kLabels = {"backend",     "frontend", "api",      "login",
+                                                   "performance", "ui",       "security", "db"};
+  int64_t created = kEpochMicros + static_cast<int64_t>(n) * 60'000'000LL;
+  Issue issue{
+      .issue_id = IssueId::FromSequence(n),
+      .company_id = d.company.company_id,
+      .title = "Synthetic issue " + std::to_string(n),
+      .description = "Generated for load testing",
+      .status = RandomStatus(rng),
+      .priority = static_cast<Priority>(rng() % 4),
+      .issue_type = static_cast<IssueType>(rng() % 4),
+      .reporter = Pick(rng, d.users).email,
+      .created_date = FormatTimestamp(created),
+      .updated_date = FormatTimestamp(created + static_cast<int64_t>(rng() % 86'400) * 1'000'000LL),
+      .labels = {Pick(rng, kLabels)},
+      .estimated_hours = static_cast<int64_t>(rng() % 40),
+      .story_points = static_cast<int64_t>(rng() % 13),
+      .version = 1};
+  if (rng() % 10 < 8) issue.assigned_user = Pick(rng, d.users).email;
+  if (!d.teams.empty() && rng() % 10 < 7) issue.assigned_team = Pick(rng, d.teams).team_id;
+  if (rng() % 2 == 0) issue.due_date = FormatDate(created + 14LL * 86'400'000'000LL);
+  return issue;
+}
+
+CompanyData Generate(const SyntheticOptions& o, int index) {
+  CompanyId id = CompanyId::Parse(CompanyIdText(o, index)).value();
+  Tier tier = TierFor(index);
+  std::minstd_rand rng(static_cast<unsigned>(o.seed * 1'000'003 + static_cast<uint64_t>(index)));
+  TierLimits limits = DefaultLimits(tier);
+  CompanyData d{CompanyScope(id, tier),
+                Company{.company_id = id,
+                        .company_name = "Synthetic Company " + std::to_string(index + 1),
+                        .company_tier = tier,
+                        .contact_email = UserEmail::Parse("user1@" + DomainFor(id.str())).value(),
+                        .created_date = FormatTimestamp(kEpochMicros),
+                        .monthly_quota = limits.monthly_quota,
+                        .api_calls_used = static_cast<int64_t>(rng() % 100),
+                        .max_users = limits.max_users},
+                {},
+                {},
+                {},
+                {}};
+  d.users = MakeUsers(id, tier, o.users_per_company);
+  d.teams = MakeTeams(id, d.users, o.teams_per_company, rng);
+  d.issues.reserve(static_cast<size_t>(o.issues_per_company));
+  for (int n = 1; n <= o.issues_per_company; ++n) {
+    d.issues.push_back(MakeIssue(d, static_cast<uint64_t>(n), rng));
+    const Issue& issue = d.issues.back();
+    if (issue.assigned_team && issue.status != IssueStatus::kClosed) {
+      ++d.teams[issue.assigned_team->sequence() - 1].current_workload;
+    }
+  }
+  for (int c = 1; c <= o.comments_per_company && !d.issues.empty(); ++c) {
+    const Issue& on = Pick(rng, d.issues);
+    Comment comment{.comment_id = CommentId::FromSequence(static_cast<uint64_t>(c)),
+                    .issue_id = on.issue_id,
+                    .company_id = id,
+                    .author_email = Pick(rng, d.users).email,
+                    .content = "Synthetic comment " + std::to_string(c),
+                    .created_date = FormatTimestamp(
+                        kEpochMicros + static_cast<int64_t>(on.issue_id.sequence()) * 60'000'000LL +
+                        c * 1'000LL),
+                    .is_internal = rng() % 10 == 0};
+    if (rng() % 2 == 0) comment.mentions.push_back(Pick(rng, d.users).email);
+    d.comments.push_back(std::move(comment));
+  }
+  for (Comment& comment : d.comments) {
+    for (const User& u : d.users) {
+      if (u.email == comment.author_email) comment.author_name = u.full_name;
+    }
+  }
+  d.company.current_users = static_cast<int64_t>(d.users.size());
+  d.company.issue_counter = d.issues.size();
+  d.company.team_counter = d.teams.size();
+  d.company.comment_counter = d.comments.size();
+  return d;
+}
+
+// Streams items into BatchWriteItem calls of 25.
+class BatchSink {
+ public:
+  BatchSink(dynamo::Backend& backend, std::atomic<uint64_t>* items_done)
+      : backend_(backend), items_done_(items_done) {}
+  Status Put(const std::string& table, dynamo::Item item) {
+    batch_.request_items[table].push_back({std::move(item), std::nullopt});
+    if (++count_ == tenancy::kMaxBatchWriteRequests) return Flush();
+    return Status::Ok();
+  }
+  Status Flush() {
+    if (count_ == 0) return Status::Ok();
+    Status s = tenancy::BatchWriteOnce(backend_, std::move(batch_));
+    items_done_->fetch_add(count_, std::memory_order_relaxed);
+    batch_ = dynamo::BatchWriteItemRequest();
+    count_ = 0;
+    return s;
+  }
+
+ private:
+  dynamo::Backend& backend_;
+  std::atomic<uint64_t>* items_done_;
+  dynamo::BatchWriteItemRequest batch_;
+  size_t count_ = 0;
+};
+
+struct Shared {
+  dynamo::Backend& backend;
+  const tenancy::Layout& layout;
+  const SyntheticOptions& options;
+  std::atomic<int> next_company{0};
+  std::atomic<uint64_t> items_done{0};
+  std::atomic<uint64_t> issues_done{0};
+  std::mutex mu;
+  Status first_error;  // guarded by mu
+};
+
+Status WriteCompanyItems(Shared& s, const CompanyData& d) {
+  const tenancy::Layout& l = s.layout;
+  BatchSink sink(s.backend, &s.items_done);
+  std::string users = l.TableFor(d.scope, Entity::kUser).str();
+  for (const User& u : d.users) {
+    IT_RETURN_IF_ERROR(sink.Put(users, EncodeUser(l, d.scope, u)));
+    if (d.scope.silo()) {
+      IT_RETURN_IF_ERROR(
+          sink.Put(l.PooledTableName(Entity::kUser).str(), l.DirectoryStub(d.scope, u.email)));
+    }
+  }
+  std::string teams = l.TableFor(d.scope, Entity::kTeam).str();
+  for (const Team& t : d.teams) IT_RETURN_IF_ERROR(sink.Put(teams, EncodeTeam(l, d.scope, t)));
+  std::string issues = l.TableFor(d.scope, Entity::kIssue).str();
+  size_t pending = 0;
+  for (const Issue& i : d.issues) {
+    IT_RETURN_IF_ERROR(sink.Put(issues, EncodeIssue(l, d.scope, i)));
+    if (++pending == tenancy::kMaxBatchWriteRequests) {
+      s.issues_done.fetch_add(pending, std::memory_order_relaxed);
+      pending = 0;
+    }
+  }
+  std::string comments = l.TableFor(d.scope, Entity::kComment).str();
+  for (const Comment& c : d.comments) {
+    IT_RETURN_IF_ERROR(sink.Put(comments, EncodeComment(l, d.scope, c)));
+  }
+  IT_RETURN_IF_ERROR(sink.Flush());
+  s.issues_done.fetch_add(pending, std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+void Worker(Shared& s) {
+  while (true) {
+    int index = s.next_company.fetch_add(1);
+    if (index >= s.options.companies) return;
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      if (!s.first_error.ok()) return;
+    }
+    Status status = WriteCompanyItems(s, Generate(s.options, index));
+    if (!status.ok()) {
+      std::lock_guard<std::mutex> lock(s.mu);
+      if (s.first_error.ok()) s.first_error = status;
+      return;
+    }
+  }
+}
+
+// A re-run must never rewind what the company has handed out since: keep the larger of
+// the stored and the generated counters (and seats, since later users are kept).
+Result<Company> KeepHandedOut(dynamo::Backend& backend, const tenancy::Layout& layout,
+                              Company seeded) {
+  dynamo::GetItemRequest get{layout.SystemTableName(tenancy::SystemTable::kCompanyManagement).str(),
+                             layout.CompanyKey(seeded.company_id), true};
+  IT_ASSIGN_OR_RETURN(dynamo::GetItemResponse existing, backend.GetItem(get));
+  if (!existing.item) return seeded;
+  IT_ASSIGN_OR_RETURN(Company stored, DecodeCompany(layout, *existing.item));
+  seeded.issue_counter = std::max(seeded.issue_counter, stored.issue_counter);
+  seeded.team_counter = std::max(seeded.team_counter, stored.team_counter);
+  seeded.comment_counter = std::max(seeded.comment_counter, stored.comment_counter);
+  seeded.current_users = std::max(seeded.current_users, stored.current_users);
+  return seeded;
+}
+
+// Company records (counters and seats included) and Platinum onboarding.
+Status SetUpCompanies(dynamo::Backend& backend, const tenancy::Layout& layout,
+                      const tenancy::AdminAccess& admin, const SyntheticOptions& o,
+                      SyntheticReport* report) {
+  tenancy::SchemaCatalog catalog(layout);
+  tenancy::Provisioner provisioner(backend, catalog);
+  std::vector<dynamo::WriteRequest> records;
+  for (int i = 0; i < o.companies; ++i) {
+    CompanyId id = CompanyId::Parse(CompanyIdText(o, i)).value();
+    Tier tier = TierFor(i);
+    CompanyScope scope(id, tier);
+    if (scope.silo()) {
+      IT_RETURN_IF_ERROR(
+          provisioner.OnboardPlatinum(admin, scope, FormatTimestamp(kEpochMicros)).status());
+    }
+    (tier == Tier::kPlatinum  ? report->platinum
+     : tier == Tier::kPremium ? report->premium
+                              : report->basic)++;
+    // Counter values only depend on the options; generate the record cheaply.
+    SyntheticOptions counts_only = o;
+    counts_only.issues_per_company = 0;
+    counts_only.comments_per_company = 0;
+    CompanyData d = Generate(counts_only, i);
+    d.company.issue_counter = static_cast<uint64_t>(o.issues_per_company);
+    d.company.comment_counter =
+        o.issues_per_company > 0 ? static_cast<uint64_t>(o.comments_per_company) : 0;
+    IT_ASSIGN_OR_RETURN(Company record, KeepHandedOut(backend, layout, d.company));
+    records.push_back({EncodeCompany(layout, record), std::nullopt});
+    report->counts.users += static_cast<int>(d.users.size());
+    report->counts.teams += static_cast<int>(d.teams.size());
+  }
+  return tenancy::BatchWriteAll(
+      backend, {{layout.SystemTableName(tenancy::SystemTable::kCompanyManagement).str(),
+                 std::move(records)}});
+}
+
+double Seconds(Clock::time_point from) {
+  return std::chrono::duration<double>(Clock::now() - from).count();
+}
+
+}  // namespace
+
+Status ValidateSyntheticOptions(const SyntheticOptions& o) {
+  if (o.companies < 1 || o.companies > 1'000'000) {
+    return Status::Validation("companies must be between 1 and 1000000");
+  }
+  if (o.issues_per_company < 0 || o.issues_per_company > 1'000'000) {
+    return Status::Validation("issues per company must be between 0 and 1000000");
+  }
+  if (o.threads < 1 || o.threads > 64) return Status::Validation("threads must be 1..64");
+  if (o.users_per_company < 1) return Status::Validation("users per company must be >= 1");
+  if (o.teams_per_company < 0 || o.teams_per_company > 1000) {
+    return Status::Validation("teams per company must be between 0 and 1000");
+  }
+  if (o.comments_per_company < 0 || o.comments_per_company > 1'000'000) {
+    return Status::Validation("comments per company must be between 0 and 1000000");
+  }
+  if (o.company_prefix.size() > 40) return Status::Validation("company prefix too long");
+  return CompanyId::Parse(o.company_prefix + "000001").status();
+}
+
+Result<SyntheticReport> SeedSynthetic(
+    dynamo::Backend& backend, const tenancy::Layout& layout, const tenancy::AdminAccess& admin,
+    const SyntheticOptions& o, const std::function<void(const SyntheticProgress&)>& progress) {
+  IT_RETURN_IF_ERROR(ValidateSyntheticOptions(o));
+  SyntheticReport report;
+  auto setup_start = Clock::now();
+  IT_RETURN_IF_ERROR(SetUpCompanies(backend, layout, admin, o, &report));
+  report.setup_seconds = Seconds(setup_start);
+  report.counts.companies = o.companies;
+  report.counts.issues = o.companies * o.issues_per_company;
+  report.counts.comments = o.issues_per_company > 0 ? o.companies * o.comments_per_company : 0;
+  int stubs_per_platinum = std::min<int>(
+      o.users_per_company, static_cast<int>(DefaultLimits(Tier::kPlatinum).max_users));
+  uint64_t items_total = static_cast<uint64_t>(report.counts.users) + report.counts.teams +
+                         report.counts.issues + report.counts.comments +
+                         static_cast<uint64_t>(report.platinum) * stubs_per_platinum;
+
+  Shared shared{backend, layout, o};
+  auto start = Clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < o.threads; ++t) workers.emplace_back([&shared] { Worker(shared); });
+  std::atomic<bool> done{false};
+  std::mutex monitor_mu;
+  std::condition_variable monitor_cv;
+  auto snapshot = [&] {
+    return SyntheticProgress{shared.items_done.load(), items_total, shared.issues_done.load(),
+                             static_cast<uint64_t>(report.counts.issues), Seconds(start)};
+  };
+  std::thread monitor([&] {
+    std::unique_lock<std::mutex> lock(monitor_mu);
+    while (
+        !monitor_cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return done.load(); })) {
+      if (progress) progress(snapshot());
+    }
+  });
+  for (auto& w : workers) w.join();
+  report.write_seconds = Seconds(start);
+  {
+    std::lock_guard<std::mutex> lock(monitor_mu);
+    done = true;
+  }
+  monitor_cv.notify_all();
+  monitor.join();
+  if (progress) progress(snapshot());
+  IT_RETURN_IF_ERROR(shared.first_error);
+  double secs = std::max(report.write_seconds, 1e-9);
+  report.issues_per_second = report.counts.issues / secs;
+  report.items_per_second = static_cast<double>(shared.items_done.load()) / secs;
+  return report;
+}
+
+}  // namespace issuetracker::tracker

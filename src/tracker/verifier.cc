@@ -1,0 +1,384 @@
+#include "tracker/verifier.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "tenancy/schema.h"
+#include "tenancy/schema_names.h"
+#include "tracker/codec.h"
+#include "tracker/model.h"
+
+namespace issuetracker::tracker {
+
+using dynamo::Item;
+using tenancy::CompanyScope;
+using tenancy::QueryPlan;
+namespace attr = tenancy::attr;
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+using Outcome = CheckResult::Outcome;
+
+// The sample companies the spec's checks query.
+const CompanyScope& Company001() {
+  static const CompanyScope kScope(CompanyId::Parse("COMPANY001").value(), Tier::kBasic);
+  return kScope;
+}
+const CompanyScope& Company002() {
+  static const CompanyScope kScope(CompanyId::Parse("COMPANY002").value(), Tier::kPremium);
+  return kScope;
+}
+
+struct QueryRun {
+  Status status;
+  std::vector<Item> items;
+  double ms = 0;
+};
+
+// Runs every step and page of a plan, timing it.
+QueryRun RunQuery(dynamo::Backend& backend, const QueryPlan& plan) {
+  QueryRun run;
+  auto start = SteadyClock::now();
+  for (const auto& step : plan.steps) {
+    dynamo::QueryRequest request = step.request;
+    while (true) {
+      auto response = backend.Query(request);
+      if (!response.ok()) {
+        run.status = response.status();
+        break;
+      }
+      for (Item& item : response->items) run.items.push_back(std::move(item));
+      if (!response->last_evaluated_key) break;
+      request.exclusive_start_key = std::move(response->last_evaluated_key);
+    }
+  }
+  run.ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
+  return run;
+}
+
+std::string StringAttr(const Item& item, std::string_view name) {
+  auto it = item.find(name);
+  return it != item.end() && it->second.is(dynamo::AttrType::kS) ? it->second.s() : "";
+}
+
+// Checks the rows a query returned: at least one; each of `scope`'s company (by its
+// company_id and through the layout's key parser for `entity`); and, when given, with
+// attribute `name` equal to `value`. Empty when fine, else what is wrong.
+std::string Problems(const tenancy::Layout& layout, const CompanyScope& scope,
+                     tenancy::Entity entity, const QueryRun& run, std::string_view name = {},
+                     std::string_view value = {}) {
+  if (!run.status.ok()) return run.status.ToString();
+  if (run.items.empty()) return "no items returned (is the sample data loaded?)";
+  for (const Item& item : run.items) {
+    if (StringAttr(item, attr::kCompanyId) != scope.company_id().str()) {
+      return "LEAK: an item of company " + StringAttr(item, attr::kCompanyId) + " came back";
+    }
+    Status key = layout.PrimaryKeyOf(scope, entity, item).status();
+    if (!key.ok()) return "LEAK or bad key: " + key.message();
+    if (!name.empty() && StringAttr(item, name) != value) {
+      return "an item with " + std::string(name) + " = " + StringAttr(item, name) + " came back";
+    }
+  }
+  return "";
+}
+
+class Verifier {
+ public:
+  Verifier(dynamo::Backend& backend, const tenancy::Layout& layout, const VerifyOptions& options)
+      : backend_(backend), layout_(layout), catalog_(layout), options_(options) {}
+
+  VerifyReport Run() {
+    IsolationTests();
+    TablesCreated();
+    SampleDataAdded();
+    IndexesWorking();
+    CompanyIsolation();
+    IssueTrackingQueries();
+    Monitoring();
+    return std::move(report_);
+  }
+
+ private:
+  void Add(std::string section, std::string name, std::string problems, double ms,
+           std::string ok_detail) {
+    CheckResult r{std::move(section), std::move(name), Outcome::kPass, ms, std::move(ok_detail)};
+    if (!problems.empty()) {
+      r.outcome = Outcome::kFail;
+      r.detail = std::move(problems);
+    }
+    report_.checks.push_back(std::move(r));
+  }
+  static std::string Count(const QueryRun& run, std::string_view what) {
+    return std::to_string(run.items.size()) + " " + std::string(what);
+  }
+
+  void IsolationTests();
+  void TablesCreated();
+  void SampleDataAdded();
+  void IndexesWorking();
+  void CompanyIsolation();
+  void IssueTrackingQueries();
+  void Monitoring();
+
+  dynamo::Backend& backend_;
+  const tenancy::Layout& layout_;
+  tenancy::SchemaCatalog catalog_;
+  const VerifyOptions& options_;
+  VerifyReport report_;
+};
+
+void Verifier::IsolationTests() {
+  using tenancy::Entity;
+  const CompanyScope& c1 = Company001();
+  const CompanyScope& c2 = Company002();
+  const UserEmail john = UserEmail::Parse("john@techstart.com").value();
+  QueryRun t1 = RunQuery(backend_, layout_.IssuesByCompany(c1, AllStatusNames()));
+  Add("Isolation 5.1", "Test 1: all issues of COMPANY001 (CompanyStatusIndex)",
+      Problems(layout_, c1, Entity::kIssue, t1), t1.ms, Count(t1, "issues, all COMPANY001"));
+  QueryRun t2 = RunQuery(backend_, layout_.TeamsByCompany(c2, AllTeamStatusNames()));
+  Add("Isolation 5.1", "Test 2: all teams of COMPANY002 (CompanyIndex)",
+      Problems(layout_, c2, Entity::kTeam, t2), t2.ms, Count(t2, "teams, all COMPANY002"));
+  QueryRun t3 = RunQuery(backend_, layout_.IssuesByAssignee(c1, john));
+  Add("Isolation 5.2", "Test 3: COMPANY001 issues assigned to john (AssigneeIndex)",
+      Problems(layout_, c1, Entity::kIssue, t3, attr::kAssignedUser, john.str()), t3.ms,
+      Count(t3, "issues, all COMPANY001 and john's"));
+  QueryRun t4 = RunQuery(backend_, layout_.IssuesByPriority(c1, "High", AllStatusNames()));
+  Add("Isolation 5.3", "Test 4: COMPANY001 High priority issues (PriorityIndex)",
+      Problems(layout_, c1, Entity::kIssue, t4, attr::kPriority, "High"), t4.ms,
+      Count(t4, "issues, all COMPANY001 and High"));
+  QueryRun t5 = RunQuery(backend_, layout_.CommentsByIssue(c1, IssueId::FromSequence(1)));
+  std::string p5 = Problems(layout_, c1, Entity::kComment, t5, attr::kCompanyIssueId,
+                            "COMPANY001#ISSUE#ISS-001");
+  for (size_t i = 1; p5.empty() && i < t5.items.size(); ++i) {
+    if (StringAttr(t5.items[i - 1], attr::kCreatedDate) >
+        StringAttr(t5.items[i], attr::kCreatedDate)) {
+      p5 = "comments are not sorted by date";
+    }
+  }
+  Add("Isolation 5.3", "Test 5: comments of COMPANY001#ISSUE#ISS-001 (IssueIndex)", p5, t5.ms,
+      Count(t5, "comments, in date order"));
+}
+
+void Verifier::TablesCreated() {
+  std::string problems;
+  auto start = SteadyClock::now();
+  int found = 0;
+  for (const tenancy::TableSpec& spec : catalog_.SharedTables()) {
+    auto d = backend_.DescribeTable({spec.name.str()});
+    if (!d.ok()) {
+      problems += (problems.empty() ? "" : "; ") + spec.name.str() + ": " + d.status().ToString();
+      continue;
+    }
+    ++found;
+    for (const std::string& drift : tenancy::CompareTable(spec, d->table)) {
+      problems += (problems.empty() ? "" : "; ") + spec.name.str() + ": " + drift;
+    }
+  }
+  double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
+  Add("Verify 1", "All 7 tables created, keys and indexes as specified", problems, ms,
+      std::to_string(found) + " tables, no drift");
+}
+
+void Verifier::SampleDataAdded() {
+  using tenancy::Entity;
+  std::string problems;
+  double ms = 0;
+  int rows = 0;
+  for (const CompanyScope* scope : {&Company001(), &Company002()}) {
+    const QueryPlan plans[] = {layout_.PooledCompanyItems(*scope, Entity::kIssue),
+                               layout_.PooledCompanyItems(*scope, Entity::kTeam),
+                               layout_.PooledCompanyItems(*scope, Entity::kComment),
+                               layout_.PooledCompanyItems(*scope, Entity::kUser)};
+    for (const QueryPlan& plan : plans) {
+      QueryRun run = RunQuery(backend_, plan);
+      ms += run.ms;
+      rows += static_cast<int>(run.items.size());
+      // Problems() parses every partition key as COMPANYXXX#TYPE#ID of this company.
+      std::string p = Problems(layout_, *scope, plan.entity, run);
+      if (!p.empty()) {
+        problems += (problems.empty() ? "" : "; ") + scope->company_id().str() + " " +
+                    std::string(tenancy::EntityTableStem(plan.entity)) + ": " + p;
+      }
+    }
+  }
+  Add("Verify 2", "Sample data in every pooled table, company_id set, COMPANY#TYPE#ID keys",
+      problems, ms, std::to_string(rows) + " items checked");
+}
+
+void Verifier::IndexesWorking() {
+  using tenancy::Entity;
+  struct Case {
+    std::string name;
+    QueryPlan plan;
+    const CompanyScope* scope;
+  };
+  const Case cases[] = {
+      {"Issues by company (CompanyStatusIndex)",
+       layout_.IssuesByCompany(Company001(), AllStatusNames()), &Company001()},
+      {"Teams by company (CompanyIndex)",
+       layout_.TeamsByCompany(Company001(), AllTeamStatusNames()), &Company001()},
+      {"Comments by issue (IssueIndex)",
+       layout_.CommentsByIssue(Company001(), IssueId::FromSequence(1)), &Company001()},
+  };
+  for (const Case& c : cases) {
+    QueryRun run = RunQuery(backend_, c.plan);
+    std::string p = Problems(layout_, *c.scope, c.plan.entity, run);
+    if (p.empty() && run.ms >= options_.latency_budget_ms) {
+      char buf[96];
+      std::snprintf(buf, sizeof(buf), "took %.1f ms, over the %.0f ms budget", run.ms,
+                    options_.latency_budget_ms);
+      p = buf;
+    }
+    Add("Verify 3", c.name + " under 100 ms", p, run.ms, Count(run, "items"));
+  }
+}
+
+void Verifier::CompanyIsolation() {
+  using tenancy::Entity;
+  for (const CompanyScope* scope : {&Company001(), &Company002()}) {
+    std::string problems;
+    double ms = 0;
+    size_t rows = 0;
+    const QueryPlan plans[] = {layout_.IssuesByCompany(*scope, AllStatusNames()),
+                               layout_.TeamsByCompany(*scope, AllTeamStatusNames()),
+                               layout_.PooledCompanyItems(*scope, Entity::kComment)};
+    for (const QueryPlan& plan : plans) {
+      QueryRun run = RunQuery(backend_, plan);
+      ms += run.ms;
+      rows += run.items.size();
+      std::string p = Problems(layout_, *scope, plan.entity, run);
+      if (!p.empty()) problems += (problems.empty() ? "" : "; ") + p;
+    }
+    const std::string& id = scope->company_id().str();
+    Add("Verify 4", id + " queries return only " + id + " issues, teams, comments", problems, ms,
+        std::to_string(rows) + " items, no leakage");
+  }
+}
+
+void Verifier::IssueTrackingQueries() {
+  using tenancy::Entity;
+  const CompanyScope& c1 = Company001();
+  const UserEmail john = UserEmail::Parse("john@techstart.com").value();
+  QueryRun high = RunQuery(backend_, layout_.IssuesByPriority(c1, "High", AllStatusNames()));
+  Add("Verify 5", "Find high priority issues",
+      Problems(layout_, c1, Entity::kIssue, high, attr::kPriority, "High"), high.ms,
+      Count(high, "issues"));
+  QueryRun mine = RunQuery(backend_, layout_.IssuesByAssignee(c1, john));
+  Add("Verify 5", "Filter issues by assignee",
+      Problems(layout_, c1, Entity::kIssue, mine, attr::kAssignedUser, john.str()), mine.ms,
+      Count(mine, "issues"));
+  QueryRun comments = RunQuery(backend_, layout_.CommentsByIssue(c1, IssueId::FromSequence(1)));
+  Add("Verify 5", "Load all comments for an issue",
+      Problems(layout_, c1, Entity::kComment, comments), comments.ms, Count(comments, "comments"));
+  QueryRun teams = RunQuery(backend_, layout_.TeamsByCompany(c1, AllTeamStatusNames()));
+  std::string p = Problems(layout_, c1, Entity::kTeam, teams);
+  size_t members = 0;
+  for (const Item& item : teams.items) {
+    auto team = DecodeTeam(layout_, c1, item);
+    if (!team.ok()) {
+      p = team.status().ToString();
+      break;
+    }
+    if (team->members.empty()) p = "team " + team->team_id.str() + " has no members";
+    members += team->members.size();
+  }
+  Add("Verify 5", "Query teams and their members", p, teams.ms,
+      Count(teams, "teams, ") + std::to_string(members) + " members");
+}
+
+void Verifier::Monitoring() {
+  std::string problems;
+  std::vector<std::string> enabled;
+  auto start = SteadyClock::now();
+  for (const tenancy::TableSpec& spec : catalog_.SharedTables()) {
+    if (!spec.point_in_time_recovery) continue;
+    auto d = backend_.DescribeContinuousBackups({spec.name.str()});
+    if (!d.ok()) {
+      problems += (problems.empty() ? "" : "; ") + spec.name.str() + ": " + d.status().ToString();
+    } else if (d->continuous_backups_description.point_in_time_recovery_description
+                   .point_in_time_recovery_status != dynamo::PointInTimeRecoveryStatus::kEnabled) {
+      problems += (problems.empty() ? "" : "; ") + spec.name.str() + ": disabled";
+    } else {
+      enabled.push_back(spec.name.str());
+    }
+  }
+  double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
+  Add("Verify 6", "Point-in-time recovery enabled on critical tables", problems, ms,
+      std::to_string(enabled.size()) + " tables (DescribeContinuousBackups)");
+
+  start = SteadyClock::now();
+  std::string stats_problems;
+  int64_t items = 0;
+  for (const tenancy::TableSpec& spec : catalog_.SharedTables()) {
+    auto d = backend_.DescribeTable({spec.name.str()});
+    if (!d.ok()) {
+      stats_problems = d.status().ToString();
+      break;
+    }
+    items += d->table.item_count;
+  }
+  if (stats_problems.empty() && items == 0) stats_problems = "DescribeTable reports no items";
+  ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
+  Add("Verify 6", "Table statistics visible (DescribeTable ItemCount/TableSizeBytes)",
+      stats_problems, ms, std::to_string(items) + " items counted across the 7 tables");
+
+  std::optional<std::string> metrics =
+      options_.metrics_probe ? options_.metrics_probe() : std::nullopt;
+  report_.checks.push_back(CheckResult{
+      "Verify 6", "Backend metrics (CloudWatch equivalent)", Outcome::kInfo, 0,
+      metrics ? *metrics
+              : "not checked: this backend exposes no request metrics through the Backend "
+                "interface (there is no CloudWatch here)"});
+}
+
+}  // namespace
+
+bool VerifyReport::ok() const {
+  for (const auto& c : checks) {
+    if (c.outcome == CheckResult::Outcome::kFail) return false;
+  }
+  return true;
+}
+
+std::string VerifyReport::ToTable() const {
+  size_t name_width = 5;
+  for (const auto& c : checks) name_width = std::max(name_width, c.name.size());
+  std::string out;
+  char line[64];
+  auto row = [&](std::string_view section, std::string_view name, std::string_view result,
+                 std::string_view latency, std::string_view detail) {
+    std::snprintf(line, sizeof(line), "%-14.14s", std::string(section).c_str());
+    out += line;
+    out += std::string(name);
+    out += std::string(name_width - name.size() + 2, ' ');
+    std::snprintf(line, sizeof(line), "%-6s %10s  ", std::string(result).c_str(),
+                  std::string(latency).c_str());
+    out += line;
+    out += std::string(detail);
+    out += '\n';
+  };
+  row("Section", "Check", "Result", "Latency", "Detail");
+  out += std::string(14 + name_width + 2 + 19 + 30, '-') + '\n';
+  int passed = 0, failed = 0;
+  for (const auto& c : checks) {
+    const char* result = c.outcome == CheckResult::Outcome::kPass   ? "PASS"
+                         : c.outcome == CheckResult::Outcome::kFail ? "FAIL"
+                                                                    : "INFO";
+    char latency[32];
+    std::snprintf(latency, sizeof(latency), "%.2f ms", c.latency_ms);
+    row(c.section, c.name, result, c.outcome == CheckResult::Outcome::kInfo ? "-" : latency,
+        c.detail);
+    if (c.outcome == CheckResult::Outcome::kPass) ++passed;
+    if (c.outcome == CheckResult::Outcome::kFail) ++failed;
+  }
+  out += std::to_string(passed) + " passed, " + std::to_string(failed) + " failed\n";
+  return out;
+}
+
+VerifyReport RunVerification(dynamo::Backend& backend, const tenancy::Layout& layout,
+                             const VerifyOptions& options) {
+  return Verifier(backend, layout, options).Run();
+}
+
+}  // namespace issuetracker::tracker
