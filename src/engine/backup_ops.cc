@@ -152,7 +152,7 @@ Result<dynamo::CreateBackupResponse> EngineImpl::CreateBackup(const dynamo::Crea
   char id[40];
   const int64_t now = clock_->NowMicros();
   // A change stamp is strictly increasing: backup ids sort in creation order.
-  IT_ASSIGN_OR_RETURN(const int64_t stamp, change_clock_->Next(now));
+  IT_ASSIGN_OR_RETURN(const int64_t stamp, MarkerStamp());
   std::snprintf(id, sizeof(id), "%017lld-%08x", static_cast<long long>(stamp), static_cast<unsigned>(rng()));
   meta.id = id;
   meta.arn = TableArn(t.name) + "/backup/" + meta.id;

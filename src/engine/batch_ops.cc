@@ -144,13 +144,27 @@ Result<dynamo::BatchWriteItemResponse> EngineImpl::BatchWriteItem(const dynamo::
   std::map<std::string, WriteTally> tallies;
   {
     ItemLocks::Guard guard(&locks_, std::move(stripes));
+    // The old items, read together; statistics summed per table and written once.
+    std::vector<rocksdb::Slice> keys;
+    for (const auto& w : writes) keys.emplace_back(w.key);
+    std::vector<rocksdb::PinnableSlice> values(keys.size());
+    std::vector<rocksdb::Status> statuses(keys.size());
+    db_->MultiGet(rocksdb::ReadOptions(), items_cf_, keys.size(), keys.data(), values.data(), statuses.data());
+    std::map<uint32_t, StatsAccumulator> stats;
     rocksdb::WriteBatch batch;
-    for (const auto& w : writes) {
+    BatchSink sink(&batch);
+    for (size_t i = 0; i < writes.size(); ++i) {
+      const auto& w = writes[i];
       std::optional<Item> old;
-      IT_RETURN_IF_ERROR(ReadItem(w.key, &old));
-      IT_RETURN_IF_ERROR(AppendItemChange(*w.table, w.key, old ? &*old : nullptr, w.item ? &*w.item : nullptr, &batch,
-                       &tallies[w.table->name]));
+      if (statuses[i].ok()) {
+        IT_ASSIGN_OR_RETURN(old, DecodeItem(std::string_view(values[i].data(), values[i].size())));
+      } else if (!statuses[i].IsNotFound()) {
+        return Status::IOError(statuses[i].ToString());
+      }
+      IT_RETURN_IF_ERROR(AppendItemChange(*w.table, w.key, old ? &*old : nullptr, w.item ? &*w.item : nullptr, &sink,
+                                          &tallies[w.table->name], &stats[w.table->id]));
     }
+    for (const auto& [table_id, acc] : stats) AppendStats(table_id, acc, &batch);
     IT_RETURN_IF_ERROR(Commit(&batch));
   }
   dynamo::BatchWriteItemResponse response;

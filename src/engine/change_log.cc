@@ -93,20 +93,26 @@ std::optional<int64_t> ParseSequenceNumber(std::string_view text) {
 }
 
 Result<int64_t> ChangeClock::Next(int64_t now_micros) {
-  int64_t last = last_.load(std::memory_order_relaxed);
-  int64_t next;
-  do {
-    next = std::max(now_micros, last + 1);
-  } while (!last_.compare_exchange_weak(last, next, std::memory_order_acq_rel));
-  if (next > lease_.load(std::memory_order_acquire)) {
-    std::lock_guard<std::mutex> lock(lease_mu_);
-    if (next > lease_.load(std::memory_order_relaxed)) {
-      const int64_t lease = next + kLeaseMicros;
-      IT_RETURN_IF_ERROR(persist_(lease));
-      lease_.store(lease, std::memory_order_release);
-    }
+  std::lock_guard<std::mutex> lock(mu_);
+  const int64_t next = std::max(now_micros, last_ + 1);
+  if (next > lease_) {
+    const int64_t lease = next + kLeaseMicros;
+    IT_RETURN_IF_ERROR(persist_(lease));
+    lease_ = lease;
   }
+  last_ = next;
+  in_flight_.insert(next);
   return next;
+}
+
+void ChangeClock::Done(int64_t stamp) {
+  std::lock_guard<std::mutex> lock(mu_);
+  in_flight_.erase(stamp);
+}
+
+int64_t ChangeClock::Watermark() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return in_flight_.empty() ? last_ + 1 : *in_flight_.begin();
 }
 
 }  // namespace issuetracker::engine

@@ -19,6 +19,8 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -62,6 +64,10 @@ std::optional<int64_t> ParseSequenceNumber(std::string_view text);
 
 // Allocates change stamps: strictly increasing, never behind the wall clock, and never
 // behind any stamp handed out before a restart (a persisted lease keeps the floor).
+//
+// A stamp is taken before its write commits, so a reader must not read past a stamp
+// still in flight, or it would skip that record when it lands. The clock tracks stamps
+// in flight until Done(); Watermark() is the bound below which every record is final.
 // Thread-safe.
 class ChangeClock {
  public:
@@ -69,15 +75,43 @@ class ChangeClock {
   using PersistFn = std::function<Status(int64_t lease)>;
   ChangeClock(int64_t floor, PersistFn persist) : last_(floor), lease_(floor), persist_(std::move(persist)) {}
 
-  // The next stamp, given the wall clock's `now_micros`.
+  // The next stamp, given the wall clock's `now_micros`, registered as in flight.
   Result<int64_t> Next(int64_t now_micros);
+  // The write carrying `stamp` committed (or was abandoned).
+  void Done(int64_t stamp);
+  // Every record with a smaller stamp is committed or will never be.
+  int64_t Watermark() const;
 
  private:
   static constexpr int64_t kLeaseMicros = 60LL * 1000000;
-  std::atomic<int64_t> last_;
-  std::mutex lease_mu_;
-  std::atomic<int64_t> lease_;  // written under lease_mu_
+  mutable std::mutex mu_;
+  int64_t last_;           // guarded by mu_
+  int64_t lease_;          // guarded by mu_
+  std::set<int64_t> in_flight_;  // guarded by mu_
   PersistFn persist_;
+};
+
+// Stamps taken for one operation's batch; released (Done) when destroyed, which callers
+// arrange to be after the batch is committed. Movable, not copyable.
+class StampTickets {
+ public:
+  StampTickets() = default;
+  StampTickets(StampTickets&& other) noexcept : clock_(other.clock_), stamps_(std::move(other.stamps_)) {
+    other.stamps_.clear();
+  }
+  StampTickets& operator=(StampTickets&&) = delete;
+  StampTickets(const StampTickets&) = delete;
+  ~StampTickets() {
+    for (int64_t s : stamps_) clock_->Done(s);
+  }
+  void Add(ChangeClock* clock, int64_t stamp) {
+    clock_ = clock;
+    stamps_.push_back(stamp);
+  }
+
+ private:
+  ChangeClock* clock_ = nullptr;
+  std::vector<int64_t> stamps_;
 };
 
 }  // namespace issuetracker::engine

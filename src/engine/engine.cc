@@ -113,6 +113,16 @@ Status EngineImpl::Open() {
   return Status::Ok();
 }
 
+Result<int64_t> EngineImpl::MarkerStamp() {
+  IT_ASSIGN_OR_RETURN(int64_t stamp, change_clock_->Next(clock_->NowMicros()));
+  change_clock_->Done(stamp);
+  return stamp;
+}
+
+void EngineImpl::WaitForStampsThrough(int64_t stamp) {
+  while (change_clock_->Watermark() <= stamp) std::this_thread::yield();
+}
+
 Status EngineImpl::OpenChangeClock() {
   std::string value;
   int64_t floor = 0;
@@ -263,6 +273,13 @@ void EngineImpl::AddStats(uint32_t table_id, uint8_t index_id, int64_t items, in
   }
 }
 
+void EngineImpl::AppendStats(uint32_t table_id, const StatsAccumulator& stats, rocksdb::WriteBatch* batch) {
+  for (const auto& [index_id, delta] : stats.deltas) {
+    if (delta.first == 0 && delta.second == 0) continue;
+    batch->Merge(catalog_cf_, StatsKey(table_id, index_id), StatsDelta(delta.first, delta.second)).PermitUncheckedError();
+  }
+}
+
 Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_key, const dynamo::Item* old_item,
                                     const dynamo::Item* new_item, MutationSink* sink, WriteTally* tally,
                                     StatsAccumulator* bulk_stats) {
@@ -314,6 +331,7 @@ Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_ke
                        view == dynamo::StreamViewType::kNewAndOldImages;
     images.new_image = view == dynamo::StreamViewType::kNewImage || view == dynamo::StreamViewType::kNewAndOldImages;
     IT_ASSIGN_OR_RETURN(int64_t stamp, change_clock_->Next(clock_->NowMicros()));
+    tally->stamps.Add(change_clock_.get(), stamp);
     const dynamo::Item keys = KeyOf(t, nullptr, new_item ? *new_item : *old_item);
     sink->Put(changes_cf_, ChangeKey(t.id, stamp), EncodeChange(old_item, new_item, images, keys));
   }

@@ -59,6 +59,9 @@ class TableRef {
 struct WriteTally {
   double table_units = 0;
   std::map<std::string, double> index_units;
+  // Change stamps of the operation, released once it is committed (the tally outlives
+  // the commit).
+  StampTickets stamps;
 };
 
 // Where AppendItemChange sends the mutations of one item change: a WriteBatch for
@@ -192,6 +195,9 @@ class EngineImpl {
   void AddStats(uint32_t table_id, uint8_t index_id, int64_t items, int64_t bytes, MutationSink* sink,
                 StatsAccumulator* bulk_stats);
 
+  // Appends the merges of summed statistics deltas to `batch`.
+  void AppendStats(uint32_t table_id, const StatsAccumulator& stats, rocksdb::WriteBatch* batch);
+
   // Commits a batch with the engine's write options.
   Status Commit(rocksdb::WriteBatch* batch);
 
@@ -212,6 +218,13 @@ class EngineImpl {
   rocksdb::ColumnFamilyHandle* catalog_cf() { return catalog_cf_; }
   rocksdb::ColumnFamilyHandle* changes_cf() { return changes_cf_; }
   const EngineOptions& options() const { return options_; }
+
+  // A stamp that marks a point in the change log (a stream's start, a backup id) rather
+  // than a write: strictly after every stamp handed out so far.
+  Result<int64_t> MarkerStamp();
+  // Waits until every write stamped at or before `stamp` has committed (writes are
+  // short: this is microseconds), so a snapshot taken afterwards holds them all.
+  void WaitForStampsThrough(int64_t stamp);
 
   // Change-record retention of a table, in microseconds (0: keep nothing): the longer of
   // its point-in-time-recovery window and, with a stream, the stream retention.

@@ -359,6 +359,7 @@ Result<dynamo::RestoreTableToPointInTimeResponse> EngineImpl::RestoreTableToPoin
     desc = table->desc_ptr();
     IT_ASSIGN_OR_RETURN(at, RestoreStamp(*desc, clock_->NowMicros(), PitrRetentionMicros(*desc), r.restore_date_time,
                                          r.use_latest_restorable_time));
+    WaitForStampsThrough(at);
     snapshot = db_->GetSnapshot();  // the source stays writable; the restore reads this view
   }
   auto restored = RestoreIntoNewTable(*desc, r.target_table_name, r.overrides, [&](const ItemSink& sink) {
@@ -380,6 +381,7 @@ Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> EngineImpl::RestoreKeyPref
   }
   IT_ASSIGN_OR_RETURN(int64_t at, RestoreStamp(t, clock_->NowMicros(), PitrRetentionMicros(t), r.restore_date_time, false));
   dynamo::RestoreKeyPrefixToPointInTimeResponse response;
+  WaitForStampsThrough(at);
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
   if (r.target_table_name) {
     auto restored = RestoreIntoNewTable(t, *r.target_table_name, {}, [&](const ItemSink& sink) {

@@ -205,11 +205,7 @@ Result<dynamo::GetShardIteratorResponse> EngineImpl::GetShardIterator(const dyna
   }
   switch (r.shard_iterator_type) {
     case dynamo::ShardIteratorType::kTrimHorizon: state.position = horizon; break;
-    case dynamo::ShardIteratorType::kLatest: {
-      IT_ASSIGN_OR_RETURN(int64_t next, change_clock_->Next(now));
-      state.position = s.end ? *s.end : next;
-      break;
-    }
+    case dynamo::ShardIteratorType::kLatest: state.position = s.end ? *s.end : change_clock_->Watermark(); break;
     case dynamo::ShardIteratorType::kAtSequenceNumber: state.position = *number; break;
     case dynamo::ShardIteratorType::kAfterSequenceNumber: state.position = *number + 1; break;
   }
@@ -234,7 +230,8 @@ Result<dynamo::GetRecordsResponse> EngineImpl::GetRecords(const dynamo::GetRecor
     return Status(Code::kTrimmedDataAccess, "The operation attempted to read past the oldest stream record in a shard");
   }
   const int64_t from = std::max(state->position, s.start);
-  const int64_t to = s.end.value_or(INT64_MAX);  // exclusive
+  // Never past a record still being committed: it would be skipped when it lands.
+  const int64_t to = std::min(s.end.value_or(INT64_MAX), change_clock_->Watermark());  // exclusive
   dynamo::GetRecordsResponse response;
   rocksdb::ReadOptions ro;
   const std::string upper_key = ChangeKey(desc->id, to);
@@ -253,7 +250,7 @@ Result<dynamo::GetRecordsResponse> EngineImpl::GetRecords(const dynamo::GetRecor
   }
   if (!it->status().ok()) return Status::IOError(it->status().ToString());
   // A disabled stream's shard is closed: once drained, no next iterator.
-  const bool drained = s.end && !it->Valid();
+  const bool drained = s.end && !it->Valid() && to == *s.end;
   if (!drained) response.next_shard_iterator = EncodeIterator({desc->name, s.label, next, now});
   return response;
 }

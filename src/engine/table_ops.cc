@@ -75,7 +75,7 @@ Result<dynamo::CreateTableResponse> EngineImpl::CreateTable(const dynamo::Create
   IT_ASSIGN_OR_RETURN(uint32_t id, AllocateTableId(&batch));
   TableDesc desc = DescFromCreateRequest(r, id, NewUuid(), static_cast<double>(clock_->NowMicros()) / 1e6);
   if (desc.stream) {
-    IT_ASSIGN_OR_RETURN(desc.stream_start_micros, change_clock_->Next(clock_->NowMicros()));
+    IT_ASSIGN_OR_RETURN(desc.stream_start_micros, MarkerStamp());
     desc.stream_label = StreamLabel(desc.stream_start_micros);
   }
   IT_RETURN_IF_ERROR(PersistDesc(desc, &batch));

@@ -130,7 +130,7 @@ Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::Update
         d->stream = r.stream_specification;
         // The descriptor swap waits for in-flight writes, so every later write gets a
         // stamp after this one: the stream starts exactly here.
-        IT_ASSIGN_OR_RETURN(d->stream_start_micros, change_clock_->Next(clock_->NowMicros()));
+        IT_ASSIGN_OR_RETURN(d->stream_start_micros, MarkerStamp());
         d->stream_label = StreamLabel(d->stream_start_micros);
       } else {
         if (!d->stream) return Status::Validation("Table already has stream disabled: " + d->name);
@@ -138,7 +138,7 @@ Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::Update
         past.label = d->stream_label;
         past.view = d->stream->stream_view_type.value_or(dynamo::StreamViewType::kKeysOnly);
         past.start_micros = d->stream_start_micros;
-        IT_ASSIGN_OR_RETURN(past.end_micros, change_clock_->Next(clock_->NowMicros()));
+        IT_ASSIGN_OR_RETURN(past.end_micros, MarkerStamp());
         d->previous_stream = past;
         d->stream.reset();
       }
@@ -274,7 +274,7 @@ Result<dynamo::UpdateContinuousBackupsResponse> EngineImpl::UpdateContinuousBack
   Status s = ChangeDescriptor(r.table_name, [&](TableDesc* d) -> Status {
     if (r.point_in_time_recovery_enabled && !d->pitr_enabled) {
       // Writes after the swap are stamped after this: the window starts here.
-      IT_ASSIGN_OR_RETURN(d->pitr_enabled_since_micros, change_clock_->Next(clock_->NowMicros()));
+      IT_ASSIGN_OR_RETURN(d->pitr_enabled_since_micros, MarkerStamp());
     }
     d->pitr_enabled = r.point_in_time_recovery_enabled;
     d->pitr_recovery_days = days;
