@@ -203,6 +203,46 @@ TEST_P(BatchTest, TransactGetReadsConsistently) {
   EXPECT_DOUBLE_EQ(r->consumed_capacity[0].capacity_units, 4);
 }
 
+TEST_P(BatchTest, ImportItemsIsAllOrNothing) {
+  dynamo::ImportItemsRequest import;
+  import.table_name = "Accounts";
+  for (int i = 0; i < 3000; ++i) {
+    import.items.push_back(MakeItem({{"id", S("imp" + std::to_string(i))}, {"owner", S(i % 3 ? "ann" : "bob")},
+                                     {"tags", AttributeValue::SS({"z", "a"})}}));
+  }
+  auto imported = db().ImportItems(import);
+  ASSERT_OK(imported);
+  EXPECT_EQ(imported->items_imported, 3000);
+  auto item = Get("Accounts", Id("imp42"));
+  ASSERT_TRUE(item.has_value());
+  EXPECT_EQ(item->at("tags").ss(), (std::vector<std::string>{"a", "z"}));
+  dynamo::QueryRequest q;
+  q.table_name = "Accounts";
+  q.index_name = "ByOwner";
+  q.key_condition_expression = "#o = :o";
+  q.expression_attribute_names = {{"#o", "owner"}};
+  q.expression_attribute_values = {{":o", S("bob")}};
+  q.select = dynamo::Select::kCount;
+  EXPECT_EQ(db().Query(q)->count, 1000);
+  auto d = db().DescribeTable({"Accounts"});
+  ASSERT_OK(d);
+  EXPECT_EQ(d->table.item_count, 3000);
+  EXPECT_EQ(d->table.global_secondary_indexes[0].item_count, 3000);
+
+  // One existing key fails the whole import; nothing of it is written.
+  dynamo::ImportItemsRequest again;
+  again.table_name = "Accounts";
+  again.items = {MakeItem({{"id", S("fresh")}}), MakeItem({{"id", S("imp7")}})};
+  EXPECT_ERROR(db().ImportItems(again), kConditionalCheckFailed, "already exists");
+  EXPECT_FALSE(Get("Accounts", Id("fresh")).has_value());
+  again.items = {MakeItem({{"id", S("fresh")}}), MakeItem({{"id", S("fresh")}})};
+  EXPECT_ERROR(db().ImportItems(again), kValidation, "duplicates");
+  again.items = {MakeItem({{"id", N(1)}})};
+  EXPECT_ERROR(db().ImportItems(again), kValidation, "Type mismatch for key id");
+  again.table_name = "Missing";
+  EXPECT_ERROR(db().ImportItems(again), kResourceNotFound, "not found");
+}
+
 INSTANTIATE_TEST_SUITE_P(AllBackends, BatchTest, ::testing::ValuesIn(BackendKinds()));
 
 }  // namespace

@@ -548,6 +548,42 @@ TEST_F(PitrTest, ConcurrentReaderSeesEveryRecordOnce) {
   EXPECT_EQ(static_cast<int>(seen.size()), kWrites);
 }
 
+TEST_F(PitrTest, ImportedItemsAreInTheChangeLog) {
+  CreateTracked("Imported", /*stream=*/true);
+  ASSERT_OK(db_->PutItem({"Imported", MakeItem({{"pk", S("before")}, {"sk", N(0)}})}));
+  clock_.AdvanceMicros(1000000);
+  const int64_t before_import = clock_.NowMicros();
+  clock_.AdvanceMicros(1000000);
+  dynamo::ImportItemsRequest import;
+  import.table_name = "Imported";
+  for (int i = 0; i < 500; ++i) import.items.push_back(MakeItem({{"pk", S("i" + std::to_string(i))}, {"sk", N(i)}, {"color", S("red")}}));
+  ASSERT_OK(db_->ImportItems(import));
+  // A restore to before the import does not see it; one to now does.
+  dynamo::RestoreTableToPointInTimeRequest r;
+  r.source_table_name = "Imported";
+  r.target_table_name = "BeforeImport";
+  r.restore_date_time = Seconds(before_import);
+  ASSERT_OK(db_->RestoreTableToPointInTime(r));
+  EXPECT_EQ(ScanAll("BeforeImport").size(), 1u);
+  r.target_table_name = "AfterImport";
+  r.restore_date_time.reset();
+  r.use_latest_restorable_time = true;
+  ASSERT_OK(db_->RestoreTableToPointInTime(r));
+  EXPECT_EQ(ScanAll("AfterImport").size(), 501u);
+  EXPECT_EQ(ScanAll("AfterImport", "ByColor").size(), 500u);
+  // And the stream carries one INSERT per imported item.
+  auto streams = db_->ListStreams({"Imported", std::nullopt, std::nullopt});
+  ASSERT_OK(streams);
+  const std::string arn = streams->streams.at(0).stream_arn;
+  const std::string shard = db_->DescribeStream({arn, std::nullopt, std::nullopt})->stream_description.shards[0].shard_id;
+  auto it = db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kTrimHorizon, std::nullopt});
+  ASSERT_OK(it);
+  auto records = Drain(*db_, *it->shard_iterator, 1000);
+  ASSERT_EQ(records.size(), 501u);
+  EXPECT_EQ(records.back().event_name, dynamo::OperationType::kInsert);
+  EXPECT_TRUE(records.back().dynamodb.new_image.has_value());
+}
+
 TEST_F(PitrTest, ChangeLogSurvivesKill) {
   CreateTracked("Crashy", /*stream=*/true);
   db_.reset();

@@ -131,8 +131,8 @@ int RunSeed(const GlobalOptions& options, const SchemaFlags& schema, const SeedF
              report->basic, report->premium, report->platinum);
   fmt::print("Setup (company records, Platinum onboarding): {:.2f} s\n", report->setup_seconds);
   fmt::print(
-      "Bulk write: {:.2f} s, {:.0f} issues/s, {:.0f} items/s ({} threads, "
-      "BatchWriteItem of 25)\n",
+      "Bulk write: {:.2f} s, {:.0f} issues/s, {:.0f} items/s ({} threads, ImportItems in "
+      "chunks of up to 50,000 items per table)\n",
       report->write_seconds, report->issues_per_second, report->items_per_second,
       flags.synthetic_options.threads);
   return 0;

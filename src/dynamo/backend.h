@@ -59,6 +59,9 @@ class Backend {
   virtual Result<RestoreKeyPrefixToPointInTimeResponse> RestoreKeyPrefixToPointInTime(
       const RestoreKeyPrefixToPointInTimeRequest& request) = 0;
 
+  // Not a DynamoDB operation: bulk import of new items (see backup_types.h).
+  virtual Result<ImportItemsResponse> ImportItems(const ImportItemsRequest& request) = 0;
+
   // On-demand backups.
   virtual Result<CreateBackupResponse> CreateBackup(const CreateBackupRequest& request) = 0;
   virtual Result<DescribeBackupResponse> DescribeBackup(const DescribeBackupRequest& request) = 0;

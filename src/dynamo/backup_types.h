@@ -51,6 +51,21 @@ struct RestoreKeyPrefixToPointInTimeResponse {
   int64_t items_examined = 0;
 };
 
+// ---------------------------------------------------------------------- bulk import
+
+// Writes many new items into an existing table at once (not a DynamoDB operation: the
+// seeders and importers use it). All or nothing: ValidationException for an invalid item
+// or duplicate keys, ConditionalCheckFailedException when any item already exists (as if
+// each had `attribute_not_exists` on its key). Index entries, statistics and change
+// records follow as for PutItem. A remote backend implements it with BatchWriteItem.
+struct ImportItemsRequest {
+  std::string table_name;
+  std::vector<Item> items;
+};
+struct ImportItemsResponse {
+  int64_t items_imported = 0;
+};
+
 // -------------------------------------------------------------------------- backups
 
 enum class BackupStatus : uint8_t { kCreating, kDeleted, kAvailable };

@@ -99,6 +99,20 @@ Status BulkLoader::WriteBuckets(size_t first, size_t last, const std::string& fi
 }
 
 Status BulkLoader::WriteRun() {
+  std::vector<std::string> files;
+  IT_RETURN_IF_ERROR(WriteRunFiles(&files));
+  if (files.empty()) return Status::Ok();
+  rocksdb::IngestExternalFileOptions ingest;
+  ingest.move_files = true;
+  return FromRocks(db_->IngestExternalFile(cf_, files, ingest));
+}
+
+Status BulkLoader::WriteFiles(std::vector<std::string>* files) {
+  if (runs_ > 0) return Status::Internal("bulk load exceeded its memory budget before WriteFiles");
+  return WriteRunFiles(files);
+}
+
+Status BulkLoader::WriteRunFiles(std::vector<std::string>* files) {
   // Two contiguous halves of the buckets (by bytes), written in parallel: the halves'
   // files cannot overlap, so the run is still a set of disjoint files.
   size_t total = 0;
@@ -115,10 +129,9 @@ Status BulkLoader::WriteRun() {
   IT_RETURN_IF_ERROR(first_status);
   IT_RETURN_IF_ERROR(second_status);
   buffered_bytes_ = 0;
-  first_files.insert(first_files.end(), second_files.begin(), second_files.end());
-  rocksdb::IngestExternalFileOptions ingest;
-  ingest.move_files = true;
-  return FromRocks(db_->IngestExternalFile(cf_, first_files, ingest));
+  files->insert(files->end(), first_files.begin(), first_files.end());
+  files->insert(files->end(), second_files.begin(), second_files.end());
+  return Status::Ok();
 }
 
 Status BulkLoader::Finish() { return WriteRun(); }

@@ -39,6 +39,10 @@ class BulkLoader {
   Status Add(std::string_view key, std::string_view value);
   // Writes and ingests what is still buffered.
   Status Finish();
+  // Writes what is buffered into SST files and returns their paths without ingesting them
+  // (for callers that ingest atomically with other files). REQUIRES: the memory budget
+  // was never reached (no run was ingested yet).
+  Status WriteFiles(std::vector<std::string>* files);
 
   size_t entries() const { return entries_; }
 
@@ -61,6 +65,7 @@ class BulkLoader {
   Status WriteBuckets(size_t first, size_t last, const std::string& file_prefix,
                       std::vector<std::string>* files);
   Status WriteRun();
+  Status WriteRunFiles(std::vector<std::string>* files);
 
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* cf_;

@@ -490,6 +490,7 @@ IT_FORWARD(Result<dynamo::UpdateContinuousBackupsResponse>, UpdateContinuousBack
 IT_FORWARD(Result<dynamo::DescribeContinuousBackupsResponse>, DescribeContinuousBackups, dynamo::DescribeContinuousBackupsRequest)
 IT_FORWARD(Result<dynamo::RestoreTableToPointInTimeResponse>, RestoreTableToPointInTime, dynamo::RestoreTableToPointInTimeRequest)
 IT_FORWARD(Result<dynamo::RestoreKeyPrefixToPointInTimeResponse>, RestoreKeyPrefixToPointInTime, dynamo::RestoreKeyPrefixToPointInTimeRequest)
+IT_FORWARD(Result<dynamo::ImportItemsResponse>, ImportItems, dynamo::ImportItemsRequest)
 IT_FORWARD(Result<dynamo::CreateBackupResponse>, CreateBackup, dynamo::CreateBackupRequest)
 IT_FORWARD(Result<dynamo::DescribeBackupResponse>, DescribeBackup, dynamo::DescribeBackupRequest)
 IT_FORWARD(Result<dynamo::ListBackupsResponse>, ListBackups, dynamo::ListBackupsRequest)

@@ -129,6 +129,7 @@ class EngineImpl {
       const dynamo::RestoreTableToPointInTimeRequest& r);
   Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> RestoreKeyPrefixToPointInTime(
       const dynamo::RestoreKeyPrefixToPointInTimeRequest& r);
+  Result<dynamo::ImportItemsResponse> ImportItems(const dynamo::ImportItemsRequest& r);
   Result<dynamo::CreateBackupResponse> CreateBackup(const dynamo::CreateBackupRequest& r);
   Result<dynamo::DescribeBackupResponse> DescribeBackup(const dynamo::DescribeBackupRequest& r);
   Result<dynamo::ListBackupsResponse> ListBackups(const dynamo::ListBackupsRequest& r);

@@ -321,7 +321,7 @@ Status ItemsAtTime(EngineImpl* e, const TableDesc& t, int64_t at, const rocksdb:
 }  // namespace
 
 // Validates a restore time against the table's window; returns the stamp to restore to.
-static Result<int64_t> RestoreStamp(const TableDesc& t, int64_t now, int64_t retention,
+static Result<int64_t> RestoreStamp(const TableDesc& t, int64_t now, int64_t latest_stamp, int64_t retention,
                                     std::optional<double> seconds, bool latest) {
   if (!t.pitr_enabled) {
     return Status(Code::kPointInTimeRecoveryUnavailable,
@@ -332,7 +332,8 @@ static Result<int64_t> RestoreStamp(const TableDesc& t, int64_t now, int64_t ret
                                      : "Either RestoreDateTime or UseLatestRestorableTime must be specified");
   }
   const int64_t earliest = std::max(t.pitr_enabled_since_micros, now - retention);
-  if (latest) return now;
+  // Stamps run ahead of the clock during bursts of writes: "latest" is the newer of the two.
+  if (latest) return std::max(now, latest_stamp);
   const auto at = static_cast<int64_t>(std::llround(*seconds * 1e6));
   // DynamoDB restores to a second: a time inside the second the window opened is valid.
   if (at < earliest - 999999 || at > now) return InvalidRestoreTime();
@@ -357,7 +358,7 @@ Result<dynamo::RestoreTableToPointInTimeResponse> EngineImpl::RestoreTableToPoin
     auto table = GetTable(source);
     if (!table.ok()) return Status(Code::kTableNotFound, "Table not found: " + source);
     desc = table->desc_ptr();
-    IT_ASSIGN_OR_RETURN(at, RestoreStamp(*desc, clock_->NowMicros(), PitrRetentionMicros(*desc), r.restore_date_time,
+    IT_ASSIGN_OR_RETURN(at, RestoreStamp(*desc, clock_->NowMicros(), change_clock_->Watermark() - 1, PitrRetentionMicros(*desc), r.restore_date_time,
                                          r.use_latest_restorable_time));
     WaitForStampsThrough(at);
     snapshot = db_->GetSnapshot();  // the source stays writable; the restore reads this view
@@ -379,7 +380,7 @@ Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> EngineImpl::RestoreKeyPref
   if (t.hash.type != dynamo::ScalarType::kS) {
     return Status::Validation("A key-prefix restore needs a string partition key; " + t.hash.name + " is not");
   }
-  IT_ASSIGN_OR_RETURN(int64_t at, RestoreStamp(t, clock_->NowMicros(), PitrRetentionMicros(t), r.restore_date_time, false));
+  IT_ASSIGN_OR_RETURN(int64_t at, RestoreStamp(t, clock_->NowMicros(), change_clock_->Watermark() - 1, PitrRetentionMicros(t), r.restore_date_time, false));
   dynamo::RestoreKeyPrefixToPointInTimeResponse response;
   WaitForStampsThrough(at);
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <mutex>
 #include <random>
+#include <map>
 #include <thread>
 
 #include "tenancy/provision.h"
@@ -190,30 +191,60 @@ CompanyData Generate(const SyntheticOptions& o, int index) {
   return d;
 }
 
-// Streams items into BatchWriteItem calls of 25.
-class BatchSink {
+// Buffers a worker's items per table and writes them with ImportItems in large chunks
+// (the engine ingests them as sorted files: several times the BatchWriteItem rate). An
+// import fails as a whole when an item already exists, which happens only on a re-run
+// of the same seed: that chunk is then written with BatchWriteItem, which overwrites.
+class ImportBuffer {
  public:
-  BatchSink(dynamo::Backend& backend, std::atomic<uint64_t>* items_done)
-      : backend_(backend), items_done_(items_done) {}
-  Status Put(const std::string& table, dynamo::Item item) {
-    batch_.request_items[table].push_back({std::move(item), std::nullopt});
-    if (++count_ == tenancy::kMaxBatchWriteRequests) return Flush();
+  static constexpr size_t kChunkItems = 50000;
+
+  ImportBuffer(dynamo::Backend& backend, std::atomic<uint64_t>* items_done, std::atomic<uint64_t>* issues_done)
+      : backend_(backend), items_done_(items_done), issues_done_(issues_done) {}
+  Status Put(const std::string& table, dynamo::Item item, bool is_issue = false) {
+    Pending& p = pending_[table];
+    p.items.push_back(std::move(item));
+    p.issues += is_issue ? 1 : 0;
+    if (p.items.size() >= kChunkItems) return Flush(table, &p);
     return Status::Ok();
   }
-  Status Flush() {
-    if (count_ == 0) return Status::Ok();
-    Status s = tenancy::BatchWriteOnce(backend_, std::move(batch_));
-    items_done_->fetch_add(count_, std::memory_order_relaxed);
-    batch_ = dynamo::BatchWriteItemRequest();
-    count_ = 0;
-    return s;
+  Status FlushAll() {
+    for (auto& [table, p] : pending_) IT_RETURN_IF_ERROR(Flush(table, &p));
+    return Status::Ok();
   }
 
  private:
+  struct Pending {
+    std::vector<dynamo::Item> items;
+    uint64_t issues = 0;
+  };
+  Status Flush(const std::string& table, Pending* p) {
+    if (p->items.empty()) return Status::Ok();
+    dynamo::ImportItemsRequest import{table, std::move(p->items)};
+    auto imported = backend_.ImportItems(import);
+    if (!imported.ok() && imported.status().code() == Code::kConditionalCheckFailed) {
+      for (size_t i = 0; i < import.items.size(); i += tenancy::kMaxBatchWriteRequests) {
+        dynamo::BatchWriteItemRequest batch;
+        auto& writes = batch.request_items[table];
+        for (size_t j = i; j < std::min(import.items.size(), i + tenancy::kMaxBatchWriteRequests); ++j) {
+          writes.push_back({std::move(import.items[j]), std::nullopt});
+        }
+        IT_RETURN_IF_ERROR(tenancy::BatchWriteOnce(backend_, std::move(batch)));
+      }
+    } else {
+      IT_RETURN_IF_ERROR(imported.status());
+    }
+    items_done_->fetch_add(import.items.size(), std::memory_order_relaxed);
+    issues_done_->fetch_add(p->issues, std::memory_order_relaxed);
+    p->items.clear();
+    p->issues = 0;
+    return Status::Ok();
+  }
+
   dynamo::Backend& backend_;
   std::atomic<uint64_t>* items_done_;
-  dynamo::BatchWriteItemRequest batch_;
-  size_t count_ = 0;
+  std::atomic<uint64_t>* issues_done_;
+  std::map<std::string, Pending> pending_;
 };
 
 struct Shared {
@@ -227,9 +258,8 @@ struct Shared {
   Status first_error;  // guarded by mu
 };
 
-Status WriteCompanyItems(Shared& s, const CompanyData& d) {
+Status WriteCompanyItems(Shared& s, const CompanyData& d, ImportBuffer& sink) {
   const tenancy::Layout& l = s.layout;
-  BatchSink sink(s.backend, &s.items_done);
   std::string users = l.TableFor(d.scope, Entity::kUser).str();
   for (const User& u : d.users) {
     IT_RETURN_IF_ERROR(sink.Put(users, EncodeUser(l, d.scope, u)));
@@ -241,37 +271,30 @@ Status WriteCompanyItems(Shared& s, const CompanyData& d) {
   std::string teams = l.TableFor(d.scope, Entity::kTeam).str();
   for (const Team& t : d.teams) IT_RETURN_IF_ERROR(sink.Put(teams, EncodeTeam(l, d.scope, t)));
   std::string issues = l.TableFor(d.scope, Entity::kIssue).str();
-  size_t pending = 0;
-  for (const Issue& i : d.issues) {
-    IT_RETURN_IF_ERROR(sink.Put(issues, EncodeIssue(l, d.scope, i)));
-    if (++pending == tenancy::kMaxBatchWriteRequests) {
-      s.issues_done.fetch_add(pending, std::memory_order_relaxed);
-      pending = 0;
-    }
-  }
+  for (const Issue& i : d.issues) IT_RETURN_IF_ERROR(sink.Put(issues, EncodeIssue(l, d.scope, i), true));
   std::string comments = l.TableFor(d.scope, Entity::kComment).str();
   for (const Comment& c : d.comments) {
     IT_RETURN_IF_ERROR(sink.Put(comments, EncodeComment(l, d.scope, c)));
   }
-  IT_RETURN_IF_ERROR(sink.Flush());
-  s.issues_done.fetch_add(pending, std::memory_order_relaxed);
   return Status::Ok();
 }
 
 void Worker(Shared& s) {
-  while (true) {
+  ImportBuffer sink(s.backend, &s.items_done, &s.issues_done);
+  Status status;
+  while (status.ok()) {
     int index = s.next_company.fetch_add(1);
-    if (index >= s.options.companies) return;
+    if (index >= s.options.companies) break;
     {
       std::lock_guard<std::mutex> lock(s.mu);
       if (!s.first_error.ok()) return;
     }
-    Status status = WriteCompanyItems(s, Generate(s.options, index));
-    if (!status.ok()) {
-      std::lock_guard<std::mutex> lock(s.mu);
-      if (s.first_error.ok()) s.first_error = status;
-      return;
-    }
+    status = WriteCompanyItems(s, Generate(s.options, index), sink);
+  }
+  if (status.ok()) status = sink.FlushAll();
+  if (!status.ok()) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (s.first_error.ok()) s.first_error = status;
   }
 }
 

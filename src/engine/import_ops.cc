@@ -1,0 +1,180 @@
+// ImportItems: many new items at once, through sorted SST files instead of the memtable.
+//
+// Everything that can be done without blocking writers is done first: validation, the
+// items' and index entries' SST files. Then, holding every item lock (so no write can
+// interleave), the import checks that none of its items exists, stamps its change
+// records, and ingests the item files and the change-record file in one atomic RocksDB
+// ingestion; statistics follow in a normal write.
+#include <rocksdb/sst_file_writer.h>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include "engine/bulk_loader.h"
+#include "engine/engine_impl.h"
+#include "engine/item_codec.h"
+#include "engine/key_codec.h"
+
+namespace issuetracker::engine {
+
+using dynamo::Item;
+
+namespace {
+
+constexpr size_t kMaxImportItems = 1000000;
+constexpr size_t kExistenceChunk = 512;
+
+Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::Ok();
+  return s.IsCorruption() ? Status::Corruption(s.ToString()) : Status::IOError(s.ToString());
+}
+
+bool HasSets(const dynamo::AttributeValue& v) {
+  switch (v.type()) {
+    case dynamo::AttrType::kSS:
+    case dynamo::AttrType::kNS:
+    case dynamo::AttrType::kBS: return true;
+    case dynamo::AttrType::kM:
+      return std::any_of(v.m().begin(), v.m().end(), [](const auto& e) { return HasSets(e.second); });
+    case dynamo::AttrType::kL: return std::any_of(v.l().begin(), v.l().end(), HasSets);
+    default: return false;
+  }
+}
+
+// Sends AppendItemChange's item and index puts to the loader (the import's own copy of
+// the descriptor has no change log, and its statistics are summed).
+class ImportSink final : public MutationSink {
+ public:
+  ImportSink(BulkLoader* loader, rocksdb::ColumnFamilyHandle* items) : loader_(loader), items_(items) {}
+  void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) override {
+    if (!status.ok()) return;
+    status = cf == items_ ? loader_->Add(key, value) : Status::Internal("import writes items only");
+  }
+  void Delete(rocksdb::ColumnFamilyHandle*, std::string_view) override { status = Status::Internal("import cannot delete"); }
+  void Merge(rocksdb::ColumnFamilyHandle*, std::string_view, std::string_view) override {
+    status = Status::Internal("import cannot merge");
+  }
+  Status status;
+
+ private:
+  BulkLoader* loader_;
+  rocksdb::ColumnFamilyHandle* items_;
+};
+
+std::vector<size_t> AllStripes() {
+  std::vector<size_t> stripes(ItemLocks::kStripes);
+  std::iota(stripes.begin(), stripes.end(), size_t{0});
+  return stripes;
+}
+
+}  // namespace
+
+Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::ImportItemsRequest& r) {
+  if (r.items.size() > kMaxImportItems) {
+    return Status::Validation("Too many items in one ImportItems call (at most 1000000)");
+  }
+  IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
+  const TableDesc& t = table.desc();
+  dynamo::ImportItemsResponse response;
+  if (r.items.empty()) return response;
+
+  // Items with sets are normalised into copies; the others are used as given.
+  std::vector<Item> normalised;
+  std::vector<const Item*> items;
+  items.reserve(r.items.size());
+  for (const Item& item : r.items) {
+    IT_RETURN_IF_ERROR(ValidateItemForWrite(t, item, "Item size has exceeded the maximum allowed size"));
+    if (std::any_of(item.begin(), item.end(), [](const auto& e) { return HasSets(e.second); })) {
+      normalised.push_back(item);
+    }
+  }
+  size_t next_normalised = 0;
+  for (auto& item : normalised) {
+    for (auto& [name, value] : item) value.Normalize();
+  }
+  for (const Item& item : r.items) {
+    const bool has_sets = std::any_of(item.begin(), item.end(), [](const auto& e) { return HasSets(e.second); });
+    items.push_back(has_sets ? &normalised[next_normalised++] : &item);
+  }
+  std::vector<std::string> keys;
+  keys.reserve(items.size());
+  for (const Item* item : items) keys.push_back(BaseKeyOf(t, *item));
+  {
+    std::vector<std::string_view> sorted(keys.begin(), keys.end());
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+      return Status::Validation("Provided list of item keys contains duplicates");
+    }
+  }
+
+  // Item and index files, built without blocking anyone.
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  const std::string tmp = options_.path + "/tmp/import-" + std::to_string(rng());
+  BulkLoader loader(db_.get(), items_cf_, tmp, SIZE_MAX);
+  ImportSink sink(&loader, items_cf_);
+  TableDesc no_log = t;
+  no_log.pitr_enabled = false;
+  no_log.stream.reset();
+  StatsAccumulator stats;
+  WriteTally tally;
+  for (size_t i = 0; i < items.size(); ++i) {
+    IT_RETURN_IF_ERROR(AppendItemChange(no_log, keys[i], nullptr, items[i], &sink, &tally, &stats));
+    IT_RETURN_IF_ERROR(sink.status);
+  }
+  std::vector<std::string> item_files;
+  IT_RETURN_IF_ERROR(loader.WriteFiles(&item_files));
+
+  ItemLocks::Guard all(&locks_, AllStripes());
+  for (size_t start = 0; start < keys.size(); start += kExistenceChunk) {
+    const size_t n = std::min(kExistenceChunk, keys.size() - start);
+    std::vector<rocksdb::Slice> slices(keys.begin() + static_cast<std::ptrdiff_t>(start),
+                                       keys.begin() + static_cast<std::ptrdiff_t>(start + n));
+    std::vector<rocksdb::PinnableSlice> values(n);
+    std::vector<rocksdb::Status> statuses(n);
+    db_->MultiGet(rocksdb::ReadOptions(), items_cf_, n, slices.data(), values.data(), statuses.data());
+    for (size_t i = 0; i < n; ++i) {
+      if (statuses[i].ok()) {
+        return Status(Code::kConditionalCheckFailed, "The conditional request failed: an imported item already exists: " +
+                                                         dynamo::ItemDebugString(KeyOf(t, nullptr, *items[start + i])));
+      }
+      if (!statuses[i].IsNotFound()) return Status::IOError(statuses[i].ToString());
+    }
+  }
+  std::vector<rocksdb::IngestExternalFileArg> args(1);
+  args[0].column_family = items_cf_;
+  args[0].external_files = item_files;
+  args[0].options.move_files = true;
+  // Change records are stamped now, while no other write can commit: their order is the
+  // commit order.
+  if (t.pitr_enabled || t.stream) {
+    const auto view = t.stream ? t.stream->stream_view_type : std::optional<dynamo::StreamViewType>();
+    ChangeImages images;
+    images.old_image = t.pitr_enabled || view == dynamo::StreamViewType::kOldImage ||
+                       view == dynamo::StreamViewType::kNewAndOldImages;
+    images.new_image = view == dynamo::StreamViewType::kNewImage || view == dynamo::StreamViewType::kNewAndOldImages;
+    const std::string file = tmp + "/changes.sst";
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_->GetOptions(changes_cf_), changes_cf_);
+    IT_RETURN_IF_ERROR(FromRocks(writer.Open(file)));
+    for (const Item* item : items) {
+      IT_ASSIGN_OR_RETURN(int64_t stamp, change_clock_->Next(clock_->NowMicros()));
+      tally.stamps.Add(change_clock_.get(), stamp);
+      IT_RETURN_IF_ERROR(FromRocks(
+          writer.Put(ChangeKey(t.id, stamp), EncodeChange(nullptr, item, images, KeyOf(t, nullptr, *item)))));
+    }
+    IT_RETURN_IF_ERROR(FromRocks(writer.Finish()));
+    rocksdb::IngestExternalFileArg changes;
+    changes.column_family = changes_cf_;
+    changes.external_files = {file};
+    changes.options.move_files = true;
+    args.push_back(std::move(changes));
+  }
+  IT_RETURN_IF_ERROR(FromRocks(db_->IngestExternalFiles(args)));
+  rocksdb::WriteBatch batch;
+  AppendStats(t.id, stats, &batch);
+  IT_RETURN_IF_ERROR(Commit(&batch));
+  response.items_imported = static_cast<int64_t>(items.size());
+  return response;
+}
+
+}  // namespace issuetracker::engine
