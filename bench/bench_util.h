@@ -9,6 +9,8 @@
 #include <string>
 
 #include "dynamo/attribute_value.h"
+#include "dynamo/types.h"
+#include "tenancy/schema.h"
 
 namespace issuetracker::bench {
 
@@ -72,6 +74,21 @@ inline dynamo::Item IssueItem(long long i) {
   item.emplace("updated_date", AttributeValue::S("2024-01-15"));
   item.emplace("estimated_hours", AttributeValue::N(static_cast<int64_t>(i % 40)));
   return item;
+}
+
+// The spec's IssueTracker-Issues-Pooled table (four GSIs, projection ALL) under `name`,
+// from the tenancy layer's schema catalog.
+inline dynamo::CreateTableRequest IssuesTable(const std::string& name) {
+  const tenancy::Layout layout{tenancy::SchemaConfig{}};
+  const tenancy::SchemaCatalog catalog(layout);
+  for (const tenancy::TableSpec& spec : catalog.SharedTables()) {
+    if (spec.name.str() != layout.PooledTableName(tenancy::Entity::kIssue).str()) continue;
+    dynamo::CreateTableRequest r = catalog.CreateRequest(spec);
+    r.table_name = name;
+    return r;
+  }
+  std::fprintf(stderr, "no pooled Issues table in the schema\n");
+  std::exit(1);
 }
 
 inline void PrintRatio(const char* what, double ours_us, double reference_us, double target) {

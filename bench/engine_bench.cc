@@ -19,24 +19,6 @@ using bench::NowSeconds;
 
 namespace {
 
-dynamo::CreateTableRequest IssuesTable() {
-  dynamo::CreateTableRequest r;
-  r.table_name = "IssueTracker-Issues-Pooled";
-  r.billing_mode = dynamo::BillingMode::kPayPerRequest;
-  r.attribute_definitions = {{"company_issue_id", dynamo::ScalarType::kS}, {"company_id", dynamo::ScalarType::kS},
-                             {"status", dynamo::ScalarType::kS},           {"assigned_user", dynamo::ScalarType::kS},
-                             {"assigned_team", dynamo::ScalarType::kS},    {"priority", dynamo::ScalarType::kS}};
-  r.key_schema = {{"company_issue_id", dynamo::KeyType::kHash}};
-  for (const auto& [name, sort] : {std::pair{"CompanyStatusIndex", "status"}, {"AssigneeIndex", "assigned_user"},
-                                   {"TeamIndex", "assigned_team"}, {"PriorityIndex", "priority"}}) {
-    dynamo::GlobalSecondaryIndex g;
-    g.index_name = name;
-    g.key_schema = {{"company_id", dynamo::KeyType::kHash}, {sort, dynamo::KeyType::kRange}};
-    r.global_secondary_indexes.push_back(g);
-  }
-  return r;
-}
-
 // Raw RocksDB with the engine's item column-family options.
 std::unique_ptr<rocksdb::DB> OpenRaw(const std::string& dir) {
   rocksdb::Options o;
@@ -92,7 +74,7 @@ int main(int argc, char** argv) {
   auto opened = engine::Engine::Open(options);
   if (!opened.ok()) return std::fprintf(stderr, "%s\n", opened.status().ToString().c_str()), 1;
   auto db = std::move(opened).value();
-  if (auto r = db->CreateTable(IssuesTable()); !r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
+  if (auto r = db->CreateTable(bench::IssuesTable("IssueTracker-Issues-Pooled")); !r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
   t0 = NowSeconds();
   for (long long i = 0; i < items;) {
     dynamo::BatchWriteItemRequest w;

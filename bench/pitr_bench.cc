@@ -12,24 +12,6 @@ using bench::NowSeconds;
 
 namespace {
 
-dynamo::CreateTableRequest IssuesTable(const std::string& name) {
-  dynamo::CreateTableRequest r;
-  r.table_name = name;
-  r.billing_mode = dynamo::BillingMode::kPayPerRequest;
-  r.attribute_definitions = {{"company_issue_id", dynamo::ScalarType::kS}, {"company_id", dynamo::ScalarType::kS},
-                             {"status", dynamo::ScalarType::kS},           {"assigned_user", dynamo::ScalarType::kS},
-                             {"assigned_team", dynamo::ScalarType::kS},    {"priority", dynamo::ScalarType::kS}};
-  r.key_schema = {{"company_issue_id", dynamo::KeyType::kHash}};
-  for (const auto& [index, sort] : {std::pair{"CompanyStatusIndex", "status"}, {"AssigneeIndex", "assigned_user"},
-                                    {"TeamIndex", "assigned_team"}, {"PriorityIndex", "priority"}}) {
-    dynamo::GlobalSecondaryIndex g;
-    g.index_name = index;
-    g.key_schema = {{"company_id", dynamo::KeyType::kHash}, {sort, dynamo::KeyType::kRange}};
-    r.global_secondary_indexes.push_back(g);
-  }
-  return r;
-}
-
 void Check(const Status& s) {
   if (!s.ok()) {
     std::fprintf(stderr, "%s\n", s.ToString().c_str());
@@ -55,7 +37,7 @@ int main(int argc, char** argv) {
   auto opened = engine::Engine::Open(options);
   Check(opened.status());
   auto db = std::move(opened).value();
-  for (const char* t : {"PitrOff", "PitrOn", "Big"}) Check(db->CreateTable(IssuesTable(t)).status());
+  for (const char* t : {"PitrOff", "PitrOn", "Big"}) Check(db->CreateTable(bench::IssuesTable(t)).status());
   EnablePitr(*db, "PitrOn");
   EnablePitr(*db, "Big");
 

@@ -24,9 +24,6 @@ struct GlobalOptions {
 // Opens the storage backend the options select (today: the embedded engine in data_dir).
 Result<std::unique_ptr<dynamo::Backend>> OpenBackend(const GlobalOptions& options);
 
-// `issuetracker demo`: the spec's Issues table, sample issues and queries.
-void AddDemoCommand(CLI::App& app, const GlobalOptions& options);
-
 // `issuetracker provision`: creates the spec's seven tables and the recorded Platinum silo
 // tables when missing; reports (exit 1) tables whose keys or indexes differ, and what could
 // not be applied (tags, point-in-time recovery). Defined in tenancy_commands.cc.

@@ -11,7 +11,6 @@ int main(int argc, char** argv) {
   issuetracker::cli::GlobalOptions options;
   app.add_option("--data-dir", options.data_dir, "Database directory of the embedded engine")
       ->capture_default_str();
-  issuetracker::cli::AddDemoCommand(app, options);
   issuetracker::cli::AddProvisionCommand(app, options);
   issuetracker::cli::AddSeedCommand(app, options);
   issuetracker::cli::AddVerifyCommand(app, options);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <random>
 
+#include "engine/rocks_status.h"
 #include "engine/engine_impl.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
@@ -21,11 +22,6 @@ using dynamo::Item;
 namespace {
 
 constexpr std::string_view kBackupKeyPrefix = "k/";
-
-Status FromRocks(const rocksdb::Status& s) {
-  if (s.ok()) return Status::Ok();
-  return s.IsCorruption() ? Status::Corruption(s.ToString()) : Status::IOError(s.ToString());
-}
 
 // persisted: field names are stable. The metadata of one backup.
 struct BackupMeta {

@@ -1,6 +1,8 @@
 #include "engine/bulk_loader.h"
 
 #include "common/result.h"
+#include "engine/engine_impl.h"
+#include "engine/rocks_status.h"
 
 #include <rocksdb/sst_file_writer.h>
 
@@ -11,11 +13,6 @@
 namespace issuetracker::engine {
 
 namespace {
-
-Status FromRocks(const rocksdb::Status& s) {
-  if (s.ok()) return Status::Ok();
-  return s.IsCorruption() ? Status::Corruption(s.ToString()) : Status::IOError(s.ToString());
-}
 
 }  // namespace
 
@@ -135,5 +132,10 @@ Status BulkLoader::WriteRunFiles(std::vector<std::string>* files) {
 }
 
 Status BulkLoader::Finish() { return WriteRun(); }
+
+void BulkLoadSink::Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) {
+  if (!status.ok()) return;
+  status = cf == items_ ? loader_->Add(key, value) : Status::Internal("a bulk load writes items only");
+}
 
 }  // namespace issuetracker::engine

@@ -1,3 +1,4 @@
+#include "engine/rocks_status.h"
 #include "engine/engine.h"
 
 #include <rocksdb/cache.h>
@@ -39,12 +40,6 @@ class StatsMergeOperator final : public rocksdb::AssociativeMergeOperator {
   }
   const char* Name() const override { return "IssueTrackerStatsMerge"; }
 };
-
-Status FromRocks(const rocksdb::Status& s) {
-  if (s.ok()) return Status::Ok();
-  if (s.IsCorruption()) return Status::Corruption(s.ToString());
-  return Status::IOError(s.ToString());
-}
 
 }  // namespace
 

@@ -93,6 +93,29 @@ class BatchSink final : public MutationSink {
   rocksdb::WriteBatch* batch_;
 };
 
+class BulkLoader;
+
+// Sends AppendItemChange's mutations to a BulkLoader: only puts into the items column
+// family are possible there (a table being loaded has no change log, and its statistics
+// are summed with a StatsAccumulator); anything else is an internal error, kept in
+// `status` for the caller to check after each item.
+class BulkLoadSink final : public MutationSink {
+ public:
+  BulkLoadSink(BulkLoader* loader, rocksdb::ColumnFamilyHandle* items) : loader_(loader), items_(items) {}
+  void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) override;
+  void Delete(rocksdb::ColumnFamilyHandle*, std::string_view) override {
+    status = Status::Internal("a bulk load cannot delete");
+  }
+  void Merge(rocksdb::ColumnFamilyHandle*, std::string_view, std::string_view) override {
+    status = Status::Internal("a bulk load cannot merge");
+  }
+  Status status;
+
+ private:
+  BulkLoader* loader_;
+  rocksdb::ColumnFamilyHandle* items_;
+};
+
 // Statistics deltas summed in memory, for bulk loads that write them once at the end.
 struct StatsAccumulator {
   std::map<uint8_t, std::pair<int64_t, int64_t>> deltas;  // index id -> (items, bytes)

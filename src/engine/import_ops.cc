@@ -11,6 +11,7 @@
 #include <numeric>
 #include <random>
 
+#include "engine/rocks_status.h"
 #include "engine/bulk_loader.h"
 #include "engine/engine_impl.h"
 #include "engine/item_codec.h"
@@ -25,11 +26,6 @@ namespace {
 constexpr size_t kMaxImportItems = 1000000;
 constexpr size_t kExistenceChunk = 512;
 
-Status FromRocks(const rocksdb::Status& s) {
-  if (s.ok()) return Status::Ok();
-  return s.IsCorruption() ? Status::Corruption(s.ToString()) : Status::IOError(s.ToString());
-}
-
 bool HasSets(const dynamo::AttributeValue& v) {
   switch (v.type()) {
     case dynamo::AttrType::kSS:
@@ -41,26 +37,6 @@ bool HasSets(const dynamo::AttributeValue& v) {
     default: return false;
   }
 }
-
-// Sends AppendItemChange's item and index puts to the loader (the import's own copy of
-// the descriptor has no change log, and its statistics are summed).
-class ImportSink final : public MutationSink {
- public:
-  ImportSink(BulkLoader* loader, rocksdb::ColumnFamilyHandle* items) : loader_(loader), items_(items) {}
-  void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) override {
-    if (!status.ok()) return;
-    status = cf == items_ ? loader_->Add(key, value) : Status::Internal("import writes items only");
-  }
-  void Delete(rocksdb::ColumnFamilyHandle*, std::string_view) override { status = Status::Internal("import cannot delete"); }
-  void Merge(rocksdb::ColumnFamilyHandle*, std::string_view, std::string_view) override {
-    status = Status::Internal("import cannot merge");
-  }
-  Status status;
-
- private:
-  BulkLoader* loader_;
-  rocksdb::ColumnFamilyHandle* items_;
-};
 
 std::vector<size_t> AllStripes() {
   std::vector<size_t> stripes(ItemLocks::kStripes);
@@ -112,7 +88,7 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
   static thread_local std::mt19937_64 rng(std::random_device{}());
   const std::string tmp = options_.path + "/tmp/import-" + std::to_string(rng());
   BulkLoader loader(db_.get(), items_cf_, tmp, SIZE_MAX);
-  ImportSink sink(&loader, items_cf_);
+  BulkLoadSink sink(&loader, items_cf_);
   TableDesc no_log = t;
   no_log.pitr_enabled = false;
   no_log.stream.reset();

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "dynamo/wire_names.h"
+#include "engine/rocks_status.h"
 #include "engine/bulk_loader.h"
 #include "engine/engine_impl.h"
 #include "engine/item_codec.h"
@@ -31,11 +32,6 @@ std::string RestoreMarkerKey(uint32_t table_id) {
   std::string key(kRestoreMarkerPrefix);
   PutFixed32BE(table_id, &key);
   return key;
-}
-
-Status FromRocks(const rocksdb::Status& s) {
-  if (s.ok()) return Status::Ok();
-  return s.IsCorruption() ? Status::Corruption(s.ToString()) : Status::IOError(s.ToString());
 }
 
 // The item a change record is about, for its key: the old image, else the new image,
@@ -217,27 +213,7 @@ Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
   // are fresh (a new table id), so they are written as sorted SST files and ingested at
   // once; an interrupted restore leaves only a marker, cleaned up at the next open.
   BulkLoader loader(db_.get(), items_cf_, options_.path + "/tmp/restore-" + std::to_string(table_id));
-  // AppendItemChange's mutations go straight to the loader: a new table has no change
-  // records and its statistics are summed, so they are all puts into the items family.
-  class LoaderSink final : public MutationSink {
-   public:
-    LoaderSink(BulkLoader* loader, rocksdb::ColumnFamilyHandle* items) : loader_(loader), items_(items) {}
-    void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) override {
-      if (!status.ok()) return;
-      status = cf == items_ ? loader_->Add(key, value) : Status::Internal("bulk load writes items only");
-    }
-    void Delete(rocksdb::ColumnFamilyHandle*, std::string_view) override {
-      status = Status::Internal("bulk load cannot delete");
-    }
-    void Merge(rocksdb::ColumnFamilyHandle*, std::string_view, std::string_view) override {
-      status = Status::Internal("bulk load cannot merge");
-    }
-    Status status;
-
-   private:
-    BulkLoader* loader_;
-    rocksdb::ColumnFamilyHandle* items_;
-  } sink(&loader, items_cf_);
+  BulkLoadSink sink(&loader, items_cf_);
   StatsAccumulator stats;
   WriteTally tally;
   Status s = produce([&](Item item) -> Status {
