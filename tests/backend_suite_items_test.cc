@@ -279,6 +279,29 @@ TEST_P(ItemsTest, NumbersAreExactDecimals) {
   EXPECT_ERROR(Update(Key("num", 1), "SET v = v + :b", {{":b", N(1)}}), kValidation, "38 significant digits");
 }
 
+TEST_P(ItemsTest, MetricsCountRequestsCapacityAndErrors) {
+  Put("Items", MakeItem({{"pk", S("m")}, {"sk", N(1)}, {"blob", S(std::string(1500, 'x'))}}));  // 2 WCU
+  EXPECT_TRUE(Get("Items", Key("m", 1), /*consistent=*/true).has_value());                      // 1 RCU
+  dynamo::PutItemRequest failing{"Items", Key("m", 1), "attribute_not_exists(pk)"};
+  EXPECT_ERROR(db().PutItem(failing), kConditionalCheckFailed, "");
+  dynamo::GetItemRequest bad;
+  bad.table_name = "Items";
+  bad.key = MakeItem({{"pk", S("m")}});
+  EXPECT_ERROR(db().GetItem(bad), kValidation, "");
+  auto m = db().DescribeTableMetrics({"Items"});
+  ASSERT_OK(m);
+  EXPECT_EQ(m->metrics.requests, 4);
+  EXPECT_DOUBLE_EQ(m->metrics.consumed_write_capacity_units, 2);
+  EXPECT_DOUBLE_EQ(m->metrics.consumed_read_capacity_units, 1);
+  EXPECT_EQ(m->metrics.returned_item_count, 1);
+  EXPECT_EQ(m->metrics.conditional_check_failed_requests, 1);
+  EXPECT_EQ(m->metrics.user_errors, 2);
+  EXPECT_EQ(m->metrics.system_errors, 0);
+  EXPECT_EQ(m->metrics.throttled_requests, 0);
+  EXPECT_GT(m->metrics.successful_request_latency_avg_ms, 0);
+  EXPECT_ERROR(db().DescribeTableMetrics({"Missing"}), kResourceNotFound, "Missing");
+}
+
 INSTANTIATE_TEST_SUITE_P(AllBackends, ItemsTest, ::testing::ValuesIn(BackendKinds()));
 
 }  // namespace

@@ -59,6 +59,10 @@ class Backend {
   virtual Result<RestoreKeyPrefixToPointInTimeResponse> RestoreKeyPrefixToPointInTime(
       const RestoreKeyPrefixToPointInTimeRequest& request) = 0;
 
+  // Not a DynamoDB operation: a table's request metrics (CloudWatch's role).
+  virtual Result<DescribeTableMetricsResponse> DescribeTableMetrics(
+      const DescribeTableMetricsRequest& request) = 0;
+
   // Not a DynamoDB operation: bulk import of new items (see backup_types.h).
   virtual Result<ImportItemsResponse> ImportItems(const ImportItemsRequest& request) = 0;
 

@@ -66,6 +66,33 @@ struct ImportItemsResponse {
   int64_t items_imported = 0;
 };
 
+// -------------------------------------------------------------------- table metrics
+
+// A table's request metrics, named after DynamoDB's CloudWatch metrics (not a DynamoDB
+// operation: CloudWatch's role for backends that have no CloudWatch). Counted since the
+// backend started.
+struct TableMetrics {
+  std::string table_name;
+  double since = 0;  // seconds since epoch when counting started
+  int64_t requests = 0;  // data-plane requests naming the table
+  double consumed_read_capacity_units = 0;
+  double consumed_write_capacity_units = 0;
+  int64_t returned_item_count = 0;
+  int64_t throttled_requests = 0;
+  int64_t user_errors = 0;    // requests rejected with a 400-class error
+  int64_t system_errors = 0;  // requests failed with a 500-class error
+  int64_t conditional_check_failed_requests = 0;
+  int64_t transaction_conflicts = 0;
+  double successful_request_latency_avg_ms = 0;
+  double successful_request_latency_max_ms = 0;
+};
+struct DescribeTableMetricsRequest {
+  std::string table_name;
+};
+struct DescribeTableMetricsResponse {
+  TableMetrics metrics;
+};
+
 // -------------------------------------------------------------------------- backups
 
 enum class BackupStatus : uint8_t { kCreating, kDeleted, kAvailable };

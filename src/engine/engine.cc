@@ -6,7 +6,9 @@
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/table.h>
 
+#include <chrono>
 #include <cmath>
+#include <set>
 #include <cstring>
 
 #include "dynamo/wire_names.h"
@@ -176,6 +178,7 @@ Result<std::shared_ptr<TableHandle>> EngineImpl::FindHandle(std::string_view nam
   IT_ASSIGN_OR_RETURN(TableDesc desc, ParseTableDesc(value));
   auto handle = std::make_shared<TableHandle>();
   handle->desc = std::make_shared<const TableDesc>(std::move(desc));
+  handle->metrics.since_micros = clock_->NowMicros();
   std::lock_guard<std::mutex> lock(tables_mu_);
   // Another thread may have loaded it meanwhile; keep the first.
   auto [it, inserted] = tables_.emplace(std::string(name), handle);
@@ -363,11 +366,15 @@ Result<std::unique_ptr<Condition>> EngineImpl::ResolveOptionalCondition(
 std::optional<dynamo::ConsumedCapacity> EngineImpl::RenderCapacity(
     dynamo::ReturnConsumedCapacity mode, const std::string& table, double table_units,
     const std::map<std::string, double>& index_units, bool is_read) {
+  double total = table_units;
+  for (const auto& [name, units] : index_units) total += units;
+  if (auto handle = FindHandle(table); handle.ok() && *handle) {
+    auto& cell = is_read ? (*handle)->metrics.read_milli_units : (*handle)->metrics.write_milli_units;
+    cell.fetch_add(std::llround(total * 1000), std::memory_order_relaxed);
+  }
   if (mode == dynamo::ReturnConsumedCapacity::kNone) return std::nullopt;
   dynamo::ConsumedCapacity c;
   c.table_name = table;
-  double total = table_units;
-  for (const auto& [name, units] : index_units) total += units;
   c.capacity_units = total;
   if (mode == dynamo::ReturnConsumedCapacity::kIndexes) {
     dynamo::Capacity tc;
@@ -383,6 +390,56 @@ std::optional<dynamo::ConsumedCapacity> EngineImpl::RenderCapacity(
     (is_read ? c.read_capacity_units : c.write_capacity_units) = total;
   }
   return c;
+}
+
+void EngineImpl::RecordReturnedItems(const std::string& table, int64_t items) {
+  if (auto handle = FindHandle(table); handle.ok() && *handle) {
+    (*handle)->metrics.returned_items.fetch_add(items, std::memory_order_relaxed);
+  }
+}
+
+void EngineImpl::RecordRequest(std::string_view table, const Status& status, int64_t latency_micros) {
+  auto handle = FindHandle(table);
+  if (!handle.ok() || !*handle) return;  // a request for a missing table has no metrics
+  TableMetricsCells& m = (*handle)->metrics;
+  m.requests.fetch_add(1, std::memory_order_relaxed);
+  if (status.ok()) {
+    m.successes.fetch_add(1, std::memory_order_relaxed);
+    m.latency_micros_sum.fetch_add(latency_micros, std::memory_order_relaxed);
+    int64_t max = m.latency_micros_max.load(std::memory_order_relaxed);
+    while (latency_micros > max && !m.latency_micros_max.compare_exchange_weak(max, latency_micros)) {
+    }
+    return;
+  }
+  if (status.code() == Code::kConditionalCheckFailed) m.conditional_check_failed.fetch_add(1, std::memory_order_relaxed);
+  if (status.code() == Code::kTransactionConflict) m.transaction_conflicts.fetch_add(1, std::memory_order_relaxed);
+  (HttpStatusFor(status.code()) >= 500 ? m.system_errors : m.user_errors).fetch_add(1, std::memory_order_relaxed);
+}
+
+Result<dynamo::DescribeTableMetricsResponse> EngineImpl::DescribeTableMetrics(
+    const dynamo::DescribeTableMetricsRequest& r) {
+  IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
+  IT_ASSIGN_OR_RETURN(auto handle, FindHandle(r.table_name));
+  if (!handle) return Status::ResourceNotFound("Requested resource not found: Table: " + r.table_name + " not found");
+  const TableMetricsCells& m = handle->metrics;
+  dynamo::DescribeTableMetricsResponse response;
+  auto& out = response.metrics;
+  out.table_name = r.table_name;
+  out.since = static_cast<double>(m.since_micros) / 1e6;
+  out.requests = m.requests.load();
+  out.consumed_read_capacity_units = static_cast<double>(m.read_milli_units.load()) / 1000;
+  out.consumed_write_capacity_units = static_cast<double>(m.write_milli_units.load()) / 1000;
+  out.returned_item_count = m.returned_items.load();
+  out.throttled_requests = 0;  // the embedded engine never throttles
+  out.user_errors = m.user_errors.load();
+  out.system_errors = m.system_errors.load();
+  out.conditional_check_failed_requests = m.conditional_check_failed.load();
+  out.transaction_conflicts = m.transaction_conflicts.load();
+  const int64_t successes = m.successes.load();
+  out.successful_request_latency_avg_ms =
+      successes ? static_cast<double>(m.latency_micros_sum.load()) / 1000 / static_cast<double>(successes) : 0;
+  out.successful_request_latency_max_ms = static_cast<double>(m.latency_micros_max.load()) / 1000;
+  return response;
 }
 
 std::string EngineImpl::TableArn(std::string_view table_name) const {
@@ -460,8 +517,62 @@ Engine::~Engine() = default;
 
 void Engine::WaitForBackgroundWork() { impl_->WaitForBackgroundWork(); }
 
+namespace {
+
+int64_t SteadyMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// The distinct tables a multi-table request names.
+std::set<std::string> TablesOf(const dynamo::BatchGetItemRequest& r) {
+  std::set<std::string> out;
+  for (const auto& [name, keys] : r.request_items) out.insert(name);
+  return out;
+}
+std::set<std::string> TablesOf(const dynamo::BatchWriteItemRequest& r) {
+  std::set<std::string> out;
+  for (const auto& [name, writes] : r.request_items) out.insert(name);
+  return out;
+}
+std::set<std::string> TablesOf(const dynamo::TransactWriteItemsRequest& r) {
+  std::set<std::string> out;
+  for (const auto& w : r.transact_items) {
+    if (w.put) out.insert(w.put->table_name);
+    if (w.update) out.insert(w.update->table_name);
+    if (w.delete_item) out.insert(w.delete_item->table_name);
+    if (w.condition_check) out.insert(w.condition_check->table_name);
+  }
+  return out;
+}
+std::set<std::string> TablesOf(const dynamo::TransactGetItemsRequest& r) {
+  std::set<std::string> out;
+  for (const auto& g : r.transact_items) out.insert(g.table_name);
+  return out;
+}
+std::set<std::string> TablesOf(const dynamo::ImportItemsRequest& r) { return {r.table_name}; }
+
+}  // namespace
+
 #define IT_FORWARD(Ret, Name, Req) \
   Ret Engine::Name(const Req& r) { return impl_->Name(r); }
+
+// Data-plane calls are timed and their outcome counted in each named table's metrics.
+#define IT_FORWARD_METERED(Ret, Name, Req)                          \
+  Ret Engine::Name(const Req& r) {                                  \
+    const int64_t start = SteadyMicros();                           \
+    auto result = impl_->Name(r);                                   \
+    impl_->RecordRequest(r.table_name, result.status(), SteadyMicros() - start); \
+    return result;                                                  \
+  }
+#define IT_FORWARD_MULTI(Ret, Name, Req)                            \
+  Ret Engine::Name(const Req& r) {                                  \
+    const int64_t start = SteadyMicros();                           \
+    auto result = impl_->Name(r);                                   \
+    const int64_t elapsed = SteadyMicros() - start;                 \
+    for (const std::string& table : TablesOf(r)) impl_->RecordRequest(table, result.status(), elapsed); \
+    return result;                                                  \
+  }
 
 IT_FORWARD(Result<dynamo::CreateTableResponse>, CreateTable, dynamo::CreateTableRequest)
 IT_FORWARD(Result<dynamo::DescribeTableResponse>, DescribeTable, dynamo::DescribeTableRequest)
@@ -471,21 +582,21 @@ IT_FORWARD(Result<dynamo::UpdateTableResponse>, UpdateTable, dynamo::UpdateTable
 IT_FORWARD(Status, TagResource, dynamo::TagResourceRequest)
 IT_FORWARD(Status, UntagResource, dynamo::UntagResourceRequest)
 IT_FORWARD(Result<dynamo::ListTagsOfResourceResponse>, ListTagsOfResource, dynamo::ListTagsOfResourceRequest)
-IT_FORWARD(Result<dynamo::PutItemResponse>, PutItem, dynamo::PutItemRequest)
-IT_FORWARD(Result<dynamo::GetItemResponse>, GetItem, dynamo::GetItemRequest)
-IT_FORWARD(Result<dynamo::UpdateItemResponse>, UpdateItem, dynamo::UpdateItemRequest)
-IT_FORWARD(Result<dynamo::DeleteItemResponse>, DeleteItem, dynamo::DeleteItemRequest)
-IT_FORWARD(Result<dynamo::QueryResponse>, Query, dynamo::QueryRequest)
-IT_FORWARD(Result<dynamo::ScanResponse>, Scan, dynamo::ScanRequest)
-IT_FORWARD(Result<dynamo::BatchGetItemResponse>, BatchGetItem, dynamo::BatchGetItemRequest)
-IT_FORWARD(Result<dynamo::BatchWriteItemResponse>, BatchWriteItem, dynamo::BatchWriteItemRequest)
-IT_FORWARD(Result<dynamo::TransactWriteItemsResponse>, TransactWriteItems, dynamo::TransactWriteItemsRequest)
-IT_FORWARD(Result<dynamo::TransactGetItemsResponse>, TransactGetItems, dynamo::TransactGetItemsRequest)
+IT_FORWARD_METERED(Result<dynamo::PutItemResponse>, PutItem, dynamo::PutItemRequest)
+IT_FORWARD_METERED(Result<dynamo::GetItemResponse>, GetItem, dynamo::GetItemRequest)
+IT_FORWARD_METERED(Result<dynamo::UpdateItemResponse>, UpdateItem, dynamo::UpdateItemRequest)
+IT_FORWARD_METERED(Result<dynamo::DeleteItemResponse>, DeleteItem, dynamo::DeleteItemRequest)
+IT_FORWARD_METERED(Result<dynamo::QueryResponse>, Query, dynamo::QueryRequest)
+IT_FORWARD_METERED(Result<dynamo::ScanResponse>, Scan, dynamo::ScanRequest)
+IT_FORWARD_MULTI(Result<dynamo::BatchGetItemResponse>, BatchGetItem, dynamo::BatchGetItemRequest)
+IT_FORWARD_MULTI(Result<dynamo::BatchWriteItemResponse>, BatchWriteItem, dynamo::BatchWriteItemRequest)
+IT_FORWARD_MULTI(Result<dynamo::TransactWriteItemsResponse>, TransactWriteItems, dynamo::TransactWriteItemsRequest)
+IT_FORWARD_MULTI(Result<dynamo::TransactGetItemsResponse>, TransactGetItems, dynamo::TransactGetItemsRequest)
 IT_FORWARD(Result<dynamo::UpdateContinuousBackupsResponse>, UpdateContinuousBackups, dynamo::UpdateContinuousBackupsRequest)
 IT_FORWARD(Result<dynamo::DescribeContinuousBackupsResponse>, DescribeContinuousBackups, dynamo::DescribeContinuousBackupsRequest)
 IT_FORWARD(Result<dynamo::RestoreTableToPointInTimeResponse>, RestoreTableToPointInTime, dynamo::RestoreTableToPointInTimeRequest)
 IT_FORWARD(Result<dynamo::RestoreKeyPrefixToPointInTimeResponse>, RestoreKeyPrefixToPointInTime, dynamo::RestoreKeyPrefixToPointInTimeRequest)
-IT_FORWARD(Result<dynamo::ImportItemsResponse>, ImportItems, dynamo::ImportItemsRequest)
+IT_FORWARD_MULTI(Result<dynamo::ImportItemsResponse>, ImportItems, dynamo::ImportItemsRequest)
 IT_FORWARD(Result<dynamo::CreateBackupResponse>, CreateBackup, dynamo::CreateBackupRequest)
 IT_FORWARD(Result<dynamo::DescribeBackupResponse>, DescribeBackup, dynamo::DescribeBackupRequest)
 IT_FORWARD(Result<dynamo::ListBackupsResponse>, ListBackups, dynamo::ListBackupsRequest)
@@ -498,6 +609,10 @@ IT_FORWARD(Result<dynamo::GetRecordsResponse>, GetRecords, dynamo::GetRecordsReq
 
 Status Engine::TrimChangeLogs() { return impl_->TrimChangeLogs(); }
 
+IT_FORWARD(Result<dynamo::DescribeTableMetricsResponse>, DescribeTableMetrics, dynamo::DescribeTableMetricsRequest)
+
 #undef IT_FORWARD
+#undef IT_FORWARD_METERED
+#undef IT_FORWARD_MULTI
 
 }  // namespace issuetracker::engine

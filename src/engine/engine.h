@@ -90,6 +90,8 @@ class Engine final : public dynamo::Backend {
   Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> RestoreKeyPrefixToPointInTime(
       const dynamo::RestoreKeyPrefixToPointInTimeRequest& r) override;
   Result<dynamo::ImportItemsResponse> ImportItems(const dynamo::ImportItemsRequest& r) override;
+  Result<dynamo::DescribeTableMetricsResponse> DescribeTableMetrics(
+      const dynamo::DescribeTableMetricsRequest& r) override;
   Result<dynamo::CreateBackupResponse> CreateBackup(const dynamo::CreateBackupRequest& r) override;
   Result<dynamo::DescribeBackupResponse> DescribeBackup(const dynamo::DescribeBackupRequest& r) override;
   Result<dynamo::ListBackupsResponse> ListBackups(const dynamo::ListBackupsRequest& r) override;

@@ -30,8 +30,26 @@ namespace issuetracker::engine {
 struct TransactAction;
 struct TransactPrepared;
 
+// A table's request metrics, updated lock-free by every operation on it. Capacity units
+// are kept in thousandths so that half units add exactly.
+struct TableMetricsCells {
+  std::atomic<int64_t> requests{0};
+  std::atomic<int64_t> read_milli_units{0};
+  std::atomic<int64_t> write_milli_units{0};
+  std::atomic<int64_t> returned_items{0};
+  std::atomic<int64_t> user_errors{0};
+  std::atomic<int64_t> system_errors{0};
+  std::atomic<int64_t> conditional_check_failed{0};
+  std::atomic<int64_t> transaction_conflicts{0};
+  std::atomic<int64_t> successes{0};
+  std::atomic<int64_t> latency_micros_sum{0};
+  std::atomic<int64_t> latency_micros_max{0};
+  int64_t since_micros = 0;
+};
+
 // A table's live descriptor and the lock that orders operations against changes of it.
 struct TableHandle {
+  TableMetricsCells metrics;
   // Shared by every operation on the table for its whole duration; exclusive while the
   // descriptor is swapped (UpdateTable, tags) or the table is deleted. This guarantees
   // that no write computed with an old descriptor (say, one missing a new index) lands
@@ -229,10 +247,17 @@ class EngineImpl {
   Result<std::unique_ptr<Condition>> ResolveOptionalCondition(
       const std::optional<std::string>& text, std::string_view kind, ExpressionResolver* resolver);
 
-  // Builds the ConsumedCapacity a request asked for (nullopt for NONE).
-  static std::optional<dynamo::ConsumedCapacity> RenderCapacity(
-      dynamo::ReturnConsumedCapacity mode, const std::string& table, double table_units,
-      const std::map<std::string, double>& index_units, bool is_read);
+  // Counts the capacity an operation consumed on `table` in its metrics, and builds the
+  // ConsumedCapacity the request asked for (nullopt for NONE). Every operation calls it
+  // once per table it touched, whatever it asked for.
+  std::optional<dynamo::ConsumedCapacity> RenderCapacity(dynamo::ReturnConsumedCapacity mode,
+                                                         const std::string& table, double table_units,
+                                                         const std::map<std::string, double>& index_units,
+                                                         bool is_read);
+  // Metrics: items a read returned; the outcome and latency of a request naming `table`.
+  void RecordReturnedItems(const std::string& table, int64_t items);
+  void RecordRequest(std::string_view table, const Status& status, int64_t latency_micros);
+  Result<dynamo::DescribeTableMetricsResponse> DescribeTableMetrics(const dynamo::DescribeTableMetricsRequest& r);
 
   std::string TableArn(std::string_view table_name) const;
   dynamo::TableDescription Describe(const TableDesc& t);

@@ -149,6 +149,7 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
   rocksdb::WriteBatch batch;
   AppendStats(t.id, stats, &batch);
   IT_RETURN_IF_ERROR(Commit(&batch));
+  (void)RenderCapacity(dynamo::ReturnConsumedCapacity::kNone, t.name, tally.table_units, tally.index_units, false);
   response.items_imported = static_cast<int64_t>(items.size());
   return response;
 }

@@ -87,6 +87,7 @@ Result<dynamo::GetItemResponse> EngineImpl::GetItem(const dynamo::GetItemRequest
   if (item) response.item = projection ? ApplyProjection(*item, *projection) : std::move(*item);
   response.consumed_capacity =
       RenderCapacity(r.return_consumed_capacity, t.name, ReadUnits(size, r.consistent_read), {}, true);
+  if (response.item) RecordReturnedItems(t.name, 1);
   return response;
 }
 

@@ -141,10 +141,11 @@ static Result<dynamo::QueryResponse> ExecuteRead(EngineImpl* engine, const ReadP
   if (!plan.consistent) units /= 2;
   const std::string& table = plan.table->name;
   if (plan.index) {
-    response.consumed_capacity = EngineImpl::RenderCapacity(capacity_mode, table, 0, {{plan.index->name, units}}, true);
+    response.consumed_capacity = engine->RenderCapacity(capacity_mode, table, 0, {{plan.index->name, units}}, true);
   } else {
-    response.consumed_capacity = EngineImpl::RenderCapacity(capacity_mode, table, units, {}, true);
+    response.consumed_capacity = engine->RenderCapacity(capacity_mode, table, units, {}, true);
   }
+  engine->RecordReturnedItems(table, response.count);
   return response;
 }
 

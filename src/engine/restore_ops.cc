@@ -234,6 +234,7 @@ Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
   if (!s.ok()) return fail(s);
   auto handle = std::make_shared<TableHandle>();
   handle->desc = std::make_shared<const TableDesc>(std::move(desc));
+  handle->metrics.since_micros = clock_->NowMicros();
   {
     std::lock_guard<std::mutex> lock(catalog_mu_);
     restoring_names_.erase(target_name);

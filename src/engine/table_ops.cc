@@ -83,6 +83,7 @@ Result<dynamo::CreateTableResponse> EngineImpl::CreateTable(const dynamo::Create
   IT_RETURN_IF_ERROR(Commit(&batch));
   auto handle = std::make_shared<TableHandle>();
   handle->desc = std::make_shared<const TableDesc>(std::move(desc));
+  handle->metrics.since_micros = clock_->NowMicros();
   {
     std::lock_guard<std::mutex> tables_lock(tables_mu_);
     tables_[r.table_name] = handle;

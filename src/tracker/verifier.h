@@ -8,10 +8,10 @@
 // also requires each query to answer within the latency budget (the spec's 100 ms).
 //
 // Monitoring (Verification Test 6): point-in-time recovery is read back with
-// DescribeContinuousBackups on every table that wants it; "metrics visible" is checked as
-// far as the Backend interface allows — DescribeTable's ItemCount/TableSizeBytes statistics —
-// plus an optional probe the caller supplies (for example the engine's own metrics); there is
-// no CloudWatch here, and the report says so.
+// DescribeContinuousBackups on every table that wants it; "metrics visible" reads each
+// table's DescribeTable statistics and its DescribeTableMetrics (the backend's stand-in for
+// CloudWatch: consumed read/write capacity, throttled requests, system errors), plus an
+// optional probe the caller supplies.
 //
 // Thread-safety: runs on the calling thread; the backend must be safe to call.
 #pragma once
