@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
 CMAKE_FLAGS ?=
 
-.PHONY: run test deps build build-asan test-asan bench format clean
+.PHONY: run test test-release deps build build-asan test-asan bench format clean
 
 deps:
 	@./scripts/install-deps
@@ -21,8 +21,11 @@ run: build
 	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) seed --sample
 	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) verify
 
-test: build
+# Every test, in the Release build and again under AddressSanitizer and
+# UndefinedBehaviorSanitizer.
+test: build build-asan
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS)
 
 $(ASAN_DIR)/build.ninja:
 	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIT_SANITIZE=ON -DIT_BUILD_BENCH=OFF
@@ -30,11 +33,15 @@ $(ASAN_DIR)/build.ninja:
 build-asan: deps $(ASAN_DIR)/build.ninja
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 
+test-release: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
 test-asan: build-asan
 	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
 	$(BUILD_DIR)/bench/engine_bench
+	$(BUILD_DIR)/bench/pitr_bench
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -16,7 +16,8 @@ Number N(std::string_view s) {
 
 TEST(NumberTest, ParsesAndCanonicalises) {
   struct Case {
-    std::string_view in, out;
+    std::string_view in;
+    std::string out;
   } cases[] = {
       {"0", "0"},
       {"-0", "0"},
