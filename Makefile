@@ -28,7 +28,7 @@ test: build build-asan
 	cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS)
 
 $(ASAN_DIR)/build.ninja:
-	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIT_SANITIZE=ON -DIT_BUILD_BENCH=OFF
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" -DIT_SANITIZE=ON -DIT_BUILD_BENCH=OFF
 
 build-asan: deps $(ASAN_DIR)/build.ninja
 	cmake --build $(ASAN_DIR) -j $(JOBS)
