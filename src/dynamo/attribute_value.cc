@@ -75,6 +75,22 @@ bool ParseTypeName(std::string_view name, AttrType* type) {
   return false;
 }
 
+AttributeValue::Rep AttributeValue::EmptyRep(AttrType type) {
+  switch (type) {
+    case AttrType::kS: return Rep(std::in_place_index<0>);
+    case AttrType::kN: return Rep(std::in_place_index<1>);
+    case AttrType::kB: return Rep(std::in_place_index<2>);
+    case AttrType::kBool: return Rep(std::in_place_index<3>, false);
+    case AttrType::kNull: return Rep(std::in_place_index<4>);
+    case AttrType::kM: return Rep(std::in_place_index<5>);
+    case AttrType::kL: return Rep(std::in_place_index<6>);
+    case AttrType::kSS: return Rep(std::in_place_index<7>);
+    case AttrType::kNS: return Rep(std::in_place_index<8>);
+    case AttrType::kBS: return Rep(std::in_place_index<9>);
+  }
+  return Rep(std::in_place_index<4>);
+}
+
 AttributeValue AttributeValue::N(std::string_view text) {
   auto n = Number::Parse(text);
   assert(n.ok() && "AttributeValue::N(text) requires a valid number");
@@ -204,6 +220,21 @@ std::string AttributeValue::DebugString() const {
   }
   out.push_back('}');
   return out;
+}
+
+bool HasSets(const AttributeValue& v) {
+  switch (v.type()) {
+    case AttrType::kSS:
+    case AttrType::kNS:
+    case AttrType::kBS: return true;
+    case AttrType::kM: return HasSets(v.m());
+    case AttrType::kL: return std::any_of(v.l().begin(), v.l().end(), [](const AttributeValue& e) { return HasSets(e); });
+    default: return false;
+  }
+}
+
+bool HasSets(const Item& item) {
+  return std::any_of(item.begin(), item.end(), [](const auto& e) { return HasSets(e.second); });
 }
 
 size_t ItemSize(const Item& item) {

@@ -41,6 +41,9 @@ class AttributeValue {
  public:
   // NULL.
   AttributeValue() : rep_(NullTag{}) {}
+  // The empty value of a type ("", 0, false, {} ...), to be filled through the mutable
+  // accessors (decoders build values in place this way).
+  explicit AttributeValue(AttrType empty_of_type) : rep_(EmptyRep(empty_of_type)) {}
 
   static AttributeValue S(std::string s) { return AttributeValue(Rep(std::in_place_index<0>, std::move(s))); }
   static AttributeValue N(Number n) { return AttributeValue(Rep(std::in_place_index<1>, std::move(n))); }
@@ -65,8 +68,11 @@ class AttributeValue {
 
   // Accessors. REQUIRES: type() matches.
   const std::string& s() const { return std::get<0>(rep_); }
+  std::string& s() { return std::get<0>(rep_); }
   const Number& n() const { return std::get<1>(rep_); }
+  Number& n() { return std::get<1>(rep_); }
   const std::string& b() const { return std::get<2>(rep_).bytes; }
+  std::string& b() { return std::get<2>(rep_).bytes; }
   bool boolean() const { return std::get<3>(rep_); }
   const AttributeMap& m() const { return std::get<5>(rep_); }
   AttributeMap& m() { return std::get<5>(rep_); }
@@ -129,12 +135,17 @@ class AttributeValue {
   using Rep = std::variant<std::string, Number, BinTag, bool, NullTag, AttributeMap,
                            AttributeList, StrSet, std::vector<Number>, BinSet>;
   explicit AttributeValue(Rep rep) : rep_(std::move(rep)) {}
+  static Rep EmptyRep(AttrType type);
   Rep rep_;
 };
 
 // The size DynamoDB accounts for a whole item: the sum over attributes of the name's
 // UTF-8 length plus the value's StorageSize().
 size_t ItemSize(const Item& item);
+
+// Whether a value (or an item) holds a set anywhere, i.e. whether Normalize() can change it.
+bool HasSets(const AttributeValue& value);
+bool HasSets(const Item& item);
 
 // Renders an item like DebugString().
 std::string ItemDebugString(const Item& item);

@@ -84,13 +84,14 @@ Result<dynamo::BatchGetItemResponse> EngineImpl::BatchGetItem(const dynamo::Batc
         size = dynamo::ItemSize(item);
         response_bytes += size;
         out.push_back(plan.projection ? ApplyProjection(item, *plan.projection) : std::move(item));
+        plan.table.metrics()->returned_items.fetch_add(1, std::memory_order_relaxed);
       } else if (!statuses[i].IsNotFound()) {
         return Status::IOError(statuses[i].ToString());
       }
       const double u = std::max(1.0, std::ceil(static_cast<double>(size) / 4096.0));
       units += ka.consistent_read ? u : u / 2;
     }
-    if (auto c = RenderCapacity(r.return_consumed_capacity, name, units, {}, true)) {
+    if (auto c = RenderCapacity(r.return_consumed_capacity, plan.table.metrics(), name, units, {}, true)) {
       response.consumed_capacity.push_back(std::move(*c));
     }
   }
@@ -168,8 +169,10 @@ Result<dynamo::BatchWriteItemResponse> EngineImpl::BatchWriteItem(const dynamo::
     IT_RETURN_IF_ERROR(Commit(&batch));
   }
   dynamo::BatchWriteItemResponse response;
+  std::map<std::string, TableMetricsCells*> metrics;
+  for (const TableRef& t : tables) metrics[t.desc().name] = t.metrics();
   for (const auto& [name, tally] : tallies) {
-    if (auto c = RenderCapacity(r.return_consumed_capacity, name, tally.table_units, tally.index_units, false)) {
+    if (auto c = RenderCapacity(r.return_consumed_capacity, metrics[name], name, tally.table_units, tally.index_units, false)) {
       response.consumed_capacity.push_back(std::move(*c));
     }
   }

@@ -26,18 +26,18 @@ constexpr char kChangeLeaseKey[] = "n/change_lease";
 constexpr std::string_view kTablePrefix = "t/";
 constexpr std::string_view kBackfillPrefix = "b/";
 
-// Adds (item count, bytes) deltas: operands and values are two little-endian int64s.
+// Sums statistics entry by entry (see StatsKey in engine_impl.h).
 class StatsMergeOperator final : public rocksdb::AssociativeMergeOperator {
  public:
-  bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing,
-             const rocksdb::Slice& value, std::string* new_value,
-             rocksdb::Logger* /*logger*/) const override {
-    int64_t a[2] = {0, 0}, b[2] = {0, 0};
-    if (existing && existing->size() == sizeof(a)) std::memcpy(a, existing->data(), sizeof(a));
-    if (value.size() == sizeof(b)) std::memcpy(b, value.data(), sizeof(b));
-    a[0] += b[0];
-    a[1] += b[1];
-    new_value->assign(reinterpret_cast<const char*>(a), sizeof(a));
+  bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger* /*logger*/) const override {
+    StatsAccumulator sum = existing ? DecodeStats(std::string_view(existing->data(), existing->size())) : StatsAccumulator();
+    for (const auto& [index_id, delta] : DecodeStats(std::string_view(value.data(), value.size())).deltas) {
+      auto& d = sum.deltas[index_id];
+      d.first += delta.first;
+      d.second += delta.second;
+    }
+    *new_value = EncodeStats(sum);
     return true;
   }
   const char* Name() const override { return "IssueTrackerStatsMerge"; }
@@ -45,11 +45,33 @@ class StatsMergeOperator final : public rocksdb::AssociativeMergeOperator {
 
 }  // namespace
 
-std::string StatsKey(uint32_t table_id, uint8_t index_id) {
+std::string StatsKey(uint32_t table_id) {
   std::string key = "s";
   PutFixed32BE(table_id, &key);
-  key.push_back(static_cast<char>(index_id));
   return key;
+}
+
+std::string EncodeStats(const StatsAccumulator& stats) {
+  std::string out;
+  for (const auto& [index_id, delta] : stats.deltas) {
+    out.push_back(static_cast<char>(index_id));
+    int64_t v[2] = {delta.first, delta.second};
+    out.append(reinterpret_cast<const char*>(v), sizeof(v));
+  }
+  return out;
+}
+
+StatsAccumulator DecodeStats(std::string_view value) {
+  StatsAccumulator stats;
+  constexpr size_t kEntry = 1 + 2 * sizeof(int64_t);
+  for (size_t at = 0; at + kEntry <= value.size(); at += kEntry) {
+    int64_t v[2];
+    std::memcpy(v, value.data() + at + 1, sizeof(v));
+    auto& d = stats.deltas[static_cast<uint8_t>(value[at])];
+    d.first += v[0];
+    d.second += v[1];
+  }
+  return stats;
 }
 
 std::string TableIdKey(uint32_t table_id) {
@@ -58,10 +80,6 @@ std::string TableIdKey(uint32_t table_id) {
   return key;
 }
 
-std::string StatsDelta(int64_t items, int64_t bytes) {
-  int64_t v[2] = {items, bytes};
-  return std::string(reinterpret_cast<const char*>(v), sizeof(v));
-}
 
 // ------------------------------------------------------------------------------ open
 
@@ -167,7 +185,7 @@ void EngineImpl::WaitForBackgroundWork() {
 Result<std::shared_ptr<TableHandle>> EngineImpl::FindHandle(std::string_view name) {
   {
     std::lock_guard<std::mutex> lock(tables_mu_);
-    auto it = tables_.find(std::string(name));
+    auto it = tables_.find(name);
     if (it != tables_.end()) return it->second;
   }
   std::string value;
@@ -260,22 +278,15 @@ double WriteUnits(size_t bytes) { return std::max(1.0, std::ceil(static_cast<dou
 
 }  // namespace
 
-void EngineImpl::AddStats(uint32_t table_id, uint8_t index_id, int64_t items, int64_t bytes, MutationSink* sink,
-                          StatsAccumulator* bulk_stats) {
-  if (bulk_stats) {
-    auto& d = bulk_stats->deltas[index_id];
-    d.first += items;
-    d.second += bytes;
-  } else {
-    sink->Merge(catalog_cf_, StatsKey(table_id, index_id), StatsDelta(items, bytes));
-  }
+void EngineImpl::AddStats(uint8_t index_id, int64_t items, int64_t bytes, StatsAccumulator* stats) {
+  auto& d = stats->deltas[index_id];
+  d.first += items;
+  d.second += bytes;
 }
 
 void EngineImpl::AppendStats(uint32_t table_id, const StatsAccumulator& stats, rocksdb::WriteBatch* batch) {
-  for (const auto& [index_id, delta] : stats.deltas) {
-    if (delta.first == 0 && delta.second == 0) continue;
-    batch->Merge(catalog_cf_, StatsKey(table_id, index_id), StatsDelta(delta.first, delta.second)).PermitUncheckedError();
-  }
+  if (stats.deltas.empty()) return;
+  batch->Merge(catalog_cf_, StatsKey(table_id), EncodeStats(stats)).PermitUncheckedError();
 }
 
 Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_key, const dynamo::Item* old_item,
@@ -291,8 +302,11 @@ Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_ke
   } else if (old_item) {
     sink->Delete(items_cf_, key);
   }
+  // Statistics go into the caller's accumulator, or are merged once for this item.
+  StatsAccumulator own_stats;
+  StatsAccumulator* stats = bulk_stats ? bulk_stats : &own_stats;
   if (old_item || new_item) {
-    AddStats(t.id, kBaseIndexId, (new_item ? 1 : 0) - (old_item ? 1 : 0), new_size - old_size, sink, bulk_stats);
+    AddStats(kBaseIndexId, (new_item ? 1 : 0) - (old_item ? 1 : 0), new_size - old_size, stats);
   }
   tally->table_units += WriteUnits(static_cast<size_t>(std::max(old_size, new_size)));
 
@@ -315,8 +329,9 @@ Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_ke
       if (!all) change.own_value = EncodeItem(*new_entry);
       change.new_value = all ? std::string_view(encoded_new) : std::string_view(change.own_value);
     }
-    ApplyIndexEntryChange(t, index, change, sink, tally, bulk_stats);
+    ApplyIndexEntryChange(index, change, sink, tally, stats);
   }
+  if (!bulk_stats && !own_stats.deltas.empty()) sink->Merge(catalog_cf_, StatsKey(t.id), EncodeStats(own_stats));
 
   // The change record rides in the same batch: no write without its record, no record
   // without its write.
@@ -336,21 +351,21 @@ Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_ke
   return Status::Ok();
 }
 
-void EngineImpl::ApplyIndexEntryChange(const TableDesc& t, const IndexDesc& index, const IndexEntryChange& c,
-                                       MutationSink* sink, WriteTally* tally, StatsAccumulator* bulk_stats) {
+void EngineImpl::ApplyIndexEntryChange(const IndexDesc& index, const IndexEntryChange& c, MutationSink* sink,
+                                       WriteTally* tally, StatsAccumulator* stats) {
   // Statistics of a backfilling index are recounted when its backfill ends.
   const bool count = !index.backfilling;
   const bool same_key = c.old_key && c.new_key && *c.old_key == *c.new_key;
   double units = 0;
   if (c.old_key && !same_key) {
     sink->Delete(items_cf_, *c.old_key);
-    if (count) AddStats(t.id, index.id, -1, -c.old_size, sink, bulk_stats);
+    if (count) AddStats(index.id, -1, -c.old_size, stats);
     units += WriteUnits(static_cast<size_t>(c.old_size));
   }
   if (c.new_key) {
     sink->Put(items_cf_, *c.new_key, c.new_value);
     const int64_t replaced = same_key ? c.old_size : 0;
-    if (count) AddStats(t.id, index.id, same_key ? 0 : 1, c.new_size - replaced, sink, bulk_stats);
+    if (count) AddStats(index.id, same_key ? 0 : 1, c.new_size - replaced, stats);
     units += WriteUnits(static_cast<size_t>(std::max(c.new_size, replaced)));
   }
   tally->index_units[index.name] += units;
@@ -364,13 +379,13 @@ Result<std::unique_ptr<Condition>> EngineImpl::ResolveOptionalCondition(
 }
 
 std::optional<dynamo::ConsumedCapacity> EngineImpl::RenderCapacity(
-    dynamo::ReturnConsumedCapacity mode, const std::string& table, double table_units,
+    dynamo::ReturnConsumedCapacity mode, TableMetricsCells* metrics, const std::string& table, double table_units,
     const std::map<std::string, double>& index_units, bool is_read) {
   double total = table_units;
   for (const auto& [name, units] : index_units) total += units;
-  if (auto handle = FindHandle(table); handle.ok() && *handle) {
-    auto& cell = is_read ? (*handle)->metrics.read_milli_units : (*handle)->metrics.write_milli_units;
-    cell.fetch_add(std::llround(total * 1000), std::memory_order_relaxed);
+  if (metrics) {
+    (is_read ? metrics->read_milli_units : metrics->write_milli_units)
+        .fetch_add(std::llround(total * 1000), std::memory_order_relaxed);
   }
   if (mode == dynamo::ReturnConsumedCapacity::kNone) return std::nullopt;
   dynamo::ConsumedCapacity c;
@@ -390,12 +405,6 @@ std::optional<dynamo::ConsumedCapacity> EngineImpl::RenderCapacity(
     (is_read ? c.read_capacity_units : c.write_capacity_units) = total;
   }
   return c;
-}
-
-void EngineImpl::RecordReturnedItems(const std::string& table, int64_t items) {
-  if (auto handle = FindHandle(table); handle.ok() && *handle) {
-    (*handle)->metrics.returned_items.fetch_add(items, std::memory_order_relaxed);
-  }
 }
 
 void EngineImpl::RecordRequest(std::string_view table, const Status& status, int64_t latency_micros) {
@@ -456,15 +465,14 @@ dynamo::TableDescription EngineImpl::Describe(const TableDesc& t) {
   d.attribute_definitions = t.attribute_definitions;
   d.key_schema.push_back({t.hash.name, dynamo::KeyType::kHash});
   if (t.range) d.key_schema.push_back({t.range->name, dynamo::KeyType::kRange});
+  std::string stats_value;
+  StatsAccumulator stats;
+  if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(t.id), &stats_value).ok()) stats = DecodeStats(stats_value);
   auto read_stats = [&](uint8_t index_id, int64_t* items, int64_t* bytes) {
-    std::string value;
-    if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(t.id, index_id), &value).ok() &&
-        value.size() == 16) {
-      int64_t v[2];
-      std::memcpy(v, value.data(), sizeof(v));
-      *items = v[0];
-      *bytes = v[1];
-    }
+    auto it = stats.deltas.find(index_id);
+    if (it == stats.deltas.end()) return;
+    *items = it->second.first;
+    *bytes = it->second.second;
   };
   read_stats(kBaseIndexId, &d.item_count, &d.table_size_bytes);
   for (const IndexDesc& index : t.indexes) {
@@ -608,6 +616,15 @@ IT_FORWARD(Result<dynamo::GetShardIteratorResponse>, GetShardIterator, dynamo::G
 IT_FORWARD(Result<dynamo::GetRecordsResponse>, GetRecords, dynamo::GetRecordsRequest)
 
 Status Engine::TrimChangeLogs() { return impl_->TrimChangeLogs(); }
+
+Status Engine::CompactAll() {
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (rocksdb::ColumnFamilyHandle* cf : {impl_->catalog_cf(), impl_->items_cf(), impl_->changes_cf()}) {
+    IT_RETURN_IF_ERROR(FromRocks(impl_->db()->CompactRange(options, cf, nullptr, nullptr)));
+  }
+  return Status::Ok();
+}
 
 IT_FORWARD(Result<dynamo::DescribeTableMetricsResponse>, DescribeTableMetrics, dynamo::DescribeTableMetricsRequest)
 

@@ -104,6 +104,11 @@ class Engine final : public dynamo::Backend {
       const dynamo::GetShardIteratorRequest& r) override;
   Result<dynamo::GetRecordsResponse> GetRecords(const dynamo::GetRecordsRequest& r) override;
 
+  // Compacts the whole database (every column family, to the bottom level): reclaims the
+  // space of deleted tables and trimmed records, and leaves reads with the fewest files
+  // to look in. Blocks until done; other calls proceed meanwhile.
+  Status CompactAll();
+
   // Runs one pass of change-log trimming now (the background trimmer does it every
   // trim_interval_seconds). For tests and tools.
   Status TrimChangeLogs();

@@ -66,6 +66,7 @@ class TableRef {
       : handle_(std::move(handle)), lock_(std::move(lock)), desc_(handle_->desc) {}
   const TableDesc& desc() const { return *desc_; }
   const std::shared_ptr<const TableDesc>& desc_ptr() const { return desc_; }
+  TableMetricsCells* metrics() const { return &handle_->metrics; }
 
  private:
   std::shared_ptr<TableHandle> handle_;
@@ -232,10 +233,9 @@ class EngineImpl {
     std::string_view new_value;  // into the shared encoding or `own_value`
     std::string own_value;
   };
-  void ApplyIndexEntryChange(const TableDesc& t, const IndexDesc& index, const IndexEntryChange& c,
-                             MutationSink* sink, WriteTally* tally, StatsAccumulator* bulk_stats);
-  void AddStats(uint32_t table_id, uint8_t index_id, int64_t items, int64_t bytes, MutationSink* sink,
-                StatsAccumulator* bulk_stats);
+  void ApplyIndexEntryChange(const IndexDesc& index, const IndexEntryChange& c, MutationSink* sink,
+                             WriteTally* tally, StatsAccumulator* stats);
+  static void AddStats(uint8_t index_id, int64_t items, int64_t bytes, StatsAccumulator* stats);
 
   // Appends the merges of summed statistics deltas to `batch`.
   void AppendStats(uint32_t table_id, const StatsAccumulator& stats, rocksdb::WriteBatch* batch);
@@ -250,12 +250,10 @@ class EngineImpl {
   // Counts the capacity an operation consumed on `table` in its metrics, and builds the
   // ConsumedCapacity the request asked for (nullopt for NONE). Every operation calls it
   // once per table it touched, whatever it asked for.
-  std::optional<dynamo::ConsumedCapacity> RenderCapacity(dynamo::ReturnConsumedCapacity mode,
-                                                         const std::string& table, double table_units,
-                                                         const std::map<std::string, double>& index_units,
-                                                         bool is_read);
-  // Metrics: items a read returned; the outcome and latency of a request naming `table`.
-  void RecordReturnedItems(const std::string& table, int64_t items);
+  static std::optional<dynamo::ConsumedCapacity> RenderCapacity(
+      dynamo::ReturnConsumedCapacity mode, TableMetricsCells* metrics, const std::string& table,
+      double table_units, const std::map<std::string, double>& index_units, bool is_read);
+  // Metrics: the outcome and latency of a request naming `table`.
   void RecordRequest(std::string_view table, const Status& status, int64_t latency_micros);
   Result<dynamo::DescribeTableMetricsResponse> DescribeTableMetrics(const dynamo::DescribeTableMetricsRequest& r);
 
@@ -326,8 +324,13 @@ class EngineImpl {
   ExpressionCache expressions_;
   ItemLocks locks_;
 
+  // Heterogeneous lookup: finding a table by a string_view allocates nothing.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
   std::mutex tables_mu_;  // guards tables_
-  std::unordered_map<std::string, std::shared_ptr<TableHandle>> tables_;
+  std::unordered_map<std::string, std::shared_ptr<TableHandle>, NameHash, std::equal_to<>> tables_;
   std::mutex catalog_mu_;  // serialises catalog changes (create, delete, update)
 
   std::mutex tokens_mu_;  // guards tokens_: ClientRequestToken -> (fingerprint, time)
@@ -375,10 +378,12 @@ Status CheckExpressionMapsUsed(bool has_expression, const dynamo::ExpressionName
 // Maximum item size, 400 KB.
 constexpr size_t kMaxItemSize = 400 * 1024;
 
-// Stats keys in the catalog column family: "s" table_id(4) index_id(1).
-std::string StatsKey(uint32_t table_id, uint8_t index_id);
-// A stats merge operand: item-count and byte deltas.
-std::string StatsDelta(int64_t items, int64_t bytes);
+// A table's statistics in the catalog column family: key "s" table_id(4); value (and
+// merge operand) a sequence of index_id(1) items(i64 LE) bytes(i64 LE), sorted by index
+// id (0 is the table), summed entry by entry by the merge operator.
+std::string StatsKey(uint32_t table_id);
+std::string EncodeStats(const StatsAccumulator& stats);
+StatsAccumulator DecodeStats(std::string_view value);
 // A stream's label: its start, as DynamoDB's ISO-8601 form ("2024-01-15T14:30:00.123456").
 std::string StreamLabel(int64_t start_micros);
 // Catalog key of the table-id -> name entry ("i" table_id(4)).

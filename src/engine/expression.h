@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <boost/container/flat_set.hpp>
 #include <set>
 #include <string>
 #include <string_view>
@@ -141,8 +142,9 @@ class ExpressionResolver {
  private:
   const dynamo::ExpressionNames& names_;
   const dynamo::ExpressionValues& values_;
-  std::set<std::string> used_names_;
-  std::set<std::string> used_values_;
+  // Flat sets: a request uses a handful of placeholders, so one allocation each.
+  boost::container::flat_set<std::string> used_names_;
+  boost::container::flat_set<std::string> used_values_;
   friend struct ResolverAccess;
 };
 

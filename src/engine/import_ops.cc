@@ -26,18 +26,6 @@ namespace {
 constexpr size_t kMaxImportItems = 1000000;
 constexpr size_t kExistenceChunk = 512;
 
-bool HasSets(const dynamo::AttributeValue& v) {
-  switch (v.type()) {
-    case dynamo::AttrType::kSS:
-    case dynamo::AttrType::kNS:
-    case dynamo::AttrType::kBS: return true;
-    case dynamo::AttrType::kM:
-      return std::any_of(v.m().begin(), v.m().end(), [](const auto& e) { return HasSets(e.second); });
-    case dynamo::AttrType::kL: return std::any_of(v.l().begin(), v.l().end(), HasSets);
-    default: return false;
-  }
-}
-
 std::vector<size_t> AllStripes() {
   std::vector<size_t> stripes(ItemLocks::kStripes);
   std::iota(stripes.begin(), stripes.end(), size_t{0});
@@ -61,17 +49,14 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
   items.reserve(r.items.size());
   for (const Item& item : r.items) {
     IT_RETURN_IF_ERROR(ValidateItemForWrite(t, item, "Item size has exceeded the maximum allowed size"));
-    if (std::any_of(item.begin(), item.end(), [](const auto& e) { return HasSets(e.second); })) {
-      normalised.push_back(item);
-    }
+    if (dynamo::HasSets(item)) normalised.push_back(item);
   }
   size_t next_normalised = 0;
   for (auto& item : normalised) {
     for (auto& [name, value] : item) value.Normalize();
   }
   for (const Item& item : r.items) {
-    const bool has_sets = std::any_of(item.begin(), item.end(), [](const auto& e) { return HasSets(e.second); });
-    items.push_back(has_sets ? &normalised[next_normalised++] : &item);
+    items.push_back(dynamo::HasSets(item) ? &normalised[next_normalised++] : &item);
   }
   std::vector<std::string> keys;
   keys.reserve(items.size());
@@ -149,7 +134,7 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
   rocksdb::WriteBatch batch;
   AppendStats(t.id, stats, &batch);
   IT_RETURN_IF_ERROR(Commit(&batch));
-  (void)RenderCapacity(dynamo::ReturnConsumedCapacity::kNone, t.name, tally.table_units, tally.index_units, false);
+  (void)RenderCapacity(dynamo::ReturnConsumedCapacity::kNone, table.metrics(), t.name, tally.table_units, tally.index_units, false);
   response.items_imported = static_cast<int64_t>(items.size());
   return response;
 }

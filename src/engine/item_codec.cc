@@ -53,7 +53,8 @@ void EncodeValue(const AttributeValue& v, std::string* out) {
   }
 }
 
-bool DecodeValue(std::string_view* in, int depth, AttributeValue* v);
+// Decoders add the DynamoDB size of what they decode to *size (AttributeValue::StorageSize
+// rules), so readers get an item's size without walking it again.
 
 // Reads a length-prefixed byte string in place into `s`.
 bool GetBytesInto(std::string_view* in, std::string* s) {
@@ -64,77 +65,119 @@ bool GetBytesInto(std::string_view* in, std::string* s) {
   return true;
 }
 
-bool DecodeMap(std::string_view* in, int depth, dynamo::AttributeMap* m) {
+// a < b for attribute names, deciding on the first byte when it differs (most adjacent
+// names do), which spares a memcmp call per attribute.
+inline bool NameLess(const std::string& a, const std::string& b) {
+  if (!a.empty() && !b.empty() && a[0] != b[0]) {
+    return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]);
+  }
+  return a < b;
+}
+
+// Reads a value's type tag.
+bool GetTag(std::string_view* in, AttrType* type) {
+  if (in->empty() || static_cast<uint8_t>((*in)[0]) > static_cast<uint8_t>(AttrType::kBS)) return false;
+  *type = static_cast<AttrType>((*in)[0]);
+  in->remove_prefix(1);
+  return true;
+}
+
+bool DecodeBody(std::string_view* in, int depth, AttributeValue* v, size_t* size);
+
+// An item (top level, `map_overhead` false) or an M value (3 bytes plus 1 per element).
+bool DecodeMap(std::string_view* in, int depth, dynamo::AttributeMap* m, size_t* size, bool map_overhead) {
   uint32_t count;
   if (!GetVarint32(in, &count) || count > in->size()) return false;
-  // Names are stored sorted and unique: build the flat map's sequence in place and adopt
-  // it without re-sorting (checking the order, so corrupt input cannot break the map).
+  // Names are stored sorted and unique: build the flat map's sequence in place — each
+  // entry constructed directly as its name and an empty value of its type — and adopt it
+  // without re-sorting (checking the order, so corrupt input cannot break the map).
   dynamo::AttributeMap::sequence_type seq;
   seq.reserve(count);
+  if (map_overhead) *size += 3 + count;
   for (uint32_t i = 0; i < count; ++i) {
-    seq.emplace_back();
+    uint32_t len;
+    AttrType type;
+    if (!GetVarint32(in, &len) || in->size() < len) return false;
+    const char* name = in->data();
+    in->remove_prefix(len);
+    if (!GetTag(in, &type)) return false;
+    seq.emplace_back(std::piecewise_construct, std::forward_as_tuple(name, len), std::forward_as_tuple(type));
     auto& entry = seq.back();
-    if (!GetBytesInto(in, &entry.first) || !DecodeValue(in, depth, &entry.second)) return false;
-    if (i > 0 && !(seq[i - 1].first < entry.first)) return false;
+    if (!DecodeBody(in, depth, &entry.second, size)) return false;
+    *size += len;
+    // Names are written sorted: a name not after its predecessor is corruption.
+    if (i > 0 && !NameLess(seq[i - 1].first, entry.first)) return false;
   }
   m->adopt_sequence(boost::container::ordered_unique_range, std::move(seq));
   return true;
 }
 
-bool DecodeNumber(std::string_view* in, dynamo::Number* n) {
+bool DecodeNumber(std::string_view* in, dynamo::Number* n, size_t* size) {
   uint32_t len;
   if (!GetVarint32(in, &len) || in->size() < len) return false;
   auto parsed = dynamo::Number::Parse(in->substr(0, len));
   if (!parsed.ok()) return false;
   *n = std::move(*parsed);
+  *size += n->StorageSize();
   in->remove_prefix(len);
   return true;
 }
 
-bool DecodeStrings(std::string_view* in, std::vector<std::string>* set) {
+bool DecodeStrings(std::string_view* in, std::vector<std::string>* set, size_t* size) {
   uint32_t count;
   if (!GetVarint32(in, &count) || count > in->size()) return false;
   set->resize(count);
   for (auto& e : *set) {
     if (!GetBytesInto(in, &e)) return false;
+    *size += e.size();
   }
   return true;
 }
 
-bool DecodeValue(std::string_view* in, int depth, AttributeValue* v) {
-  if (in->empty() || depth > kMaxDepth) return false;
-  const auto tag = static_cast<uint8_t>((*in)[0]);
-  in->remove_prefix(1);
-  switch (static_cast<AttrType>(tag)) {
-    case AttrType::kS: return GetBytesInto(in, &v->EmplaceS());
-    case AttrType::kN: return DecodeNumber(in, &v->EmplaceN());
-    case AttrType::kB: return GetBytesInto(in, &v->EmplaceB());
+bool DecodeBytesValue(std::string_view* in, std::string* s, size_t* size) {
+  if (!GetBytesInto(in, s)) return false;
+  *size += s->size();
+  return true;
+}
+
+// Fills `v`, already of the right (empty) type, from the payload that follows its tag.
+bool DecodeBody(std::string_view* in, int depth, AttributeValue* v, size_t* size) {
+  if (depth > kMaxDepth) return false;
+  switch (v->type()) {
+    case AttrType::kS: return DecodeBytesValue(in, &v->s(), size);
+    case AttrType::kN: return DecodeNumber(in, &v->n(), size);
+    case AttrType::kB: return DecodeBytesValue(in, &v->b(), size);
     case AttrType::kBool:
       if (in->empty()) return false;
-      v->EmplaceBool((*in)[0] != 0);
+      *v = AttributeValue::Bool((*in)[0] != 0);
       in->remove_prefix(1);
+      *size += 1;
       return true;
-    case AttrType::kNull: v->EmplaceNull(); return true;
-    case AttrType::kM: return DecodeMap(in, depth + 1, &v->EmplaceM());
+    case AttrType::kNull: *size += 1; return true;
+    case AttrType::kM: return DecodeMap(in, depth + 1, &v->m(), size, true);
     case AttrType::kL: {
       uint32_t count;
       if (!GetVarint32(in, &count) || count > in->size()) return false;
-      dynamo::AttributeList& l = v->EmplaceL();
-      l.resize(count);
-      for (auto& e : l) {
-        if (!DecodeValue(in, depth + 1, &e)) return false;
+      dynamo::AttributeList& l = v->l();
+      l.reserve(count);
+      *size += 3 + count;
+      for (uint32_t i = 0; i < count; ++i) {
+        AttrType type;
+        if (!GetTag(in, &type)) return false;
+        l.emplace_back(type);
+        if (!DecodeBody(in, depth + 1, &l.back(), size)) return false;
       }
       return true;
     }
-    case AttrType::kSS: return DecodeStrings(in, &v->EmplaceSS());
-    case AttrType::kBS: return DecodeStrings(in, &v->EmplaceBS());
+    case AttrType::kSS: return DecodeStrings(in, &v->ss(), size);
+    case AttrType::kBS: return DecodeStrings(in, &v->bs(), size);
     case AttrType::kNS: {
       uint32_t count;
       if (!GetVarint32(in, &count) || count > in->size()) return false;
-      std::vector<dynamo::Number>& set = v->EmplaceNS();
+      std::vector<dynamo::Number>& set = v->ns();
       set.resize(count);
       for (auto& e : set) {
-        if (!DecodeNumber(in, &e)) return false;
+        if (!DecodeNumber(in, &e, size)) return false;
       }
       return true;
     }
@@ -155,11 +198,13 @@ std::string EncodeItem(const Item& item) {
   return out;
 }
 
-Result<Item> DecodeItem(std::string_view data) {
+Result<Item> DecodeItem(std::string_view data, size_t* item_size) {
   if (data.empty() || data[0] != kFormatVersion) return Status::Corruption("bad item format version");
   data.remove_prefix(1);
   Item item;
-  if (!DecodeMap(&data, 0, &item) || !data.empty()) return Status::Corruption("malformed item");
+  size_t size = 0;
+  if (!DecodeMap(&data, 0, &item, &size, false) || !data.empty()) return Status::Corruption("malformed item");
+  if (item_size) *item_size = size;
   return item;
 }
 

@@ -24,8 +24,10 @@ namespace issuetracker::engine {
 void EncodeItem(const dynamo::Item& item, std::string* out);
 std::string EncodeItem(const dynamo::Item& item);
 
-// Decodes a whole value produced by EncodeItem. Corruption on malformed input.
-Result<dynamo::Item> DecodeItem(std::string_view data);
+// Decodes a whole value produced by EncodeItem. Corruption on malformed input. With
+// `item_size`, also sets it to the item's DynamoDB size (dynamo::ItemSize), computed on
+// the way.
+Result<dynamo::Item> DecodeItem(std::string_view data, size_t* item_size = nullptr);
 
 // Varint helpers shared by the engine's codecs.
 void PutVarint32(uint32_t v, std::string* out);

@@ -46,8 +46,13 @@ Result<dynamo::PutItemResponse> EngineImpl::PutItem(const dynamo::PutItemRequest
   IT_ASSIGN_OR_RETURN(auto condition, ResolveOptionalCondition(r.condition_expression, "ConditionExpression", &resolver));
   IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
 
-  Item item = r.item;
-  for (auto& [name, value] : item) value.Normalize();
+  // Sets are stored sorted; an item without sets is written as given, without a copy.
+  std::optional<Item> normalised;
+  if (dynamo::HasSets(r.item)) {
+    normalised = r.item;
+    for (auto& [name, value] : *normalised) value.Normalize();
+  }
+  const Item& item = normalised ? *normalised : r.item;
   const std::string key = BaseKeyOf(t, item);
   WriteTally tally;
   std::optional<Item> old;
@@ -63,7 +68,7 @@ Result<dynamo::PutItemResponse> EngineImpl::PutItem(const dynamo::PutItemRequest
   }
   dynamo::PutItemResponse response;
   if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
-  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, t.name, tally.table_units, tally.index_units, false);
+  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name, tally.table_units, tally.index_units, false);
   return response;
 }
 
@@ -86,8 +91,8 @@ Result<dynamo::GetItemResponse> EngineImpl::GetItem(const dynamo::GetItemRequest
   const size_t size = item ? dynamo::ItemSize(*item) : 0;
   if (item) response.item = projection ? ApplyProjection(*item, *projection) : std::move(*item);
   response.consumed_capacity =
-      RenderCapacity(r.return_consumed_capacity, t.name, ReadUnits(size, r.consistent_read), {}, true);
-  if (response.item) RecordReturnedItems(t.name, 1);
+      RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name, ReadUnits(size, r.consistent_read), {}, true);
+  if (response.item) table.metrics()->returned_items.fetch_add(1, std::memory_order_relaxed);
   return response;
 }
 
@@ -163,7 +168,7 @@ Result<dynamo::UpdateItemResponse> EngineImpl::UpdateItem(const dynamo::UpdateIt
       break;
     }
   }
-  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, t.name, tally.table_units, tally.index_units, false);
+  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name, tally.table_units, tally.index_units, false);
   return response;
 }
 
@@ -192,7 +197,7 @@ Result<dynamo::DeleteItemResponse> EngineImpl::DeleteItem(const dynamo::DeleteIt
   }
   dynamo::DeleteItemResponse response;
   if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
-  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, t.name, tally.table_units, tally.index_units, false);
+  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name, tally.table_units, tally.index_units, false);
   return response;
 }
 

@@ -21,6 +21,7 @@ constexpr size_t kMaxPageBytes = 1024 * 1024;  // DynamoDB's 1 MB page limit
 // Everything a range read needs, resolved from a Query or Scan request.
 struct ReadPlan {
   const TableDesc* table = nullptr;
+  TableMetricsCells* metrics = nullptr;
   const IndexDesc* index = nullptr;
   std::string lower, upper;  // [lower, upper)
   bool forward = true;
@@ -115,12 +116,14 @@ static Result<dynamo::QueryResponse> ExecuteRead(EngineImpl* engine, const ReadP
   ro.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(engine->db()->NewIterator(ro, engine->items_cf()));
   dynamo::QueryResponse response;
+  if (!plan.count_only) response.items.reserve(plan.limit > 0 ? std::min(plan.limit, 128) : 16);
   size_t bytes = 0;
   Item last;
   bool stopped = false;
   for (Position(plan, it.get()); it->Valid(); plan.forward ? it->Next() : it->Prev()) {
-    IT_ASSIGN_OR_RETURN(Item item, DecodeItem(std::string_view(it->value().data(), it->value().size())));
-    bytes += dynamo::ItemSize(item);
+    size_t size = 0;
+    IT_ASSIGN_OR_RETURN(Item item, DecodeItem(std::string_view(it->value().data(), it->value().size()), &size));
+    bytes += size;
     ++response.scanned_count;
     const bool at_limit = (plan.limit > 0 && response.scanned_count >= plan.limit) || bytes >= kMaxPageBytes;
     if (at_limit) last = KeyOf(*plan.table, plan.index, item);
@@ -141,11 +144,12 @@ static Result<dynamo::QueryResponse> ExecuteRead(EngineImpl* engine, const ReadP
   if (!plan.consistent) units /= 2;
   const std::string& table = plan.table->name;
   if (plan.index) {
-    response.consumed_capacity = engine->RenderCapacity(capacity_mode, table, 0, {{plan.index->name, units}}, true);
+    response.consumed_capacity =
+        EngineImpl::RenderCapacity(capacity_mode, plan.metrics, table, 0, {{plan.index->name, units}}, true);
   } else {
-    response.consumed_capacity = engine->RenderCapacity(capacity_mode, table, units, {}, true);
+    response.consumed_capacity = EngineImpl::RenderCapacity(capacity_mode, plan.metrics, table, units, {}, true);
   }
-  engine->RecordReturnedItems(table, response.count);
+  plan.metrics->returned_items.fetch_add(response.count, std::memory_order_relaxed);
   return response;
 }
 
@@ -238,6 +242,7 @@ Result<dynamo::QueryResponse> EngineImpl::Query(const dynamo::QueryRequest& r) {
   IT_RETURN_IF_ERROR(CheckLimit(r.limit));
   IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
   ReadPlan plan;
+  plan.metrics = table.metrics();
   IT_RETURN_IF_ERROR(ResolveIndex(table.desc(), r.index_name, r.consistent_read, &plan));
   if (!r.key_condition_expression) {
     return Status::Validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
@@ -302,6 +307,7 @@ Result<dynamo::ScanResponse> EngineImpl::Scan(const dynamo::ScanRequest& r) {
   }
   IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
   ReadPlan plan;
+  plan.metrics = table.metrics();
   IT_RETURN_IF_ERROR(ResolveIndex(table.desc(), r.index_name, r.consistent_read, &plan));
   ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
   IT_ASSIGN_OR_RETURN(auto filter, ResolveOptionalCondition(r.filter_expression, "FilterExpression", &resolver));

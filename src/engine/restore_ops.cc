@@ -118,7 +118,7 @@ void EngineImpl::CleanUpInterruptedRestores() {
     const uint32_t table_id = DecodeFixed32BE(it->key().data() + kRestoreMarkerPrefix.size());
     const std::string prefix = TableIdPrefix(table_id);
     batch.DeleteRange(items_cf_, prefix, PrefixSuccessor(prefix)).PermitUncheckedError();
-    batch.DeleteRange(catalog_cf_, StatsKey(table_id, 0), PrefixSuccessor("s" + prefix)).PermitUncheckedError();
+    batch.Delete(catalog_cf_, StatsKey(table_id)).PermitUncheckedError();
     batch.Delete(catalog_cf_, it->key()).PermitUncheckedError();
   }
   (void)Commit(&batch);
@@ -226,9 +226,7 @@ Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
   rocksdb::WriteBatch publish;
   IT_RETURN_IF_ERROR(PersistDesc(desc, &publish));
   publish.Put(catalog_cf_, TableIdKey(table_id), target_name).PermitUncheckedError();
-  for (const auto& [index_id, delta] : stats.deltas) {
-    publish.Put(catalog_cf_, StatsKey(table_id, index_id), StatsDelta(delta.first, delta.second)).PermitUncheckedError();
-  }
+  publish.Put(catalog_cf_, StatsKey(table_id), EncodeStats(stats)).PermitUncheckedError();
   publish.Delete(catalog_cf_, RestoreMarkerKey(table_id)).PermitUncheckedError();
   s = Commit(&publish);
   if (!s.ok()) return fail(s);

@@ -145,8 +145,7 @@ Result<dynamo::DeleteTableResponse> EngineImpl::DeleteTable(const dynamo::Delete
   batch.Delete(catalog_cf_, std::string(kTableKeyPrefix) + desc.name).PermitUncheckedError();
   batch.Delete(catalog_cf_, "b/" + desc.name).PermitUncheckedError();
   batch.Delete(catalog_cf_, TableIdKey(desc.id)).PermitUncheckedError();
-  batch.DeleteRange(catalog_cf_, StatsKey(desc.id, 0), PrefixSuccessor(StatsKey(desc.id, 0).substr(0, 5)))
-      .PermitUncheckedError();
+  batch.Delete(catalog_cf_, StatsKey(desc.id)).PermitUncheckedError();
   // Every item and index entry of the table lives under its id: one range tombstone.
   const std::string prefix = TableIdPrefix(desc.id);
   batch.DeleteRange(items_cf_, prefix, PrefixSuccessor(prefix)).PermitUncheckedError();

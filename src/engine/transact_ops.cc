@@ -154,7 +154,8 @@ Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
     // Transactional writes cost twice the units of plain ones.
     std::map<std::string, double> index_units;
     for (const auto& [index, units] : tally.index_units) index_units[index] = 2 * units;
-    if (auto c = RenderCapacity(r.return_consumed_capacity, name, 2 * tally.table_units, index_units, false)) {
+    if (auto c = RenderCapacity(r.return_consumed_capacity, tables.at(name)->metrics(), name, 2 * tally.table_units,
+                                index_units, false)) {
       response.consumed_capacity.push_back(std::move(*c));
     }
   }
@@ -281,7 +282,7 @@ Result<dynamo::TransactGetItemsResponse> EngineImpl::TransactGetItems(const dyna
   db_->ReleaseSnapshot(snapshot);
   IT_RETURN_IF_ERROR(status);
   for (const auto& [name, u] : units) {
-    if (auto c = RenderCapacity(r.return_consumed_capacity, name, u, {}, true)) {
+    if (auto c = RenderCapacity(r.return_consumed_capacity, tables.at(name)->metrics(), name, u, {}, true)) {
       response.consumed_capacity.push_back(std::move(*c));
     }
   }

@@ -156,7 +156,14 @@ Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::Update
     const std::string prefix = TablePrefix(published->id, deleted_index->id);
     rocksdb::WriteBatch batch;
     batch.DeleteRange(items_cf_, prefix, PrefixSuccessor(prefix)).PermitUncheckedError();
-    batch.Delete(catalog_cf_, StatsKey(published->id, deleted_index->id)).PermitUncheckedError();
+    // Its statistics entry is cancelled out (index ids are never reused).
+    std::string value;
+    if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(published->id), &value).ok()) {
+      StatsAccumulator current = DecodeStats(value), cancel;
+      auto it = current.deltas.find(deleted_index->id);
+      if (it != current.deltas.end()) cancel.deltas[deleted_index->id] = {-it->second.first, -it->second.second};
+      AppendStats(published->id, cancel, &batch);
+    }
     IT_RETURN_IF_ERROR(Commit(&batch));
   }
   if (created_index) StartBackfill(published, *created_index);
@@ -249,8 +256,14 @@ void EngineImpl::RunBackfill(std::string table_name, uint32_t table_id, uint8_t 
         ++items;
         if (entry.ok()) bytes += static_cast<int64_t>(dynamo::ItemSize(*entry));
       }
+      // Replace the index's entry with the recount: merge the difference.
+      std::string value;
+      StatsAccumulator current, delta;
+      if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(table_id), &value).ok()) current = DecodeStats(value);
+      const auto old = current.deltas[index_id];
+      delta.deltas[index_id] = {items - old.first, bytes - old.second};
       rocksdb::WriteBatch batch;
-      batch.Put(catalog_cf_, StatsKey(table_id, index_id), StatsDelta(items, bytes)).PermitUncheckedError();
+      AppendStats(table_id, delta, &batch);
       batch.Delete(catalog_cf_, std::string(kBackfillKeyPrefix) + table_name).PermitUncheckedError();
       IT_RETURN_IF_ERROR(Commit(&batch));
       i.status = dynamo::IndexStatus::kActive;
