@@ -584,6 +584,33 @@ TEST_F(PitrTest, ImportedItemsAreInTheChangeLog) {
   EXPECT_TRUE(records.back().dynamodb.new_image.has_value());
 }
 
+// Regression: with the real clock and no write in flight, a restore to the latest time
+// once waited for a stamp that could never come.
+TEST(PitrRealClockTest, RestoreToLatestWithNothingInFlight) {
+  TempDir dir;
+  engine::EngineOptions options;
+  options.path = dir.path() + "/db";
+  auto db = engine::Engine::Open(options);
+  ASSERT_OK(db);
+  ASSERT_OK((*db)->CreateTable(TableRequest("Clocked", "pk")));
+  dynamo::UpdateContinuousBackupsRequest pitr;
+  pitr.table_name = "Clocked";
+  pitr.point_in_time_recovery_enabled = true;
+  ASSERT_OK((*db)->UpdateContinuousBackups(pitr));
+  ASSERT_OK((*db)->PutItem({"Clocked", MakeItem({{"pk", S("a")}})}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the clock moves past the last stamp
+  dynamo::RestoreTableToPointInTimeRequest r;
+  r.source_table_name = "Clocked";
+  r.target_table_name = "Restored";
+  r.use_latest_restorable_time = true;
+  ASSERT_OK((*db)->RestoreTableToPointInTime(r));
+  dynamo::RestoreKeyPrefixToPointInTimeRequest prefix;
+  prefix.table_name = "Clocked";
+  prefix.partition_key_prefix = "a";
+  prefix.restore_date_time = static_cast<double>(SystemClock::Default()->NowMicros()) / 1e6;
+  ASSERT_OK((*db)->RestoreKeyPrefixToPointInTime(prefix));
+}
+
 TEST_F(PitrTest, ChangeLogSurvivesKill) {
   CreateTracked("Crashy", /*stream=*/true);
   db_.reset();

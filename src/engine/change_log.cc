@@ -110,9 +110,14 @@ void ChangeClock::Done(int64_t stamp) {
   in_flight_.erase(stamp);
 }
 
-int64_t ChangeClock::Watermark() const {
+bool ChangeClock::InFlightThrough(int64_t stamp) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return in_flight_.empty() ? last_ + 1 : *in_flight_.begin();
+  return !in_flight_.empty() && *in_flight_.begin() <= stamp;
+}
+
+int64_t ChangeClock::Watermark(int64_t now_micros) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return in_flight_.empty() ? std::max(last_ + 1, now_micros) : *in_flight_.begin();
 }
 
 }  // namespace issuetracker::engine

@@ -79,8 +79,12 @@ class ChangeClock {
   Result<int64_t> Next(int64_t now_micros);
   // The write carrying `stamp` committed (or was abandoned).
   void Done(int64_t stamp);
-  // Every record with a smaller stamp is committed or will never be.
-  int64_t Watermark() const;
+  // Every record with a smaller stamp is committed or will never be: the oldest stamp in
+  // flight or, with none, the next stamp that can still be handed out — which is never
+  // below the wall clock's `now_micros`.
+  int64_t Watermark(int64_t now_micros) const;
+  // Whether a write stamped at or before `stamp` is still in flight.
+  bool InFlightThrough(int64_t stamp) const;
 
  private:
   static constexpr int64_t kLeaseMicros = 60LL * 1000000;

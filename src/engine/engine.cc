@@ -135,7 +135,7 @@ Result<int64_t> EngineImpl::MarkerStamp() {
 }
 
 void EngineImpl::WaitForStampsThrough(int64_t stamp) {
-  while (change_clock_->Watermark() <= stamp) std::this_thread::yield();
+  while (change_clock_->InFlightThrough(stamp)) std::this_thread::yield();
 }
 
 Status EngineImpl::OpenChangeClock() {

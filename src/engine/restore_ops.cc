@@ -333,7 +333,7 @@ Result<dynamo::RestoreTableToPointInTimeResponse> EngineImpl::RestoreTableToPoin
     auto table = GetTable(source);
     if (!table.ok()) return Status(Code::kTableNotFound, "Table not found: " + source);
     desc = table->desc_ptr();
-    IT_ASSIGN_OR_RETURN(at, RestoreStamp(*desc, clock_->NowMicros(), change_clock_->Watermark() - 1, PitrRetentionMicros(*desc), r.restore_date_time,
+    IT_ASSIGN_OR_RETURN(at, RestoreStamp(*desc, clock_->NowMicros(), change_clock_->Watermark(clock_->NowMicros()) - 1, PitrRetentionMicros(*desc), r.restore_date_time,
                                          r.use_latest_restorable_time));
     WaitForStampsThrough(at);
     snapshot = db_->GetSnapshot();  // the source stays writable; the restore reads this view
@@ -355,7 +355,7 @@ Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> EngineImpl::RestoreKeyPref
   if (t.hash.type != dynamo::ScalarType::kS) {
     return Status::Validation("A key-prefix restore needs a string partition key; " + t.hash.name + " is not");
   }
-  IT_ASSIGN_OR_RETURN(int64_t at, RestoreStamp(t, clock_->NowMicros(), change_clock_->Watermark() - 1, PitrRetentionMicros(t), r.restore_date_time, false));
+  IT_ASSIGN_OR_RETURN(int64_t at, RestoreStamp(t, clock_->NowMicros(), change_clock_->Watermark(clock_->NowMicros()) - 1, PitrRetentionMicros(t), r.restore_date_time, false));
   dynamo::RestoreKeyPrefixToPointInTimeResponse response;
   WaitForStampsThrough(at);
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();

@@ -205,7 +205,7 @@ Result<dynamo::GetShardIteratorResponse> EngineImpl::GetShardIterator(const dyna
   }
   switch (r.shard_iterator_type) {
     case dynamo::ShardIteratorType::kTrimHorizon: state.position = horizon; break;
-    case dynamo::ShardIteratorType::kLatest: state.position = s.end ? *s.end : change_clock_->Watermark(); break;
+    case dynamo::ShardIteratorType::kLatest: state.position = s.end ? *s.end : change_clock_->Watermark(clock_->NowMicros()); break;
     case dynamo::ShardIteratorType::kAtSequenceNumber: state.position = *number; break;
     case dynamo::ShardIteratorType::kAfterSequenceNumber: state.position = *number + 1; break;
   }
@@ -231,7 +231,7 @@ Result<dynamo::GetRecordsResponse> EngineImpl::GetRecords(const dynamo::GetRecor
   }
   const int64_t from = std::max(state->position, s.start);
   // Never past a record still being committed: it would be skipped when it lands.
-  const int64_t to = std::min(s.end.value_or(INT64_MAX), change_clock_->Watermark());  // exclusive
+  const int64_t to = std::min(s.end.value_or(INT64_MAX), change_clock_->Watermark(clock_->NowMicros()));  // exclusive
   dynamo::GetRecordsResponse response;
   rocksdb::ReadOptions ro;
   const std::string upper_key = ChangeKey(desc->id, to);
