@@ -21,11 +21,24 @@ namespace issuetracker::dynamo {
 
 class AttributeValue;
 
+// Byte-wise name order (the order of std::less<std::string>), deciding on the first byte
+// when it differs — most attribute names do — without a memcmp call. Transparent, so
+// lookups by string_view or literal allocate nothing.
+struct AttributeNameLess {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const {
+    if (!a.empty() && !b.empty() && a[0] != b[0]) {
+      return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]);
+    }
+    return a < b;
+  }
+};
+
 // Attribute name -> value. Ordered so that items print, encode and compare
 // deterministically (DynamoDB itself gives maps no order); a flat map, because items
 // are small and built and read far more often than edited: one allocation per map
 // instead of one per attribute. Inserting invalidates iterators and references.
-using AttributeMap = boost::container::flat_map<std::string, AttributeValue, std::less<>>;
+using AttributeMap = boost::container::flat_map<std::string, AttributeValue, AttributeNameLess>;
 using Item = AttributeMap;
 using AttributeList = std::vector<AttributeValue>;
 
@@ -45,20 +58,36 @@ class AttributeValue {
   // accessors (decoders build values in place this way).
   explicit AttributeValue(AttrType empty_of_type) : rep_(EmptyRep(empty_of_type)) {}
 
-  static AttributeValue S(std::string s) { return AttributeValue(Rep(std::in_place_index<0>, std::move(s))); }
-  static AttributeValue N(Number n) { return AttributeValue(Rep(std::in_place_index<1>, std::move(n))); }
+  static AttributeValue S(std::string s) {
+    return AttributeValue(Rep(std::in_place_index<0>, std::move(s)));
+  }
+  static AttributeValue N(Number n) {
+    return AttributeValue(Rep(std::in_place_index<1>, std::move(n)));
+  }
   // REQUIRES: `text` parses as a number (for literals in code and tests).
   static AttributeValue N(std::string_view text);
   static AttributeValue N(int64_t n) { return N(Number::FromInt64(n)); }
-  static AttributeValue B(std::string bytes) { return AttributeValue(Rep(std::in_place_index<2>, BinTag{std::move(bytes)})); }
+  static AttributeValue B(std::string bytes) {
+    return AttributeValue(Rep(std::in_place_index<2>, BinTag{std::move(bytes)}));
+  }
   static AttributeValue Bool(bool b) { return AttributeValue(Rep(std::in_place_index<3>, b)); }
   static AttributeValue Null() { return AttributeValue(); }
-  static AttributeValue M(AttributeMap m) { return AttributeValue(Rep(std::in_place_index<5>, std::move(m))); }
-  static AttributeValue L(AttributeList l) { return AttributeValue(Rep(std::in_place_index<6>, std::move(l))); }
+  static AttributeValue M(AttributeMap m) {
+    return AttributeValue(Rep(std::in_place_index<5>, std::move(m)));
+  }
+  static AttributeValue L(AttributeList l) {
+    return AttributeValue(Rep(std::in_place_index<6>, std::move(l)));
+  }
   // Sets keep their elements as given; Normalize() sorts them and drops duplicates.
-  static AttributeValue SS(std::vector<std::string> v) { return AttributeValue(Rep(std::in_place_index<7>, StrSet{std::move(v)})); }
-  static AttributeValue NS(std::vector<Number> v) { return AttributeValue(Rep(std::in_place_index<8>, std::move(v))); }
-  static AttributeValue BS(std::vector<std::string> v) { return AttributeValue(Rep(std::in_place_index<9>, BinSet{std::move(v)})); }
+  static AttributeValue SS(std::vector<std::string> v) {
+    return AttributeValue(Rep(std::in_place_index<7>, StrSet{std::move(v)}));
+  }
+  static AttributeValue NS(std::vector<Number> v) {
+    return AttributeValue(Rep(std::in_place_index<8>, std::move(v)));
+  }
+  static AttributeValue BS(std::vector<std::string> v) {
+    return AttributeValue(Rep(std::in_place_index<9>, BinSet{std::move(v)}));
+  }
 
   AttrType type() const { return static_cast<AttrType>(rep_.index()); }
   bool is(AttrType t) const { return type() == t; }
@@ -132,8 +161,8 @@ class AttributeValue {
     bool operator==(const BinSet&) const = default;
   };
   // persisted order: the variant index is the AttrType value; do not reorder.
-  using Rep = std::variant<std::string, Number, BinTag, bool, NullTag, AttributeMap,
-                           AttributeList, StrSet, std::vector<Number>, BinSet>;
+  using Rep = std::variant<std::string, Number, BinTag, bool, NullTag, AttributeMap, AttributeList,
+                           StrSet, std::vector<Number>, BinSet>;
   explicit AttributeValue(Rep rep) : rep_(std::move(rep)) {}
   static Rep EmptyRep(AttrType type);
   Rep rep_;

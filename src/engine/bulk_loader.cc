@@ -1,26 +1,47 @@
 #include "engine/bulk_loader.h"
 
-#include "common/result.h"
-#include "engine/engine_impl.h"
-#include "engine/rocks_status.h"
-
 #include <rocksdb/sst_file_writer.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <thread>
 
+#include "common/result.h"
+#include "engine/engine_impl.h"
+#include "engine/rocks_status.h"
+
 namespace issuetracker::engine {
 
-namespace {
+namespace {}  // namespace
 
-}  // namespace
+std::string BlockPool::Take() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!free_.empty()) {
+      std::string block = std::move(free_.back());
+      free_.pop_back();
+      return block;
+    }
+  }
+  std::string block;
+  block.reserve(kBlockBytes);
+  return block;
+}
 
-BulkLoader::BulkLoader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string tmp_dir, size_t memory_budget,
-                       size_t target_file_bytes)
+void BlockPool::Give(std::string block) {
+  if (block.capacity() != kBlockBytes && block.capacity() < kBlockBytes) return;
+  if (block.capacity() > 2 * kBlockBytes) return;  // an oversized one-off block
+  block.clear();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (free_.size() < max_blocks_) free_.push_back(std::move(block));
+}
+
+BulkLoader::BulkLoader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string tmp_dir,
+                       BlockPool* pool, size_t memory_budget, size_t target_file_bytes)
     : db_(db),
       cf_(cf),
       tmp_dir_(std::move(tmp_dir)),
+      pool_(pool),
       memory_budget_(memory_budget),
       target_file_bytes_(target_file_bytes),
       buckets_(kBuckets) {
@@ -29,27 +50,45 @@ BulkLoader::BulkLoader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::st
   std::filesystem::create_directories(tmp_dir_, ec);
 }
 
+void BulkLoader::ReleaseBucket(Bucket* bucket) {
+  if (pool_) {
+    for (std::string& block : bucket->blocks) pool_->Give(std::move(block));
+  }
+  *bucket = Bucket();
+}
+
 BulkLoader::~BulkLoader() {
+  for (Bucket& bucket : buckets_) ReleaseBucket(&bucket);
   std::error_code ec;
   std::filesystem::remove_all(tmp_dir_, ec);
 }
 
 size_t BulkLoader::BucketOf(std::string_view key) {
   // key = table_id(4) index_id(1) hash32(4) ...: the index id and the hash's top 6 bits.
-  return static_cast<size_t>(static_cast<uint8_t>(key[4])) * 64 + (static_cast<uint8_t>(key[5]) >> 2);
+  return static_cast<size_t>(static_cast<uint8_t>(key[4])) * 64 +
+         (static_cast<uint8_t>(key[5]) >> 2);
 }
 
 Status BulkLoader::Add(std::string_view key, std::string_view value) {
   if (key.size() < 9) return Status::Internal("bulk-load key too short");
   Bucket& bucket = buckets_[BucketOf(key)];
   const size_t size = key.size() + value.size();
-  if (bucket.blocks.empty() || bucket.blocks.back().size() + size > bucket.blocks.back().capacity()) {
-    bucket.blocks.emplace_back();
-    bucket.blocks.back().reserve(std::max(kBlockBytes, size));
+  if (bucket.blocks.empty() ||
+      bucket.blocks.back().size() + size > bucket.blocks.back().capacity()) {
+    if (pool_ && size <= kBlockBytes) {
+      bucket.blocks.push_back(pool_->Take());
+    } else {
+      bucket.blocks.emplace_back();
+      bucket.blocks.back().reserve(std::max(kBlockBytes, size));
+    }
   }
   std::string& block = bucket.blocks.back();
-  bucket.entries.push_back({static_cast<uint32_t>(bucket.blocks.size() - 1), static_cast<uint32_t>(block.size()),
-                            static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+  uint64_t prefix = 0;
+  for (size_t i = 5; i < 13; ++i)
+    prefix = (prefix << 8) | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0);
+  bucket.entries.push_back({prefix, static_cast<uint32_t>(bucket.blocks.size() - 1),
+                            static_cast<uint32_t>(block.size()), static_cast<uint32_t>(key.size()),
+                            static_cast<uint32_t>(value.size())});
   block.append(key).append(value);
   bucket.bytes += size;
   buffered_bytes_ += size + sizeof(Entry);
@@ -69,11 +108,15 @@ Status BulkLoader::WriteBuckets(size_t first, size_t last, const std::string& fi
     auto key_of = [&bucket](const Entry& e) {
       return std::string_view(bucket.blocks[e.block].data() + e.offset, e.key_size);
     };
-    std::sort(bucket.entries.begin(), bucket.entries.end(),
-              [&](const Entry& x, const Entry& y) { return key_of(x) < key_of(y); });
+    // A bucket holds one table and index: keys differ from byte 5 on.
+    std::sort(bucket.entries.begin(), bucket.entries.end(), [&](const Entry& x, const Entry& y) {
+      if (x.sort_prefix != y.sort_prefix) return x.sort_prefix < y.sort_prefix;
+      return key_of(x) < key_of(y);
+    });
     for (size_t i = 0; i < bucket.entries.size(); ++i) {
       const Entry& e = bucket.entries[i];
-      if (i > 0 && key_of(e) == key_of(bucket.entries[i - 1])) return Status::Internal("duplicate key in bulk load");
+      if (i > 0 && key_of(e) == key_of(bucket.entries[i - 1]))
+        return Status::Internal("duplicate key in bulk load");
       if (!writer) {
         files->push_back(file_prefix + std::to_string(files->size()) + ".sst");
         writer = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, cf_);
@@ -85,7 +128,7 @@ Status BulkLoader::WriteBuckets(size_t first, size_t last, const std::string& fi
                                                rocksdb::Slice(data + e.key_size, e.value_size))));
       file_bytes += e.key_size + e.value_size;
     }
-    bucket = Bucket();
+    ReleaseBucket(&bucket);
     if (file_bytes >= target_file_bytes_) {
       IT_RETURN_IF_ERROR(FromRocks(writer->Finish()));
       writer.reset();
@@ -120,7 +163,8 @@ Status BulkLoader::WriteRunFiles(std::vector<std::string>* files) {
   const std::string prefix = tmp_dir_ + "/run" + std::to_string(runs_++);
   std::vector<std::string> first_files, second_files;
   Status second_status;
-  std::thread second([&] { second_status = WriteBuckets(split, kBuckets, prefix + "-b-", &second_files); });
+  std::thread second(
+      [&] { second_status = WriteBuckets(split, kBuckets, prefix + "-b-", &second_files); });
   Status first_status = WriteBuckets(0, split, prefix + "-a-", &first_files);
   second.join();
   IT_RETURN_IF_ERROR(first_status);
@@ -133,9 +177,11 @@ Status BulkLoader::WriteRunFiles(std::vector<std::string>* files) {
 
 Status BulkLoader::Finish() { return WriteRun(); }
 
-void BulkLoadSink::Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) {
+void BulkLoadSink::Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
+                       std::string_view value) {
   if (!status.ok()) return;
-  status = cf == items_ ? loader_->Add(key, value) : Status::Internal("a bulk load writes items only");
+  status =
+      cf == items_ ? loader_->Add(key, value) : Status::Internal("a bulk load writes items only");
 }
 
 }  // namespace issuetracker::engine

@@ -17,6 +17,7 @@
 #include <rocksdb/db.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,12 +26,30 @@
 
 namespace issuetracker::engine {
 
+// A bounded pool of the loaders' arena blocks, shared by every bulk load of an engine:
+// reusing blocks spares each import faulting in fresh memory. Thread-safe.
+class BlockPool {
+ public:
+  static constexpr size_t kBlockBytes = 256 * 1024;
+  explicit BlockPool(size_t max_blocks) : max_blocks_(max_blocks) {}
+  // An empty block with capacity of at least kBlockBytes.
+  std::string Take();
+  // Returns a block (kept when it is of the pool's size and the pool is not full).
+  void Give(std::string block);
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> free_;  // guarded by mu_
+  const size_t max_blocks_;
+};
+
 class BulkLoader {
  public:
   // `tmp_dir` holds the SST files until they are ingested; it is removed by the
-  // destructor.
+  // destructor. `pool` (optional, must outlive the loader) supplies arena blocks.
   BulkLoader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string tmp_dir,
-             size_t memory_budget = size_t{4} << 30, size_t target_file_bytes = size_t{512} << 20);
+             BlockPool* pool = nullptr, size_t memory_budget = size_t{4} << 30,
+             size_t target_file_bytes = size_t{512} << 20);
   ~BulkLoader();
   BulkLoader(const BulkLoader&) = delete;
   BulkLoader& operator=(const BulkLoader&) = delete;
@@ -48,8 +67,11 @@ class BulkLoader {
 
  private:
   static constexpr size_t kBuckets = 256 * 64;  // index id x top 6 bits of the partition hash
-  static constexpr size_t kBlockBytes = 256 * 1024;
+  static constexpr size_t kBlockBytes = BlockPool::kBlockBytes;
   struct Entry {
+    // Key bytes 5..12 (after table and index id) big-endian: most comparisons while
+    // sorting a bucket are decided by these, without touching the key.
+    uint64_t sort_prefix;
     uint32_t block;
     uint32_t offset;
     uint32_t key_size;
@@ -61,6 +83,7 @@ class BulkLoader {
     size_t bytes = 0;
   };
   static size_t BucketOf(std::string_view key);
+  void ReleaseBucket(Bucket* bucket);
   // Sorts and writes buckets [first, last) into SST files named from `file_prefix`.
   Status WriteBuckets(size_t first, size_t last, const std::string& file_prefix,
                       std::vector<std::string>* files);
@@ -70,6 +93,7 @@ class BulkLoader {
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* cf_;
   std::string tmp_dir_;
+  BlockPool* pool_;
   size_t memory_budget_;
   size_t target_file_bytes_;
   size_t buffered_bytes_ = 0;

@@ -1,4 +1,3 @@
-#include "engine/rocks_status.h"
 #include "engine/engine.h"
 
 #include <rocksdb/cache.h>
@@ -8,13 +7,14 @@
 
 #include <chrono>
 #include <cmath>
-#include <set>
 #include <cstring>
+#include <set>
 
 #include "dynamo/wire_names.h"
 #include "engine/engine_impl.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
+#include "engine/rocks_status.h"
 
 namespace issuetracker::engine {
 
@@ -29,10 +29,14 @@ constexpr std::string_view kBackfillPrefix = "b/";
 // Sums statistics entry by entry (see StatsKey in engine_impl.h).
 class StatsMergeOperator final : public rocksdb::AssociativeMergeOperator {
  public:
-  bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing, const rocksdb::Slice& value,
-             std::string* new_value, rocksdb::Logger* /*logger*/) const override {
-    StatsAccumulator sum = existing ? DecodeStats(std::string_view(existing->data(), existing->size())) : StatsAccumulator();
-    for (const auto& [index_id, delta] : DecodeStats(std::string_view(value.data(), value.size())).deltas) {
+  bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing,
+             const rocksdb::Slice& value, std::string* new_value,
+             rocksdb::Logger* /*logger*/) const override {
+    StatsAccumulator sum = existing
+                               ? DecodeStats(std::string_view(existing->data(), existing->size()))
+                               : StatsAccumulator();
+    for (const auto& [index_id, delta] :
+         DecodeStats(std::string_view(value.data(), value.size())).deltas) {
       auto& d = sum.deltas[index_id];
       d.first += delta.first;
       d.second += delta.second;
@@ -80,7 +84,6 @@ std::string TableIdKey(uint32_t table_id) {
   return key;
 }
 
-
 // ------------------------------------------------------------------------------ open
 
 std::vector<rocksdb::ColumnFamilyDescriptor> EngineColumnFamilies(const EngineOptions& options) {
@@ -91,6 +94,10 @@ std::vector<rocksdb::ColumnFamilyDescriptor> EngineColumnFamilies(const EngineOp
 
   rocksdb::ColumnFamilyOptions items_options;
   items_options.OptimizeLevelStyleCompaction();
+  // Writes read the old item first, and most keys written are new: a memtable bloom
+  // filter answers "absent" without searching the skiplist.
+  items_options.memtable_whole_key_filtering = true;
+  items_options.memtable_prefix_bloom_size_ratio = 0.05;
   items_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
   rocksdb::ColumnFamilyOptions catalog_options;
@@ -99,7 +106,9 @@ std::vector<rocksdb::ColumnFamilyDescriptor> EngineColumnFamilies(const EngineOp
   rocksdb::ColumnFamilyOptions changes_options;
   changes_options.OptimizeLevelStyleCompaction();
 
-  return {{rocksdb::kDefaultColumnFamilyName, catalog_options}, {kItemsCf, items_options}, {kChangesCf, changes_options}};
+  return {{rocksdb::kDefaultColumnFamilyName, catalog_options},
+          {kItemsCf, items_options},
+          {kChangesCf, changes_options}};
 }
 
 Status EngineImpl::Open() {
@@ -114,7 +123,8 @@ Status EngineImpl::Open() {
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families = EngineColumnFamilies(options_);
   rocksdb::DB* raw = nullptr;
-  IT_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(db_options, options_.path, families, &cf_handles_, &raw)));
+  IT_RETURN_IF_ERROR(
+      FromRocks(rocksdb::DB::Open(db_options, options_.path, families, &cf_handles_, &raw)));
   db_.reset(raw);
   catalog_cf_ = cf_handles_[0];
   items_cf_ = cf_handles_[1];
@@ -213,7 +223,8 @@ Result<TableRef> EngineImpl::GetTable(std::string_view name) {
 }
 
 Status EngineImpl::PersistDesc(const TableDesc& desc, rocksdb::WriteBatch* batch) {
-  return FromRocks(batch->Put(catalog_cf_, std::string(kTablePrefix) + desc.name, SerializeTableDesc(desc)));
+  return FromRocks(
+      batch->Put(catalog_cf_, std::string(kTablePrefix) + desc.name, SerializeTableDesc(desc)));
 }
 
 Result<uint32_t> EngineImpl::AllocateTableId(rocksdb::WriteBatch* batch) {
@@ -237,9 +248,13 @@ Status EngineImpl::ChangeDescriptor(std::string_view table_name,
                                     const std::function<Status(TableDesc*)>& change,
                                     std::shared_ptr<const TableDesc>* out) {
   IT_ASSIGN_OR_RETURN(auto handle, FindHandle(table_name));
-  if (!handle) return Status::ResourceNotFound("Requested resource not found: Table: " + std::string(table_name) + " not found");
+  if (!handle)
+    return Status::ResourceNotFound(
+        "Requested resource not found: Table: " + std::string(table_name) + " not found");
   std::unique_lock<std::shared_mutex> lock(handle->mu);
-  if (handle->deleted) return Status::ResourceNotFound("Requested resource not found: Table: " + std::string(table_name) + " not found");
+  if (handle->deleted)
+    return Status::ResourceNotFound(
+        "Requested resource not found: Table: " + std::string(table_name) + " not found");
   TableDesc copy = *handle->desc;
   IT_RETURN_IF_ERROR(change(&copy));
   rocksdb::WriteBatch batch;
@@ -265,7 +280,8 @@ Status EngineImpl::ReadItem(std::string_view key, std::optional<dynamo::Item>* i
     return Status::Ok();
   }
   IT_RETURN_IF_ERROR(FromRocks(s));
-  IT_ASSIGN_OR_RETURN(dynamo::Item decoded, DecodeItem(std::string_view(value.data(), value.size())));
+  IT_ASSIGN_OR_RETURN(dynamo::Item decoded,
+                      DecodeItem(std::string_view(value.data(), value.size())));
   *item = std::move(decoded);
   return Status::Ok();
 }
@@ -274,7 +290,9 @@ Status EngineImpl::ReadItem(std::string_view key, std::optional<dynamo::Item>* i
 
 namespace {
 
-double WriteUnits(size_t bytes) { return std::max(1.0, std::ceil(static_cast<double>(bytes) / 1024.0)); }
+double WriteUnits(size_t bytes) {
+  return std::max(1.0, std::ceil(static_cast<double>(bytes) / 1024.0));
+}
 
 }  // namespace
 
@@ -284,13 +302,15 @@ void EngineImpl::AddStats(uint8_t index_id, int64_t items, int64_t bytes, StatsA
   d.second += bytes;
 }
 
-void EngineImpl::AppendStats(uint32_t table_id, const StatsAccumulator& stats, rocksdb::WriteBatch* batch) {
+void EngineImpl::AppendStats(uint32_t table_id, const StatsAccumulator& stats,
+                             rocksdb::WriteBatch* batch) {
   if (stats.deltas.empty()) return;
   batch->Merge(catalog_cf_, StatsKey(table_id), EncodeStats(stats)).PermitUncheckedError();
 }
 
-Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_key, const dynamo::Item* old_item,
-                                    const dynamo::Item* new_item, MutationSink* sink, WriteTally* tally,
+Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_key,
+                                    const dynamo::Item* old_item, const dynamo::Item* new_item,
+                                    MutationSink* sink, WriteTally* tally,
                                     StatsAccumulator* bulk_stats) {
   const std::string_view key = base_key;
   const int64_t old_size = old_item ? static_cast<int64_t>(dynamo::ItemSize(*old_item)) : 0;
@@ -323,7 +343,8 @@ Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_ke
     const dynamo::Item* new_entry = all ? new_item : (new_proj ? &*new_proj : nullptr);
     const bool same_key = change.old_key && change.new_key && *change.old_key == *change.new_key;
     if (same_key && *old_entry == *new_entry) continue;  // nothing the index stores changed
-    if (change.old_key) change.old_size = all ? old_size : static_cast<int64_t>(dynamo::ItemSize(*old_entry));
+    if (change.old_key)
+      change.old_size = all ? old_size : static_cast<int64_t>(dynamo::ItemSize(*old_entry));
     if (change.new_key) {
       change.new_size = all ? new_size : static_cast<int64_t>(dynamo::ItemSize(*new_entry));
       if (!all) change.own_value = EncodeItem(*new_entry);
@@ -331,7 +352,8 @@ Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_ke
     }
     ApplyIndexEntryChange(index, change, sink, tally, stats);
   }
-  if (!bulk_stats && !own_stats.deltas.empty()) sink->Merge(catalog_cf_, StatsKey(t.id), EncodeStats(own_stats));
+  if (!bulk_stats && !own_stats.deltas.empty())
+    sink->Merge(catalog_cf_, StatsKey(t.id), EncodeStats(own_stats));
 
   // The change record rides in the same batch: no write without its record, no record
   // without its write.
@@ -342,7 +364,8 @@ Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_ke
     ChangeImages images;
     images.old_image = pitr || view == dynamo::StreamViewType::kOldImage ||
                        view == dynamo::StreamViewType::kNewAndOldImages;
-    images.new_image = view == dynamo::StreamViewType::kNewImage || view == dynamo::StreamViewType::kNewAndOldImages;
+    images.new_image = view == dynamo::StreamViewType::kNewImage ||
+                       view == dynamo::StreamViewType::kNewAndOldImages;
     IT_ASSIGN_OR_RETURN(int64_t stamp, change_clock_->Next(clock_->NowMicros()));
     tally->stamps.Add(change_clock_.get(), stamp);
     const dynamo::Item keys = KeyOf(t, nullptr, new_item ? *new_item : *old_item);
@@ -351,8 +374,9 @@ Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_ke
   return Status::Ok();
 }
 
-void EngineImpl::ApplyIndexEntryChange(const IndexDesc& index, const IndexEntryChange& c, MutationSink* sink,
-                                       WriteTally* tally, StatsAccumulator* stats) {
+void EngineImpl::ApplyIndexEntryChange(const IndexDesc& index, const IndexEntryChange& c,
+                                       MutationSink* sink, WriteTally* tally,
+                                       StatsAccumulator* stats) {
   // Statistics of a backfilling index are recounted when its backfill ends.
   const bool count = !index.backfilling;
   const bool same_key = c.old_key && c.new_key && *c.old_key == *c.new_key;
@@ -379,8 +403,8 @@ Result<std::unique_ptr<Condition>> EngineImpl::ResolveOptionalCondition(
 }
 
 std::optional<dynamo::ConsumedCapacity> EngineImpl::RenderCapacity(
-    dynamo::ReturnConsumedCapacity mode, TableMetricsCells* metrics, const std::string& table, double table_units,
-    const std::map<std::string, double>& index_units, bool is_read) {
+    dynamo::ReturnConsumedCapacity mode, TableMetricsCells* metrics, const std::string& table,
+    double table_units, const std::map<std::string, double>& index_units, bool is_read) {
   double total = table_units;
   for (const auto& [name, units] : index_units) total += units;
   if (metrics) {
@@ -407,7 +431,8 @@ std::optional<dynamo::ConsumedCapacity> EngineImpl::RenderCapacity(
   return c;
 }
 
-void EngineImpl::RecordRequest(std::string_view table, const Status& status, int64_t latency_micros) {
+void EngineImpl::RecordRequest(std::string_view table, const Status& status,
+                               int64_t latency_micros) {
   auto handle = FindHandle(table);
   if (!handle.ok() || !*handle) return;  // a request for a missing table has no metrics
   TableMetricsCells& m = (*handle)->metrics;
@@ -416,20 +441,26 @@ void EngineImpl::RecordRequest(std::string_view table, const Status& status, int
     m.successes.fetch_add(1, std::memory_order_relaxed);
     m.latency_micros_sum.fetch_add(latency_micros, std::memory_order_relaxed);
     int64_t max = m.latency_micros_max.load(std::memory_order_relaxed);
-    while (latency_micros > max && !m.latency_micros_max.compare_exchange_weak(max, latency_micros)) {
+    while (latency_micros > max &&
+           !m.latency_micros_max.compare_exchange_weak(max, latency_micros)) {
     }
     return;
   }
-  if (status.code() == Code::kConditionalCheckFailed) m.conditional_check_failed.fetch_add(1, std::memory_order_relaxed);
-  if (status.code() == Code::kTransactionConflict) m.transaction_conflicts.fetch_add(1, std::memory_order_relaxed);
-  (HttpStatusFor(status.code()) >= 500 ? m.system_errors : m.user_errors).fetch_add(1, std::memory_order_relaxed);
+  if (status.code() == Code::kConditionalCheckFailed)
+    m.conditional_check_failed.fetch_add(1, std::memory_order_relaxed);
+  if (status.code() == Code::kTransactionConflict)
+    m.transaction_conflicts.fetch_add(1, std::memory_order_relaxed);
+  (HttpStatusFor(status.code()) >= 500 ? m.system_errors : m.user_errors)
+      .fetch_add(1, std::memory_order_relaxed);
 }
 
 Result<dynamo::DescribeTableMetricsResponse> EngineImpl::DescribeTableMetrics(
     const dynamo::DescribeTableMetricsRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   IT_ASSIGN_OR_RETURN(auto handle, FindHandle(r.table_name));
-  if (!handle) return Status::ResourceNotFound("Requested resource not found: Table: " + r.table_name + " not found");
+  if (!handle)
+    return Status::ResourceNotFound("Requested resource not found: Table: " + r.table_name +
+                                    " not found");
   const TableMetricsCells& m = handle->metrics;
   dynamo::DescribeTableMetricsResponse response;
   auto& out = response.metrics;
@@ -446,13 +477,16 @@ Result<dynamo::DescribeTableMetricsResponse> EngineImpl::DescribeTableMetrics(
   out.transaction_conflicts = m.transaction_conflicts.load();
   const int64_t successes = m.successes.load();
   out.successful_request_latency_avg_ms =
-      successes ? static_cast<double>(m.latency_micros_sum.load()) / 1000 / static_cast<double>(successes) : 0;
+      successes
+          ? static_cast<double>(m.latency_micros_sum.load()) / 1000 / static_cast<double>(successes)
+          : 0;
   out.successful_request_latency_max_ms = static_cast<double>(m.latency_micros_max.load()) / 1000;
   return response;
 }
 
 std::string EngineImpl::TableArn(std::string_view table_name) const {
-  return "arn:aws:dynamodb:" + options_.region + ":" + options_.account_id + ":table/" + std::string(table_name);
+  return "arn:aws:dynamodb:" + options_.region + ":" + options_.account_id + ":table/" +
+         std::string(table_name);
 }
 
 dynamo::TableDescription EngineImpl::Describe(const TableDesc& t) {
@@ -467,7 +501,8 @@ dynamo::TableDescription EngineImpl::Describe(const TableDesc& t) {
   if (t.range) d.key_schema.push_back({t.range->name, dynamo::KeyType::kRange});
   std::string stats_value;
   StatsAccumulator stats;
-  if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(t.id), &stats_value).ok()) stats = DecodeStats(stats_value);
+  if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(t.id), &stats_value).ok())
+    stats = DecodeStats(stats_value);
   auto read_stats = [&](uint8_t index_id, int64_t* items, int64_t* bytes) {
     auto it = stats.deltas.find(index_id);
     if (it == stats.deltas.end()) return;
@@ -489,15 +524,16 @@ dynamo::TableDescription EngineImpl::Describe(const TableDesc& t) {
     d.global_secondary_indexes.push_back(std::move(g));
   }
   if (t.billing_mode == dynamo::BillingMode::kPayPerRequest) {
-    d.billing_mode_summary = dynamo::BillingModeSummary{t.billing_mode, t.last_update_to_pay_per_request};
+    d.billing_mode_summary =
+        dynamo::BillingModeSummary{t.billing_mode, t.last_update_to_pay_per_request};
   }
   d.provisioned_throughput = t.throughput;
   if (t.sse && t.sse->enabled.value_or(false)) {
     dynamo::SseDescription sse;
     sse.status = "ENABLED";
     sse.sse_type = dynamo::SseType::kKms;
-    sse.kms_master_key_arn = "arn:aws:kms:" + options_.region + ":" + options_.account_id + ":key/" +
-                             t.sse->kms_master_key_id.value_or("aws/dynamodb");
+    sse.kms_master_key_arn = "arn:aws:kms:" + options_.region + ":" + options_.account_id +
+                             ":key/" + t.sse->kms_master_key_id.value_or("aws/dynamodb");
     d.sse_description = sse;
   }
   if (t.stream) {
@@ -528,7 +564,8 @@ void Engine::WaitForBackgroundWork() { impl_->WaitForBackgroundWork(); }
 namespace {
 
 int64_t SteadyMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -566,20 +603,21 @@ std::set<std::string> TablesOf(const dynamo::ImportItemsRequest& r) { return {r.
   Ret Engine::Name(const Req& r) { return impl_->Name(r); }
 
 // Data-plane calls are timed and their outcome counted in each named table's metrics.
-#define IT_FORWARD_METERED(Ret, Name, Req)                          \
-  Ret Engine::Name(const Req& r) {                                  \
-    const int64_t start = SteadyMicros();                           \
-    auto result = impl_->Name(r);                                   \
+#define IT_FORWARD_METERED(Ret, Name, Req)                                       \
+  Ret Engine::Name(const Req& r) {                                               \
+    const int64_t start = SteadyMicros();                                        \
+    auto result = impl_->Name(r);                                                \
     impl_->RecordRequest(r.table_name, result.status(), SteadyMicros() - start); \
-    return result;                                                  \
+    return result;                                                               \
   }
-#define IT_FORWARD_MULTI(Ret, Name, Req)                            \
-  Ret Engine::Name(const Req& r) {                                  \
-    const int64_t start = SteadyMicros();                           \
-    auto result = impl_->Name(r);                                   \
-    const int64_t elapsed = SteadyMicros() - start;                 \
-    for (const std::string& table : TablesOf(r)) impl_->RecordRequest(table, result.status(), elapsed); \
-    return result;                                                  \
+#define IT_FORWARD_MULTI(Ret, Name, Req)                     \
+  Ret Engine::Name(const Req& r) {                           \
+    const int64_t start = SteadyMicros();                    \
+    auto result = impl_->Name(r);                            \
+    const int64_t elapsed = SteadyMicros() - start;          \
+    for (const std::string& table : TablesOf(r))             \
+      impl_->RecordRequest(table, result.status(), elapsed); \
+    return result;                                           \
   }
 
 IT_FORWARD(Result<dynamo::CreateTableResponse>, CreateTable, dynamo::CreateTableRequest)
@@ -589,7 +627,8 @@ IT_FORWARD(Result<dynamo::DeleteTableResponse>, DeleteTable, dynamo::DeleteTable
 IT_FORWARD(Result<dynamo::UpdateTableResponse>, UpdateTable, dynamo::UpdateTableRequest)
 IT_FORWARD(Status, TagResource, dynamo::TagResourceRequest)
 IT_FORWARD(Status, UntagResource, dynamo::UntagResourceRequest)
-IT_FORWARD(Result<dynamo::ListTagsOfResourceResponse>, ListTagsOfResource, dynamo::ListTagsOfResourceRequest)
+IT_FORWARD(Result<dynamo::ListTagsOfResourceResponse>, ListTagsOfResource,
+           dynamo::ListTagsOfResourceRequest)
 IT_FORWARD_METERED(Result<dynamo::PutItemResponse>, PutItem, dynamo::PutItemRequest)
 IT_FORWARD_METERED(Result<dynamo::GetItemResponse>, GetItem, dynamo::GetItemRequest)
 IT_FORWARD_METERED(Result<dynamo::UpdateItemResponse>, UpdateItem, dynamo::UpdateItemRequest)
@@ -597,22 +636,31 @@ IT_FORWARD_METERED(Result<dynamo::DeleteItemResponse>, DeleteItem, dynamo::Delet
 IT_FORWARD_METERED(Result<dynamo::QueryResponse>, Query, dynamo::QueryRequest)
 IT_FORWARD_METERED(Result<dynamo::ScanResponse>, Scan, dynamo::ScanRequest)
 IT_FORWARD_MULTI(Result<dynamo::BatchGetItemResponse>, BatchGetItem, dynamo::BatchGetItemRequest)
-IT_FORWARD_MULTI(Result<dynamo::BatchWriteItemResponse>, BatchWriteItem, dynamo::BatchWriteItemRequest)
-IT_FORWARD_MULTI(Result<dynamo::TransactWriteItemsResponse>, TransactWriteItems, dynamo::TransactWriteItemsRequest)
-IT_FORWARD_MULTI(Result<dynamo::TransactGetItemsResponse>, TransactGetItems, dynamo::TransactGetItemsRequest)
-IT_FORWARD(Result<dynamo::UpdateContinuousBackupsResponse>, UpdateContinuousBackups, dynamo::UpdateContinuousBackupsRequest)
-IT_FORWARD(Result<dynamo::DescribeContinuousBackupsResponse>, DescribeContinuousBackups, dynamo::DescribeContinuousBackupsRequest)
-IT_FORWARD(Result<dynamo::RestoreTableToPointInTimeResponse>, RestoreTableToPointInTime, dynamo::RestoreTableToPointInTimeRequest)
-IT_FORWARD(Result<dynamo::RestoreKeyPrefixToPointInTimeResponse>, RestoreKeyPrefixToPointInTime, dynamo::RestoreKeyPrefixToPointInTimeRequest)
+IT_FORWARD_MULTI(Result<dynamo::BatchWriteItemResponse>, BatchWriteItem,
+                 dynamo::BatchWriteItemRequest)
+IT_FORWARD_MULTI(Result<dynamo::TransactWriteItemsResponse>, TransactWriteItems,
+                 dynamo::TransactWriteItemsRequest)
+IT_FORWARD_MULTI(Result<dynamo::TransactGetItemsResponse>, TransactGetItems,
+                 dynamo::TransactGetItemsRequest)
+IT_FORWARD(Result<dynamo::UpdateContinuousBackupsResponse>, UpdateContinuousBackups,
+           dynamo::UpdateContinuousBackupsRequest)
+IT_FORWARD(Result<dynamo::DescribeContinuousBackupsResponse>, DescribeContinuousBackups,
+           dynamo::DescribeContinuousBackupsRequest)
+IT_FORWARD(Result<dynamo::RestoreTableToPointInTimeResponse>, RestoreTableToPointInTime,
+           dynamo::RestoreTableToPointInTimeRequest)
+IT_FORWARD(Result<dynamo::RestoreKeyPrefixToPointInTimeResponse>, RestoreKeyPrefixToPointInTime,
+           dynamo::RestoreKeyPrefixToPointInTimeRequest)
 IT_FORWARD_MULTI(Result<dynamo::ImportItemsResponse>, ImportItems, dynamo::ImportItemsRequest)
 IT_FORWARD(Result<dynamo::CreateBackupResponse>, CreateBackup, dynamo::CreateBackupRequest)
 IT_FORWARD(Result<dynamo::DescribeBackupResponse>, DescribeBackup, dynamo::DescribeBackupRequest)
 IT_FORWARD(Result<dynamo::ListBackupsResponse>, ListBackups, dynamo::ListBackupsRequest)
 IT_FORWARD(Result<dynamo::DeleteBackupResponse>, DeleteBackup, dynamo::DeleteBackupRequest)
-IT_FORWARD(Result<dynamo::RestoreTableFromBackupResponse>, RestoreTableFromBackup, dynamo::RestoreTableFromBackupRequest)
+IT_FORWARD(Result<dynamo::RestoreTableFromBackupResponse>, RestoreTableFromBackup,
+           dynamo::RestoreTableFromBackupRequest)
 IT_FORWARD(Result<dynamo::ListStreamsResponse>, ListStreams, dynamo::ListStreamsRequest)
 IT_FORWARD(Result<dynamo::DescribeStreamResponse>, DescribeStream, dynamo::DescribeStreamRequest)
-IT_FORWARD(Result<dynamo::GetShardIteratorResponse>, GetShardIterator, dynamo::GetShardIteratorRequest)
+IT_FORWARD(Result<dynamo::GetShardIteratorResponse>, GetShardIterator,
+           dynamo::GetShardIteratorRequest)
 IT_FORWARD(Result<dynamo::GetRecordsResponse>, GetRecords, dynamo::GetRecordsRequest)
 
 Status Engine::TrimChangeLogs() { return impl_->TrimChangeLogs(); }
@@ -620,13 +668,15 @@ Status Engine::TrimChangeLogs() { return impl_->TrimChangeLogs(); }
 Status Engine::CompactAll() {
   rocksdb::CompactRangeOptions options;
   options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  for (rocksdb::ColumnFamilyHandle* cf : {impl_->catalog_cf(), impl_->items_cf(), impl_->changes_cf()}) {
+  for (rocksdb::ColumnFamilyHandle* cf :
+       {impl_->catalog_cf(), impl_->items_cf(), impl_->changes_cf()}) {
     IT_RETURN_IF_ERROR(FromRocks(impl_->db()->CompactRange(options, cf, nullptr, nullptr)));
   }
   return Status::Ok();
 }
 
-IT_FORWARD(Result<dynamo::DescribeTableMetricsResponse>, DescribeTableMetrics, dynamo::DescribeTableMetricsRequest)
+IT_FORWARD(Result<dynamo::DescribeTableMetricsResponse>, DescribeTableMetrics,
+           dynamo::DescribeTableMetricsRequest)
 
 #undef IT_FORWARD
 #undef IT_FORWARD_METERED

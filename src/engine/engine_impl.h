@@ -7,18 +7,19 @@
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
-#include <functional>
 #include <condition_variable>
+#include <functional>
 #include <map>
-#include <set>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "engine/bulk_loader.h"
 #include "engine/catalog.h"
 #include "engine/change_log.h"
 #include "engine/engine.h"
@@ -88,23 +89,30 @@ struct WriteTally {
 class MutationSink {
  public:
   virtual ~MutationSink() = default;
-  virtual void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) = 0;
+  virtual void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
+                   std::string_view value) = 0;
   virtual void Delete(rocksdb::ColumnFamilyHandle* cf, std::string_view key) = 0;
-  virtual void Merge(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) = 0;
+  virtual void Merge(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
+                     std::string_view value) = 0;
 };
 
 class BatchSink final : public MutationSink {
  public:
   explicit BatchSink(rocksdb::WriteBatch* batch) : batch_(batch) {}
   void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) override {
-    batch_->Put(cf, rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()))
+    batch_
+        ->Put(cf, rocksdb::Slice(key.data(), key.size()),
+              rocksdb::Slice(value.data(), value.size()))
         .PermitUncheckedError();
   }
   void Delete(rocksdb::ColumnFamilyHandle* cf, std::string_view key) override {
     batch_->Delete(cf, rocksdb::Slice(key.data(), key.size())).PermitUncheckedError();
   }
-  void Merge(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) override {
-    batch_->Merge(cf, rocksdb::Slice(key.data(), key.size()), rocksdb::Slice(value.data(), value.size()))
+  void Merge(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
+             std::string_view value) override {
+    batch_
+        ->Merge(cf, rocksdb::Slice(key.data(), key.size()),
+                rocksdb::Slice(value.data(), value.size()))
         .PermitUncheckedError();
   }
 
@@ -120,7 +128,8 @@ class BulkLoader;
 // `status` for the caller to check after each item.
 class BulkLoadSink final : public MutationSink {
  public:
-  BulkLoadSink(BulkLoader* loader, rocksdb::ColumnFamilyHandle* items) : loader_(loader), items_(items) {}
+  BulkLoadSink(BulkLoader* loader, rocksdb::ColumnFamilyHandle* items)
+      : loader_(loader), items_(items) {}
   void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) override;
   void Delete(rocksdb::ColumnFamilyHandle*, std::string_view) override {
     status = Status::Internal("a bulk load cannot delete");
@@ -180,7 +189,8 @@ class EngineImpl {
       const dynamo::RestoreTableFromBackupRequest& r);
   Result<dynamo::ListStreamsResponse> ListStreams(const dynamo::ListStreamsRequest& r);
   Result<dynamo::DescribeStreamResponse> DescribeStream(const dynamo::DescribeStreamRequest& r);
-  Result<dynamo::GetShardIteratorResponse> GetShardIterator(const dynamo::GetShardIteratorRequest& r);
+  Result<dynamo::GetShardIteratorResponse> GetShardIterator(
+      const dynamo::GetShardIteratorRequest& r);
   Result<dynamo::GetRecordsResponse> GetRecords(const dynamo::GetRecordsRequest& r);
   Status TrimChangeLogs();
 
@@ -216,15 +226,16 @@ class EngineImpl {
   // the batch, or summed into `bulk_stats` when given), and the change record when the
   // table has point-in-time recovery or a stream; adds the write capacity to `tally`.
   // The caller holds the item's lock (or owns the table exclusively, for bulk loads).
-  Status AppendItemChange(const TableDesc& t, std::string_view base_key, const dynamo::Item* old_item,
-                          const dynamo::Item* new_item, rocksdb::WriteBatch* batch, WriteTally* tally,
+  Status AppendItemChange(const TableDesc& t, std::string_view base_key,
+                          const dynamo::Item* old_item, const dynamo::Item* new_item,
+                          rocksdb::WriteBatch* batch, WriteTally* tally,
                           StatsAccumulator* bulk_stats = nullptr) {
     BatchSink sink(batch);
     return AppendItemChange(t, base_key, old_item, new_item, &sink, tally, bulk_stats);
   }
-  Status AppendItemChange(const TableDesc& t, std::string_view base_key, const dynamo::Item* old_item,
-                          const dynamo::Item* new_item, MutationSink* sink, WriteTally* tally,
-                          StatsAccumulator* bulk_stats);
+  Status AppendItemChange(const TableDesc& t, std::string_view base_key,
+                          const dynamo::Item* old_item, const dynamo::Item* new_item,
+                          MutationSink* sink, WriteTally* tally, StatsAccumulator* bulk_stats);
 
   // One index entry's change, computed by AppendItemChange.
   struct IndexEntryChange {
@@ -255,7 +266,8 @@ class EngineImpl {
       double table_units, const std::map<std::string, double>& index_units, bool is_read);
   // Metrics: the outcome and latency of a request naming `table`.
   void RecordRequest(std::string_view table, const Status& status, int64_t latency_micros);
-  Result<dynamo::DescribeTableMetricsResponse> DescribeTableMetrics(const dynamo::DescribeTableMetricsRequest& r);
+  Result<dynamo::DescribeTableMetricsResponse> DescribeTableMetrics(
+      const dynamo::DescribeTableMetricsRequest& r);
 
   std::string TableArn(std::string_view table_name) const;
   dynamo::TableDescription Describe(const TableDesc& t);
@@ -283,9 +295,10 @@ class EngineImpl {
   // `produce` emits, and publishes it only once it is complete and durable. Used by every
   // restore. TableAlreadyExistsException when the name is taken.
   using ItemSink = std::function<Status(dynamo::Item item)>;
-  Result<dynamo::TableDescription> RestoreIntoNewTable(const TableDesc& source, const std::string& target_name,
-                                                        const dynamo::RestoreOverrides& overrides,
-                                                        const std::function<Status(const ItemSink&)>& produce);
+  Result<dynamo::TableDescription> RestoreIntoNewTable(
+      const TableDesc& source, const std::string& target_name,
+      const dynamo::RestoreOverrides& overrides,
+      const std::function<Status(const ItemSink&)>& produce);
   ExpressionCache& expressions() { return expressions_; }
   ItemLocks& locks() { return locks_; }
   const Clock* clock() const { return clock_; }
@@ -301,7 +314,8 @@ class EngineImpl {
   // Transactions (transact_ops.cc); the structs are private to that file.
   Status PrepareTransactAction(const TransactAction& a, const TableDesc& t, TransactPrepared* p);
   Status EvaluateTransactAction(const TransactAction& a, const TransactPrepared& p,
-                                const std::optional<dynamo::Item>& old, std::optional<dynamo::Item>* result);
+                                const std::optional<dynamo::Item>& old,
+                                std::optional<dynamo::Item>* result);
   Status CheckIdempotency(const dynamo::TransactWriteItemsRequest& r);
 
   Status OpenChangeClock();
@@ -323,6 +337,7 @@ class EngineImpl {
   rocksdb::WriteOptions write_options_;
   ExpressionCache expressions_;
   ItemLocks locks_;
+  BlockPool bulk_blocks_{2048};  // up to 512 MB of arena blocks kept for bulk loads
 
   // Heterogeneous lookup: finding a table by a string_view allocates nothing.
   struct NameHash {

@@ -11,11 +11,11 @@
 #include <numeric>
 #include <random>
 
-#include "engine/rocks_status.h"
 #include "engine/bulk_loader.h"
 #include "engine/engine_impl.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
+#include "engine/rocks_status.h"
 
 namespace issuetracker::engine {
 
@@ -45,18 +45,21 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
 
   // Items with sets are normalised into copies; the others are used as given.
   std::vector<Item> normalised;
+  std::vector<bool> has_sets(r.items.size());
+  for (size_t i = 0; i < r.items.size(); ++i) {
+    IT_RETURN_IF_ERROR(
+        ValidateItemForWrite(t, r.items[i], "Item size has exceeded the maximum allowed size"));
+    has_sets[i] = dynamo::HasSets(r.items[i]);
+    if (has_sets[i]) {
+      normalised.push_back(r.items[i]);
+      for (auto& [name, value] : normalised.back()) value.Normalize();
+    }
+  }
   std::vector<const Item*> items;
   items.reserve(r.items.size());
-  for (const Item& item : r.items) {
-    IT_RETURN_IF_ERROR(ValidateItemForWrite(t, item, "Item size has exceeded the maximum allowed size"));
-    if (dynamo::HasSets(item)) normalised.push_back(item);
-  }
   size_t next_normalised = 0;
-  for (auto& item : normalised) {
-    for (auto& [name, value] : item) value.Normalize();
-  }
-  for (const Item& item : r.items) {
-    items.push_back(dynamo::HasSets(item) ? &normalised[next_normalised++] : &item);
+  for (size_t i = 0; i < r.items.size(); ++i) {
+    items.push_back(has_sets[i] ? &normalised[next_normalised++] : &r.items[i]);
   }
   std::vector<std::string> keys;
   keys.reserve(items.size());
@@ -72,7 +75,7 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
   // Item and index files, built without blocking anyone.
   static thread_local std::mt19937_64 rng(std::random_device{}());
   const std::string tmp = options_.path + "/tmp/import-" + std::to_string(rng());
-  BulkLoader loader(db_.get(), items_cf_, tmp, SIZE_MAX);
+  BulkLoader loader(db_.get(), items_cf_, tmp, &bulk_blocks_, SIZE_MAX);
   BulkLoadSink sink(&loader, items_cf_);
   TableDesc no_log = t;
   no_log.pitr_enabled = false;
@@ -93,11 +96,13 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
                                        keys.begin() + static_cast<std::ptrdiff_t>(start + n));
     std::vector<rocksdb::PinnableSlice> values(n);
     std::vector<rocksdb::Status> statuses(n);
-    db_->MultiGet(rocksdb::ReadOptions(), items_cf_, n, slices.data(), values.data(), statuses.data());
+    db_->MultiGet(rocksdb::ReadOptions(), items_cf_, n, slices.data(), values.data(),
+                  statuses.data());
     for (size_t i = 0; i < n; ++i) {
       if (statuses[i].ok()) {
-        return Status(Code::kConditionalCheckFailed, "The conditional request failed: an imported item already exists: " +
-                                                         dynamo::ItemDebugString(KeyOf(t, nullptr, *items[start + i])));
+        return Status(Code::kConditionalCheckFailed,
+                      "The conditional request failed: an imported item already exists: " +
+                          dynamo::ItemDebugString(KeyOf(t, nullptr, *items[start + i])));
       }
       if (!statuses[i].IsNotFound()) return Status::IOError(statuses[i].ToString());
     }
@@ -109,19 +114,21 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
   // Change records are stamped now, while no other write can commit: their order is the
   // commit order.
   if (t.pitr_enabled || t.stream) {
-    const auto view = t.stream ? t.stream->stream_view_type : std::optional<dynamo::StreamViewType>();
+    const auto view =
+        t.stream ? t.stream->stream_view_type : std::optional<dynamo::StreamViewType>();
     ChangeImages images;
     images.old_image = t.pitr_enabled || view == dynamo::StreamViewType::kOldImage ||
                        view == dynamo::StreamViewType::kNewAndOldImages;
-    images.new_image = view == dynamo::StreamViewType::kNewImage || view == dynamo::StreamViewType::kNewAndOldImages;
+    images.new_image = view == dynamo::StreamViewType::kNewImage ||
+                       view == dynamo::StreamViewType::kNewAndOldImages;
     const std::string file = tmp + "/changes.sst";
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_->GetOptions(changes_cf_), changes_cf_);
     IT_RETURN_IF_ERROR(FromRocks(writer.Open(file)));
     for (const Item* item : items) {
       IT_ASSIGN_OR_RETURN(int64_t stamp, change_clock_->Next(clock_->NowMicros()));
       tally.stamps.Add(change_clock_.get(), stamp);
-      IT_RETURN_IF_ERROR(FromRocks(
-          writer.Put(ChangeKey(t.id, stamp), EncodeChange(nullptr, item, images, KeyOf(t, nullptr, *item)))));
+      IT_RETURN_IF_ERROR(FromRocks(writer.Put(
+          ChangeKey(t.id, stamp), EncodeChange(nullptr, item, images, KeyOf(t, nullptr, *item)))));
     }
     IT_RETURN_IF_ERROR(FromRocks(writer.Finish()));
     rocksdb::IngestExternalFileArg changes;
@@ -134,7 +141,8 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
   rocksdb::WriteBatch batch;
   AppendStats(t.id, stats, &batch);
   IT_RETURN_IF_ERROR(Commit(&batch));
-  (void)RenderCapacity(dynamo::ReturnConsumedCapacity::kNone, table.metrics(), t.name, tally.table_units, tally.index_units, false);
+  (void)RenderCapacity(dynamo::ReturnConsumedCapacity::kNone, table.metrics(), t.name,
+                       tally.table_units, tally.index_units, false);
   response.items_imported = static_cast<int64_t>(items.size());
   return response;
 }

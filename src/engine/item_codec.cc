@@ -2,8 +2,8 @@
 
 namespace issuetracker::engine {
 
-using dynamo::AttrType;
 using dynamo::AttributeValue;
+using dynamo::AttrType;
 using dynamo::Item;
 
 namespace {
@@ -29,12 +29,23 @@ void EncodeMap(const dynamo::AttributeMap& m, std::string* out) {
 void EncodeValue(const AttributeValue& v, std::string* out) {
   out->push_back(static_cast<char>(v.type()));
   switch (v.type()) {
-    case AttrType::kS: PutBytes(v.s(), out); break;
-    case AttrType::kN: PutBytes(v.n().ToString(), out); break;
-    case AttrType::kB: PutBytes(v.b(), out); break;
-    case AttrType::kBool: out->push_back(v.boolean() ? 1 : 0); break;
-    case AttrType::kNull: break;
-    case AttrType::kM: EncodeMap(v.m(), out); break;
+    case AttrType::kS:
+      PutBytes(v.s(), out);
+      break;
+    case AttrType::kN:
+      PutBytes(v.n().ToString(), out);
+      break;
+    case AttrType::kB:
+      PutBytes(v.b(), out);
+      break;
+    case AttrType::kBool:
+      out->push_back(v.boolean() ? 1 : 0);
+      break;
+    case AttrType::kNull:
+      break;
+    case AttrType::kM:
+      EncodeMap(v.m(), out);
+      break;
     case AttrType::kL:
       PutVarint32(static_cast<uint32_t>(v.l().size()), out);
       for (const auto& e : v.l()) EncodeValue(e, out);
@@ -65,18 +76,10 @@ bool GetBytesInto(std::string_view* in, std::string* s) {
   return true;
 }
 
-// a < b for attribute names, deciding on the first byte when it differs (most adjacent
-// names do), which spares a memcmp call per attribute.
-inline bool NameLess(const std::string& a, const std::string& b) {
-  if (!a.empty() && !b.empty() && a[0] != b[0]) {
-    return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]);
-  }
-  return a < b;
-}
-
 // Reads a value's type tag.
 bool GetTag(std::string_view* in, AttrType* type) {
-  if (in->empty() || static_cast<uint8_t>((*in)[0]) > static_cast<uint8_t>(AttrType::kBS)) return false;
+  if (in->empty() || static_cast<uint8_t>((*in)[0]) > static_cast<uint8_t>(AttrType::kBS))
+    return false;
   *type = static_cast<AttrType>((*in)[0]);
   in->remove_prefix(1);
   return true;
@@ -85,7 +88,8 @@ bool GetTag(std::string_view* in, AttrType* type) {
 bool DecodeBody(std::string_view* in, int depth, AttributeValue* v, size_t* size);
 
 // An item (top level, `map_overhead` false) or an M value (3 bytes plus 1 per element).
-bool DecodeMap(std::string_view* in, int depth, dynamo::AttributeMap* m, size_t* size, bool map_overhead) {
+bool DecodeMap(std::string_view* in, int depth, dynamo::AttributeMap* m, size_t* size,
+               bool map_overhead) {
   uint32_t count;
   if (!GetVarint32(in, &count) || count > in->size()) return false;
   // Names are stored sorted and unique: build the flat map's sequence in place — each
@@ -101,12 +105,13 @@ bool DecodeMap(std::string_view* in, int depth, dynamo::AttributeMap* m, size_t*
     const char* name = in->data();
     in->remove_prefix(len);
     if (!GetTag(in, &type)) return false;
-    seq.emplace_back(std::piecewise_construct, std::forward_as_tuple(name, len), std::forward_as_tuple(type));
+    seq.emplace_back(std::piecewise_construct, std::forward_as_tuple(name, len),
+                     std::forward_as_tuple(type));
     auto& entry = seq.back();
     if (!DecodeBody(in, depth, &entry.second, size)) return false;
     *size += len;
     // Names are written sorted: a name not after its predecessor is corruption.
-    if (i > 0 && !NameLess(seq[i - 1].first, entry.first)) return false;
+    if (i > 0 && !dynamo::AttributeNameLess()(seq[i - 1].first, entry.first)) return false;
   }
   m->adopt_sequence(boost::container::ordered_unique_range, std::move(seq));
   return true;
@@ -144,17 +149,23 @@ bool DecodeBytesValue(std::string_view* in, std::string* s, size_t* size) {
 bool DecodeBody(std::string_view* in, int depth, AttributeValue* v, size_t* size) {
   if (depth > kMaxDepth) return false;
   switch (v->type()) {
-    case AttrType::kS: return DecodeBytesValue(in, &v->s(), size);
-    case AttrType::kN: return DecodeNumber(in, &v->n(), size);
-    case AttrType::kB: return DecodeBytesValue(in, &v->b(), size);
+    case AttrType::kS:
+      return DecodeBytesValue(in, &v->s(), size);
+    case AttrType::kN:
+      return DecodeNumber(in, &v->n(), size);
+    case AttrType::kB:
+      return DecodeBytesValue(in, &v->b(), size);
     case AttrType::kBool:
       if (in->empty()) return false;
       *v = AttributeValue::Bool((*in)[0] != 0);
       in->remove_prefix(1);
       *size += 1;
       return true;
-    case AttrType::kNull: *size += 1; return true;
-    case AttrType::kM: return DecodeMap(in, depth + 1, &v->m(), size, true);
+    case AttrType::kNull:
+      *size += 1;
+      return true;
+    case AttrType::kM:
+      return DecodeMap(in, depth + 1, &v->m(), size, true);
     case AttrType::kL: {
       uint32_t count;
       if (!GetVarint32(in, &count) || count > in->size()) return false;
@@ -169,8 +180,10 @@ bool DecodeBody(std::string_view* in, int depth, AttributeValue* v, size_t* size
       }
       return true;
     }
-    case AttrType::kSS: return DecodeStrings(in, &v->ss(), size);
-    case AttrType::kBS: return DecodeStrings(in, &v->bs(), size);
+    case AttrType::kSS:
+      return DecodeStrings(in, &v->ss(), size);
+    case AttrType::kBS:
+      return DecodeStrings(in, &v->bs(), size);
     case AttrType::kNS: {
       uint32_t count;
       if (!GetVarint32(in, &count) || count > in->size()) return false;
@@ -199,11 +212,13 @@ std::string EncodeItem(const Item& item) {
 }
 
 Result<Item> DecodeItem(std::string_view data, size_t* item_size) {
-  if (data.empty() || data[0] != kFormatVersion) return Status::Corruption("bad item format version");
+  if (data.empty() || data[0] != kFormatVersion)
+    return Status::Corruption("bad item format version");
   data.remove_prefix(1);
   Item item;
   size_t size = 0;
-  if (!DecodeMap(&data, 0, &item, &size, false) || !data.empty()) return Status::Corruption("malformed item");
+  if (!DecodeMap(&data, 0, &item, &size, false) || !data.empty())
+    return Status::Corruption("malformed item");
   if (item_size) *item_size = size;
   return item;
 }
@@ -240,7 +255,8 @@ bool GetVarint64(std::string_view* in, uint64_t* v) {
 }
 
 void PutFixed32BE(uint32_t v, std::string* out) {
-  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xFF));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>((v >> shift) & 0xFF));
 }
 
 uint32_t DecodeFixed32BE(const char* p) {
@@ -250,7 +266,8 @@ uint32_t DecodeFixed32BE(const char* p) {
 }
 
 void PutFixed64BE(uint64_t v, std::string* out) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xFF));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>((v >> shift) & 0xFF));
 }
 
 uint64_t DecodeFixed64BE(const char* p) {

@@ -8,17 +8,17 @@
 #include <rocksdb/iterator.h>
 
 #include <chrono>
-#include <filesystem>
 #include <cmath>
+#include <filesystem>
 #include <random>
 #include <unordered_map>
 
 #include "dynamo/wire_names.h"
-#include "engine/rocks_status.h"
 #include "engine/bulk_loader.h"
 #include "engine/engine_impl.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
+#include "engine/rocks_status.h"
 
 namespace issuetracker::engine {
 
@@ -45,12 +45,14 @@ const Item* KeySource(const ChangeRecord& r) {
 bool PartitionKeyHasPrefix(const TableDesc& t, const Item& item, std::string_view prefix) {
   if (prefix.empty()) return true;
   auto it = item.find(t.hash.name);
-  return it != item.end() && it->second.is(dynamo::AttrType::kS) && it->second.s().starts_with(prefix);
+  return it != item.end() && it->second.is(dynamo::AttrType::kS) &&
+         it->second.s().starts_with(prefix);
 }
 
 Status InvalidRestoreTime() {
-  return Status(Code::kInvalidRestoreTime,
-                "RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime");
+  return Status(
+      Code::kInvalidRestoreTime,
+      "RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime");
 }
 
 }  // namespace
@@ -59,12 +61,15 @@ Status InvalidRestoreTime() {
 
 int64_t EngineImpl::PitrRetentionMicros(const TableDesc& t) const {
   if (!t.pitr_enabled) return 0;
-  return std::min<int64_t>(options_.pitr_retention_seconds, static_cast<int64_t>(t.pitr_recovery_days) * 86400) * 1000000;
+  return std::min<int64_t>(options_.pitr_retention_seconds,
+                           static_cast<int64_t>(t.pitr_recovery_days) * 86400) *
+         1000000;
 }
 
 int64_t EngineImpl::RetentionMicros(const TableDesc& t) const {
   int64_t micros = PitrRetentionMicros(t);
-  if (t.stream || t.previous_stream) micros = std::max(micros, options_.stream_retention_seconds * 1000000);
+  if (t.stream || t.previous_stream)
+    micros = std::max(micros, options_.stream_retention_seconds * 1000000);
   return micros;
 }
 
@@ -87,7 +92,9 @@ Status EngineImpl::TrimChangeLogs() {
     // a range tombstone, so trimming never waits for or blocks writers.
     const int64_t cutoff = desc ? now - RetentionMicros(*desc) : INT64_MAX;
     rocksdb::WriteBatch batch;
-    batch.DeleteRange(changes_cf_, ChangeKey(table_id, 0), ChangeKey(table_id, std::max<int64_t>(cutoff, 0)))
+    batch
+        .DeleteRange(changes_cf_, ChangeKey(table_id, 0),
+                     ChangeKey(table_id, std::max<int64_t>(cutoff, 0)))
         .PermitUncheckedError();
     IT_RETURN_IF_ERROR(Commit(&batch));
     if (table_id == UINT32_MAX) break;
@@ -99,7 +106,8 @@ Status EngineImpl::TrimChangeLogs() {
 void EngineImpl::RunTrimmer() {
   std::unique_lock<std::mutex> lock(trimmer_mu_);
   while (!shutting_down_) {
-    trimmer_cv_.wait_for(lock, std::chrono::seconds(std::max<int64_t>(1, options_.trim_interval_seconds)),
+    trimmer_cv_.wait_for(lock,
+                         std::chrono::seconds(std::max<int64_t>(1, options_.trim_interval_seconds)),
                          [this] { return shutting_down_.load(); });
     if (shutting_down_) break;
     lock.unlock();
@@ -113,7 +121,8 @@ void EngineImpl::RunTrimmer() {
 void EngineImpl::CleanUpInterruptedRestores() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), catalog_cf_));
   rocksdb::WriteBatch batch;
-  for (it->Seek(std::string(kRestoreMarkerPrefix)); it->Valid() && it->key().starts_with("r/"); it->Next()) {
+  for (it->Seek(std::string(kRestoreMarkerPrefix)); it->Valid() && it->key().starts_with("r/");
+       it->Next()) {
     if (it->key().size() != kRestoreMarkerPrefix.size() + 4) continue;
     const uint32_t table_id = DecodeFixed32BE(it->key().data() + kRestoreMarkerPrefix.size());
     const std::string prefix = TableIdPrefix(table_id);
@@ -141,7 +150,8 @@ dynamo::CreateTableRequest RestoredTableRequest(const TableDesc& s, const std::s
   } else {
     for (const IndexDesc& i : s.indexes) {
       if (i.status != dynamo::IndexStatus::kActive) continue;
-      dynamo::GlobalSecondaryIndex g{i.name, {{i.hash.name, dynamo::KeyType::kHash}}, i.projection, i.throughput};
+      dynamo::GlobalSecondaryIndex g{
+          i.name, {{i.hash.name, dynamo::KeyType::kHash}}, i.projection, i.throughput};
       if (i.range) g.key_schema.push_back({i.range->name, dynamo::KeyType::kRange});
       r.global_secondary_indexes.push_back(std::move(g));
     }
@@ -179,7 +189,8 @@ std::string NewTableUuid() {
 }  // namespace
 
 Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
-    const TableDesc& source, const std::string& target_name, const dynamo::RestoreOverrides& overrides,
+    const TableDesc& source, const std::string& target_name,
+    const dynamo::RestoreOverrides& overrides,
     const std::function<Status(const ItemSink&)>& produce) {
   IT_RETURN_IF_ERROR(ValidateTableName(target_name, "targetTableName"));
   dynamo::CreateTableRequest request = RestoredTableRequest(source, target_name, overrides);
@@ -197,7 +208,8 @@ Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
     IT_RETURN_IF_ERROR(Commit(&batch));
     restoring_names_.insert(target_name);
   }
-  TableDesc desc = DescFromCreateRequest(request, table_id, NewTableUuid(), static_cast<double>(clock_->NowMicros()) / 1e6);
+  TableDesc desc = DescFromCreateRequest(request, table_id, NewTableUuid(),
+                                         static_cast<double>(clock_->NowMicros()) / 1e6);
   auto fail = [&](Status s) -> Status {
     const std::string prefix = TableIdPrefix(table_id);
     rocksdb::WriteBatch undo;
@@ -212,12 +224,14 @@ Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
   // The new table is invisible until published, so no item locks are needed. Its keys
   // are fresh (a new table id), so they are written as sorted SST files and ingested at
   // once; an interrupted restore leaves only a marker, cleaned up at the next open.
-  BulkLoader loader(db_.get(), items_cf_, options_.path + "/tmp/restore-" + std::to_string(table_id));
+  BulkLoader loader(db_.get(), items_cf_,
+                    options_.path + "/tmp/restore-" + std::to_string(table_id), &bulk_blocks_);
   BulkLoadSink sink(&loader, items_cf_);
   StatsAccumulator stats;
   WriteTally tally;
   Status s = produce([&](Item item) -> Status {
-    IT_RETURN_IF_ERROR(AppendItemChange(desc, BaseKeyOf(desc, item), nullptr, &item, &sink, &tally, &stats));
+    IT_RETURN_IF_ERROR(
+        AppendItemChange(desc, BaseKeyOf(desc, item), nullptr, &item, &sink, &tally, &stats));
     return sink.status;
   });
   if (s.ok()) s = loader.Finish();
@@ -249,7 +263,8 @@ namespace {
 // Emits the items of `t` (read at `snapshot`) as they were at stamp `at`, restricted to
 // partition keys starting with `prefix`. The caller owns the snapshot.
 Status ItemsAtTime(EngineImpl* e, const TableDesc& t, int64_t at, const rocksdb::Snapshot* snapshot,
-                   std::string_view prefix, const std::function<Status(std::string_view key, Item item)>& sink) {
+                   std::string_view prefix,
+                   const std::function<Status(std::string_view key, Item item)>& sink) {
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot;
   // 1. The first change after `at` of each item holds the item's state at `at`.
@@ -260,8 +275,9 @@ Status ItemsAtTime(EngineImpl* e, const TableDesc& t, int64_t at, const rocksdb:
     ro.iterate_upper_bound = &upper;
     std::unique_ptr<rocksdb::Iterator> it(e->db()->NewIterator(ro, e->changes_cf()));
     for (it->Seek(start); it->Valid(); it->Next()) {
-      IT_ASSIGN_OR_RETURN(ChangeRecord r, DecodeChange(std::string_view(it->key().data(), it->key().size()),
-                                                       std::string_view(it->value().data(), it->value().size())));
+      IT_ASSIGN_OR_RETURN(ChangeRecord r,
+                          DecodeChange(std::string_view(it->key().data(), it->key().size()),
+                                       std::string_view(it->value().data(), it->value().size())));
       const Item* source = KeySource(r);
       if (!source || !PartitionKeyHasPrefix(t, *source, prefix)) continue;
       at_time.try_emplace(BaseKeyOf(t, *source), std::move(r.old_image));
@@ -282,7 +298,8 @@ Status ItemsAtTime(EngineImpl* e, const TableDesc& t, int64_t at, const rocksdb:
       at_time.erase(changed);
       continue;
     }
-    IT_ASSIGN_OR_RETURN(Item item, DecodeItem(std::string_view(it->value().data(), it->value().size())));
+    IT_ASSIGN_OR_RETURN(Item item,
+                        DecodeItem(std::string_view(it->value().data(), it->value().size())));
     if (PartitionKeyHasPrefix(t, item, prefix)) IT_RETURN_IF_ERROR(sink(key, std::move(item)));
   }
   IT_RETURN_IF_ERROR(FromRocks(it->status()));
@@ -296,15 +313,16 @@ Status ItemsAtTime(EngineImpl* e, const TableDesc& t, int64_t at, const rocksdb:
 }  // namespace
 
 // Validates a restore time against the table's window; returns the stamp to restore to.
-static Result<int64_t> RestoreStamp(const TableDesc& t, int64_t now, int64_t latest_stamp, int64_t retention,
-                                    std::optional<double> seconds, bool latest) {
+static Result<int64_t> RestoreStamp(const TableDesc& t, int64_t now, int64_t latest_stamp,
+                                    int64_t retention, std::optional<double> seconds, bool latest) {
   if (!t.pitr_enabled) {
     return Status(Code::kPointInTimeRecoveryUnavailable,
                   "Point in time recovery is not enabled for table '" + t.name + "'");
   }
   if (latest == seconds.has_value()) {
-    return Status::Validation(latest ? "Only one of RestoreDateTime or UseLatestRestorableTime can be specified"
-                                     : "Either RestoreDateTime or UseLatestRestorableTime must be specified");
+    return Status::Validation(
+        latest ? "Only one of RestoreDateTime or UseLatestRestorableTime can be specified"
+               : "Either RestoreDateTime or UseLatestRestorableTime must be specified");
   }
   const int64_t earliest = std::max(t.pitr_enabled_since_micros, now - retention);
   // Stamps run ahead of the clock during bursts of writes: "latest" is the newer of the two.
@@ -321,7 +339,8 @@ Result<dynamo::RestoreTableToPointInTimeResponse> EngineImpl::RestoreTableToPoin
   if (!r.source_table_name) {
     const std::string prefix = TableArn("");
     if (!r.source_table_arn || !r.source_table_arn->starts_with(prefix)) {
-      return Status::Validation("Either SourceTableName or a valid SourceTableArn must be specified");
+      return Status::Validation(
+          "Either SourceTableName or a valid SourceTableArn must be specified");
     }
     source = r.source_table_arn->substr(prefix.size());
   }
@@ -333,14 +352,18 @@ Result<dynamo::RestoreTableToPointInTimeResponse> EngineImpl::RestoreTableToPoin
     auto table = GetTable(source);
     if (!table.ok()) return Status(Code::kTableNotFound, "Table not found: " + source);
     desc = table->desc_ptr();
-    IT_ASSIGN_OR_RETURN(at, RestoreStamp(*desc, clock_->NowMicros(), change_clock_->Watermark(clock_->NowMicros()) - 1, PitrRetentionMicros(*desc), r.restore_date_time,
+    IT_ASSIGN_OR_RETURN(at, RestoreStamp(*desc, clock_->NowMicros(),
+                                         change_clock_->Watermark(clock_->NowMicros()) - 1,
+                                         PitrRetentionMicros(*desc), r.restore_date_time,
                                          r.use_latest_restorable_time));
     WaitForStampsThrough(at);
     snapshot = db_->GetSnapshot();  // the source stays writable; the restore reads this view
   }
-  auto restored = RestoreIntoNewTable(*desc, r.target_table_name, r.overrides, [&](const ItemSink& sink) {
-    return ItemsAtTime(this, *desc, at, snapshot, "", [&](std::string_view, Item item) { return sink(std::move(item)); });
-  });
+  auto restored =
+      RestoreIntoNewTable(*desc, r.target_table_name, r.overrides, [&](const ItemSink& sink) {
+        return ItemsAtTime(this, *desc, at, snapshot, "",
+                           [&](std::string_view, Item item) { return sink(std::move(item)); });
+      });
   db_->ReleaseSnapshot(snapshot);
   IT_RETURN_IF_ERROR(restored.status());
   return dynamo::RestoreTableToPointInTimeResponse{std::move(*restored)};
@@ -349,23 +372,28 @@ Result<dynamo::RestoreTableToPointInTimeResponse> EngineImpl::RestoreTableToPoin
 Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> EngineImpl::RestoreKeyPrefixToPointInTime(
     const dynamo::RestoreKeyPrefixToPointInTimeRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
-  if (r.partition_key_prefix.empty()) return Status::Validation("PartitionKeyPrefix must not be empty");
+  if (r.partition_key_prefix.empty())
+    return Status::Validation("PartitionKeyPrefix must not be empty");
   IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
   const TableDesc& t = table.desc();
   if (t.hash.type != dynamo::ScalarType::kS) {
-    return Status::Validation("A key-prefix restore needs a string partition key; " + t.hash.name + " is not");
+    return Status::Validation("A key-prefix restore needs a string partition key; " + t.hash.name +
+                              " is not");
   }
-  IT_ASSIGN_OR_RETURN(int64_t at, RestoreStamp(t, clock_->NowMicros(), change_clock_->Watermark(clock_->NowMicros()) - 1, PitrRetentionMicros(t), r.restore_date_time, false));
+  IT_ASSIGN_OR_RETURN(int64_t at, RestoreStamp(t, clock_->NowMicros(),
+                                               change_clock_->Watermark(clock_->NowMicros()) - 1,
+                                               PitrRetentionMicros(t), r.restore_date_time, false));
   dynamo::RestoreKeyPrefixToPointInTimeResponse response;
   WaitForStampsThrough(at);
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
   if (r.target_table_name) {
     auto restored = RestoreIntoNewTable(t, *r.target_table_name, {}, [&](const ItemSink& sink) {
-      return ItemsAtTime(this, t, at, snapshot, r.partition_key_prefix, [&](std::string_view, Item item) {
-        ++response.items_restored;
-        ++response.items_examined;
-        return sink(std::move(item));
-      });
+      return ItemsAtTime(this, t, at, snapshot, r.partition_key_prefix,
+                         [&](std::string_view, Item item) {
+                           ++response.items_restored;
+                           ++response.items_examined;
+                           return sink(std::move(item));
+                         });
     });
     db_->ReleaseSnapshot(snapshot);
     IT_RETURN_IF_ERROR(restored.status());
@@ -374,10 +402,11 @@ Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> EngineImpl::RestoreKeyPref
   // In place: every item under the prefix that exists now or existed at T is written to
   // its state at T through the normal write path (locks, indexes, change records).
   std::map<std::string, std::optional<Item>> desired;
-  Status s = ItemsAtTime(this, t, at, snapshot, r.partition_key_prefix, [&](std::string_view key, Item item) {
-    desired.emplace(std::string(key), std::move(item));
-    return Status::Ok();
-  });
+  Status s = ItemsAtTime(this, t, at, snapshot, r.partition_key_prefix,
+                         [&](std::string_view key, Item item) {
+                           desired.emplace(std::string(key), std::move(item));
+                           return Status::Ok();
+                         });
   if (s.ok()) {
     // Items under the prefix now that did not exist at T: their desired state is absent.
     rocksdb::ReadOptions ro;
@@ -407,7 +436,8 @@ Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> EngineImpl::RestoreKeyPref
     if (current == item) continue;
     rocksdb::WriteBatch batch;
     WriteTally tally;
-    IT_RETURN_IF_ERROR(AppendItemChange(t, key, current ? &*current : nullptr, item ? &*item : nullptr, &batch, &tally));
+    IT_RETURN_IF_ERROR(AppendItemChange(t, key, current ? &*current : nullptr,
+                                        item ? &*item : nullptr, &batch, &tally));
     IT_RETURN_IF_ERROR(Commit(&batch));
     ++response.items_restored;
   }
