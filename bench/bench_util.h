@@ -27,7 +27,8 @@ inline long long Flag(int argc, char** argv, const std::string& name, long long 
   return def;
 }
 
-inline std::string FlagString(int argc, char** argv, const std::string& name, const std::string& def) {
+inline std::string FlagString(int argc, char** argv, const std::string& name,
+                              const std::string& def) {
   const std::string prefix = "--" + name + "=";
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]).rfind(prefix, 0) == 0) return argv[i] + prefix.size();
@@ -93,8 +94,8 @@ inline dynamo::CreateTableRequest IssuesTable(const std::string& name) {
 
 inline void PrintRatio(const char* what, double ours_us, double reference_us, double target) {
   const double ratio = ours_us / reference_us;
-  std::printf("%-44s %9.2f us  vs %9.2f us  ratio %5.2fx  (target <= %.1fx: %s)\n", what, ours_us, reference_us, ratio,
-              target, ratio <= target ? "met" : "MISSED");
+  std::printf("%-44s %9.2f us  vs %9.2f us  ratio %5.2fx  (target <= %.1fx: %s)\n", what, ours_us,
+              reference_us, ratio, target, ratio <= target ? "met" : "MISSED");
 }
 
 }  // namespace issuetracker::bench

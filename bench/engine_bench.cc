@@ -41,7 +41,8 @@ std::unique_ptr<rocksdb::DB> OpenRaw(const std::string& dir) {
 
 // Raw keys mirror the engine's: the base record and four index entries per issue.
 std::string RawKey(int index, long long i) {
-  return std::string(1, static_cast<char>('0' + index)) + (index == 0 ? bench::IssueKey(i) : bench::IssueKey(i) + "#" + std::to_string(index));
+  return std::string(1, static_cast<char>('0' + index)) +
+         (index == 0 ? bench::IssueKey(i) : bench::IssueKey(i) + "#" + std::to_string(index));
 }
 
 }  // namespace
@@ -54,8 +55,8 @@ int main(int argc, char** argv) {
   const std::string only = bench::FlagString(argc, argv, "only", "");
   auto wanted = [&](const char* phase) { return only.empty() || only == phase; };
   const std::string value = engine::EncodeItem(bench::IssueItem(1));
-  std::printf("items: %lld, item size: %zu bytes (DynamoDB size %zu), ops per measurement: %lld\n", items, value.size(),
-              dynamo::ItemSize(bench::IssueItem(1)), ops);
+  std::printf("items: %lld, item size: %zu bytes (DynamoDB size %zu), ops per measurement: %lld\n",
+              items, value.size(), dynamo::ItemSize(bench::IssueItem(1)), ops);
 
   // ---- load
   auto raw = OpenRaw(bench::FreshDir(base, "raw"));
@@ -78,18 +79,23 @@ int main(int argc, char** argv) {
   auto opened = engine::Engine::Open(options);
   if (!opened.ok()) return std::fprintf(stderr, "%s\n", opened.status().ToString().c_str()), 1;
   auto db = std::move(opened).value();
-  if (auto r = db->CreateTable(bench::IssuesTable("IssueTracker-Issues-Pooled")); !r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
+  if (auto r = db->CreateTable(bench::IssuesTable("IssueTracker-Issues-Pooled")); !r.ok())
+    return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
   t0 = NowSeconds();
   for (long long i = 0; i < items;) {
     dynamo::ImportItemsRequest import;
     import.table_name = "IssueTracker-Issues-Pooled";
     for (int k = 0; k < 100000 && i < items; ++k, ++i) import.items.push_back(bench::IssueItem(i));
-    if (auto r = db->ImportItems(import); !r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
+    if (auto r = db->ImportItems(import); !r.ok())
+      return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
   }
-  if (Status s = db->CompactAll(); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+  if (Status s = db->CompactAll(); !s.ok())
+    return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
   const double engine_load = NowSeconds() - t0;
-  std::printf("load and full compaction: raw WriteBatch %.1f s (%.0f items/s), engine ImportItems %.1f s (%.0f items/s)\n",
-              raw_load, items / raw_load, engine_load, items / engine_load);
+  std::printf(
+      "load and full compaction: raw WriteBatch %.1f s (%.0f items/s), engine ImportItems %.1f s "
+      "(%.0f items/s)\n",
+      raw_load, items / raw_load, engine_load, items / engine_load);
 
   std::mt19937_64 rng(42);
   std::vector<long long> keys(static_cast<size_t>(ops));
@@ -163,7 +169,8 @@ int main(int argc, char** argv) {
       q.key_condition_expression = "company_id = :c AND #s = :s";
       q.expression_attribute_names = {{"#s", "status"}};
       char company[32];
-      std::snprintf(company, sizeof(company), "COMPANY%05lld", keys[static_cast<size_t>(n)] % companies);
+      std::snprintf(company, sizeof(company), "COMPANY%05lld",
+                    keys[static_cast<size_t>(n)] % companies);
       q.expression_attribute_values = {{":c", dynamo::AttributeValue::S(company)},
                                        {":s", dynamo::AttributeValue::S(kStatus[n % 4])}};
       q.limit = 20;
@@ -215,7 +222,8 @@ int main(int argc, char** argv) {
   std::printf("\n");
   bench::PrintRatio("GetItem by key vs raw Get", engine_get, raw_get, 1.5);
   bench::PrintRatio("Query GSI, 20 items vs raw Seek+20 Next", engine_range, raw_range, 1.5);
-  std::printf("  (for reference: raw Seek+20 Next reusing one iterator for every query: %.2f us)\n", raw_range_reused);
+  std::printf("  (for reference: raw Seek+20 Next reusing one iterator for every query: %.2f us)\n",
+              raw_range_reused);
   bench::PrintRatio("PutItem, 4 GSIs vs raw WriteBatch of 5 puts", engine_put, raw_put, 2.0);
   return 0;
 }

@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
   auto opened = engine::Engine::Open(options);
   Check(opened.status());
   auto db = std::move(opened).value();
-  for (const char* t : {"PitrOff", "PitrOn", "Big"}) Check(db->CreateTable(bench::IssuesTable(t)).status());
+  for (const char* t : {"PitrOff", "PitrOn", "Big"})
+    Check(db->CreateTable(bench::IssuesTable(t)).status());
   EnablePitr(*db, "PitrOn");
   EnablePitr(*db, "Big");
 
@@ -72,7 +73,8 @@ int main(int argc, char** argv) {
       (table[5] == 'f' ? off_update : on_update) += NowSeconds() - start;
     }
   }
-  const double off_us = off * 1e6 / static_cast<double>(puts), on_us = on * 1e6 / static_cast<double>(puts);
+  const double off_us = off * 1e6 / static_cast<double>(puts),
+               on_us = on * 1e6 / static_cast<double>(puts);
   const double off_upd_us = off_update * 1e6 / static_cast<double>(puts);
   const double on_upd_us = on_update * 1e6 / static_cast<double>(puts);
 
@@ -109,15 +111,22 @@ int main(int argc, char** argv) {
   const double tenant_seconds = NowSeconds() - start;
   Check(tenant_restored.status());
 
-  std::printf("PutItem (4 GSIs), insert:  PITR on %.2f us, off %.2f us, ratio %.2fx (target <= 1.3x: %s)\n", on_us,
-              off_us, on_us / off_us, on_us / off_us <= 1.3 ? "met" : "MISSED");
-  std::printf("PutItem (4 GSIs), replace: PITR on %.2f us, off %.2f us, ratio %.2fx (target <= 1.3x: %s)\n",
-              on_upd_us, off_upd_us, on_upd_us / off_upd_us, on_upd_us / off_upd_us <= 1.3 ? "met" : "MISSED");
-  std::printf("load of %lld items (ImportItems in chunks of 100,000, PITR on): %.1f s (%.0f items/s), then full compaction %.1f s\n",
-              items, load, static_cast<double>(items) / load, compaction);
-  std::printf("RestoreTableToPointInTime of %lld items (4 GSIs): %.2f s, %lld items restored (target < 10 s: %s)\n",
-              items, restore_seconds, static_cast<long long>(described->table.item_count),
-              restore_seconds < 10 ? "met" : "MISSED");
+  std::printf(
+      "PutItem (4 GSIs), insert:  PITR on %.2f us, off %.2f us, ratio %.2fx (target <= 1.3x: %s)\n",
+      on_us, off_us, on_us / off_us, on_us / off_us <= 1.3 ? "met" : "MISSED");
+  std::printf(
+      "PutItem (4 GSIs), replace: PITR on %.2f us, off %.2f us, ratio %.2fx (target <= 1.3x: %s)\n",
+      on_upd_us, off_upd_us, on_upd_us / off_upd_us,
+      on_upd_us / off_upd_us <= 1.3 ? "met" : "MISSED");
+  std::printf(
+      "load of %lld items (ImportItems in chunks of 100,000, PITR on): %.1f s (%.0f items/s), then "
+      "full compaction %.1f s\n",
+      items, load, static_cast<double>(items) / load, compaction);
+  std::printf(
+      "RestoreTableToPointInTime of %lld items (4 GSIs): %.2f s, %lld items restored (target < 10 "
+      "s: %s)\n",
+      items, restore_seconds, static_cast<long long>(described->table.item_count),
+      restore_seconds < 10 ? "met" : "MISSED");
   std::printf("per-company restore in place (COMPANY00007#, %lld items examined): %.2f s\n",
               static_cast<long long>(tenant_restored->items_examined), tenant_seconds);
   return 0;

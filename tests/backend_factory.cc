@@ -43,6 +43,8 @@ std::unique_ptr<dynamo::Backend> MakeBackend(const std::string& kind, const std:
   std::abort();
 }
 
-std::unique_ptr<dynamo::Backend> MakeTestBackend(const std::string& dir) { return MakeBackend("embedded", dir); }
+std::unique_ptr<dynamo::Backend> MakeTestBackend(const std::string& dir) {
+  return MakeBackend("embedded", dir);
+}
 
 }  // namespace issuetracker::testing

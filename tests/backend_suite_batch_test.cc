@@ -21,7 +21,8 @@ class BatchTest : public BackendTest {
     auto item = Get("Accounts", Id(id));
     return item ? *item->at("balance").n().ToInt64() : -1;
   }
-  static dynamo::TransactWriteItem Transfer(const std::string& id, int64_t delta, bool require_funds) {
+  static dynamo::TransactWriteItem Transfer(const std::string& id, int64_t delta,
+                                            bool require_funds) {
     dynamo::TransactUpdate u;
     u.table_name = "Accounts";
     u.key = Id(id);
@@ -41,7 +42,8 @@ TEST_P(BatchTest, BatchWriteThenBatchGet) {
   dynamo::BatchWriteItemRequest w;
   for (int i = 0; i < 20; ++i) {
     dynamo::WriteRequest put;
-    put.put_item = MakeItem({{"id", S("a" + std::to_string(i))}, {"owner", S("ann")}, {"balance", N(i)}});
+    put.put_item =
+        MakeItem({{"id", S("a" + std::to_string(i))}, {"owner", S("ann")}, {"balance", N(i)}});
     w.request_items["Accounts"].push_back(put);
   }
   dynamo::WriteRequest ledger;
@@ -54,7 +56,8 @@ TEST_P(BatchTest, BatchWriteThenBatchGet) {
   EXPECT_EQ(written->consumed_capacity.size(), 2u);
 
   dynamo::BatchGetItemRequest g;
-  for (int i = 0; i < 25; ++i) g.request_items["Accounts"].keys.push_back(Id("a" + std::to_string(i)));
+  for (int i = 0; i < 25; ++i)
+    g.request_items["Accounts"].keys.push_back(Id("a" + std::to_string(i)));
   g.request_items["Accounts"].projection_expression = "id, balance";
   g.request_items["Ledger"].keys.push_back(MakeItem({{"id", S("L")}, {"seq", N(1)}}));
   auto got = db().BatchGetItem(g);
@@ -87,10 +90,12 @@ TEST_P(BatchTest, BatchLimitsAndErrors) {
     put.put_item = Id("x" + std::to_string(i));
     w.request_items["Accounts"].push_back(put);
   }
-  EXPECT_ERROR(db().BatchWriteItem(w), kValidation, "Too many items requested for the BatchWriteItem call");
+  EXPECT_ERROR(db().BatchWriteItem(w), kValidation,
+               "Too many items requested for the BatchWriteItem call");
   w.request_items["Accounts"].resize(2);
   w.request_items["Accounts"][1].put_item = Id("x0");
-  EXPECT_ERROR(db().BatchWriteItem(w), kValidation, "Provided list of item keys contains duplicates");
+  EXPECT_ERROR(db().BatchWriteItem(w), kValidation,
+               "Provided list of item keys contains duplicates");
   w.request_items["Accounts"][1].put_item = MakeItem({{"id", N(1)}});
   EXPECT_ERROR(db().BatchWriteItem(w), kValidation, "Type mismatch for key id");
   EXPECT_FALSE(Get("Accounts", Id("x0")).has_value());  // nothing of a rejected batch is written
@@ -99,8 +104,10 @@ TEST_P(BatchTest, BatchLimitsAndErrors) {
   EXPECT_ERROR(db().BatchWriteItem(missing), kResourceNotFound, "Requested resource not found");
 
   dynamo::BatchGetItemRequest g;
-  for (int i = 0; i < 101; ++i) g.request_items["Accounts"].keys.push_back(Id("k" + std::to_string(i)));
-  EXPECT_ERROR(db().BatchGetItem(g), kValidation, "Too many items requested for the BatchGetItem call");
+  for (int i = 0; i < 101; ++i)
+    g.request_items["Accounts"].keys.push_back(Id("k" + std::to_string(i)));
+  EXPECT_ERROR(db().BatchGetItem(g), kValidation,
+               "Too many items requested for the BatchGetItem call");
   g.request_items["Accounts"].keys = {Id("k"), Id("k")};
   EXPECT_ERROR(db().BatchGetItem(g), kValidation, "Provided list of item keys contains duplicates");
 }
@@ -111,17 +118,21 @@ TEST_P(BatchTest, TransactionCommitsAllOrNothing) {
   dynamo::TransactWriteItemsRequest t;
   t.transact_items = {Transfer("alice", -60, true), Transfer("bob", 60, false)};
   dynamo::TransactWriteItem log;
-  log.put = dynamo::TransactPut{"Ledger", MakeItem({{"id", S("tx")}, {"seq", N(1)}}), "attribute_not_exists(id)", {}, {}, {}};
+  log.put = dynamo::TransactPut{
+      "Ledger", MakeItem({{"id", S("tx")}, {"seq", N(1)}}), "attribute_not_exists(id)", {}, {}, {}};
   t.transact_items.push_back(log);
   ASSERT_OK(db().TransactWriteItems(t));
   EXPECT_EQ(Balance("alice"), 40);
   EXPECT_EQ(Balance("bob"), 60);
 
-  // Second run: alice lacks funds and the ledger entry exists: both reasons reported, nothing applied.
+  // Second run: alice lacks funds and the ledger entry exists: both reasons reported, nothing
+  // applied.
   auto failed = db().TransactWriteItems(t);
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.status().code(), Code::kTransactionCanceled);
-  EXPECT_NE(failed.status().message().find("[ConditionalCheckFailed, None, ConditionalCheckFailed]"), std::string::npos)
+  EXPECT_NE(
+      failed.status().message().find("[ConditionalCheckFailed, None, ConditionalCheckFailed]"),
+      std::string::npos)
       << failed.status().message();
   auto* detail = failed.status().DetailAs<dynamo::TransactionCanceledDetail>();
   ASSERT_NE(detail, nullptr);
@@ -137,8 +148,13 @@ TEST_P(BatchTest, TransactionConditionCheckDeleteAndReasonsWithItem) {
   Put("Accounts", MakeItem({{"id", S("victim")}, {"balance", N(1)}}));
   dynamo::TransactWriteItemsRequest t;
   dynamo::TransactWriteItem check;
-  check.condition_check = dynamo::TransactConditionCheck{"Accounts", Id("gate"), "#o = :t", {{"#o", "open"}}, {{":t", AttributeValue::Bool(true)}},
-                                                         dynamo::ReturnValuesOnConditionCheckFailure::kAllOld};
+  check.condition_check =
+      dynamo::TransactConditionCheck{"Accounts",
+                                     Id("gate"),
+                                     "#o = :t",
+                                     {{"#o", "open"}},
+                                     {{":t", AttributeValue::Bool(true)}},
+                                     dynamo::ReturnValuesOnConditionCheckFailure::kAllOld};
   dynamo::TransactWriteItem del;
   del.delete_item = dynamo::TransactDelete{"Accounts", Id("victim"), std::nullopt, {}, {}, {}};
   t.transact_items = {check, del};
@@ -168,7 +184,8 @@ TEST_P(BatchTest, TransactionValidation) {
   dynamo::TransactWriteItemsRequest empty;
   EXPECT_ERROR(db().TransactWriteItems(empty), kValidation, "transactItems");
   dynamo::TransactWriteItemsRequest too_many;
-  for (int i = 0; i < 101; ++i) too_many.transact_items.push_back(Transfer("a" + std::to_string(i), 1, false));
+  for (int i = 0; i < 101; ++i)
+    too_many.transact_items.push_back(Transfer("a" + std::to_string(i), 1, false));
   EXPECT_ERROR(db().TransactWriteItems(too_many), kValidation, "transactItems");
   // An update that fails at evaluation (arithmetic on a missing attribute) cancels.
   dynamo::TransactWriteItemsRequest bad_math;
@@ -192,7 +209,8 @@ TEST_P(BatchTest, TransactionIdempotencyToken) {
 TEST_P(BatchTest, TransactGetReadsConsistently) {
   Put("Accounts", MakeItem({{"id", S("a")}, {"balance", N(1)}, {"owner", S("o")}}));
   dynamo::TransactGetItemsRequest g;
-  g.transact_items = {dynamo::TransactGet{"Accounts", Id("a"), "balance", {}}, dynamo::TransactGet{"Accounts", Id("none"), std::nullopt, {}}};
+  g.transact_items = {dynamo::TransactGet{"Accounts", Id("a"), "balance", {}},
+                      dynamo::TransactGet{"Accounts", Id("none"), std::nullopt, {}}};
   g.return_consumed_capacity = dynamo::ReturnConsumedCapacity::kTotal;
   auto r = db().TransactGetItems(g);
   ASSERT_OK(r);
@@ -207,8 +225,10 @@ TEST_P(BatchTest, ImportItemsIsAllOrNothing) {
   dynamo::ImportItemsRequest import;
   import.table_name = "Accounts";
   for (int i = 0; i < 3000; ++i) {
-    import.items.push_back(MakeItem({{"id", S("imp" + std::to_string(i))}, {"owner", S(i % 3 ? "ann" : "bob")},
-                                     {"tags", AttributeValue::SS({"z", "a"})}}));
+    import.items.push_back(MakeItem({{"id", S("imp" + std::to_string(i))},
+                                     {"owner", S(i % 3 ? "ann" : "bob")},
+                                     { "tags",
+                                       AttributeValue::SS({"z", "a"}) }}));
   }
   auto imported = db().ImportItems(import);
   ASSERT_OK(imported);

@@ -14,11 +14,15 @@ class ItemsTest : public BackendTest {
   void SetUp() override {
     BackendTest::SetUp();
     auto r = TableRequest("Items", "pk", ScalarType::kS, "sk", ScalarType::kN);
-    AddGsi(&r, "ByOwner", "owner", "rank", dynamo::ProjectionType::kAll, ScalarType::kS, ScalarType::kN);
+    AddGsi(&r, "ByOwner", "owner", "rank", dynamo::ProjectionType::kAll, ScalarType::kS,
+           ScalarType::kN);
     Create(r);
   }
-  static Item Key(const std::string& pk, int64_t sk) { return MakeItem({{"pk", S(pk)}, {"sk", N(sk)}}); }
-  Result<dynamo::UpdateItemResponse> Update(Item key, const std::string& expr, dynamo::ExpressionValues values = {},
+  static Item Key(const std::string& pk, int64_t sk) {
+    return MakeItem({{"pk", S(pk)}, {"sk", N(sk)}});
+  }
+  Result<dynamo::UpdateItemResponse> Update(Item key, const std::string& expr,
+                                            dynamo::ExpressionValues values = {},
                                             dynamo::ExpressionNames names = {},
                                             std::optional<std::string> condition = std::nullopt,
                                             ReturnValue rv = ReturnValue::kNone) {
@@ -43,7 +47,8 @@ TEST_P(ItemsTest, PutGetRoundTripsEveryType) {
   item.emplace("z", AttributeValue::Null());
   item.emplace("m", AttributeValue::M({{"inner", AttributeValue::L({S("x"), N(2)})}}));
   item.emplace("ss", AttributeValue::SS({"b", "a"}));
-  item.emplace("ns", AttributeValue::NS({dynamo::Number::FromInt64(3), dynamo::Number::FromInt64(1)}));
+  item.emplace("ns",
+               AttributeValue::NS({dynamo::Number::FromInt64(3), dynamo::Number::FromInt64(1)}));
   item.emplace("bs", AttributeValue::BS({"y", "x"}));
   item.emplace("empty", S(""));
   Put("Items", item);
@@ -65,7 +70,8 @@ TEST_P(ItemsTest, ValidatesKeysAndItems) {
   EXPECT_ERROR(db().PutItem(put), kValidation, "cannot contain an empty string value. Key: pk");
   put.item = Key("a", 1);
   put.item.emplace("owner", N(5));
-  EXPECT_ERROR(db().PutItem(put), kValidation, "Type mismatch for Index Key owner Expected: S Actual: N IndexName: ByOwner");
+  EXPECT_ERROR(db().PutItem(put), kValidation,
+               "Type mismatch for Index Key owner Expected: S Actual: N IndexName: ByOwner");
   put.item = Key("a", 1);
   put.item.emplace("owner", S(""));
   EXPECT_ERROR(db().PutItem(put), kValidation, "secondary index key");
@@ -85,16 +91,20 @@ TEST_P(ItemsTest, ValidatesKeysAndItems) {
   Create(range_table);
   put.table_name = "Ranged";
   put.item = MakeItem({{"pk", S("a")}, {"sk", AttributeValue::B(std::string(1025, 'b'))}});
-  EXPECT_ERROR(db().PutItem(put), kValidation, "range keys has exceeded the size limit of 1024 bytes");
+  EXPECT_ERROR(db().PutItem(put), kValidation,
+               "range keys has exceeded the size limit of 1024 bytes");
 
   dynamo::GetItemRequest get;
   get.table_name = "Items";
   get.key = MakeItem({{"pk", S("a")}});
-  EXPECT_ERROR(db().GetItem(get), kValidation, "The provided key element does not match the schema");
+  EXPECT_ERROR(db().GetItem(get), kValidation,
+               "The provided key element does not match the schema");
   get.key = MakeItem({{"pk", S("a")}, {"sk", N(1)}, {"x", N(1)}});
-  EXPECT_ERROR(db().GetItem(get), kValidation, "The provided key element does not match the schema");
+  EXPECT_ERROR(db().GetItem(get), kValidation,
+               "The provided key element does not match the schema");
   get.key = MakeItem({{"pk", S("a")}, {"sk", S("1")}});
-  EXPECT_ERROR(db().GetItem(get), kValidation, "The provided key element does not match the schema");
+  EXPECT_ERROR(db().GetItem(get), kValidation,
+               "The provided key element does not match the schema");
   get.table_name = "Missing";
   get.key = Key("a", 1);
   EXPECT_ERROR(db().GetItem(get), kResourceNotFound, "Requested resource not found");
@@ -122,7 +132,8 @@ TEST_P(ItemsTest, ConditionalPutAndReturnValues) {
   EXPECT_ERROR(db().PutItem(put), kValidation, "ReturnValues can only be ALL_OLD or NONE");
 
   put.return_values = ReturnValue::kNone;
-  put.return_values_on_condition_check_failure = dynamo::ReturnValuesOnConditionCheckFailure::kAllOld;
+  put.return_values_on_condition_check_failure =
+      dynamo::ReturnValuesOnConditionCheckFailure::kAllOld;
   auto failed = db().PutItem(put);  // v is 2 now
   ASSERT_FALSE(failed.ok());
   auto* detail = failed.status().DetailAs<dynamo::ConditionalCheckFailedDetail>();
@@ -136,26 +147,29 @@ TEST_P(ItemsTest, ConditionalPutAndReturnValues) {
   unused.expression_attribute_values = {{":x", N(1)}};
   EXPECT_ERROR(db().PutItem(unused), kValidation, "unused in expressions: keys: {:x}");
   unused.condition_expression.reset();
-  EXPECT_ERROR(db().PutItem(unused), kValidation, "ExpressionAttributeValues can only be specified when using expressions");
+  EXPECT_ERROR(db().PutItem(unused), kValidation,
+               "ExpressionAttributeValues can only be specified when using expressions");
 }
 
 TEST_P(ItemsTest, UpdateExpressionsAndReturnValues) {
-  auto created = Update(Key("u", 1), "SET #c = :zero, tags = :tags", {{":zero", N(0)}, {":tags", AttributeValue::SS({"x"})}},
-                        {{"#c", "count"}}, std::nullopt, ReturnValue::kAllNew);
+  auto created = Update(Key("u", 1), "SET #c = :zero, tags = :tags",
+                        {{":zero", N(0)}, {":tags", AttributeValue::SS({"x"})}}, {{"#c", "count"}},
+                        std::nullopt, ReturnValue::kAllNew);
   ASSERT_OK(created);
   ASSERT_TRUE(created->attributes.has_value());
   EXPECT_EQ(created->attributes->at("count"), N(0));
   EXPECT_EQ(created->attributes->at("pk"), S("u"));
 
-  auto added = Update(Key("u", 1), "ADD #c :five, tags :more", {{":five", N(5)}, {":more", AttributeValue::SS({"y"})}},
-                      {{"#c", "count"}}, std::nullopt, ReturnValue::kUpdatedNew);
+  auto added = Update(Key("u", 1), "ADD #c :five, tags :more",
+                      {{":five", N(5)}, {":more", AttributeValue::SS({"y"})}}, {{"#c", "count"}},
+                      std::nullopt, ReturnValue::kUpdatedNew);
   ASSERT_OK(added);
   EXPECT_EQ(added->attributes->at("count"), N(5));
   EXPECT_EQ(added->attributes->at("tags"), AttributeValue::SS({"x", "y"}));
   EXPECT_EQ(added->attributes->size(), 2u);
 
-  auto old = Update(Key("u", 1), "SET #c = #c - :one REMOVE tags", {{":one", N(1)}}, {{"#c", "count"}},
-                    "#c > :one", ReturnValue::kUpdatedOld);
+  auto old = Update(Key("u", 1), "SET #c = #c - :one REMOVE tags", {{":one", N(1)}},
+                    {{"#c", "count"}}, "#c > :one", ReturnValue::kUpdatedOld);
   ASSERT_OK(old);
   EXPECT_EQ(old->attributes->at("count"), N(5));
   EXPECT_TRUE(old->attributes->contains("tags"));
@@ -163,22 +177,28 @@ TEST_P(ItemsTest, UpdateExpressionsAndReturnValues) {
   EXPECT_EQ(item->at("count"), N(4));
   EXPECT_FALSE(item->contains("tags"));
 
-  EXPECT_ERROR(Update(Key("u", 1), "SET #c = :one", {{":one", N(1)}}, {{"#c", "count"}}, "#c > :ten"),
-               kValidation, "An expression attribute value used in expression is not defined; attribute value: :ten");
-  EXPECT_ERROR(Update(Key("u", 1), "SET #c = :one", {{":one", N(1)}, {":ten", N(10)}}, {{"#c", "count"}}, "#c > :ten"),
+  EXPECT_ERROR(
+      Update(Key("u", 1), "SET #c = :one", {{":one", N(1)}}, {{"#c", "count"}}, "#c > :ten"),
+      kValidation,
+      "An expression attribute value used in expression is not defined; attribute value: :ten");
+  EXPECT_ERROR(Update(Key("u", 1), "SET #c = :one", {{":one", N(1)}, {":ten", N(10)}},
+                      {{"#c", "count"}}, "#c > :ten"),
                kConditionalCheckFailed, "conditional request failed");
   EXPECT_ERROR(Update(Key("u", 1), "SET pk = :v", {{":v", S("x")}}), kValidation,
                "Cannot update attribute pk. This attribute is part of the key");
-  EXPECT_ERROR(Update(Key("u", 1), "SET #o = :v", {{":v", N(1)}}, {{"#o", "owner"}}), kValidation, "Type mismatch for Index Key owner");
-  EXPECT_ERROR(Update(Key("u", 1), "SET status = :v", {{":v", N(1)}}), kValidation, "reserved keyword");
-  EXPECT_ERROR(Update(Key("u", 1), "SET big = :v", {{":v", S(std::string(400 * 1024, 'x'))}}), kValidation,
-               "Item size to update has exceeded the maximum allowed size");
+  EXPECT_ERROR(Update(Key("u", 1), "SET #o = :v", {{":v", N(1)}}, {{"#o", "owner"}}), kValidation,
+               "Type mismatch for Index Key owner");
+  EXPECT_ERROR(Update(Key("u", 1), "SET status = :v", {{":v", N(1)}}), kValidation,
+               "reserved keyword");
+  EXPECT_ERROR(Update(Key("u", 1), "SET big = :v", {{":v", S(std::string(400 * 1024, 'x'))}}),
+               kValidation, "Item size to update has exceeded the maximum allowed size");
   // Nothing stored changed through the failures.
   EXPECT_EQ(Get("Items", Key("u", 1))->at("count"), N(4));
 }
 
 TEST_P(ItemsTest, UpdateMovesIndexEntries) {
-  ASSERT_OK(Update(Key("i", 1), "SET #o = :o, #r = :r", {{":o", S("ann")}, {":r", N(1)}}, {{"#r", "rank"}, {"#o", "owner"}}));
+  ASSERT_OK(Update(Key("i", 1), "SET #o = :o, #r = :r", {{":o", S("ann")}, {":r", N(1)}},
+                   {{"#r", "rank"}, {"#o", "owner"}}));
   dynamo::QueryRequest q;
   q.table_name = "Items";
   q.index_name = "ByOwner";
@@ -223,7 +243,8 @@ TEST_P(ItemsTest, DeleteWithConditionAndReturnValues) {
 
 TEST_P(ItemsTest, GetItemProjection) {
   Item item = Key("p", 1);
-  item.emplace("a", AttributeValue::M({{"b", AttributeValue::L({N(0), N(1), N(2)})}, {"c", S("x")}}));
+  item.emplace("a",
+               AttributeValue::M({{"b", AttributeValue::L({N(0), N(1), N(2)})}, {"c", S("x")}}));
   item.emplace("name", S("n"));
   Put("Items", item);
   dynamo::GetItemRequest get;
@@ -233,7 +254,8 @@ TEST_P(ItemsTest, GetItemProjection) {
   get.expression_attribute_names = {{"#n", "name"}};
   auto got = db().GetItem(get);
   ASSERT_OK(got);
-  EXPECT_EQ(*got->item, MakeItem({{"a", AttributeValue::M({{"b", AttributeValue::L({N(1)})}})}, {"name", S("n")}}));
+  EXPECT_EQ(*got->item, MakeItem({{"a", AttributeValue::M({{"b", AttributeValue::L({N(1)})}})},
+                                  {"name", S("n")}}));
   get.projection_expression = "a, #unused";
   get.expression_attribute_names = {{"#unused", "x"}, {"#other", "y"}};
   EXPECT_ERROR(db().GetItem(get), kValidation, "unused in expressions: keys: {#other}");
@@ -276,12 +298,14 @@ TEST_P(ItemsTest, NumbersAreExactDecimals) {
   ASSERT_OK(Update(Key("num", 1), "SET v = v + :b", {{":b", Num("0.2")}}));
   EXPECT_EQ(Get("Items", Key("num", 1))->at("v").n().ToString(), "0.3");
   ASSERT_OK(Update(Key("num", 1), "SET v = :a", {{":a", Num("1E+38")}}));
-  EXPECT_ERROR(Update(Key("num", 1), "SET v = v + :b", {{":b", N(1)}}), kValidation, "38 significant digits");
+  EXPECT_ERROR(Update(Key("num", 1), "SET v = v + :b", {{":b", N(1)}}), kValidation,
+               "38 significant digits");
 }
 
 TEST_P(ItemsTest, MetricsCountRequestsCapacityAndErrors) {
-  Put("Items", MakeItem({{"pk", S("m")}, {"sk", N(1)}, {"blob", S(std::string(1500, 'x'))}}));  // 2 WCU
-  EXPECT_TRUE(Get("Items", Key("m", 1), /*consistent=*/true).has_value());                      // 1 RCU
+  Put("Items",
+      MakeItem({{"pk", S("m")}, {"sk", N(1)}, {"blob", S(std::string(1500, 'x'))}}));  // 2 WCU
+  EXPECT_TRUE(Get("Items", Key("m", 1), /*consistent=*/true).has_value());             // 1 RCU
   dynamo::PutItemRequest failing{"Items", Key("m", 1), "attribute_not_exists(pk)"};
   EXPECT_ERROR(db().PutItem(failing), kConditionalCheckFailed, "");
   dynamo::GetItemRequest bad;

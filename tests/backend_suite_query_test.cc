@@ -22,10 +22,14 @@ class QueryTest : public BackendTest {
     for (int i = 0; i < 20; ++i) {
       char label[8];
       std::snprintf(label, sizeof(label), "l%02d", i);
-      Put("Events", MakeItem({{"pk", S("p")}, {"n", N(i)}, {"kind", S(i % 2 ? "odd" : "even")}, {"label", S(label)},
+      Put("Events", MakeItem({{"pk", S("p")},
+                              {"n", N(i)},
+                              {"kind", S(i % 2 ? "odd" : "even")},
+                              {"label", S(label)},
                               {"payload", S("x")}}));
     }
-    Put("Events", MakeItem({{"pk", S("other")}, {"n", N(-5)}, {"kind", S("odd")}, {"label", S("zzz")}}));
+    Put("Events",
+        MakeItem({{"pk", S("other")}, {"n", N(-5)}, {"kind", S("odd")}, {"label", S("zzz")}}));
   }
 
   dynamo::QueryRequest Q(const std::string& key_condition, dynamo::ExpressionValues values) {
@@ -147,17 +151,23 @@ TEST_P(QueryTest, KeysOnlyIndexProjectsKeys) {
 }
 
 TEST_P(QueryTest, RejectsInvalidQueries) {
-  EXPECT_ERROR(db().Query(Q("n = :a", {{":a", N(1)}})), kValidation, "Query condition missed key schema element: pk");
-  EXPECT_ERROR(db().Query(Q("pk = :p OR n = :a", {{":p", S("p")}, {":a", N(1)}})), kValidation, "KeyConditionExpression");
-  EXPECT_ERROR(db().Query(Q("pk = :p", {{":p", N(1)}})), kValidation, "Condition parameter type does not match schema type");
-  EXPECT_ERROR(db().Query(Q("pk = :p AND label = :a", {{":p", S("p")}, {":a", S("x")}})), kValidation, "");
+  EXPECT_ERROR(db().Query(Q("n = :a", {{":a", N(1)}})), kValidation,
+               "Query condition missed key schema element: pk");
+  EXPECT_ERROR(db().Query(Q("pk = :p OR n = :a", {{":p", S("p")}, {":a", N(1)}})), kValidation,
+               "KeyConditionExpression");
+  EXPECT_ERROR(db().Query(Q("pk = :p", {{":p", N(1)}})), kValidation,
+               "Condition parameter type does not match schema type");
+  EXPECT_ERROR(db().Query(Q("pk = :p AND label = :a", {{":p", S("p")}, {":a", S("x")}})),
+               kValidation, "");
   auto bad_index = Q("pk = :p", {{":p", S("p")}});
   bad_index.index_name = "Nope";
-  EXPECT_ERROR(db().Query(bad_index), kValidation, "The table does not have the specified index: Nope");
+  EXPECT_ERROR(db().Query(bad_index), kValidation,
+               "The table does not have the specified index: Nope");
   auto consistent = Q("kind = :k", {{":k", S("odd")}});
   consistent.index_name = "ByKind";
   consistent.consistent_read = true;
-  EXPECT_ERROR(db().Query(consistent), kValidation, "Consistent reads are not supported on global secondary indexes");
+  EXPECT_ERROR(db().Query(consistent), kValidation,
+               "Consistent reads are not supported on global secondary indexes");
   auto unused = Q("pk = :p", {{":p", S("p")}, {":x", S("x")}});
   EXPECT_ERROR(db().Query(unused), kValidation, "unused in expressions: keys: {:x}");
   auto bad_start = Q("pk = :p", {{":p", S("p")}});
@@ -167,7 +177,9 @@ TEST_P(QueryTest, RejectsInvalidQueries) {
   EXPECT_ERROR(db().Query(bad_start), kValidation, "The provided starting key is invalid");
   auto key_filter = Q("pk = :p", {{":p", S("p")}, {":n", N(3)}});
   key_filter.filter_expression = "n > :n";
-  EXPECT_ERROR(db().Query(key_filter), kValidation, "Filter Expression can only contain non-primary key attributes: Primary key attribute: n");
+  EXPECT_ERROR(
+      db().Query(key_filter), kValidation,
+      "Filter Expression can only contain non-primary key attributes: Primary key attribute: n");
   auto limit = Q("pk = :p", {{":p", S("p")}});
   limit.limit = 0;
   EXPECT_ERROR(db().Query(limit), kValidation, "limit");
@@ -179,7 +191,8 @@ TEST_P(QueryTest, RejectsInvalidQueries) {
 TEST_P(QueryTest, PagesStopAtOneMegabyte) {
   Create(TableRequest("Big", "pk", ScalarType::kS, "n", ScalarType::kN));
   const std::string blob(100 * 1024, 'b');
-  for (int i = 0; i < 25; ++i) Put("Big", MakeItem({{"pk", S("p")}, {"n", N(i)}, {"blob", S(blob)}}));
+  for (int i = 0; i < 25; ++i)
+    Put("Big", MakeItem({{"pk", S("p")}, {"n", N(i)}, {"blob", S(blob)}}));
   dynamo::QueryRequest q;
   q.table_name = "Big";
   q.key_condition_expression = "pk = :p";
@@ -201,7 +214,8 @@ TEST_P(QueryTest, PagesStopAtOneMegabyte) {
 }
 
 TEST_P(QueryTest, ScanSegmentsCoverTheTableOnce) {
-  for (int i = 0; i < 200; ++i) Put("Events", MakeItem({{"pk", S("s" + std::to_string(i))}, {"n", N(i)}}));
+  for (int i = 0; i < 200; ++i)
+    Put("Events", MakeItem({{"pk", S("s" + std::to_string(i))}, {"n", N(i)}}));
   std::multiset<std::string> seen;
   const int total_segments = 7;
   for (int segment = 0; segment < total_segments; ++segment) {
@@ -213,7 +227,8 @@ TEST_P(QueryTest, ScanSegmentsCoverTheTableOnce) {
     for (;;) {
       auto r = db().Scan(s);
       ASSERT_OK(r);
-      for (const auto& item : r->items) seen.insert(item.at("pk").s() + "/" + item.at("n").n().ToString());
+      for (const auto& item : r->items)
+        seen.insert(item.at("pk").s() + "/" + item.at("n").n().ToString());
       if (!r->last_evaluated_key) break;
       s.exclusive_start_key = r->last_evaluated_key;
     }

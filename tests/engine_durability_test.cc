@@ -97,7 +97,8 @@ TEST(EngineDurabilityTest, ReopenServesExactlyWhatItHeld) {
   EXPECT_EQ(CountIndex(*db, "Issues", "AssigneeIndex"), 240);
   auto pitr = db->DescribeContinuousBackups({"Issues"});
   ASSERT_OK(pitr);
-  EXPECT_EQ(pitr->continuous_backups_description.point_in_time_recovery_description.point_in_time_recovery_status,
+  EXPECT_EQ(pitr->continuous_backups_description.point_in_time_recovery_description
+                .point_in_time_recovery_status,
             dynamo::PointInTimeRecoveryStatus::kEnabled);
 }
 
@@ -116,9 +117,10 @@ TEST(EngineDurabilityTest, AcknowledgedWritesSurviveKill) {
     close(fds[0]);
     auto db = OpenEngine(path);
     for (int i = 0;; ++i) {
-      dynamo::PutItemRequest put{"Issues", MakeItem({{"company_issue_id", S("K#" + std::to_string(i))},
-                                                     {"company_id", S("K")},
-                                                     {"status", S("Open")}})};
+      dynamo::PutItemRequest put{"Issues",
+                                 MakeItem({{"company_issue_id", S("K#" + std::to_string(i))},
+                                           {"company_id", S("K")},
+                                           {"status", S("Open")}})};
       if (!db || !db->PutItem(put).ok()) _exit(3);
       // Acknowledge only after PutItem returned.
       if (write(fds[1], &i, sizeof(i)) != sizeof(i)) _exit(4);
@@ -200,7 +202,8 @@ TEST(EngineConcurrencyTest, TransactionsPreserveInvariantsUnderContention) {
   ASSERT_OK(db->CreateTable(TableRequest("Bank", "id")));
   constexpr int kAccounts = 10, kThreads = 6, kTransfers = 300;
   for (int i = 0; i < kAccounts; ++i) {
-    dynamo::PutItemRequest put{"Bank", MakeItem({{"id", S("a" + std::to_string(i))}, {"balance", N(100)}})};
+    dynamo::PutItemRequest put{"Bank",
+                               MakeItem({{"id", S("a" + std::to_string(i))}, {"balance", N(100)}})};
     ASSERT_OK(db->PutItem(put));
   }
   std::atomic<bool> stop{false};
@@ -208,7 +211,9 @@ TEST(EngineConcurrencyTest, TransactionsPreserveInvariantsUnderContention) {
   std::thread auditor([&] {
     while (!stop) {
       dynamo::TransactGetItemsRequest g;
-      for (int i = 0; i < kAccounts; ++i) g.transact_items.push_back({"Bank", MakeItem({{"id", S("a" + std::to_string(i))}}), std::nullopt, {}});
+      for (int i = 0; i < kAccounts; ++i)
+        g.transact_items.push_back(
+            {"Bank", MakeItem({{"id", S("a" + std::to_string(i))}}), std::nullopt, {}});
       auto r = db->TransactGetItems(g);
       if (!r.ok()) continue;
       int64_t sum = 0;
@@ -223,10 +228,20 @@ TEST(EngineConcurrencyTest, TransactionsPreserveInvariantsUnderContention) {
         const int from = (t + i) % kAccounts, to = (t * 7 + i * 3 + 1) % kAccounts;
         if (from == to) continue;
         dynamo::TransactWriteItemsRequest tx;
-        dynamo::TransactUpdate debit{"Bank", MakeItem({{"id", S("a" + std::to_string(from))}}), "SET balance = balance - :x",
-                                     "balance >= :x", {}, {{":x", N(7)}}, {}};
-        dynamo::TransactUpdate credit{"Bank", MakeItem({{"id", S("a" + std::to_string(to))}}), "SET balance = balance + :x",
-                                      std::nullopt, {}, {{":x", N(7)}}, {}};
+        dynamo::TransactUpdate debit{"Bank",
+                                     MakeItem({{"id", S("a" + std::to_string(from))}}),
+                                     "SET balance = balance - :x",
+                                     "balance >= :x",
+                                     {},
+                                     {{":x", N(7)}},
+                                     {}};
+        dynamo::TransactUpdate credit{"Bank",
+                                      MakeItem({{"id", S("a" + std::to_string(to))}}),
+                                      "SET balance = balance + :x",
+                                      std::nullopt,
+                                      {},
+                                      {{":x", N(7)}},
+                                      {}};
         tx.transact_items.resize(2);
         tx.transact_items[0].update = debit;
         tx.transact_items[1].update = credit;

@@ -40,9 +40,12 @@ class PitrTest : public ::testing::Test {
   }
   void CreateTracked(const std::string& name, bool stream = false) {
     auto r = TableRequest(name, "pk", ScalarType::kS, "sk", ScalarType::kN);
-    AddGsi(&r, "ByColor", "color", "sk", dynamo::ProjectionType::kAll, ScalarType::kS, ScalarType::kN);
+    AddGsi(&r, "ByColor", "color", "sk", dynamo::ProjectionType::kAll, ScalarType::kS,
+           ScalarType::kN);
     AddGsi(&r, "ByOwner", "owner", "", dynamo::ProjectionType::kKeysOnly);
-    if (stream) r.stream_specification = dynamo::StreamSpecification{true, dynamo::StreamViewType::kNewAndOldImages};
+    if (stream)
+      r.stream_specification =
+          dynamo::StreamSpecification{true, dynamo::StreamViewType::kNewAndOldImages};
     ASSERT_OK(db_->CreateTable(r));
     dynamo::UpdateContinuousBackupsRequest pitr;
     pitr.table_name = name;
@@ -50,7 +53,8 @@ class PitrTest : public ::testing::Test {
     ASSERT_OK(db_->UpdateContinuousBackups(pitr));
   }
   // All items of a table (or of an index), keyed by their debug string for comparison.
-  std::map<std::string, Item> ScanAll(const std::string& table, std::optional<std::string> index = std::nullopt) {
+  std::map<std::string, Item> ScanAll(const std::string& table,
+                                      std::optional<std::string> index = std::nullopt) {
     std::map<std::string, Item> out;
     dynamo::ScanRequest s;
     s.table_name = table;
@@ -97,12 +101,15 @@ class Model {
     return out;
   }
   // What an index with the given key attribute and projection would hold.
-  static std::map<std::string, Item> Index(const std::map<std::string, Item>& items, const std::string& attr,
-                                           bool keys_only) {
+  static std::map<std::string, Item> Index(const std::map<std::string, Item>& items,
+                                           const std::string& attr, bool keys_only) {
     std::map<std::string, Item> out;
     for (const auto& [k, item] : items) {
       if (!item.contains(attr)) continue;
-      Item entry = keys_only ? MakeItem({{"pk", item.at("pk")}, {"sk", item.at("sk")}, {attr, item.at(attr)}}) : item;
+      Item entry =
+          keys_only
+              ? MakeItem({{"pk", item.at("pk")}, {"sk", item.at("sk")}, {attr, item.at(attr)}})
+              : item;
       out.emplace(dynamo::ItemDebugString(entry), entry);
     }
     return out;
@@ -116,8 +123,8 @@ class Model {
 };
 
 // Applies `count` random writes to `table` and to `model`, advancing the clock 1..5 ms each.
-void RandomWrites(engine::Engine& db, ManualClock& clock, Model& model, const std::string& table, int count,
-                  std::mt19937& rng) {
+void RandomWrites(engine::Engine& db, ManualClock& clock, Model& model, const std::string& table,
+                  int count, std::mt19937& rng) {
   const char* colors[] = {"red", "green", "blue"};
   for (int i = 0; i < count; ++i) {
     clock.AdvanceMicros(1000 * (1 + static_cast<int64_t>(rng() % 5)));
@@ -169,7 +176,9 @@ TEST_F(PitrTest, RestoresMatchTheModelAtRandomTimes) {
 
   for (int i = 0; i < 12; ++i) {
     // Half-millisecond offsets keep T strictly between writes (which are >= 1 ms apart).
-    const int64_t at = enabled + 500 + static_cast<int64_t>(rng() % static_cast<uint64_t>(clock_.NowMicros() - enabled));
+    const int64_t at =
+        enabled + 500 +
+        static_cast<int64_t>(rng() % static_cast<uint64_t>(clock_.NowMicros() - enabled));
     const std::string target = "Restored" + std::to_string(i);
     dynamo::RestoreTableToPointInTimeRequest r;
     r.source_table_name = "Issues";
@@ -188,7 +197,8 @@ TEST_F(PitrTest, RestoresMatchTheModelAtRandomTimes) {
   }
   // The source is untouched.
   std::map<std::string, Item> current;
-  for (const auto& [k, item] : model.current()) current.emplace(dynamo::ItemDebugString(item), item);
+  for (const auto& [k, item] : model.current())
+    current.emplace(dynamo::ItemDebugString(item), item);
   EXPECT_EQ(ScanAll("Issues"), current);
 }
 
@@ -241,13 +251,15 @@ TEST_F(PitrTest, RestoreErrors) {
   CreateTracked("Tracked");
   r.source_table_name = "Tracked";
   r.target_table_name = "Plain";
-  EXPECT_ERROR(db_->RestoreTableToPointInTime(r), kTableAlreadyExists, "Table already exists: Plain");
+  EXPECT_ERROR(db_->RestoreTableToPointInTime(r), kTableAlreadyExists,
+               "Table already exists: Plain");
   r.target_table_name = "Copy";
   r.restore_date_time = Seconds(clock_.NowMicros());
   EXPECT_ERROR(db_->RestoreTableToPointInTime(r), kValidation, "Only one of");
   r.use_latest_restorable_time = false;
   r.restore_date_time = Seconds(kStart - 3600LL * 1000000);
-  EXPECT_ERROR(db_->RestoreTableToPointInTime(r), kInvalidRestoreTime, "EarliestRestorableDateTime");
+  EXPECT_ERROR(db_->RestoreTableToPointInTime(r), kInvalidRestoreTime,
+               "EarliestRestorableDateTime");
   r.restore_date_time = Seconds(clock_.NowMicros() + 3600LL * 1000000);
   EXPECT_ERROR(db_->RestoreTableToPointInTime(r), kInvalidRestoreTime, "LatestRestorableDateTime");
   r.source_table_name = "Missing";
@@ -277,7 +289,8 @@ TEST_F(PitrTest, RetentionTrimsOldRecordsAndMovesTheWindow) {
   ASSERT_STATUS_OK(engine->TrimChangeLogs());
   auto window = db_->DescribeContinuousBackups({"Short"});
   ASSERT_OK(window);
-  EXPECT_NEAR(*window->continuous_backups_description.point_in_time_recovery_description.earliest_restorable_date_time,
+  EXPECT_NEAR(*window->continuous_backups_description.point_in_time_recovery_description
+                   .earliest_restorable_date_time,
               Seconds(clock_.NowMicros() - 10LL * 1000000), 1e-3);
   dynamo::RestoreTableToPointInTimeRequest r;
   r.source_table_name = "Short";
@@ -303,7 +316,9 @@ TEST_F(PitrTest, RestoreWhileWritesContinue) {
   std::atomic<int> writes{0};
   std::thread writer([&] {
     for (int i = 0; !stop; ++i) {
-      dynamo::PutItemRequest put{"Busy", MakeItem({{"pk", S("W#" + std::to_string(i % 50))}, {"sk", N(0)}, {"color", S("red")}})};
+      dynamo::PutItemRequest put{
+          "Busy",
+          MakeItem({{"pk", S("W#" + std::to_string(i % 50))}, {"sk", N(0)}, {"color", S("red")}})};
       if (db_->PutItem(put).ok()) ++writes;
     }
   });
@@ -337,10 +352,22 @@ TEST_F(PitrTest, BackupsAreConsistentUnderConcurrentWrites) {
       if (a == b) continue;
       dynamo::TransactWriteItemsRequest tx;
       tx.transact_items.resize(2);
-      tx.transact_items[0].update = dynamo::TransactUpdate{"Bank", MakeItem({{"company_issue_id", S("A" + std::to_string(a))}}),
-                                                           "SET balance = balance - :x", std::nullopt, {}, {{":x", N(1)}}, {}};
-      tx.transact_items[1].update = dynamo::TransactUpdate{"Bank", MakeItem({{"company_issue_id", S("A" + std::to_string(b))}}),
-                                                           "SET balance = balance + :x", std::nullopt, {}, {{":x", N(1)}}, {}};
+      tx.transact_items[0].update =
+          dynamo::TransactUpdate{"Bank",
+                                 MakeItem({{"company_issue_id", S("A" + std::to_string(a))}}),
+                                 "SET balance = balance - :x",
+                                 std::nullopt,
+                                 {},
+                                 {{":x", N(1)}},
+                                 {}};
+      tx.transact_items[1].update =
+          dynamo::TransactUpdate{"Bank",
+                                 MakeItem({{"company_issue_id", S("A" + std::to_string(b))}}),
+                                 "SET balance = balance + :x",
+                                 std::nullopt,
+                                 {},
+                                 {{":x", N(1)}},
+                                 {}};
       (void)db_->TransactWriteItems(tx);
     }
   });
@@ -360,9 +387,11 @@ TEST_F(PitrTest, BackupsAreConsistentUnderConcurrentWrites) {
     r.backup_arn = arns[i];
     ASSERT_OK(db_->RestoreTableFromBackup(r));
     int64_t sum = 0;
-    for (const auto& [k, item] : ScanAll(r.target_table_name)) sum += *item.at("balance").n().ToInt64();
+    for (const auto& [k, item] : ScanAll(r.target_table_name))
+      sum += *item.at("balance").n().ToInt64();
     EXPECT_EQ(sum, 100 * kAccounts) << "backup " << i << " caught a transaction half-applied";
-    EXPECT_EQ(ScanAll(r.target_table_name, "CompanyStatusIndex").size(), static_cast<size_t>(kAccounts));
+    EXPECT_EQ(ScanAll(r.target_table_name, "CompanyStatusIndex").size(),
+              static_cast<size_t>(kAccounts));
   }
   auto listed = db_->ListBackups({"Bank", std::nullopt, std::nullopt, std::nullopt, std::nullopt});
   ASSERT_OK(listed);
@@ -374,7 +403,8 @@ TEST_F(PitrTest, BackupsAreConsistentUnderConcurrentWrites) {
   EXPECT_EQ(described->backup_description.source_table_details.item_count, kAccounts);
   auto deleted = db_->DeleteBackup({arns[1]});
   ASSERT_OK(deleted);
-  EXPECT_EQ(deleted->backup_description.backup_details.backup_status, dynamo::BackupStatus::kDeleted);
+  EXPECT_EQ(deleted->backup_description.backup_details.backup_status,
+            dynamo::BackupStatus::kDeleted);
   EXPECT_ERROR(db_->DescribeBackup({arns[1]}), kBackupNotFound, "Backup not found");
   EXPECT_ERROR(db_->CreateBackup({"Missing", "x-backup"}), kTableNotFound, "Missing");
   dynamo::RestoreTableFromBackupRequest taken{"FromBackup0", arns[0], {}};
@@ -382,7 +412,8 @@ TEST_F(PitrTest, BackupsAreConsistentUnderConcurrentWrites) {
 }
 
 // All records of a stream from an iterator, following NextShardIterator.
-std::vector<dynamo::StreamRecord> Drain(engine::Engine& db, std::string iterator, int32_t limit = 7) {
+std::vector<dynamo::StreamRecord> Drain(engine::Engine& db, std::string iterator,
+                                        int32_t limit = 7) {
   std::vector<dynamo::StreamRecord> out;
   for (int guard = 0; guard < 1000; ++guard) {
     dynamo::GetRecordsRequest g{iterator, limit};
@@ -409,7 +440,8 @@ TEST_F(PitrTest, StreamsDeliverOrderedRecordsForEveryIteratorType) {
   const std::string shard = described->stream_description.shards[0].shard_id;
 
   // INSERT, MODIFY, REMOVE on one item, interleaved with another item.
-  const Item k1 = MakeItem({{"pk", S("one")}, {"sk", N(1)}}), k2 = MakeItem({{"pk", S("two")}, {"sk", N(2)}});
+  const Item k1 = MakeItem({{"pk", S("one")}, {"sk", N(1)}}),
+             k2 = MakeItem({{"pk", S("two")}, {"sk", N(2)}});
   for (int v = 0; v < 3; ++v) {
     clock_.AdvanceMicros(10);
     Item a = k1, b = k2;
@@ -423,7 +455,8 @@ TEST_F(PitrTest, StreamsDeliverOrderedRecordsForEveryIteratorType) {
   del.key = k1;
   ASSERT_OK(db_->DeleteItem(del));
 
-  auto horizon = db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kTrimHorizon, std::nullopt});
+  auto horizon =
+      db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kTrimHorizon, std::nullopt});
   ASSERT_OK(horizon);
   auto records = Drain(*db_, *horizon->shard_iterator, 2);
   ASSERT_EQ(records.size(), 7u);
@@ -441,21 +474,25 @@ TEST_F(PitrTest, StreamsDeliverOrderedRecordsForEveryIteratorType) {
       last_v = v;
     }
   }
-  EXPECT_EQ(one_events, (std::vector<dynamo::OperationType>{dynamo::OperationType::kInsert, dynamo::OperationType::kModify,
-                                                            dynamo::OperationType::kModify, dynamo::OperationType::kRemove}));
+  EXPECT_EQ(one_events, (std::vector<dynamo::OperationType>{
+                            dynamo::OperationType::kInsert, dynamo::OperationType::kModify,
+                            dynamo::OperationType::kModify, dynamo::OperationType::kRemove}));
   EXPECT_FALSE(records[0].dynamodb.old_image.has_value());
   EXPECT_EQ(records[2].dynamodb.old_image->at("v"), N(0));
   EXPECT_EQ(records.back().event_name, dynamo::OperationType::kRemove);
   EXPECT_EQ(records.back().dynamodb.old_image->at("v"), N(2));
 
   const std::string third = records[2].dynamodb.sequence_number;
-  auto at = db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kAtSequenceNumber, third});
+  auto at =
+      db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kAtSequenceNumber, third});
   ASSERT_OK(at);
   EXPECT_EQ(Drain(*db_, *at->shard_iterator).size(), 5u);
-  auto after = db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kAfterSequenceNumber, third});
+  auto after =
+      db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kAfterSequenceNumber, third});
   ASSERT_OK(after);
   EXPECT_EQ(Drain(*db_, *after->shard_iterator).size(), 4u);
-  auto latest = db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kLatest, std::nullopt});
+  auto latest =
+      db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kLatest, std::nullopt});
   ASSERT_OK(latest);
   dynamo::GetRecordsRequest nothing{*latest->shard_iterator, std::nullopt};
   auto empty = db_->GetRecords(nothing);
@@ -468,13 +505,17 @@ TEST_F(PitrTest, StreamsDeliverOrderedRecordsForEveryIteratorType) {
   ASSERT_EQ(fresh->records.size(), 1u);
   EXPECT_EQ(fresh->records[0].dynamodb.keys, c);
 
-  EXPECT_ERROR(db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kAtSequenceNumber, std::nullopt}), kValidation,
-               "Sequence number");
-  EXPECT_ERROR(db_->GetShardIterator({arn, "shardId-nope", dynamo::ShardIteratorType::kLatest, std::nullopt}),
+  EXPECT_ERROR(db_->GetShardIterator(
+                   {arn, shard, dynamo::ShardIteratorType::kAtSequenceNumber, std::nullopt}),
+               kValidation, "Sequence number");
+  EXPECT_ERROR(db_->GetShardIterator(
+                   {arn, "shardId-nope", dynamo::ShardIteratorType::kLatest, std::nullopt}),
                kResourceNotFound, "Shard");
-  EXPECT_ERROR(db_->DescribeStream({arn + "x", std::nullopt, std::nullopt}), kResourceNotFound, "Stream");
+  EXPECT_ERROR(db_->DescribeStream({arn + "x", std::nullopt, std::nullopt}), kResourceNotFound,
+               "Stream");
   clock_.AdvanceMicros(16LL * 60 * 1000000);
-  EXPECT_ERROR(db_->GetRecords({*horizon->shard_iterator, std::nullopt}), kExpiredIterator, "Iterator expired");
+  EXPECT_ERROR(db_->GetRecords({*horizon->shard_iterator, std::nullopt}), kExpiredIterator,
+               "Iterator expired");
 }
 
 TEST_F(PitrTest, StreamViewTypesAndDisabling) {
@@ -485,8 +526,10 @@ TEST_F(PitrTest, StreamViewTypesAndDisabling) {
   auto streams = db_->ListStreams({"Keys", std::nullopt, std::nullopt});
   ASSERT_OK(streams);
   const std::string arn = streams->streams.at(0).stream_arn;
-  const std::string shard = db_->DescribeStream({arn, std::nullopt, std::nullopt})->stream_description.shards[0].shard_id;
-  auto it = db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kTrimHorizon, std::nullopt});
+  const std::string shard =
+      db_->DescribeStream({arn, std::nullopt, std::nullopt})->stream_description.shards[0].shard_id;
+  auto it =
+      db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kTrimHorizon, std::nullopt});
   ASSERT_OK(it);
   auto records = Drain(*db_, *it->shard_iterator);
   ASSERT_EQ(records.size(), 1u);
@@ -514,15 +557,18 @@ TEST_F(PitrTest, ConcurrentReaderSeesEveryRecordOnce) {
   auto streams = db_->ListStreams({"Live", std::nullopt, std::nullopt});
   ASSERT_OK(streams);
   const std::string arn = streams->streams.at(0).stream_arn;
-  const std::string shard = db_->DescribeStream({arn, std::nullopt, std::nullopt})->stream_description.shards[0].shard_id;
-  auto it = db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kTrimHorizon, std::nullopt});
+  const std::string shard =
+      db_->DescribeStream({arn, std::nullopt, std::nullopt})->stream_description.shards[0].shard_id;
+  auto it =
+      db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kTrimHorizon, std::nullopt});
   ASSERT_OK(it);
   constexpr int kWrites = 3000;
   std::vector<std::thread> writers;
   for (int w = 0; w < 3; ++w) {
     writers.emplace_back([&, w] {
       for (int i = w; i < kWrites; i += 3) {
-        dynamo::PutItemRequest put{"Live", MakeItem({{"pk", S("k" + std::to_string(i))}, {"sk", N(0)}, {"v", N(i)}})};
+        dynamo::PutItemRequest put{
+            "Live", MakeItem({{"pk", S("k" + std::to_string(i))}, {"sk", N(0)}, {"v", N(i)}})};
         EXPECT_TRUE(db_->PutItem(put).ok());
       }
     });
@@ -556,7 +602,11 @@ TEST_F(PitrTest, ImportedItemsAreInTheChangeLog) {
   clock_.AdvanceMicros(1000000);
   dynamo::ImportItemsRequest import;
   import.table_name = "Imported";
-  for (int i = 0; i < 500; ++i) import.items.push_back(MakeItem({{"pk", S("i" + std::to_string(i))}, {"sk", N(i)}, {"color", S("red")}}));
+  for (int i = 0; i < 500; ++i)
+    import.items.push_back(MakeItem({{"pk", S("i" + std::to_string(i))},
+                                     {"sk", N(i)},
+                                     { "color",
+                                       S("red") }}));
   ASSERT_OK(db_->ImportItems(import));
   // A restore to before the import does not see it; one to now does.
   dynamo::RestoreTableToPointInTimeRequest r;
@@ -575,8 +625,10 @@ TEST_F(PitrTest, ImportedItemsAreInTheChangeLog) {
   auto streams = db_->ListStreams({"Imported", std::nullopt, std::nullopt});
   ASSERT_OK(streams);
   const std::string arn = streams->streams.at(0).stream_arn;
-  const std::string shard = db_->DescribeStream({arn, std::nullopt, std::nullopt})->stream_description.shards[0].shard_id;
-  auto it = db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kTrimHorizon, std::nullopt});
+  const std::string shard =
+      db_->DescribeStream({arn, std::nullopt, std::nullopt})->stream_description.shards[0].shard_id;
+  auto it =
+      db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kTrimHorizon, std::nullopt});
   ASSERT_OK(it);
   auto records = Drain(*db_, *it->shard_iterator, 1000);
   ASSERT_EQ(records.size(), 501u);
@@ -625,7 +677,9 @@ TEST_F(PitrTest, ChangeLogSurvivesKill) {
     auto db = engine::Engine::Open(options);
     if (!db.ok()) _exit(2);
     for (int i = 0;; ++i) {
-      dynamo::PutItemRequest put{"Crashy", MakeItem({{"pk", S("k" + std::to_string(i % 100))}, {"sk", N(0)}, {"v", N(i)}})};
+      dynamo::PutItemRequest put{
+          "Crashy",
+          MakeItem({{"pk", S("k" + std::to_string(i % 100))}, {"sk", N(0)}, {"v", N(i)}})};
       if (!(*db)->PutItem(put).ok()) _exit(3);
       if (write(fds[1], &i, sizeof(i)) != sizeof(i)) _exit(4);
     }
@@ -643,12 +697,15 @@ TEST_F(PitrTest, ChangeLogSurvivesKill) {
   auto streams = db_->ListStreams({"Crashy", std::nullopt, std::nullopt});
   ASSERT_OK(streams);
   const std::string arn = streams->streams.at(0).stream_arn;
-  const std::string shard = db_->DescribeStream({arn, std::nullopt, std::nullopt})->stream_description.shards[0].shard_id;
-  auto it = db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kTrimHorizon, std::nullopt});
+  const std::string shard =
+      db_->DescribeStream({arn, std::nullopt, std::nullopt})->stream_description.shards[0].shard_id;
+  auto it =
+      db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kTrimHorizon, std::nullopt});
   ASSERT_OK(it);
   auto records = Drain(*db_, *it->shard_iterator, 1000);
   ASSERT_GE(static_cast<int>(records.size()), acked + 1);
-  for (size_t i = 0; i < records.size(); ++i) EXPECT_EQ(*records[i].dynamodb.new_image->at("v").n().ToInt64(), static_cast<int64_t>(i));
+  for (size_t i = 0; i < records.size(); ++i)
+    EXPECT_EQ(*records[i].dynamodb.new_image->at("v").n().ToInt64(), static_cast<int64_t>(i));
   // And a restore to the latest time reproduces the table exactly.
   dynamo::RestoreTableToPointInTimeRequest r;
   r.source_table_name = "Crashy";

@@ -33,8 +33,8 @@ dynamo::CreateTableRequest TableRequest(const std::string& name, const std::stri
 }
 
 void AddGsi(dynamo::CreateTableRequest* r, const std::string& name, const std::string& hash,
-            const std::string& range, dynamo::ProjectionType projection, dynamo::ScalarType hash_type,
-            dynamo::ScalarType range_type) {
+            const std::string& range, dynamo::ProjectionType projection,
+            dynamo::ScalarType hash_type, dynamo::ScalarType range_type) {
   dynamo::GlobalSecondaryIndex gsi;
   gsi.index_name = name;
   Define(r, hash, hash_type);

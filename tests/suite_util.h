@@ -53,15 +53,14 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
 };
 
 // Asserts that `result` failed with `code` and (when given) a message containing `text`.
-#define EXPECT_ERROR(result, code_, text)                                        \
-  do {                                                                           \
-    auto&& it_r_ = (result);                                                     \
-    ASSERT_FALSE(it_r_.ok()) << "expected " #code_;                              \
-    EXPECT_EQ(::issuetracker::ErrorName(it_r_.status().code()),                  \
-              ::issuetracker::ErrorName(::issuetracker::Code::code_))            \
-        << it_r_.status().ToString();                                            \
-    EXPECT_NE(it_r_.status().message().find(text), std::string::npos)           \
-        << it_r_.status().message();                                             \
+#define EXPECT_ERROR(result, code_, text)                                                          \
+  do {                                                                                             \
+    auto&& it_r_ = (result);                                                                       \
+    ASSERT_FALSE(it_r_.ok()) << "expected " #code_;                                                \
+    EXPECT_EQ(::issuetracker::ErrorName(it_r_.status().code()),                                    \
+              ::issuetracker::ErrorName(::issuetracker::Code::code_))                              \
+        << it_r_.status().ToString();                                                              \
+    EXPECT_NE(it_r_.status().message().find(text), std::string::npos) << it_r_.status().message(); \
   } while (0)
 
 #define EXPECT_STATUS_ERROR(status, code_, text)                                 \
@@ -72,16 +71,16 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
     EXPECT_NE(it_s_.message().find(text), std::string::npos) << it_s_.message(); \
   } while (0)
 
-#define ASSERT_OK(expr)                                            \
-  do {                                                             \
-    auto&& it_ok_ = (expr);                                        \
-    ASSERT_TRUE(it_ok_.ok()) << it_ok_.status().ToString();        \
+#define ASSERT_OK(expr)                                     \
+  do {                                                      \
+    auto&& it_ok_ = (expr);                                 \
+    ASSERT_TRUE(it_ok_.ok()) << it_ok_.status().ToString(); \
   } while (0)
 
-#define ASSERT_STATUS_OK(expr)                        \
-  do {                                                \
-    ::issuetracker::Status it_ok_ = (expr);           \
-    ASSERT_TRUE(it_ok_.ok()) << it_ok_.ToString();    \
+#define ASSERT_STATUS_OK(expr)                     \
+  do {                                             \
+    ::issuetracker::Status it_ok_ = (expr);        \
+    ASSERT_TRUE(it_ok_.ok()) << it_ok_.ToString(); \
   } while (0)
 
 }  // namespace issuetracker::testing

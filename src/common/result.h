@@ -18,9 +18,10 @@ class [[nodiscard]] Result {
   }
   Result(T value) : rep_(std::move(value)) {}  // NOLINT: implicit by design
   template <typename U>
-    requires std::is_constructible_v<T, U&&> && (!std::is_same_v<std::decay_t<U>, Status>) &&
-             (!std::is_same_v<std::decay_t<U>, T>)
-  Result(U&& value) : rep_(T(std::forward<U>(value))) {}  // NOLINT
+  requires std::is_constructible_v<T, U&&> &&
+      (!std::is_same_v<std::decay_t<U>, Status>)&&(!std::is_same_v<std::decay_t<U>, T>)
+          Result(U&& value)
+      : rep_(T(std::forward<U>(value))) {}  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(rep_); }
   // OK when a value is held.
@@ -46,10 +47,10 @@ class [[nodiscard]] Result {
 #define IT_CONCAT_(a, b) IT_CONCAT_INNER_(a, b)
 
 // Returns the Status from the enclosing function when `expr` (a Status) is not OK.
-#define IT_RETURN_IF_ERROR(expr)                       \
-  do {                                                 \
-    ::issuetracker::Status it_status_ = (expr);        \
-    if (!it_status_.ok()) return it_status_;           \
+#define IT_RETURN_IF_ERROR(expr)                \
+  do {                                          \
+    ::issuetracker::Status it_status_ = (expr); \
+    if (!it_status_.ok()) return it_status_;    \
   } while (0)
 
 // `IT_ASSIGN_OR_RETURN(auto x, FnReturningResult())` assigns the value or returns the Status.

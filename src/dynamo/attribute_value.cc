@@ -8,7 +8,8 @@
 namespace issuetracker::dynamo {
 namespace {
 
-constexpr std::string_view kTypeNames[] = {"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"};
+constexpr std::string_view kTypeNames[] = {"S", "N", "B",  "BOOL", "NULL",
+                                           "M", "L", "SS", "NS",   "BS"};
 
 void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
@@ -77,16 +78,26 @@ bool ParseTypeName(std::string_view name, AttrType* type) {
 
 AttributeValue::Rep AttributeValue::EmptyRep(AttrType type) {
   switch (type) {
-    case AttrType::kS: return Rep(std::in_place_index<0>);
-    case AttrType::kN: return Rep(std::in_place_index<1>);
-    case AttrType::kB: return Rep(std::in_place_index<2>);
-    case AttrType::kBool: return Rep(std::in_place_index<3>, false);
-    case AttrType::kNull: return Rep(std::in_place_index<4>);
-    case AttrType::kM: return Rep(std::in_place_index<5>);
-    case AttrType::kL: return Rep(std::in_place_index<6>);
-    case AttrType::kSS: return Rep(std::in_place_index<7>);
-    case AttrType::kNS: return Rep(std::in_place_index<8>);
-    case AttrType::kBS: return Rep(std::in_place_index<9>);
+    case AttrType::kS:
+      return Rep(std::in_place_index<0>);
+    case AttrType::kN:
+      return Rep(std::in_place_index<1>);
+    case AttrType::kB:
+      return Rep(std::in_place_index<2>);
+    case AttrType::kBool:
+      return Rep(std::in_place_index<3>, false);
+    case AttrType::kNull:
+      return Rep(std::in_place_index<4>);
+    case AttrType::kM:
+      return Rep(std::in_place_index<5>);
+    case AttrType::kL:
+      return Rep(std::in_place_index<6>);
+    case AttrType::kSS:
+      return Rep(std::in_place_index<7>);
+    case AttrType::kNS:
+      return Rep(std::in_place_index<8>);
+    case AttrType::kBS:
+      return Rep(std::in_place_index<9>);
   }
   return Rep(std::in_place_index<4>);
 }
@@ -99,12 +110,18 @@ AttributeValue AttributeValue::N(std::string_view text) {
 
 size_t AttributeValue::ElementCount() const {
   switch (type()) {
-    case AttrType::kM: return m().size();
-    case AttrType::kL: return l().size();
-    case AttrType::kSS: return ss().size();
-    case AttrType::kNS: return ns().size();
-    case AttrType::kBS: return bs().size();
-    default: return 0;
+    case AttrType::kM:
+      return m().size();
+    case AttrType::kL:
+      return l().size();
+    case AttrType::kSS:
+      return ss().size();
+    case AttrType::kNS:
+      return ns().size();
+    case AttrType::kBS:
+      return bs().size();
+    default:
+      return 0;
   }
 }
 
@@ -114,36 +131,51 @@ void AttributeValue::Normalize() {
     v.erase(std::unique(v.begin(), v.end()), v.end());
   };
   switch (type()) {
-    case AttrType::kSS: sort_unique(ss()); break;
-    case AttrType::kNS: sort_unique(ns()); break;
-    case AttrType::kBS: sort_unique(bs()); break;
+    case AttrType::kSS:
+      sort_unique(ss());
+      break;
+    case AttrType::kNS:
+      sort_unique(ns());
+      break;
+    case AttrType::kBS:
+      sort_unique(bs());
+      break;
     case AttrType::kM:
       for (auto& [name, v] : m()) v.Normalize();
       break;
     case AttrType::kL:
       for (auto& v : l()) v.Normalize();
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
 bool operator==(const AttributeValue& a, const AttributeValue& b) {
   if (a.type() != b.type()) return false;
   switch (a.type()) {
-    case AttrType::kSS: return SameSet(a.ss(), b.ss());
-    case AttrType::kNS: return SameSet(a.ns(), b.ns());
-    case AttrType::kBS: return SameSet(a.bs(), b.bs());
-    default: return a.rep_ == b.rep_;
+    case AttrType::kSS:
+      return SameSet(a.ss(), b.ss());
+    case AttrType::kNS:
+      return SameSet(a.ns(), b.ns());
+    case AttrType::kBS:
+      return SameSet(a.bs(), b.bs());
+    default:
+      return a.rep_ == b.rep_;
   }
 }
 
 size_t AttributeValue::StorageSize() const {
   switch (type()) {
-    case AttrType::kS: return s().size();
-    case AttrType::kN: return n().StorageSize();
-    case AttrType::kB: return b().size();
+    case AttrType::kS:
+      return s().size();
+    case AttrType::kN:
+      return n().StorageSize();
+    case AttrType::kB:
+      return b().size();
     case AttrType::kBool:
-    case AttrType::kNull: return 1;
+    case AttrType::kNull:
+      return 1;
     case AttrType::kM: {
       size_t size = 3;
       for (const auto& [name, v] : m()) size += name.size() + v.StorageSize() + 1;
@@ -178,12 +210,24 @@ std::string AttributeValue::DebugString() const {
   out += TypeName(type());
   out += "\":";
   switch (type()) {
-    case AttrType::kS: AppendJsonString(s(), &out); break;
-    case AttrType::kN: AppendJsonString(n().ToString(), &out); break;
-    case AttrType::kB: AppendHex(b(), &out); break;
-    case AttrType::kBool: out += boolean() ? "true" : "false"; break;
-    case AttrType::kNull: out += "true"; break;
-    case AttrType::kM: out += ItemDebugString(m()); break;
+    case AttrType::kS:
+      AppendJsonString(s(), &out);
+      break;
+    case AttrType::kN:
+      AppendJsonString(n().ToString(), &out);
+      break;
+    case AttrType::kB:
+      AppendHex(b(), &out);
+      break;
+    case AttrType::kBool:
+      out += boolean() ? "true" : "false";
+      break;
+    case AttrType::kNull:
+      out += "true";
+      break;
+    case AttrType::kM:
+      out += ItemDebugString(m());
+      break;
     case AttrType::kL: {
       out.push_back('[');
       for (size_t i = 0; i < l().size(); ++i) {
@@ -226,10 +270,15 @@ bool HasSets(const AttributeValue& v) {
   switch (v.type()) {
     case AttrType::kSS:
     case AttrType::kNS:
-    case AttrType::kBS: return true;
-    case AttrType::kM: return HasSets(v.m());
-    case AttrType::kL: return std::any_of(v.l().begin(), v.l().end(), [](const AttributeValue& e) { return HasSets(e); });
-    default: return false;
+    case AttrType::kBS:
+      return true;
+    case AttrType::kM:
+      return HasSets(v.m());
+    case AttrType::kL:
+      return std::any_of(v.l().begin(), v.l().end(),
+                         [](const AttributeValue& e) { return HasSets(e); });
+    default:
+      return false;
   }
 }
 
@@ -261,20 +310,25 @@ Status ValidateValue(const AttributeValue& value) {
   constexpr std::string_view kPrefix = "One or more parameter values were invalid: ";
   switch (value.type()) {
     case AttrType::kSS:
-      if (value.ss().empty()) return Status::Validation(std::string(kPrefix) + "An string set  may not be empty");
+      if (value.ss().empty())
+        return Status::Validation(std::string(kPrefix) + "An string set  may not be empty");
       if (HasDuplicates(value.ss())) {
         return Status::Validation(std::string(kPrefix) + "Input collection " +
                                   ListForMessage(value.ss()) + " contains duplicates.");
       }
       return Status::Ok();
     case AttrType::kNS:
-      if (value.ns().empty()) return Status::Validation(std::string(kPrefix) + "An number set  may not be empty");
-      if (HasDuplicates(value.ns())) return Status::Validation("Input collection contains duplicates");
+      if (value.ns().empty())
+        return Status::Validation(std::string(kPrefix) + "An number set  may not be empty");
+      if (HasDuplicates(value.ns()))
+        return Status::Validation("Input collection contains duplicates");
       return Status::Ok();
     case AttrType::kBS:
-      if (value.bs().empty()) return Status::Validation(std::string(kPrefix) + "Binary sets should not be empty");
+      if (value.bs().empty())
+        return Status::Validation(std::string(kPrefix) + "Binary sets should not be empty");
       if (HasDuplicates(value.bs())) {
-        return Status::Validation(std::string(kPrefix) + "Input collection of type BS contains duplicates.");
+        return Status::Validation(std::string(kPrefix) +
+                                  "Input collection of type BS contains duplicates.");
       }
       return Status::Ok();
     case AttrType::kM:
@@ -283,7 +337,8 @@ Status ValidateValue(const AttributeValue& value) {
     case AttrType::kL:
       for (const auto& v : value.l()) IT_RETURN_IF_ERROR(ValidateValue(v));
       return Status::Ok();
-    default: return Status::Ok();
+    default:
+      return Status::Ok();
   }
 }
 

@@ -72,7 +72,8 @@ TEST(AttributeValueTest, ValidationRejectsBadSets) {
       {AV::SS({"a", "a"}),
        "One or more parameter values were invalid: Input collection [a, a] contains duplicates."},
       {AV::NS({}), "One or more parameter values were invalid: An number set  may not be empty"},
-      {AV::NS({Number::FromInt64(1), *Number::Parse("1.0")}), "Input collection contains duplicates"},
+      {AV::NS({Number::FromInt64(1), *Number::Parse("1.0")}),
+       "Input collection contains duplicates"},
       {AV::BS({}), "One or more parameter values were invalid: Binary sets should not be empty"},
       {AV::L({AV::M({{"x", AV::SS({})}})}),
        "One or more parameter values were invalid: An string set  may not be empty"},
@@ -89,12 +90,14 @@ TEST(AttributeValueTest, ValidationRejectsBadSets) {
 }
 
 TEST(AttributeValueTest, NormalizeSortsSets) {
-  AV v = AV::M({{"s", AV::SS({"b", "a", "b"})}, {"n", AV::NS({Number::FromInt64(3), Number::FromInt64(-1)})}});
+  AV v = AV::M({{"s", AV::SS({"b", "a", "b"})},
+                {"n", AV::NS({Number::FromInt64(3), Number::FromInt64(-1)})}});
   v.Normalize();
   EXPECT_EQ(v.m().at("s").ss(), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(v.m().at("n").ns().front(), Number::FromInt64(-1));
   EXPECT_EQ(AV::S("a\"b").DebugString(), "{\"S\":\"a\\\"b\"}");
-  EXPECT_EQ(AV::L({AV::N("1"), AV::Bool(true)}).DebugString(), "{\"L\":[{\"N\":\"1\"},{\"BOOL\":true}]}");
+  EXPECT_EQ(AV::L({AV::N("1"), AV::Bool(true)}).DebugString(),
+            "{\"L\":[{\"N\":\"1\"},{\"BOOL\":true}]}");
 }
 
 }  // namespace

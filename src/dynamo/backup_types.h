@@ -73,7 +73,7 @@ struct ImportItemsResponse {
 // backend started.
 struct TableMetrics {
   std::string table_name;
-  double since = 0;  // seconds since epoch when counting started
+  double since = 0;      // seconds since epoch when counting started
   int64_t requests = 0;  // data-plane requests naming the table
   double consumed_read_capacity_units = 0;
   double consumed_write_capacity_units = 0;
@@ -180,7 +180,12 @@ struct RestoreTableFromBackupResponse {
 // -------------------------------------------------------------------------- streams
 
 enum class StreamStatus : uint8_t { kEnabling, kEnabled, kDisabling, kDisabled };
-enum class ShardIteratorType : uint8_t { kTrimHorizon, kLatest, kAtSequenceNumber, kAfterSequenceNumber };
+enum class ShardIteratorType : uint8_t {
+  kTrimHorizon,
+  kLatest,
+  kAtSequenceNumber,
+  kAfterSequenceNumber
+};
 enum class OperationType : uint8_t { kInsert, kModify, kRemove };
 
 struct StreamSummary {

@@ -56,7 +56,9 @@ std::string SubtractDigits(const std::string& a, const std::string& b) {
 }  // namespace
 
 Result<Number> Number::Parse(std::string_view text) {
-  auto bad = [&] { return Status::Validation(std::string(kNotNumeric) + ": " + std::string(text)); };
+  auto bad = [&] {
+    return Status::Validation(std::string(kNotNumeric) + ": " + std::string(text));
+  };
   if (text.empty()) return Status::Validation(kNotNumeric);
   size_t i = 0;
   bool negative = false;
@@ -118,7 +120,8 @@ Result<Number> Number::Parse(std::string_view text) {
 Number Number::FromInt64(int64_t value) {
   Number n;
   if (value == 0) return n;
-  uint64_t mag = value < 0 ? uint64_t{0} - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+  uint64_t mag =
+      value < 0 ? uint64_t{0} - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
   std::string s = std::to_string(mag);
   n.negative_ = value < 0;
   n.exponent_ = static_cast<int32_t>(s.size());
@@ -259,8 +262,8 @@ Result<Number> Number::DecodeOrderedKey(std::string_view* in) {
   }
   Number n;
   n.negative_ = tag == kNegativeTag;
-  uint16_t biased = static_cast<uint16_t>((static_cast<uint8_t>((*in)[1]) << 8) |
-                                          static_cast<uint8_t>((*in)[2]));
+  uint16_t biased =
+      static_cast<uint16_t>((static_cast<uint8_t>((*in)[1]) << 8) | static_cast<uint8_t>((*in)[2]));
   if (n.negative_) biased = static_cast<uint16_t>(0xFFFF - biased);
   n.exponent_ = static_cast<int32_t>(biased) - kExponentBias;
   const char terminator = n.negative_ ? static_cast<char>(0xFF) : '\0';

@@ -22,7 +22,14 @@ enum class KeyType : uint8_t { kHash, kRange };
 enum class ScalarType : uint8_t { kS, kN, kB };
 enum class ProjectionType : uint8_t { kAll, kKeysOnly, kInclude };
 enum class BillingMode : uint8_t { kProvisioned, kPayPerRequest };
-enum class TableStatus : uint8_t { kCreating, kUpdating, kDeleting, kActive, kArchiving, kArchived };
+enum class TableStatus : uint8_t {
+  kCreating,
+  kUpdating,
+  kDeleting,
+  kActive,
+  kArchiving,
+  kArchived
+};
 enum class IndexStatus : uint8_t { kCreating, kUpdating, kDeleting, kActive };
 enum class TableClass : uint8_t { kStandard, kStandardInfrequentAccess };
 enum class StreamViewType : uint8_t { kKeysOnly, kNewImage, kOldImage, kNewAndOldImages };
@@ -223,10 +230,15 @@ enum class ReturnValue : uint8_t { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdate
 enum class ReturnConsumedCapacity : uint8_t { kNone, kTotal, kIndexes };
 enum class ReturnItemCollectionMetrics : uint8_t { kNone, kSize };
 enum class ReturnValuesOnConditionCheckFailure : uint8_t { kNone, kAllOld };
-enum class Select : uint8_t { kAllAttributes, kAllProjectedAttributes, kSpecificAttributes, kCount };
+enum class Select : uint8_t {
+  kAllAttributes,
+  kAllProjectedAttributes,
+  kSpecificAttributes,
+  kCount
+};
 
-using ExpressionNames = std::map<std::string, std::string>;       // "#n" -> name
-using ExpressionValues = std::map<std::string, AttributeValue>;   // ":v" -> value
+using ExpressionNames = std::map<std::string, std::string>;      // "#n" -> name
+using ExpressionValues = std::map<std::string, AttributeValue>;  // ":v" -> value
 
 struct Capacity {
   double capacity_units = 0;

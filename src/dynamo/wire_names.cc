@@ -11,7 +11,7 @@ constexpr std::array<std::string_view, 2> kKeyType = {"HASH", "RANGE"};
 constexpr std::array<std::string_view, 3> kScalarType = {"S", "N", "B"};
 constexpr std::array<std::string_view, 3> kProjectionType = {"ALL", "KEYS_ONLY", "INCLUDE"};
 constexpr std::array<std::string_view, 2> kBillingMode = {"PROVISIONED", "PAY_PER_REQUEST"};
-constexpr std::array<std::string_view, 6> kTableStatus = {"CREATING", "UPDATING", "DELETING",
+constexpr std::array<std::string_view, 6> kTableStatus = {"CREATING", "UPDATING",  "DELETING",
                                                           "ACTIVE",   "ARCHIVING", "ARCHIVED"};
 constexpr std::array<std::string_view, 4> kIndexStatus = {"CREATING", "UPDATING", "DELETING",
                                                           "ACTIVE"};
@@ -45,8 +45,8 @@ bool Parse(const std::array<std::string_view, N>& names, std::string_view name, 
 
 }  // namespace
 
-#define IT_WIRE_ENUM(Type, table)                                                     \
-  std::string_view ToWire(Type v) { return Name(table, v); }                          \
+#define IT_WIRE_ENUM(Type, table)                            \
+  std::string_view ToWire(Type v) { return Name(table, v); } \
   bool FromWire(std::string_view name, Type* v) { return Parse(table, name, v); }
 
 IT_WIRE_ENUM(KeyType, kKeyType)
@@ -68,9 +68,12 @@ IT_WIRE_ENUM(Select, kSelect)
 
 AttrType ToAttrType(ScalarType t) {
   switch (t) {
-    case ScalarType::kS: return AttrType::kS;
-    case ScalarType::kN: return AttrType::kN;
-    case ScalarType::kB: return AttrType::kB;
+    case ScalarType::kS:
+      return AttrType::kS;
+    case ScalarType::kN:
+      return AttrType::kN;
+    case ScalarType::kB:
+      return AttrType::kB;
   }
   return AttrType::kS;
 }

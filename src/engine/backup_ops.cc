@@ -9,10 +9,10 @@
 #include <filesystem>
 #include <random>
 
-#include "engine/rocks_status.h"
 #include "engine/engine_impl.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
+#include "engine/rocks_status.h"
 
 namespace issuetracker::engine {
 
@@ -72,7 +72,8 @@ std::optional<std::string> BackupIdOf(std::string_view arn) {
   const auto pos = arn.rfind("/backup/");
   if (pos == std::string_view::npos) return std::nullopt;
   std::string id(arn.substr(pos + 8));
-  if (id.empty() || id.find('/') != std::string::npos || id.find("..") != std::string::npos) return std::nullopt;
+  if (id.empty() || id.find('/') != std::string::npos || id.find("..") != std::string::npos)
+    return std::nullopt;
   return id;
 }
 
@@ -101,7 +102,8 @@ static Result<BackupMeta> LoadBackup(EngineImpl* e, std::string_view arn) {
   auto id = BackupIdOf(arn);
   if (!id) return BackupNotFound(arn);
   std::string value;
-  rocksdb::Status s = e->db()->Get(rocksdb::ReadOptions(), e->catalog_cf(), std::string(kBackupKeyPrefix) + *id, &value);
+  rocksdb::Status s = e->db()->Get(rocksdb::ReadOptions(), e->catalog_cf(),
+                                   std::string(kBackupKeyPrefix) + *id, &value);
   if (s.IsNotFound()) return BackupNotFound(arn);
   IT_RETURN_IF_ERROR(FromRocks(s));
   IT_ASSIGN_OR_RETURN(BackupMeta meta, ParseMeta(value));
@@ -131,14 +133,17 @@ static dynamo::BackupDescription DescribeMeta(EngineImpl* e, const BackupMeta& m
   return d;
 }
 
-Result<dynamo::CreateBackupResponse> EngineImpl::CreateBackup(const dynamo::CreateBackupRequest& r) {
+Result<dynamo::CreateBackupResponse> EngineImpl::CreateBackup(
+    const dynamo::CreateBackupRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   if (r.backup_name.size() < 3 || r.backup_name.size() > 255 ||
-      r.backup_name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+      r.backup_name.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
           std::string::npos) {
-    return Status::Validation("1 validation error detected: Value '" + r.backup_name +
-                              "' at 'backupName' failed to satisfy constraint: Member must satisfy regular "
-                              "expression pattern: [a-zA-Z0-9_.-]+ and have length between 3 and 255");
+    return Status::Validation(
+        "1 validation error detected: Value '" + r.backup_name +
+        "' at 'backupName' failed to satisfy constraint: Member must satisfy regular "
+        "expression pattern: [a-zA-Z0-9_.-]+ and have length between 3 and 255");
   }
   auto table = GetTable(r.table_name);
   if (!table.ok()) return Status(Code::kTableNotFound, "Table not found: " + r.table_name);
@@ -149,7 +154,8 @@ Result<dynamo::CreateBackupResponse> EngineImpl::CreateBackup(const dynamo::Crea
   const int64_t now = clock_->NowMicros();
   // A change stamp is strictly increasing: backup ids sort in creation order.
   IT_ASSIGN_OR_RETURN(const int64_t stamp, MarkerStamp());
-  std::snprintf(id, sizeof(id), "%017lld-%08x", static_cast<long long>(stamp), static_cast<unsigned>(rng()));
+  std::snprintf(id, sizeof(id), "%017lld-%08x", static_cast<long long>(stamp),
+                static_cast<unsigned>(rng()));
   meta.id = id;
   meta.arn = TableArn(t.name) + "/backup/" + meta.id;
   meta.name = r.backup_name;
@@ -167,12 +173,14 @@ Result<dynamo::CreateBackupResponse> EngineImpl::CreateBackup(const dynamo::Crea
   meta.size_bytes = described.table_size_bytes;
   meta.item_count = described.item_count;
   rocksdb::WriteBatch batch;
-  batch.Put(catalog_cf_, std::string(kBackupKeyPrefix) + meta.id, SerializeMeta(meta)).PermitUncheckedError();
+  batch.Put(catalog_cf_, std::string(kBackupKeyPrefix) + meta.id, SerializeMeta(meta))
+      .PermitUncheckedError();
   IT_RETURN_IF_ERROR(Commit(&batch));
   return dynamo::CreateBackupResponse{DetailsOf(meta)};
 }
 
-Result<dynamo::DescribeBackupResponse> EngineImpl::DescribeBackup(const dynamo::DescribeBackupRequest& r) {
+Result<dynamo::DescribeBackupResponse> EngineImpl::DescribeBackup(
+    const dynamo::DescribeBackupRequest& r) {
   IT_ASSIGN_OR_RETURN(BackupMeta meta, LoadBackup(this, r.backup_arn));
   return dynamo::DescribeBackupResponse{DescribeMeta(this, meta)};
 }
@@ -180,9 +188,10 @@ Result<dynamo::DescribeBackupResponse> EngineImpl::DescribeBackup(const dynamo::
 Result<dynamo::ListBackupsResponse> EngineImpl::ListBackups(const dynamo::ListBackupsRequest& r) {
   const int32_t limit = r.limit.value_or(100);
   if (limit < 1 || limit > 100) {
-    return Status::Validation("1 validation error detected: Value '" + std::to_string(limit) +
-                              "' at 'limit' failed to satisfy constraint: Member must have value less than or "
-                              "equal to 100 and greater than or equal to 1");
+    return Status::Validation(
+        "1 validation error detected: Value '" + std::to_string(limit) +
+        "' at 'limit' failed to satisfy constraint: Member must have value less than or "
+        "equal to 100 and greater than or equal to 1");
   }
   std::string start(kBackupKeyPrefix);
   if (r.exclusive_start_backup_arn) {
@@ -193,7 +202,8 @@ Result<dynamo::ListBackupsResponse> EngineImpl::ListBackups(const dynamo::ListBa
   dynamo::ListBackupsResponse response;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), catalog_cf_));
   for (it->Seek(start); it->Valid() && it->key().starts_with("k/"); it->Next()) {
-    IT_ASSIGN_OR_RETURN(BackupMeta m, ParseMeta(std::string_view(it->value().data(), it->value().size())));
+    IT_ASSIGN_OR_RETURN(BackupMeta m,
+                        ParseMeta(std::string_view(it->value().data(), it->value().size())));
     const std::string table_name = m.table_arn.substr(m.table_arn.rfind('/') + 1);
     if (r.table_name && *r.table_name != table_name) continue;
     if (r.time_range_lower_bound && m.created < *r.time_range_lower_bound) continue;
@@ -216,7 +226,8 @@ Result<dynamo::ListBackupsResponse> EngineImpl::ListBackups(const dynamo::ListBa
   return response;
 }
 
-Result<dynamo::DeleteBackupResponse> EngineImpl::DeleteBackup(const dynamo::DeleteBackupRequest& r) {
+Result<dynamo::DeleteBackupResponse> EngineImpl::DeleteBackup(
+    const dynamo::DeleteBackupRequest& r) {
   IT_ASSIGN_OR_RETURN(BackupMeta meta, LoadBackup(this, r.backup_arn));
   rocksdb::WriteBatch batch;
   batch.Delete(catalog_cf_, std::string(kBackupKeyPrefix) + meta.id).PermitUncheckedError();
@@ -241,25 +252,28 @@ Result<dynamo::RestoreTableFromBackupResponse> EngineImpl::RestoreTableFromBacku
   for (const auto& f : families) names.push_back(f.name);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  IT_RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenForReadOnly(db_options, BackupDir(options_, meta.id), families, &handles, &raw)));
+  IT_RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenForReadOnly(
+      db_options, BackupDir(options_, meta.id), families, &handles, &raw)));
   std::unique_ptr<rocksdb::DB> backup(raw);
   rocksdb::ColumnFamilyHandle* items = nullptr;
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i] == "items") items = handles[i];
   }
-  auto restored = RestoreIntoNewTable(source, r.target_table_name, r.overrides, [&](const ItemSink& sink) -> Status {
-    if (!items) return Status::Corruption("backup has no items column family");
-    const std::string lo = TablePrefix(source.id, kBaseIndexId), hi = PrefixSuccessor(lo);
-    rocksdb::ReadOptions ro;
-    rocksdb::Slice upper(hi);
-    ro.iterate_upper_bound = &upper;
-    std::unique_ptr<rocksdb::Iterator> it(backup->NewIterator(ro, items));
-    for (it->Seek(lo); it->Valid(); it->Next()) {
-      IT_ASSIGN_OR_RETURN(Item item, DecodeItem(std::string_view(it->value().data(), it->value().size())));
-      IT_RETURN_IF_ERROR(sink(std::move(item)));
-    }
-    return FromRocks(it->status());
-  });
+  auto restored = RestoreIntoNewTable(
+      source, r.target_table_name, r.overrides, [&](const ItemSink& sink) -> Status {
+        if (!items) return Status::Corruption("backup has no items column family");
+        const std::string lo = TablePrefix(source.id, kBaseIndexId), hi = PrefixSuccessor(lo);
+        rocksdb::ReadOptions ro;
+        rocksdb::Slice upper(hi);
+        ro.iterate_upper_bound = &upper;
+        std::unique_ptr<rocksdb::Iterator> it(backup->NewIterator(ro, items));
+        for (it->Seek(lo); it->Valid(); it->Next()) {
+          IT_ASSIGN_OR_RETURN(Item item,
+                              DecodeItem(std::string_view(it->value().data(), it->value().size())));
+          IT_RETURN_IF_ERROR(sink(std::move(item)));
+        }
+        return FromRocks(it->status());
+      });
   for (auto* h : handles) backup->DestroyColumnFamilyHandle(h);
   IT_RETURN_IF_ERROR(restored.status());
   return dynamo::RestoreTableFromBackupResponse{std::move(*restored)};

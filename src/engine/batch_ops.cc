@@ -15,17 +15,23 @@ constexpr size_t kMaxBatchGetKeys = 100;
 constexpr size_t kMaxBatchWriteRequests = 25;
 constexpr size_t kMaxBatchGetResponseBytes = 16u << 20;
 
-Status DuplicateKeys() { return Status::Validation("Provided list of item keys contains duplicates"); }
+Status DuplicateKeys() {
+  return Status::Validation("Provided list of item keys contains duplicates");
+}
 
 }  // namespace
 
-Result<dynamo::BatchGetItemResponse> EngineImpl::BatchGetItem(const dynamo::BatchGetItemRequest& r) {
+Result<dynamo::BatchGetItemResponse> EngineImpl::BatchGetItem(
+    const dynamo::BatchGetItemRequest& r) {
   size_t total = 0;
   for (const auto& [name, ka] : r.request_items) total += ka.keys.size();
   if (r.request_items.empty()) {
-    return Status::Validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+    return Status::Validation(
+        "1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: "
+        "Member must not be null");
   }
-  if (total > kMaxBatchGetKeys) return Status::Validation("Too many items requested for the BatchGetItem call");
+  if (total > kMaxBatchGetKeys)
+    return Status::Validation("Too many items requested for the BatchGetItem call");
 
   // Validate everything first: any invalid table or key fails the whole call.
   struct TablePlan {
@@ -37,7 +43,8 @@ Result<dynamo::BatchGetItemResponse> EngineImpl::BatchGetItem(const dynamo::Batc
   for (const auto& [name, ka] : r.request_items) {
     if (ka.keys.empty()) {
       return Status::Validation("1 validation error detected: Value at 'requestItems." + name +
-                                ".member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1");
+                                ".member.keys' failed to satisfy constraint: Member must have "
+                                "length greater than or equal to 1");
     }
     IT_ASSIGN_OR_RETURN(TableRef table, GetTable(name));
     TablePlan plan{std::move(table), {}, {}};
@@ -47,7 +54,8 @@ Result<dynamo::BatchGetItemResponse> EngineImpl::BatchGetItem(const dynamo::Batc
       if (!seen.insert(encoded).second) return DuplicateKeys();
       plan.keys.push_back(std::move(encoded));
     }
-    IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(ka.projection_expression.has_value(), ka.expression_attribute_names, {}));
+    IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(ka.projection_expression.has_value(),
+                                               ka.expression_attribute_names, {}));
     dynamo::ExpressionValues no_values;
     ExpressionResolver resolver(ka.expression_attribute_names, no_values);
     if (ka.projection_expression) {
@@ -65,7 +73,8 @@ Result<dynamo::BatchGetItemResponse> EngineImpl::BatchGetItem(const dynamo::Batc
     std::vector<rocksdb::Slice> slices(plan.keys.begin(), plan.keys.end());
     std::vector<rocksdb::PinnableSlice> values(slices.size());
     std::vector<rocksdb::Status> statuses(slices.size());
-    db_->MultiGet(rocksdb::ReadOptions(), items_cf_, slices.size(), slices.data(), values.data(), statuses.data());
+    db_->MultiGet(rocksdb::ReadOptions(), items_cf_, slices.size(), slices.data(), values.data(),
+                  statuses.data());
     double units = 0;
     auto& out = response.responses[name];
     for (size_t i = 0; i < slices.size(); ++i) {
@@ -80,7 +89,8 @@ Result<dynamo::BatchGetItemResponse> EngineImpl::BatchGetItem(const dynamo::Batc
       }
       size_t size = 0;
       if (statuses[i].ok()) {
-        IT_ASSIGN_OR_RETURN(Item item, DecodeItem(std::string_view(values[i].data(), values[i].size())));
+        IT_ASSIGN_OR_RETURN(Item item,
+                            DecodeItem(std::string_view(values[i].data(), values[i].size())));
         size = dynamo::ItemSize(item);
         response_bytes += size;
         out.push_back(plan.projection ? ApplyProjection(item, *plan.projection) : std::move(item));
@@ -91,20 +101,25 @@ Result<dynamo::BatchGetItemResponse> EngineImpl::BatchGetItem(const dynamo::Batc
       const double u = std::max(1.0, std::ceil(static_cast<double>(size) / 4096.0));
       units += ka.consistent_read ? u : u / 2;
     }
-    if (auto c = RenderCapacity(r.return_consumed_capacity, plan.table.metrics(), name, units, {}, true)) {
+    if (auto c = RenderCapacity(r.return_consumed_capacity, plan.table.metrics(), name, units, {},
+                                true)) {
       response.consumed_capacity.push_back(std::move(*c));
     }
   }
   return response;
 }
 
-Result<dynamo::BatchWriteItemResponse> EngineImpl::BatchWriteItem(const dynamo::BatchWriteItemRequest& r) {
+Result<dynamo::BatchWriteItemResponse> EngineImpl::BatchWriteItem(
+    const dynamo::BatchWriteItemRequest& r) {
   size_t total = 0;
   for (const auto& [name, writes] : r.request_items) total += writes.size();
   if (r.request_items.empty()) {
-    return Status::Validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+    return Status::Validation(
+        "1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: "
+        "Member must not be null");
   }
-  if (total > kMaxBatchWriteRequests) return Status::Validation("Too many items requested for the BatchWriteItem call");
+  if (total > kMaxBatchWriteRequests)
+    return Status::Validation("Too many items requested for the BatchWriteItem call");
 
   // One planned write: table, key, and the item to put (nullopt for a delete).
   struct PlannedWrite {
@@ -116,18 +131,24 @@ Result<dynamo::BatchWriteItemResponse> EngineImpl::BatchWriteItem(const dynamo::
   std::vector<PlannedWrite> writes;
   for (const auto& [name, requests] : r.request_items) {
     if (requests.empty()) {
-      return Status::Validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]");
+      return Status::Validation(
+          "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map "
+          "value must satisfy constraint: [Member must have length less than or equal to 25, "
+          "Member must have length greater than or equal to 1]");
     }
     IT_ASSIGN_OR_RETURN(TableRef table, GetTable(name));
     const TableDesc& t = table.desc();
     std::set<std::string> seen;
     for (const auto& w : requests) {
       if (w.put_item.has_value() == w.delete_key.has_value()) {
-        return Status::Validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+        return Status::Validation(
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of "
+            "the supported datatypes");
       }
       PlannedWrite planned{&t, {}, {}};
       if (w.put_item) {
-        IT_RETURN_IF_ERROR(ValidateItemForWrite(t, *w.put_item, "Item size has exceeded the maximum allowed size"));
+        IT_RETURN_IF_ERROR(ValidateItemForWrite(t, *w.put_item,
+                                                "Item size has exceeded the maximum allowed size"));
         planned.item = *w.put_item;
         for (auto& [attr, value] : *planned.item) value.Normalize();
         planned.key = BaseKeyOf(t, *planned.item);
@@ -150,7 +171,8 @@ Result<dynamo::BatchWriteItemResponse> EngineImpl::BatchWriteItem(const dynamo::
     for (const auto& w : writes) keys.emplace_back(w.key);
     std::vector<rocksdb::PinnableSlice> values(keys.size());
     std::vector<rocksdb::Status> statuses(keys.size());
-    db_->MultiGet(rocksdb::ReadOptions(), items_cf_, keys.size(), keys.data(), values.data(), statuses.data());
+    db_->MultiGet(rocksdb::ReadOptions(), items_cf_, keys.size(), keys.data(), values.data(),
+                  statuses.data());
     std::map<uint32_t, StatsAccumulator> stats;
     rocksdb::WriteBatch batch;
     BatchSink sink(&batch);
@@ -162,7 +184,8 @@ Result<dynamo::BatchWriteItemResponse> EngineImpl::BatchWriteItem(const dynamo::
       } else if (!statuses[i].IsNotFound()) {
         return Status::IOError(statuses[i].ToString());
       }
-      IT_RETURN_IF_ERROR(AppendItemChange(*w.table, w.key, old ? &*old : nullptr, w.item ? &*w.item : nullptr, &sink,
+      IT_RETURN_IF_ERROR(AppendItemChange(*w.table, w.key, old ? &*old : nullptr,
+                                          w.item ? &*w.item : nullptr, &sink,
                                           &tallies[w.table->name], &stats[w.table->id]));
     }
     for (const auto& [table_id, acc] : stats) AppendStats(table_id, acc, &batch);
@@ -172,7 +195,8 @@ Result<dynamo::BatchWriteItemResponse> EngineImpl::BatchWriteItem(const dynamo::
   std::map<std::string, TableMetricsCells*> metrics;
   for (const TableRef& t : tables) metrics[t.desc().name] = t.metrics();
   for (const auto& [name, tally] : tallies) {
-    if (auto c = RenderCapacity(r.return_consumed_capacity, metrics[name], name, tally.table_units, tally.index_units, false)) {
+    if (auto c = RenderCapacity(r.return_consumed_capacity, metrics[name], name, tally.table_units,
+                                tally.index_units, false)) {
       response.consumed_capacity.push_back(std::move(*c));
     }
   }

@@ -19,7 +19,9 @@ constexpr std::string_view kInvalid = "One or more parameter values were invalid
 constexpr size_t kMaxGsis = 20;
 constexpr size_t kMaxProjectedAttributes = 100;
 
-Status Invalid(std::string_view msg) { return Status::Validation(std::string(kInvalid) + std::string(msg)); }
+Status Invalid(std::string_view msg) {
+  return Status::Validation(std::string(kInvalid) + std::string(msg));
+}
 
 bool ValidNameChars(std::string_view name) {
   return std::all_of(name.begin(), name.end(), [](char c) {
@@ -52,13 +54,16 @@ Status ValidateKeySchema(const std::vector<KeySchemaElement>& schema,
     }
   }
   if (schema.size() == 2 && schema[0].attribute_name == schema[1].attribute_name) {
-    return Status::Validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+    return Status::Validation(
+        "Both the Hash Key and the Range Key element in the KeySchema have the same name");
   }
   if (schema[0].key_type != KeyType::kHash) {
-    return Status::Validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+    return Status::Validation(
+        "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
   }
   if (schema.size() == 2 && schema[1].key_type != KeyType::kRange) {
-    return Status::Validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+    return Status::Validation(
+        "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
   }
   return Status::Ok();
 }
@@ -118,7 +123,8 @@ Status ValidateGsis(const dynamo::CreateTableRequest& r, bool pay_per_request) {
       }
       IT_RETURN_IF_ERROR(ValidateThroughput(*gsi.provisioned_throughput));
     }
-    if (!names.insert(gsi.index_name).second) return Invalid("Duplicate index name: " + gsi.index_name);
+    if (!names.insert(gsi.index_name).second)
+      return Invalid("Duplicate index name: " + gsi.index_name);
   }
   if (projected > kMaxProjectedAttributes) {
     return Invalid("Number of projected attributes in all indexes exceeds limit of 100");
@@ -138,10 +144,11 @@ KeyAttr KeyAttrFor(const KeySchemaElement& k, const std::vector<AttributeDefinit
 
 bool IndexDesc::Projects(std::string_view attr, const TableDesc& table) const {
   if (projection.projection_type == dynamo::ProjectionType::kAll) return true;
-  if (attr == hash.name || (range && attr == range->name) || table.IsKeyAttribute(attr)) return true;
+  if (attr == hash.name || (range && attr == range->name) || table.IsKeyAttribute(attr))
+    return true;
   if (projection.projection_type == dynamo::ProjectionType::kKeysOnly) return false;
-  return std::find(projection.non_key_attributes.begin(), projection.non_key_attributes.end(), attr) !=
-         projection.non_key_attributes.end();
+  return std::find(projection.non_key_attributes.begin(), projection.non_key_attributes.end(),
+                   attr) != projection.non_key_attributes.end();
 }
 
 const IndexDesc* TableDesc::FindIndex(std::string_view index_name) const {
@@ -157,11 +164,12 @@ bool TableDesc::IsKeyAttribute(std::string_view attr) const {
 
 Status ValidateTableName(std::string_view name, std::string_view field) {
   if (name.size() < 3 || name.size() > 255) {
-    return Status::Validation("TableName must be at least 3 characters long and at most 255 characters long");
+    return Status::Validation(
+        "TableName must be at least 3 characters long and at most 255 characters long");
   }
   if (!ValidNameChars(name)) {
-    return Status::Validation("1 validation error detected: Value '" + std::string(name) + "' at '" +
-                              std::string(field) +
+    return Status::Validation("1 validation error detected: Value '" + std::string(name) +
+                              "' at '" + std::string(field) +
                               "' failed to satisfy constraint: Member must satisfy regular "
                               "expression pattern: [a-zA-Z0-9_.-]+");
   }
@@ -172,11 +180,15 @@ Status ValidateCreateTable(const dynamo::CreateTableRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   const bool ppr = r.billing_mode == dynamo::BillingMode::kPayPerRequest;
   if (ppr && r.provisioned_throughput) {
-    return Invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+    return Invalid(
+        "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is "
+        "PAY_PER_REQUEST");
   }
   if (!ppr) {
     if (!r.provisioned_throughput) {
-      return Invalid("ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+      return Invalid(
+          "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is "
+          "PROVISIONED");
     }
     IT_RETURN_IF_ERROR(ValidateThroughput(*r.provisioned_throughput));
   }
@@ -195,15 +207,21 @@ Status ValidateCreateTable(const dynamo::CreateTableRequest& r) {
     for (const auto& k : g.key_schema) used.insert(k.attribute_name);
   }
   if (used != defined) {
-    return Invalid("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+    return Invalid(
+        "Number of attributes in KeySchema does not exactly match number of attributes defined in "
+        "AttributeDefinitions");
   }
   if (r.stream_specification && r.stream_specification->stream_enabled &&
       !r.stream_specification->stream_view_type) {
-    return Status::Validation("One or more parameter values were invalid: StreamViewType must be specified when StreamEnabled is true");
+    return Status::Validation(
+        "One or more parameter values were invalid: StreamViewType must be specified when "
+        "StreamEnabled is true");
   }
   if (r.stream_specification && !r.stream_specification->stream_enabled &&
       r.stream_specification->stream_view_type) {
-    return Status::Validation("One or more parameter values were invalid: StreamViewType cannot be specified when StreamEnabled is false");
+    return Status::Validation(
+        "One or more parameter values were invalid: StreamViewType cannot be specified when "
+        "StreamEnabled is false");
   }
   if (r.tags.size() > 50) return Status::Validation("Too many tags: at most 50 tags per resource");
   return Status::Ok();
@@ -231,10 +249,12 @@ TableDesc DescFromCreateRequest(const dynamo::CreateTableRequest& r, uint32_t id
   }
   d.next_index_id = next_index_id;
   d.billing_mode = r.billing_mode.value_or(dynamo::BillingMode::kProvisioned);
-  if (d.billing_mode == dynamo::BillingMode::kPayPerRequest) d.last_update_to_pay_per_request = now_seconds;
+  if (d.billing_mode == dynamo::BillingMode::kPayPerRequest)
+    d.last_update_to_pay_per_request = now_seconds;
   if (r.provisioned_throughput) d.throughput = *r.provisioned_throughput;
   d.sse = r.sse_specification;
-  if (r.stream_specification && r.stream_specification->stream_enabled) d.stream = r.stream_specification;
+  if (r.stream_specification && r.stream_specification->stream_enabled)
+    d.stream = r.stream_specification;
   d.table_class = r.table_class.value_or(dynamo::TableClass::kStandard);
   d.deletion_protection = r.deletion_protection_enabled.value_or(false);
   d.tags = r.tags;
@@ -315,7 +335,8 @@ json::object SettingsToJson(const TableDesc& d) {
     o["sse"] = std::move(sse);
   }
   if (d.stream) {
-    o["stream_view_type"] = dynamo::ToWire(d.stream->stream_view_type.value_or(dynamo::StreamViewType::kKeysOnly));
+    o["stream_view_type"] =
+        dynamo::ToWire(d.stream->stream_view_type.value_or(dynamo::StreamViewType::kKeysOnly));
     o["stream_label"] = d.stream_label;
     o["stream_start_micros"] = d.stream_start_micros;
   }
@@ -340,7 +361,8 @@ Status SettingsFromJson(const json::object& o, TableDesc* d) {
       d->sse->sse_type.emplace();
       IT_RETURN_IF_ERROR(EnumFromJson(sse.at("type"), &*d->sse->sse_type));
     }
-    if (sse.contains("kms_key")) d->sse->kms_master_key_id = std::string(sse.at("kms_key").as_string());
+    if (sse.contains("kms_key"))
+      d->sse->kms_master_key_id = std::string(sse.at("kms_key").as_string());
   }
   if (o.contains("stream_view_type")) {
     d->stream.emplace();
@@ -360,7 +382,8 @@ Status SettingsFromJson(const json::object& o, TableDesc* d) {
     d->previous_stream = past;
   }
   for (const auto& t : o.at("tags").as_array()) {
-    d->tags.push_back({std::string(t.at("key").as_string()), std::string(t.at("value").as_string())});
+    d->tags.push_back(
+        {std::string(t.at("key").as_string()), std::string(t.at("value").as_string())});
   }
   return Status::Ok();
 }
@@ -387,7 +410,8 @@ std::string SerializeTableDesc(const TableDesc& d) {
   if (d.range) o["range"] = KeyAttrToJson(*d.range);
   json::array defs;
   for (const auto& a : d.attribute_definitions) {
-    defs.push_back(json::object{{"name", a.attribute_name}, {"type", dynamo::ToWire(a.attribute_type)}});
+    defs.push_back(
+        json::object{{"name", a.attribute_name}, {"type", dynamo::ToWire(a.attribute_type)}});
   }
   o["attribute_definitions"] = std::move(defs);
   json::array indexes;

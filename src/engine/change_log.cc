@@ -19,7 +19,8 @@ void PutImage(const dynamo::Item& item, std::string* out) {
 
 Result<dynamo::Item> GetImage(std::string_view* in) {
   uint32_t len;
-  if (!GetVarint32(in, &len) || in->size() < len) return Status::Corruption("truncated change image");
+  if (!GetVarint32(in, &len) || in->size() < len)
+    return Status::Corruption("truncated change image");
   auto item = DecodeItem(in->substr(0, len));
   in->remove_prefix(len);
   return item;
@@ -34,18 +35,22 @@ std::string ChangeKey(uint32_t table_id, int64_t stamp) {
   return key;
 }
 
-int64_t ChangeKeyStamp(std::string_view key) { return static_cast<int64_t>(DecodeFixed64BE(key.data() + 4)); }
+int64_t ChangeKeyStamp(std::string_view key) {
+  return static_cast<int64_t>(DecodeFixed64BE(key.data() + 4));
+}
 uint32_t ChangeKeyTable(std::string_view key) { return DecodeFixed32BE(key.data()); }
 
-std::string EncodeChange(const dynamo::Item* old_item, const dynamo::Item* new_item, const ChangeImages& images,
-                         const dynamo::Item& keys) {
+std::string EncodeChange(const dynamo::Item* old_item, const dynamo::Item* new_item,
+                         const ChangeImages& images, const dynamo::Item& keys) {
   std::string out;
   out.push_back(kChangeVersion);
-  const ChangeEvent event = !old_item ? ChangeEvent::kInsert : (new_item ? ChangeEvent::kModify : ChangeEvent::kRemove);
+  const ChangeEvent event =
+      !old_item ? ChangeEvent::kInsert : (new_item ? ChangeEvent::kModify : ChangeEvent::kRemove);
   out.push_back(static_cast<char>(event));
   const bool keep_old = images.old_image && old_item;
   const bool keep_new = images.new_image && new_item;
-  const uint8_t flags = (keep_old ? kOldFlag : 0) | (keep_new ? kNewFlag : 0) | (!keep_old && !keep_new ? kKeysFlag : 0);
+  const uint8_t flags = (keep_old ? kOldFlag : 0) | (keep_new ? kNewFlag : 0) |
+                        (!keep_old && !keep_new ? kKeysFlag : 0);
   out.push_back(static_cast<char>(flags));
   if (keep_old) PutImage(*old_item, &out);
   if (keep_new) PutImage(*new_item, &out);
@@ -54,7 +59,8 @@ std::string EncodeChange(const dynamo::Item* old_item, const dynamo::Item* new_i
 }
 
 Result<ChangeRecord> DecodeChange(std::string_view key, std::string_view value) {
-  if (key.size() != 12 || value.size() < 3 || value[0] != kChangeVersion) return Status::Corruption("bad change record");
+  if (key.size() != 12 || value.size() < 3 || value[0] != kChangeVersion)
+    return Status::Corruption("bad change record");
   ChangeRecord r;
   r.stamp = ChangeKeyStamp(key);
   const auto event = static_cast<uint8_t>(value[1]);

@@ -15,14 +15,14 @@
 #pragma once
 
 #include <atomic>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
-#include <vector>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "dynamo/attribute_value.h"
@@ -73,7 +73,8 @@ class ChangeClock {
  public:
   // `persist(lease)` durably records that stamps up to `lease` may have been used.
   using PersistFn = std::function<Status(int64_t lease)>;
-  ChangeClock(int64_t floor, PersistFn persist) : last_(floor), lease_(floor), persist_(std::move(persist)) {}
+  ChangeClock(int64_t floor, PersistFn persist)
+      : last_(floor), lease_(floor), persist_(std::move(persist)) {}
 
   // The next stamp, given the wall clock's `now_micros`, registered as in flight.
   Result<int64_t> Next(int64_t now_micros);
@@ -89,8 +90,8 @@ class ChangeClock {
  private:
   static constexpr int64_t kLeaseMicros = 60LL * 1000000;
   mutable std::mutex mu_;
-  int64_t last_;           // guarded by mu_
-  int64_t lease_;          // guarded by mu_
+  int64_t last_;                 // guarded by mu_
+  int64_t lease_;                // guarded by mu_
   std::set<int64_t> in_flight_;  // guarded by mu_
   PersistFn persist_;
 };
@@ -100,7 +101,8 @@ class ChangeClock {
 class StampTickets {
  public:
   StampTickets() = default;
-  StampTickets(StampTickets&& other) noexcept : clock_(other.clock_), stamps_(std::move(other.stamps_)) {
+  StampTickets(StampTickets&& other) noexcept
+      : clock_(other.clock_), stamps_(std::move(other.stamps_)) {
     other.stamps_.clear();
   }
   StampTickets& operator=(StampTickets&&) = delete;

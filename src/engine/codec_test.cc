@@ -18,9 +18,13 @@ TEST(ItemCodecTest, RoundTripsEveryType) {
       {},
       {{"s", AttributeValue::S("")}},
       {{"s", AttributeValue::S(std::string("a\0b", 3))}, {"n", AttributeValue::N("-1.5e-20")}},
-      {{"b", AttributeValue::B(std::string("\x00\xff", 2))}, {"t", AttributeValue::Bool(false)}, {"z", AttributeValue::Null()}},
-      {{"m", AttributeValue::M({{"x", AttributeValue::L({AttributeValue::M({}), AttributeValue::L({})})}})}},
-      {{"ss", AttributeValue::SS({"a", "b"})}, {"ns", AttributeValue::NS({Number::FromInt64(-3), Number::FromInt64(7)})},
+      {{"b", AttributeValue::B(std::string("\x00\xff", 2))},
+       {"t", AttributeValue::Bool(false)},
+       {"z", AttributeValue::Null()}},
+      {{"m", AttributeValue::M(
+                 {{"x", AttributeValue::L({AttributeValue::M({}), AttributeValue::L({})})}})}},
+      {{"ss", AttributeValue::SS({"a", "b"})},
+       {"ns", AttributeValue::NS({Number::FromInt64(-3), Number::FromInt64(7)})},
        {"bs", AttributeValue::BS({std::string(1, '\0'), "\x01"})}},
       {{std::string(300, 'k'), AttributeValue::S(std::string(70000, 'v'))}},
   };
@@ -33,9 +37,11 @@ TEST(ItemCodecTest, RoundTripsEveryType) {
 }
 
 TEST(ItemCodecTest, RejectsCorruptInput) {
-  const std::string good = EncodeItem({{"a", AttributeValue::L({AttributeValue::S("xyz"), AttributeValue::N("12")})}});
+  const std::string good =
+      EncodeItem({{"a", AttributeValue::L({AttributeValue::S("xyz"), AttributeValue::N("12")})}});
   for (size_t cut = 0; cut < good.size(); ++cut) {
-    EXPECT_EQ(DecodeItem(good.substr(0, cut)).status().code(), Code::kCorruption) << "cut at " << cut;
+    EXPECT_EQ(DecodeItem(good.substr(0, cut)).status().code(), Code::kCorruption)
+        << "cut at " << cut;
   }
   EXPECT_EQ(DecodeItem(good + "x").status().code(), Code::kCorruption);
   std::string bad_version = good;
@@ -66,8 +72,17 @@ TEST(VarintTest, RoundTrips) {
 }
 
 TEST(KeyCodecTest, StringAndBinaryKeysKeepOrderAndAreprefixFree) {
-  std::vector<std::string> values = {"", std::string(1, '\0'), std::string("\0\0", 2), std::string("\0a", 2), "a",
-                                     std::string("a\0", 2), "a\x01", "ab", "b", "\xff", "\xff\xff"};
+  std::vector<std::string> values = {"",
+                                     std::string(1, '\0'),
+                                     std::string("\0\0", 2),
+                                     std::string("\0a", 2),
+                                     "a",
+                                     std::string("a\0", 2),
+                                     "a\x01",
+                                     "ab",
+                                     "b",
+                                     "\xff",
+                                     "\xff\xff"};
   std::sort(values.begin(), values.end());
   std::vector<std::string> keys;
   for (const auto& v : values) {
@@ -88,7 +103,8 @@ TEST(KeyCodecTest, StringAndBinaryKeysKeepOrderAndAreprefixFree) {
 }
 
 TEST(KeyCodecTest, BeginsWithPrefixBoundsMatchExactlyThePrefixedValues) {
-  const std::vector<std::string> values = {"a", "ab", std::string("ab\0", 3), "abc", "abd", "ac", "b"};
+  const std::vector<std::string> values = {"a",  "ab", std::string("ab\0", 3), "abc", "abd",
+                                           "ac", "b"};
   std::string lo;
   AppendKeyPrefix("ab", &lo);
   const std::string hi = PrefixSuccessor(lo);
@@ -136,13 +152,18 @@ TEST(CatalogTest, DescriptorRoundTripsThroughJson) {
   dynamo::CreateTableRequest r;
   r.table_name = "IssueTracker-Issues-Pooled";
   r.billing_mode = dynamo::BillingMode::kPayPerRequest;
-  r.attribute_definitions = {{"id", dynamo::ScalarType::kS}, {"n", dynamo::ScalarType::kN}, {"g", dynamo::ScalarType::kB}};
+  r.attribute_definitions = {
+      {"id", dynamo::ScalarType::kS}, {"n", dynamo::ScalarType::kN}, {"g", dynamo::ScalarType::kB}};
   r.key_schema = {{"id", dynamo::KeyType::kHash}, {"n", dynamo::KeyType::kRange}};
-  dynamo::GlobalSecondaryIndex gsi{"ByG", {{"g", dynamo::KeyType::kHash}}, {dynamo::ProjectionType::kInclude, {"x", "y"}}, std::nullopt};
+  dynamo::GlobalSecondaryIndex gsi{"ByG",
+                                   {{"g", dynamo::KeyType::kHash}},
+                                   {dynamo::ProjectionType::kInclude, {"x", "y"}},
+                                   std::nullopt};
   r.global_secondary_indexes = {gsi};
   r.tags = {{"Project", "IssueTrackingSaaS"}};
   r.sse_specification = dynamo::SseSpecification{true, dynamo::SseType::kKms, "key-1"};
-  r.stream_specification = dynamo::StreamSpecification{true, dynamo::StreamViewType::kNewAndOldImages};
+  r.stream_specification =
+      dynamo::StreamSpecification{true, dynamo::StreamViewType::kNewAndOldImages};
   ASSERT_TRUE(ValidateCreateTable(r).ok());
   TableDesc d = DescFromCreateRequest(r, 42, "uuid-1", 1700000000.5);
   d.pitr_enabled = true;

@@ -93,13 +93,15 @@ class Engine final : public dynamo::Backend {
   Result<dynamo::DescribeTableMetricsResponse> DescribeTableMetrics(
       const dynamo::DescribeTableMetricsRequest& r) override;
   Result<dynamo::CreateBackupResponse> CreateBackup(const dynamo::CreateBackupRequest& r) override;
-  Result<dynamo::DescribeBackupResponse> DescribeBackup(const dynamo::DescribeBackupRequest& r) override;
+  Result<dynamo::DescribeBackupResponse> DescribeBackup(
+      const dynamo::DescribeBackupRequest& r) override;
   Result<dynamo::ListBackupsResponse> ListBackups(const dynamo::ListBackupsRequest& r) override;
   Result<dynamo::DeleteBackupResponse> DeleteBackup(const dynamo::DeleteBackupRequest& r) override;
   Result<dynamo::RestoreTableFromBackupResponse> RestoreTableFromBackup(
       const dynamo::RestoreTableFromBackupRequest& r) override;
   Result<dynamo::ListStreamsResponse> ListStreams(const dynamo::ListStreamsRequest& r) override;
-  Result<dynamo::DescribeStreamResponse> DescribeStream(const dynamo::DescribeStreamRequest& r) override;
+  Result<dynamo::DescribeStreamResponse> DescribeStream(
+      const dynamo::DescribeStreamRequest& r) override;
   Result<dynamo::GetShardIteratorResponse> GetShardIterator(
       const dynamo::GetShardIteratorRequest& r) override;
   Result<dynamo::GetRecordsResponse> GetRecords(const dynamo::GetRecordsRequest& r) override;

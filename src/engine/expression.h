@@ -16,10 +16,10 @@
 // "Attribute name is a reserved keyword; reserved keyword: status".
 #pragma once
 
+#include <boost/container/flat_set.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <boost/container/flat_set.hpp>
 #include <set>
 #include <string>
 #include <string_view>

@@ -336,7 +336,8 @@ namespace {
 void CollectTopLevel(const RCondition& c, std::vector<std::string>* out) {
   for (const ROperand& o : c.operands) {
     if ((o.kind == ROperand::Kind::kPath || o.kind == ROperand::Kind::kSize) && !o.path.empty() &&
-        !o.path.front().is_index() && std::find(out->begin(), out->end(), o.path.front().name) == out->end()) {
+        !o.path.front().is_index() &&
+        std::find(out->begin(), out->end(), o.path.front().name) == out->end()) {
       out->push_back(o.path.front().name);
     }
   }

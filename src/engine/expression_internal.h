@@ -222,8 +222,12 @@ std::shared_ptr<const ProjectionTree> BuildProjectionTree(const std::vector<Path
 struct ResolverAccess {
   static const dynamo::ExpressionNames& names(const ExpressionResolver& r) { return r.names_; }
   static const dynamo::ExpressionValues& values(const ExpressionResolver& r) { return r.values_; }
-  static boost::container::flat_set<std::string>& used_names(ExpressionResolver& r) { return r.used_names_; }
-  static boost::container::flat_set<std::string>& used_values(ExpressionResolver& r) { return r.used_values_; }
+  static boost::container::flat_set<std::string>& used_names(ExpressionResolver& r) {
+    return r.used_names_;
+  }
+  static boost::container::flat_set<std::string>& used_values(ExpressionResolver& r) {
+    return r.used_values_;
+  }
 };
 
 }  // namespace issuetracker::engine

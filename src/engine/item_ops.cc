@@ -13,7 +13,8 @@ using dynamo::ReturnValue;
 namespace {
 
 // ConditionalCheckFailedException, carrying the old item when the request asked for it.
-Status ConditionFailed(dynamo::ReturnValuesOnConditionCheckFailure mode, const std::optional<Item>& old) {
+Status ConditionFailed(dynamo::ReturnValuesOnConditionCheckFailure mode,
+                       const std::optional<Item>& old) {
   std::shared_ptr<const StatusDetail> detail;
   if (mode == dynamo::ReturnValuesOnConditionCheckFailure::kAllOld && old) {
     auto d = std::make_shared<dynamo::ConditionalCheckFailedDetail>();
@@ -39,11 +40,14 @@ Result<dynamo::PutItemResponse> EngineImpl::PutItem(const dynamo::PutItemRequest
   IT_RETURN_IF_ERROR(CheckReturnValues(r.return_values, false));
   IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
   const TableDesc& t = table.desc();
-  IT_RETURN_IF_ERROR(ValidateItemForWrite(t, r.item, "Item size has exceeded the maximum allowed size"));
-  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.condition_expression.has_value(), r.expression_attribute_names,
+  IT_RETURN_IF_ERROR(
+      ValidateItemForWrite(t, r.item, "Item size has exceeded the maximum allowed size"));
+  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.condition_expression.has_value(),
+                                             r.expression_attribute_names,
                                              r.expression_attribute_values));
   ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
-  IT_ASSIGN_OR_RETURN(auto condition, ResolveOptionalCondition(r.condition_expression, "ConditionExpression", &resolver));
+  IT_ASSIGN_OR_RETURN(auto condition, ResolveOptionalCondition(r.condition_expression,
+                                                               "ConditionExpression", &resolver));
   IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
 
   // Sets are stored sorted; an item without sets is written as given, without a copy.
@@ -68,7 +72,8 @@ Result<dynamo::PutItemResponse> EngineImpl::PutItem(const dynamo::PutItemRequest
   }
   dynamo::PutItemResponse response;
   if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
-  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name, tally.table_units, tally.index_units, false);
+  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
+                                              tally.table_units, tally.index_units, false);
   return response;
 }
 
@@ -76,7 +81,8 @@ Result<dynamo::GetItemResponse> EngineImpl::GetItem(const dynamo::GetItemRequest
   IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
   const TableDesc& t = table.desc();
   IT_ASSIGN_OR_RETURN(std::string key, EncodeKeyParam(t, r.key));
-  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.projection_expression.has_value(), r.expression_attribute_names, {}));
+  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.projection_expression.has_value(),
+                                             r.expression_attribute_names, {}));
   std::optional<ProjectionPaths> projection;
   dynamo::ExpressionValues no_values;
   ExpressionResolver resolver(r.expression_attribute_names, no_values);
@@ -90,8 +96,8 @@ Result<dynamo::GetItemResponse> EngineImpl::GetItem(const dynamo::GetItemRequest
   dynamo::GetItemResponse response;
   const size_t size = item ? dynamo::ItemSize(*item) : 0;
   if (item) response.item = projection ? ApplyProjection(*item, *projection) : std::move(*item);
-  response.consumed_capacity =
-      RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name, ReadUnits(size, r.consistent_read), {}, true);
+  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
+                                              ReadUnits(size, r.consistent_read), {}, true);
   if (response.item) table.metrics()->returned_items.fetch_add(1, std::memory_order_relaxed);
   return response;
 }
@@ -104,15 +110,22 @@ Status CheckUpdatePaths(const TableDesc& t, const Update& update) {
     const std::string& top = path.front().name;
     if (t.IsKeyAttribute(top)) {
       if (path.size() > 1) {
-        return Status::Validation("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: " + top);
+        return Status::Validation(
+            "Key attributes must be scalars; list random access '[]' and map lookup '.' are not "
+            "allowed: Key: " +
+            top);
       }
-      return Status::Validation("One or more parameter values were invalid: Cannot update attribute " + top +
-                                ". This attribute is part of the key");
+      return Status::Validation(
+          "One or more parameter values were invalid: Cannot update attribute " + top +
+          ". This attribute is part of the key");
     }
     for (const IndexDesc& index : t.indexes) {
       const bool index_key = top == index.hash.name || (index.range && top == index.range->name);
       if (index_key && path.size() > 1) {
-        return Status::Validation("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: " + top);
+        return Status::Validation(
+            "Key attributes must be scalars; list random access '[]' and map lookup '.' are not "
+            "allowed: IndexKey: " +
+            top);
       }
     }
   }
@@ -126,7 +139,8 @@ Result<dynamo::UpdateItemResponse> EngineImpl::UpdateItem(const dynamo::UpdateIt
   const TableDesc& t = table.desc();
   IT_ASSIGN_OR_RETURN(std::string key, EncodeKeyParam(t, r.key));
   IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.update_expression || r.condition_expression,
-                                             r.expression_attribute_names, r.expression_attribute_values));
+                                             r.expression_attribute_names,
+                                             r.expression_attribute_values));
   ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
   std::unique_ptr<Update> update;
   if (r.update_expression) {
@@ -134,7 +148,8 @@ Result<dynamo::UpdateItemResponse> EngineImpl::UpdateItem(const dynamo::UpdateIt
     IT_ASSIGN_OR_RETURN(update, resolver.ResolveUpdate(*ast));
     IT_RETURN_IF_ERROR(CheckUpdatePaths(t, *update));
   }
-  IT_ASSIGN_OR_RETURN(auto condition, ResolveOptionalCondition(r.condition_expression, "ConditionExpression", &resolver));
+  IT_ASSIGN_OR_RETURN(auto condition, ResolveOptionalCondition(r.condition_expression,
+                                                               "ConditionExpression", &resolver));
   IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
 
   WriteTally tally;
@@ -148,19 +163,26 @@ Result<dynamo::UpdateItemResponse> EngineImpl::UpdateItem(const dynamo::UpdateIt
     }
     updated = old ? *old : r.key;
     if (update) IT_RETURN_IF_ERROR(update->Apply(&updated));
-    IT_RETURN_IF_ERROR(ValidateItemForWrite(t, updated, "Item size to update has exceeded the maximum allowed size"));
+    IT_RETURN_IF_ERROR(ValidateItemForWrite(
+        t, updated, "Item size to update has exceeded the maximum allowed size"));
     rocksdb::WriteBatch batch;
     IT_RETURN_IF_ERROR(AppendItemChange(t, key, old ? &*old : nullptr, &updated, &batch, &tally));
     IT_RETURN_IF_ERROR(Commit(&batch));
   }
   dynamo::UpdateItemResponse response;
   switch (r.return_values) {
-    case ReturnValue::kNone: break;
-    case ReturnValue::kAllOld: response.attributes = old; break;
-    case ReturnValue::kAllNew: response.attributes = std::move(updated); break;
+    case ReturnValue::kNone:
+      break;
+    case ReturnValue::kAllOld:
+      response.attributes = old;
+      break;
+    case ReturnValue::kAllNew:
+      response.attributes = std::move(updated);
+      break;
     case ReturnValue::kUpdatedOld:
     case ReturnValue::kUpdatedNew: {
-      const Item* source = r.return_values == ReturnValue::kUpdatedOld ? (old ? &*old : nullptr) : &updated;
+      const Item* source =
+          r.return_values == ReturnValue::kUpdatedOld ? (old ? &*old : nullptr) : &updated;
       if (source && update) {
         Item projected = ApplyProjection(*source, ProjectionPaths{update->Paths(), nullptr});
         if (!projected.empty()) response.attributes = std::move(projected);
@@ -168,7 +190,8 @@ Result<dynamo::UpdateItemResponse> EngineImpl::UpdateItem(const dynamo::UpdateIt
       break;
     }
   }
-  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name, tally.table_units, tally.index_units, false);
+  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
+                                              tally.table_units, tally.index_units, false);
   return response;
 }
 
@@ -177,10 +200,12 @@ Result<dynamo::DeleteItemResponse> EngineImpl::DeleteItem(const dynamo::DeleteIt
   IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
   const TableDesc& t = table.desc();
   IT_ASSIGN_OR_RETURN(std::string key, EncodeKeyParam(t, r.key));
-  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.condition_expression.has_value(), r.expression_attribute_names,
+  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.condition_expression.has_value(),
+                                             r.expression_attribute_names,
                                              r.expression_attribute_values));
   ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
-  IT_ASSIGN_OR_RETURN(auto condition, ResolveOptionalCondition(r.condition_expression, "ConditionExpression", &resolver));
+  IT_ASSIGN_OR_RETURN(auto condition, ResolveOptionalCondition(r.condition_expression,
+                                                               "ConditionExpression", &resolver));
   IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
 
   WriteTally tally;
@@ -197,7 +222,8 @@ Result<dynamo::DeleteItemResponse> EngineImpl::DeleteItem(const dynamo::DeleteIt
   }
   dynamo::DeleteItemResponse response;
   if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
-  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name, tally.table_units, tally.index_units, false);
+  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
+                                              tally.table_units, tally.index_units, false);
   return response;
 }
 

@@ -6,8 +6,8 @@
 
 namespace issuetracker::engine {
 
-using dynamo::AttrType;
 using dynamo::AttributeValue;
+using dynamo::AttrType;
 using dynamo::Item;
 
 namespace {
@@ -16,7 +16,9 @@ constexpr std::string_view kInvalid = "One or more parameter values were invalid
 constexpr size_t kMaxHashKeyBytes = 2048;
 constexpr size_t kMaxRangeKeyBytes = 1024;
 
-Status KeyMismatch() { return Status::Validation("The provided key element does not match the schema"); }
+Status KeyMismatch() {
+  return Status::Validation("The provided key element does not match the schema");
+}
 
 size_t KeyBytes(const AttributeValue& v) {
   return v.is(AttrType::kS) ? v.s().size() : v.is(AttrType::kB) ? v.b().size() : 0;
@@ -33,10 +35,13 @@ std::string EmptyKeyMessage(const AttributeValue& v, std::string_view attr) {
 
 Status CheckKeySize(const AttributeValue& v, bool is_hash) {
   if (is_hash && KeyBytes(v) > kMaxHashKeyBytes) {
-    return Status::Validation(std::string(kInvalid) + "Size of hashkey has exceeded the maximum size limit of2048 bytes");
+    return Status::Validation(std::string(kInvalid) +
+                              "Size of hashkey has exceeded the maximum size limit of2048 bytes");
   }
   if (!is_hash && KeyBytes(v) > kMaxRangeKeyBytes) {
-    return Status::Validation(std::string(kInvalid) + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+    return Status::Validation(
+        std::string(kInvalid) +
+        "Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
   }
   return Status::Ok();
 }
@@ -45,38 +50,45 @@ Status CheckKeySize(const AttributeValue& v, bool is_hash) {
 Status CheckKeyParamAttr(const Item& key, const KeyAttr& attr, bool is_hash) {
   auto it = key.find(attr.name);
   if (it == key.end() || it->second.type() != dynamo::ToAttrType(attr.type)) return KeyMismatch();
-  if (IsEmptyKeyValue(it->second)) return Status::Validation(EmptyKeyMessage(it->second, attr.name));
+  if (IsEmptyKeyValue(it->second))
+    return Status::Validation(EmptyKeyMessage(it->second, attr.name));
   return CheckKeySize(it->second, is_hash);
 }
 
 // Validates one key attribute of a whole item.
 Status CheckItemKeyAttr(const Item& item, const KeyAttr& attr, bool is_hash) {
   auto it = item.find(attr.name);
-  if (it == item.end()) return Status::Validation(std::string(kInvalid) + "Missing the key " + attr.name + " in the item");
+  if (it == item.end())
+    return Status::Validation(std::string(kInvalid) + "Missing the key " + attr.name +
+                              " in the item");
   if (it->second.type() != dynamo::ToAttrType(attr.type)) {
-    return Status::Validation(std::string(kInvalid) + "Type mismatch for key " + attr.name + " expected: " +
-                              std::string(dynamo::ToWire(attr.type)) + " actual: " +
-                              std::string(dynamo::TypeName(it->second.type())));
+    return Status::Validation(std::string(kInvalid) + "Type mismatch for key " + attr.name +
+                              " expected: " + std::string(dynamo::ToWire(attr.type)) +
+                              " actual: " + std::string(dynamo::TypeName(it->second.type())));
   }
-  if (IsEmptyKeyValue(it->second)) return Status::Validation(EmptyKeyMessage(it->second, attr.name));
+  if (IsEmptyKeyValue(it->second))
+    return Status::Validation(EmptyKeyMessage(it->second, attr.name));
   return CheckKeySize(it->second, is_hash);
 }
 
 // Validates an item's value for an index key attribute (absent is fine: sparse index).
-Status CheckIndexKeyAttr(const Item& item, const IndexDesc& index, const KeyAttr& attr, bool is_hash) {
+Status CheckIndexKeyAttr(const Item& item, const IndexDesc& index, const KeyAttr& attr,
+                         bool is_hash) {
   auto it = item.find(attr.name);
   if (it == item.end()) return Status::Ok();
   if (it->second.type() != dynamo::ToAttrType(attr.type)) {
-    return Status::Validation(std::string(kInvalid) + "Type mismatch for Index Key " + attr.name + " Expected: " +
-                              std::string(dynamo::ToWire(attr.type)) + " Actual: " +
-                              std::string(dynamo::TypeName(it->second.type())) + " IndexName: " + index.name);
+    return Status::Validation(std::string(kInvalid) + "Type mismatch for Index Key " + attr.name +
+                              " Expected: " + std::string(dynamo::ToWire(attr.type)) +
+                              " Actual: " + std::string(dynamo::TypeName(it->second.type())) +
+                              " IndexName: " + index.name);
   }
   if (IsEmptyKeyValue(it->second)) {
     return Status::Validation(
-        "One or more parameter values are not valid. A value specified for a secondary index key is "
+        "One or more parameter values are not valid. A value specified for a secondary index key "
+        "is "
         "not supported. The AttributeValue for a key attribute cannot contain an empty " +
-        std::string(it->second.is(AttrType::kS) ? "string" : "binary") + " value. IndexName: " + index.name +
-        ", IndexKey: " + attr.name);
+        std::string(it->second.is(AttrType::kS) ? "string" : "binary") +
+        " value. IndexName: " + index.name + ", IndexKey: " + attr.name);
   }
   return CheckKeySize(it->second, is_hash);
 }
@@ -94,13 +106,16 @@ std::string BaseKeyOf(const TableDesc& t, const Item& item) {
   return key;
 }
 
-std::optional<std::string> IndexKeyOf(const TableDesc& t, const IndexDesc& index, const Item& item) {
+std::optional<std::string> IndexKeyOf(const TableDesc& t, const IndexDesc& index,
+                                      const Item& item) {
   auto hash = item.find(index.hash.name);
-  if (hash == item.end() || hash->second.type() != dynamo::ToAttrType(index.hash.type)) return std::nullopt;
+  if (hash == item.end() || hash->second.type() != dynamo::ToAttrType(index.hash.type))
+    return std::nullopt;
   const AttributeValue* range = nullptr;
   if (index.range) {
     auto it = item.find(index.range->name);
-    if (it == item.end() || it->second.type() != dynamo::ToAttrType(index.range->type)) return std::nullopt;
+    if (it == item.end() || it->second.type() != dynamo::ToAttrType(index.range->type))
+      return std::nullopt;
     range = &it->second;
   }
   std::string key = PartitionPrefix(t.id, index.id, hash->second);
@@ -155,8 +170,12 @@ Item KeyOf(const TableDesc& t, const IndexDesc* index, const Item& item) {
 Status CheckExpressionMapsUsed(bool has_expression, const dynamo::ExpressionNames& names,
                                const dynamo::ExpressionValues& values) {
   if (has_expression) return Status::Ok();
-  if (!values.empty()) return Status::Validation("ExpressionAttributeValues can only be specified when using expressions");
-  if (!names.empty()) return Status::Validation("ExpressionAttributeNames can only be specified when using expressions");
+  if (!values.empty())
+    return Status::Validation(
+        "ExpressionAttributeValues can only be specified when using expressions");
+  if (!names.empty())
+    return Status::Validation(
+        "ExpressionAttributeNames can only be specified when using expressions");
   return Status::Ok();
 }
 

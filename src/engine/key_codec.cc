@@ -6,8 +6,8 @@
 
 namespace issuetracker::engine {
 
-using dynamo::AttrType;
 using dynamo::AttributeValue;
+using dynamo::AttrType;
 
 std::string TablePrefix(uint32_t table_id, uint8_t index_id) {
   std::string out;
@@ -26,14 +26,19 @@ std::string TableIdPrefix(uint32_t table_id) {
 uint32_t PartitionHash(const AttributeValue& pk) {
   uint64_t h = 0;
   switch (pk.type()) {
-    case AttrType::kS: h = XXH3_64bits(pk.s().data(), pk.s().size()); break;
-    case AttrType::kB: h = XXH3_64bits(pk.b().data(), pk.b().size()); break;
+    case AttrType::kS:
+      h = XXH3_64bits(pk.s().data(), pk.s().size());
+      break;
+    case AttrType::kB:
+      h = XXH3_64bits(pk.b().data(), pk.b().size());
+      break;
     case AttrType::kN: {
       const std::string text = pk.n().ToString();
       h = XXH3_64bits(text.data(), text.size());
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return static_cast<uint32_t>(h >> 32);
 }
@@ -53,8 +58,11 @@ void AppendKeyValue(const AttributeValue& v, std::string* out) {
       out->push_back('\0');
       out->push_back('\x01');
       break;
-    case AttrType::kN: v.n().AppendOrderedKey(out); break;
-    default: break;
+    case AttrType::kN:
+      v.n().AppendOrderedKey(out);
+      break;
+    default:
+      break;
   }
 }
 

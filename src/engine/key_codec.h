@@ -24,8 +24,8 @@
 namespace issuetracker::engine {
 
 constexpr uint8_t kBaseIndexId = 0;
-constexpr size_t kTablePrefixSize = 5;   // table_id + index_id
-constexpr size_t kHashPrefixSize = 9;    // table_id + index_id + hash32
+constexpr size_t kTablePrefixSize = 5;  // table_id + index_id
+constexpr size_t kHashPrefixSize = 9;   // table_id + index_id + hash32
 
 // table_id(4) index_id(1).
 std::string TablePrefix(uint32_t table_id, uint8_t index_id);

@@ -75,12 +75,15 @@ Status CheckSelect(const ReadPlan& plan, std::optional<Select> select, bool has_
     return Status::Validation("Select type SPECIFIC_ATTRIBUTES requires a ProjectionExpression");
   }
   if (*select == Select::kAllProjectedAttributes && !plan.index) {
-    return Status::Validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+    return Status::Validation(
+        "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
   }
   if (*select == Select::kAllAttributes && plan.index &&
       plan.index->projection.projection_type != dynamo::ProjectionType::kAll) {
-    return Status::Validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index " +
-                              plan.index->name + " because its projection type is not ALL");
+    return Status::Validation(
+        "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported "
+        "for global secondary index " +
+        plan.index->name + " because its projection type is not ALL");
   }
   return Status::Ok();
 }
@@ -122,15 +125,18 @@ static Result<dynamo::QueryResponse> ExecuteRead(EngineImpl* engine, const ReadP
   bool stopped = false;
   for (Position(plan, it.get()); it->Valid(); plan.forward ? it->Next() : it->Prev()) {
     size_t size = 0;
-    IT_ASSIGN_OR_RETURN(Item item, DecodeItem(std::string_view(it->value().data(), it->value().size()), &size));
+    IT_ASSIGN_OR_RETURN(
+        Item item, DecodeItem(std::string_view(it->value().data(), it->value().size()), &size));
     bytes += size;
     ++response.scanned_count;
-    const bool at_limit = (plan.limit > 0 && response.scanned_count >= plan.limit) || bytes >= kMaxPageBytes;
+    const bool at_limit =
+        (plan.limit > 0 && response.scanned_count >= plan.limit) || bytes >= kMaxPageBytes;
     if (at_limit) last = KeyOf(*plan.table, plan.index, item);
     if (!plan.filter || plan.filter->Evaluate(&item)) {
       ++response.count;
       if (!plan.count_only) {
-        response.items.push_back(plan.projection ? ApplyProjection(item, *plan.projection) : std::move(item));
+        response.items.push_back(plan.projection ? ApplyProjection(item, *plan.projection)
+                                                 : std::move(item));
       }
     }
     if (at_limit) {
@@ -144,10 +150,11 @@ static Result<dynamo::QueryResponse> ExecuteRead(EngineImpl* engine, const ReadP
   if (!plan.consistent) units /= 2;
   const std::string& table = plan.table->name;
   if (plan.index) {
-    response.consumed_capacity =
-        EngineImpl::RenderCapacity(capacity_mode, plan.metrics, table, 0, {{plan.index->name, units}}, true);
+    response.consumed_capacity = EngineImpl::RenderCapacity(capacity_mode, plan.metrics, table, 0,
+                                                            {{plan.index->name, units}}, true);
   } else {
-    response.consumed_capacity = EngineImpl::RenderCapacity(capacity_mode, plan.metrics, table, units, {}, true);
+    response.consumed_capacity =
+        EngineImpl::RenderCapacity(capacity_mode, plan.metrics, table, units, {}, true);
   }
   plan.metrics->returned_items.fetch_add(response.count, std::memory_order_relaxed);
   return response;
@@ -166,7 +173,9 @@ Status PlanKeyRange(const KeyCondition& kc, ReadPlan* plan) {
     return Status::Validation("Query condition missed key schema element: " + hash.name);
   }
   if (kc.hash_value.type() != dynamo::ToAttrType(hash.type)) {
-    return Status::Validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+    return Status::Validation(
+        "One or more parameter values were invalid: Condition parameter type does not match schema "
+        "type");
   }
   const uint8_t index_id = plan->index ? plan->index->id : kBaseIndexId;
   const std::string prefix = PartitionPrefix(plan->table->id, index_id, kc.hash_value);
@@ -180,22 +189,38 @@ Status PlanKeyRange(const KeyCondition& kc, ReadPlan* plan) {
   const auto type = dynamo::ToAttrType(range->type);
   if (kc.range->value.type() != type ||
       (kc.range->op == KeyCondition::Op::kBetween && kc.range->value2.type() != type)) {
-    return Status::Validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+    return Status::Validation(
+        "One or more parameter values were invalid: Condition parameter type does not match schema "
+        "type");
   }
   std::string v = prefix;
   AppendKeyValue(kc.range->value, &v);
   switch (kc.range->op) {
-    case KeyCondition::Op::kEq: plan->lower = v; plan->upper = PrefixSuccessor(v); break;
-    case KeyCondition::Op::kLt: plan->upper = v; break;
-    case KeyCondition::Op::kLe: plan->upper = PrefixSuccessor(v); break;
-    case KeyCondition::Op::kGt: plan->lower = PrefixSuccessor(v); break;
-    case KeyCondition::Op::kGe: plan->lower = v; break;
+    case KeyCondition::Op::kEq:
+      plan->lower = v;
+      plan->upper = PrefixSuccessor(v);
+      break;
+    case KeyCondition::Op::kLt:
+      plan->upper = v;
+      break;
+    case KeyCondition::Op::kLe:
+      plan->upper = PrefixSuccessor(v);
+      break;
+    case KeyCondition::Op::kGt:
+      plan->lower = PrefixSuccessor(v);
+      break;
+    case KeyCondition::Op::kGe:
+      plan->lower = v;
+      break;
     case KeyCondition::Op::kBetween: {
       std::string hi = prefix;
       AppendKeyValue(kc.range->value2, &hi);
       if (hi < v) {  // the encoding preserves order
-        return Status::Validation("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: " +
-                                  kc.range->value.DebugString() + ", upper bound operand: AttributeValue: " + kc.range->value2.DebugString());
+        return Status::Validation(
+            "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be "
+            "greater than or equal to lower bound; lower bound operand: AttributeValue: " +
+            kc.range->value.DebugString() +
+            ", upper bound operand: AttributeValue: " + kc.range->value2.DebugString());
       }
       plan->lower = v;
       plan->upper = PrefixSuccessor(hi);
@@ -203,7 +228,9 @@ Status PlanKeyRange(const KeyCondition& kc, ReadPlan* plan) {
     }
     case KeyCondition::Op::kBeginsWith: {
       if (type == dynamo::AttrType::kN) {
-        return Status::Validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
+        return Status::Validation(
+            "Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
+            "operator or function: begins_with, operand type: N");
       }
       std::string p = prefix;
       AppendKeyPrefix(type == dynamo::AttrType::kS ? kc.range->value.s() : kc.range->value.b(), &p);
@@ -215,15 +242,18 @@ Status PlanKeyRange(const KeyCondition& kc, ReadPlan* plan) {
   return Status::Ok();
 }
 
-Status ResolveIndex(const TableDesc& t, const std::optional<std::string>& index_name, bool consistent,
-                    ReadPlan* plan) {
+Status ResolveIndex(const TableDesc& t, const std::optional<std::string>& index_name,
+                    bool consistent, ReadPlan* plan) {
   plan->table = &t;
   if (!index_name) return Status::Ok();
   plan->index = t.FindIndex(*index_name);
-  if (!plan->index) return Status::Validation("The table does not have the specified index: " + *index_name);
-  if (consistent) return Status::Validation("Consistent reads are not supported on global secondary indexes");
+  if (!plan->index)
+    return Status::Validation("The table does not have the specified index: " + *index_name);
+  if (consistent)
+    return Status::Validation("Consistent reads are not supported on global secondary indexes");
   if (plan->index->backfilling) {
-    return Status::Validation("Cannot read from backfilling global secondary index: " + *index_name);
+    return Status::Validation("Cannot read from backfilling global secondary index: " +
+                              *index_name);
   }
   return Status::Ok();
 }
@@ -231,7 +261,8 @@ Status ResolveIndex(const TableDesc& t, const std::optional<std::string>& index_
 Status CheckLimit(const std::optional<int32_t>& limit) {
   if (limit && *limit < 1) {
     return Status::Validation("1 validation error detected: Value '" + std::to_string(*limit) +
-                              "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+                              "' at 'limit' failed to satisfy constraint: Member must have value "
+                              "greater than or equal to 1");
   }
   return Status::Ok();
 }
@@ -245,15 +276,20 @@ Result<dynamo::QueryResponse> EngineImpl::Query(const dynamo::QueryRequest& r) {
   plan.metrics = table.metrics();
   IT_RETURN_IF_ERROR(ResolveIndex(table.desc(), r.index_name, r.consistent_read, &plan));
   if (!r.key_condition_expression) {
-    return Status::Validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    return Status::Validation(
+        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
+        "request.");
   }
   ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
-  IT_ASSIGN_OR_RETURN(auto key_ast, expressions_.ParseCondition(*r.key_condition_expression, "KeyConditionExpression"));
+  IT_ASSIGN_OR_RETURN(auto key_ast, expressions_.ParseCondition(*r.key_condition_expression,
+                                                                "KeyConditionExpression"));
   const KeyAttr& hash_key = plan.index ? plan.index->hash : plan.table->hash;
   const auto& range_key = plan.index ? plan.index->range : plan.table->range;
-  IT_ASSIGN_OR_RETURN(KeyCondition kc, resolver.ResolveKeyCondition(*key_ast, hash_key.name,
-                                                                    range_key ? range_key->name : ""));
-  IT_ASSIGN_OR_RETURN(auto filter, ResolveOptionalCondition(r.filter_expression, "FilterExpression", &resolver));
+  IT_ASSIGN_OR_RETURN(
+      KeyCondition kc,
+      resolver.ResolveKeyCondition(*key_ast, hash_key.name, range_key ? range_key->name : ""));
+  IT_ASSIGN_OR_RETURN(auto filter,
+                      ResolveOptionalCondition(r.filter_expression, "FilterExpression", &resolver));
   std::optional<ProjectionPaths> projection;
   if (r.projection_expression) {
     IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseProjection(*r.projection_expression));
@@ -264,16 +300,22 @@ Result<dynamo::QueryResponse> EngineImpl::Query(const dynamo::QueryRequest& r) {
   if (filter) {
     for (const std::string& attr : filter->TopLevelAttributes()) {
       if (attr == hash_key.name || (range_key && attr == range_key->name)) {
-        return Status::Validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + attr);
+        return Status::Validation(
+            "Filter Expression can only contain non-primary key attributes: Primary key "
+            "attribute: " +
+            attr);
       }
     }
   }
   IT_RETURN_IF_ERROR(PlanKeyRange(kc, &plan));
   if (r.exclusive_start_key) {
-    IT_ASSIGN_OR_RETURN(std::string start, EncodeStartKey(table.desc(), plan.index, *r.exclusive_start_key));
-    const std::string partition = PartitionPrefix(table.desc().id, plan.index ? plan.index->id : kBaseIndexId, kc.hash_value);
+    IT_ASSIGN_OR_RETURN(std::string start,
+                        EncodeStartKey(table.desc(), plan.index, *r.exclusive_start_key));
+    const std::string partition =
+        PartitionPrefix(table.desc().id, plan.index ? plan.index->id : kBaseIndexId, kc.hash_value);
     if (!std::string_view(start).starts_with(partition)) {
-      return Status::Validation("The provided starting key is outside query boundaries based on provided conditions");
+      return Status::Validation(
+          "The provided starting key is outside query boundaries based on provided conditions");
     }
     if (start < plan.lower || start >= plan.upper) {
       return Status::Validation("The provided starting key does not match the range key predicate");
@@ -284,7 +326,8 @@ Result<dynamo::QueryResponse> EngineImpl::Query(const dynamo::QueryRequest& r) {
   plan.limit = r.limit.value_or(0);
   plan.filter = filter.get();
   plan.projection = projection ? &*projection : nullptr;
-  plan.count_only = r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
+  plan.count_only =
+      r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
   plan.consistent = r.consistent_read;
   return ExecuteRead(this, plan, r.return_consumed_capacity);
 }
@@ -292,36 +335,44 @@ Result<dynamo::QueryResponse> EngineImpl::Query(const dynamo::QueryRequest& r) {
 Result<dynamo::ScanResponse> EngineImpl::Scan(const dynamo::ScanRequest& r) {
   IT_RETURN_IF_ERROR(CheckLimit(r.limit));
   if (r.segment.has_value() != r.total_segments.has_value()) {
-    return Status::Validation(r.segment ? "The TotalSegments parameter is required but was not present in the request when Segment parameter is present"
-                                        : "The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
+    return Status::Validation(r.segment ? "The TotalSegments parameter is required but was not "
+                                          "present in the request when Segment parameter is present"
+                                        : "The Segment parameter is required but was not present "
+                                          "in the request when parameter TotalSegments is present");
   }
   const int64_t total = r.total_segments.value_or(1);
   const int64_t segment = r.segment.value_or(0);
   if (total < 1 || total > 1000000) {
     return Status::Validation("1 validation error detected: Value '" + std::to_string(total) +
-                              "' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000 and greater than or equal to 1");
+                              "' at 'totalSegments' failed to satisfy constraint: Member must have "
+                              "value less than or equal to 1000000 and greater than or equal to 1");
   }
   if (segment < 0 || segment >= total) {
-    return Status::Validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
-                              std::to_string(segment) + " is not less than TotalSegments: " + std::to_string(total));
+    return Status::Validation(
+        "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
+        "Segment: " +
+        std::to_string(segment) + " is not less than TotalSegments: " + std::to_string(total));
   }
   IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
   ReadPlan plan;
   plan.metrics = table.metrics();
   IT_RETURN_IF_ERROR(ResolveIndex(table.desc(), r.index_name, r.consistent_read, &plan));
   ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
-  IT_ASSIGN_OR_RETURN(auto filter, ResolveOptionalCondition(r.filter_expression, "FilterExpression", &resolver));
+  IT_ASSIGN_OR_RETURN(auto filter,
+                      ResolveOptionalCondition(r.filter_expression, "FilterExpression", &resolver));
   std::optional<ProjectionPaths> projection;
   if (r.projection_expression) {
     IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseProjection(*r.projection_expression));
     IT_ASSIGN_OR_RETURN(projection, resolver.ResolveProjection(*ast));
   }
   IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.filter_expression || r.projection_expression,
-                                             r.expression_attribute_names, r.expression_attribute_values));
+                                             r.expression_attribute_names,
+                                             r.expression_attribute_values));
   IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
   IT_RETURN_IF_ERROR(CheckSelect(plan, r.select, projection.has_value()));
   // Segments are contiguous ranges of the 32-bit partition hash.
-  const std::string prefix = TablePrefix(table.desc().id, plan.index ? plan.index->id : kBaseIndexId);
+  const std::string prefix =
+      TablePrefix(table.desc().id, plan.index ? plan.index->id : kBaseIndexId);
   const uint64_t lo = (static_cast<uint64_t>(segment) << 32) / static_cast<uint64_t>(total);
   const uint64_t hi = (static_cast<uint64_t>(segment + 1) << 32) / static_cast<uint64_t>(total);
   plan.lower = prefix;
@@ -333,16 +384,20 @@ Result<dynamo::ScanResponse> EngineImpl::Scan(const dynamo::ScanRequest& r) {
     PutFixed32BE(static_cast<uint32_t>(hi), &plan.upper);
   }
   if (r.exclusive_start_key) {
-    IT_ASSIGN_OR_RETURN(std::string start, EncodeStartKey(table.desc(), plan.index, *r.exclusive_start_key));
+    IT_ASSIGN_OR_RETURN(std::string start,
+                        EncodeStartKey(table.desc(), plan.index, *r.exclusive_start_key));
     if (start < plan.lower || start >= plan.upper) {
-      return Status::Validation("The provided Exclusive start key does not map to the provided Segment and TotalSegments values.");
+      return Status::Validation(
+          "The provided Exclusive start key does not map to the provided Segment and TotalSegments "
+          "values.");
     }
     plan.start_after = std::move(start);
   }
   plan.limit = r.limit.value_or(0);
   plan.filter = filter.get();
   plan.projection = projection ? &*projection : nullptr;
-  plan.count_only = r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
+  plan.count_only =
+      r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
   plan.consistent = r.consistent_read;
   return ExecuteRead(this, plan, r.return_consumed_capacity);
 }

@@ -32,11 +32,12 @@ struct StreamInfo {
 std::vector<StreamInfo> StreamsOf(const TableDesc& t, int64_t now, int64_t stream_retention) {
   std::vector<StreamInfo> out;
   if (t.previous_stream && t.previous_stream->end_micros > now - stream_retention) {
-    out.push_back({t.name, t.previous_stream->label, t.previous_stream->view, t.previous_stream->start_micros,
-                   t.previous_stream->end_micros});
+    out.push_back({t.name, t.previous_stream->label, t.previous_stream->view,
+                   t.previous_stream->start_micros, t.previous_stream->end_micros});
   }
   if (t.stream) {
-    out.push_back({t.name, t.stream_label, t.stream->stream_view_type.value_or(StreamViewType::kKeysOnly),
+    out.push_back({t.name, t.stream_label,
+                   t.stream->stream_view_type.value_or(StreamViewType::kKeysOnly),
                    t.stream_start_micros, std::nullopt});
   }
   return out;
@@ -49,7 +50,8 @@ std::string ShardIdOf(const StreamInfo& s) {
 }
 
 Status StreamNotFound(std::string_view arn) {
-  return Status::ResourceNotFound("Requested resource not found: Stream: " + std::string(arn) + " not found");
+  return Status::ResourceNotFound("Requested resource not found: Stream: " + std::string(arn) +
+                                  " not found");
 }
 
 // The iterator handed to clients: "table|label|position|created", where position is the
@@ -62,7 +64,8 @@ struct IteratorState {
 };
 
 std::string EncodeIterator(const IteratorState& s) {
-  return s.table + "|" + s.label + "|" + std::to_string(s.position) + "|" + std::to_string(s.created);
+  return s.table + "|" + s.label + "|" + std::to_string(s.position) + "|" +
+         std::to_string(s.created);
 }
 
 std::optional<IteratorState> DecodeIterator(std::string_view text) {
@@ -95,9 +98,12 @@ dynamo::StreamRecord ToStreamRecord(const TableDesc& t, const StreamInfo& s, con
   d.keys = KeyOf(t, nullptr, *source);
   d.sequence_number = SequenceNumberOf(r.stamp);
   d.stream_view_type = s.view;
-  if (s.view == StreamViewType::kNewImage || s.view == StreamViewType::kNewAndOldImages) d.new_image = r.new_image;
-  if (s.view == StreamViewType::kOldImage || s.view == StreamViewType::kNewAndOldImages) d.old_image = r.old_image;
-  d.size_bytes = static_cast<int64_t>(dynamo::ItemSize(d.keys) + (d.new_image ? dynamo::ItemSize(*d.new_image) : 0) +
+  if (s.view == StreamViewType::kNewImage || s.view == StreamViewType::kNewAndOldImages)
+    d.new_image = r.new_image;
+  if (s.view == StreamViewType::kOldImage || s.view == StreamViewType::kNewAndOldImages)
+    d.old_image = r.old_image;
+  d.size_bytes = static_cast<int64_t>(dynamo::ItemSize(d.keys) +
+                                      (d.new_image ? dynamo::ItemSize(*d.new_image) : 0) +
                                       (d.old_image ? dynamo::ItemSize(*d.old_image) : 0));
   return out;
 }
@@ -105,7 +111,8 @@ dynamo::StreamRecord ToStreamRecord(const TableDesc& t, const StreamInfo& s, con
 }  // namespace
 
 // Resolves a stream ARN ("<table arn>/stream/<label>") to its table and stream.
-static Result<std::pair<std::shared_ptr<const TableDesc>, StreamInfo>> FindStream(EngineImpl* e, std::string_view arn) {
+static Result<std::pair<std::shared_ptr<const TableDesc>, StreamInfo>> FindStream(
+    EngineImpl* e, std::string_view arn) {
   const std::string prefix = e->TableArn("");
   const auto pos = arn.find("/stream/");
   if (!arn.starts_with(prefix) || pos == std::string_view::npos) return StreamNotFound(arn);
@@ -141,10 +148,13 @@ Result<dynamo::ListStreamsResponse> EngineImpl::ListStreams(const dynamo::ListSt
   for (const auto& name : tables) {
     auto table = GetTable(name);
     if (!table.ok()) {
-      if (r.table_name) return Status::ResourceNotFound("Requested resource not found: Table: " + name + " not found");
+      if (r.table_name)
+        return Status::ResourceNotFound("Requested resource not found: Table: " + name +
+                                        " not found");
       continue;
     }
-    for (const auto& s : StreamsOf(table->desc(), now, options_.stream_retention_seconds * 1000000)) {
+    for (const auto& s :
+         StreamsOf(table->desc(), now, options_.stream_retention_seconds * 1000000)) {
       const std::string arn = TableArn(name) + "/stream/" + s.label;
       if (!started) {
         started = arn == *r.exclusive_start_stream_arn;
@@ -160,7 +170,8 @@ Result<dynamo::ListStreamsResponse> EngineImpl::ListStreams(const dynamo::ListSt
   return response;
 }
 
-Result<dynamo::DescribeStreamResponse> EngineImpl::DescribeStream(const dynamo::DescribeStreamRequest& r) {
+Result<dynamo::DescribeStreamResponse> EngineImpl::DescribeStream(
+    const dynamo::DescribeStreamRequest& r) {
   IT_ASSIGN_OR_RETURN(auto found, FindStream(this, r.stream_arn));
   const auto& [desc, s] = found;
   dynamo::DescribeStreamResponse response;
@@ -177,11 +188,13 @@ Result<dynamo::DescribeStreamResponse> EngineImpl::DescribeStream(const dynamo::
   shard.shard_id = ShardIdOf(s);
   shard.sequence_number_range.starting_sequence_number = SequenceNumberOf(s.start);
   if (s.end) shard.sequence_number_range.ending_sequence_number = SequenceNumberOf(*s.end);
-  if (!r.exclusive_start_shard_id || *r.exclusive_start_shard_id != shard.shard_id) d.shards.push_back(shard);
+  if (!r.exclusive_start_shard_id || *r.exclusive_start_shard_id != shard.shard_id)
+    d.shards.push_back(shard);
   return response;
 }
 
-Result<dynamo::GetShardIteratorResponse> EngineImpl::GetShardIterator(const dynamo::GetShardIteratorRequest& r) {
+Result<dynamo::GetShardIteratorResponse> EngineImpl::GetShardIterator(
+    const dynamo::GetShardIteratorRequest& r) {
   IT_ASSIGN_OR_RETURN(auto found, FindStream(this, r.stream_arn));
   const auto& [desc, s] = found;
   if (r.shard_id != ShardIdOf(s)) {
@@ -190,48 +203,69 @@ Result<dynamo::GetShardIteratorResponse> EngineImpl::GetShardIterator(const dyna
   const int64_t now = clock_->NowMicros();
   const int64_t horizon = std::max(s.start, now - RetentionMicros(*desc));
   IteratorState state{desc->name, s.label, 0, now};
-  const bool needs_number = r.shard_iterator_type == dynamo::ShardIteratorType::kAtSequenceNumber ||
-                            r.shard_iterator_type == dynamo::ShardIteratorType::kAfterSequenceNumber;
+  const bool needs_number =
+      r.shard_iterator_type == dynamo::ShardIteratorType::kAtSequenceNumber ||
+      r.shard_iterator_type == dynamo::ShardIteratorType::kAfterSequenceNumber;
   std::optional<int64_t> number;
   if (needs_number) {
-    if (!r.sequence_number) return Status::Validation("Sequence number must be specified for " + std::string(r.shard_iterator_type == dynamo::ShardIteratorType::kAtSequenceNumber ? "AT_SEQUENCE_NUMBER" : "AFTER_SEQUENCE_NUMBER"));
+    if (!r.sequence_number)
+      return Status::Validation(
+          "Sequence number must be specified for " +
+          std::string(r.shard_iterator_type == dynamo::ShardIteratorType::kAtSequenceNumber
+                          ? "AT_SEQUENCE_NUMBER"
+                          : "AFTER_SEQUENCE_NUMBER"));
     number = ParseSequenceNumber(*r.sequence_number);
     if (!number) return Status::Validation("Invalid SequenceNumber: " + *r.sequence_number);
     if (*number < horizon) {
-      return Status(Code::kTrimmedDataAccess, "The operation attempted to read past the oldest stream record in a shard");
+      return Status(Code::kTrimmedDataAccess,
+                    "The operation attempted to read past the oldest stream record in a shard");
     }
   } else if (r.sequence_number) {
-    return Status::Validation("Sequence number may only be given with AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER");
+    return Status::Validation(
+        "Sequence number may only be given with AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER");
   }
   switch (r.shard_iterator_type) {
-    case dynamo::ShardIteratorType::kTrimHorizon: state.position = horizon; break;
-    case dynamo::ShardIteratorType::kLatest: state.position = s.end ? *s.end : change_clock_->Watermark(clock_->NowMicros()); break;
-    case dynamo::ShardIteratorType::kAtSequenceNumber: state.position = *number; break;
-    case dynamo::ShardIteratorType::kAfterSequenceNumber: state.position = *number + 1; break;
+    case dynamo::ShardIteratorType::kTrimHorizon:
+      state.position = horizon;
+      break;
+    case dynamo::ShardIteratorType::kLatest:
+      state.position = s.end ? *s.end : change_clock_->Watermark(clock_->NowMicros());
+      break;
+    case dynamo::ShardIteratorType::kAtSequenceNumber:
+      state.position = *number;
+      break;
+    case dynamo::ShardIteratorType::kAfterSequenceNumber:
+      state.position = *number + 1;
+      break;
   }
   return dynamo::GetShardIteratorResponse{EncodeIterator(state)};
 }
 
 Result<dynamo::GetRecordsResponse> EngineImpl::GetRecords(const dynamo::GetRecordsRequest& r) {
   const int32_t limit = r.limit.value_or(kMaxRecords);
-  if (limit < 1 || limit > kMaxRecords) return Status::Validation("Limit must be between 1 and 1000");
+  if (limit < 1 || limit > kMaxRecords)
+    return Status::Validation("Limit must be between 1 and 1000");
   auto state = DecodeIterator(r.shard_iterator);
   if (!state) return Status::Validation("Invalid ShardIterator");
   const int64_t now = clock_->NowMicros();
   if (now - state->created > kIteratorLifetimeMicros) {
     return Status(Code::kExpiredIterator, "Iterator expired. The iterator was created at time " +
-                                              std::to_string(state->created / 1000000) + " while right now it's " +
+                                              std::to_string(state->created / 1000000) +
+                                              " while right now it's " +
                                               std::to_string(now / 1000000));
   }
-  IT_ASSIGN_OR_RETURN(auto found, FindStream(this, TableArn(state->table) + "/stream/" + state->label));
+  IT_ASSIGN_OR_RETURN(auto found,
+                      FindStream(this, TableArn(state->table) + "/stream/" + state->label));
   const auto& [desc, s] = found;
   const int64_t horizon = std::max(s.start, now - RetentionMicros(*desc));
   if (state->position < horizon && state->position > s.start) {
-    return Status(Code::kTrimmedDataAccess, "The operation attempted to read past the oldest stream record in a shard");
+    return Status(Code::kTrimmedDataAccess,
+                  "The operation attempted to read past the oldest stream record in a shard");
   }
   const int64_t from = std::max(state->position, s.start);
   // Never past a record still being committed: it would be skipped when it lands.
-  const int64_t to = std::min(s.end.value_or(INT64_MAX), change_clock_->Watermark(clock_->NowMicros()));  // exclusive
+  const int64_t to = std::min(s.end.value_or(INT64_MAX),
+                              change_clock_->Watermark(clock_->NowMicros()));  // exclusive
   dynamo::GetRecordsResponse response;
   rocksdb::ReadOptions ro;
   const std::string upper_key = ChangeKey(desc->id, to);
@@ -242,8 +276,9 @@ Result<dynamo::GetRecordsResponse> EngineImpl::GetRecords(const dynamo::GetRecor
   size_t bytes = 0;
   for (it->Seek(ChangeKey(desc->id, from)); it->Valid(); it->Next()) {
     if (static_cast<int32_t>(response.records.size()) == limit || bytes >= kMaxRecordBytes) break;
-    IT_ASSIGN_OR_RETURN(ChangeRecord rec, DecodeChange(std::string_view(it->key().data(), it->key().size()),
-                                                       std::string_view(it->value().data(), it->value().size())));
+    IT_ASSIGN_OR_RETURN(ChangeRecord rec,
+                        DecodeChange(std::string_view(it->key().data(), it->key().size()),
+                                     std::string_view(it->value().data(), it->value().size())));
     response.records.push_back(ToStreamRecord(*desc, s, rec, options_.region));
     bytes += static_cast<size_t>(response.records.back().dynamodb.size_bytes);
     next = rec.stamp + 1;
@@ -260,8 +295,9 @@ std::string StreamLabel(int64_t start_micros) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(start_micros % 1000000));
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06lld", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(start_micros % 1000000));
   return buf;
 }
 

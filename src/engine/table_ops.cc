@@ -30,19 +30,22 @@ std::string NewUuid() {
 }
 
 Status TableNotFound(std::string_view name) {
-  return Status::ResourceNotFound("Requested resource not found: Table: " + std::string(name) + " not found");
+  return Status::ResourceNotFound("Requested resource not found: Table: " + std::string(name) +
+                                  " not found");
 }
 
 Status ValidateTags(const std::vector<dynamo::Tag>& tags) {
   for (const auto& t : tags) {
     if (t.key.empty() || t.key.size() > 128) {
-      return Status::Validation("1 validation error detected: Value '" + t.key +
-                                "' at 'tags.member.key' failed to satisfy constraint: Member must have "
-                                "length less than or equal to 128 and greater than or equal to 1");
+      return Status::Validation(
+          "1 validation error detected: Value '" + t.key +
+          "' at 'tags.member.key' failed to satisfy constraint: Member must have "
+          "length less than or equal to 128 and greater than or equal to 1");
     }
     if (t.value.size() > 256) {
-      return Status::Validation("1 validation error detected: Value at 'tags.member.value' failed to "
-                                "satisfy constraint: Member must have length less than or equal to 256");
+      return Status::Validation(
+          "1 validation error detected: Value at 'tags.member.value' failed to "
+          "satisfy constraint: Member must have length less than or equal to 256");
     }
   }
   return Status::Ok();
@@ -51,7 +54,8 @@ Status ValidateTags(const std::vector<dynamo::Tag>& tags) {
 // Merges tags into `existing`: same keys are overwritten.
 void MergeTags(const std::vector<dynamo::Tag>& tags, std::vector<dynamo::Tag>* existing) {
   for (const auto& t : tags) {
-    auto it = std::find_if(existing->begin(), existing->end(), [&](const dynamo::Tag& e) { return e.key == t.key; });
+    auto it = std::find_if(existing->begin(), existing->end(),
+                           [&](const dynamo::Tag& e) { return e.key == t.key; });
     if (it != existing->end()) {
       it->value = t.value;
     } else {
@@ -73,7 +77,8 @@ Result<dynamo::CreateTableResponse> EngineImpl::CreateTable(const dynamo::Create
   }
   rocksdb::WriteBatch batch;
   IT_ASSIGN_OR_RETURN(uint32_t id, AllocateTableId(&batch));
-  TableDesc desc = DescFromCreateRequest(r, id, NewUuid(), static_cast<double>(clock_->NowMicros()) / 1e6);
+  TableDesc desc =
+      DescFromCreateRequest(r, id, NewUuid(), static_cast<double>(clock_->NowMicros()) / 1e6);
   if (desc.stream) {
     IT_ASSIGN_OR_RETURN(desc.stream_start_micros, MarkerStamp());
     desc.stream_label = StreamLabel(desc.stream_start_micros);
@@ -93,7 +98,8 @@ Result<dynamo::CreateTableResponse> EngineImpl::CreateTable(const dynamo::Create
   return response;
 }
 
-Result<dynamo::DescribeTableResponse> EngineImpl::DescribeTable(const dynamo::DescribeTableRequest& r) {
+Result<dynamo::DescribeTableResponse> EngineImpl::DescribeTable(
+    const dynamo::DescribeTableRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   auto table = GetTable(r.table_name);
   if (!table.ok()) return TableNotFound(r.table_name);
@@ -116,7 +122,9 @@ Result<dynamo::ListTablesResponse> EngineImpl::ListTables(const dynamo::ListTabl
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), catalog_cf_));
   std::string start(kTableKeyPrefix);
   if (r.exclusive_start_table_name) start += *r.exclusive_start_table_name + std::string(1, '\0');
-  for (it->Seek(start); it->Valid() && it->key().starts_with(rocksdb::Slice(kTableKeyPrefix.data(), kTableKeyPrefix.size())); it->Next()) {
+  for (it->Seek(start); it->Valid() && it->key().starts_with(rocksdb::Slice(
+                                           kTableKeyPrefix.data(), kTableKeyPrefix.size()));
+       it->Next()) {
     if (static_cast<int32_t>(response.table_names.size()) == limit) {
       response.last_evaluated_table_name = response.table_names.back();
       break;
@@ -135,7 +143,9 @@ Result<dynamo::DeleteTableResponse> EngineImpl::DeleteTable(const dynamo::Delete
   if (handle->deleted) return TableNotFound(r.table_name);
   const TableDesc& desc = *handle->desc;
   if (desc.deletion_protection) {
-    return Status::Validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+    return Status::Validation(
+        "Resource cannot be deleted as it is currently protected against deletion. Disable "
+        "deletion protection first.");
   }
   dynamo::DeleteTableResponse response;
   response.table_description = Describe(desc);
@@ -162,22 +172,26 @@ Result<dynamo::DeleteTableResponse> EngineImpl::DeleteTable(const dynamo::Delete
 Status EngineImpl::TagResource(const dynamo::TagResourceRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTags(r.tags));
   const std::string prefix = TableArn("");
-  if (!r.resource_arn.starts_with(prefix)) return Status::Validation("Invalid TableArn: " + r.resource_arn);
+  if (!r.resource_arn.starts_with(prefix))
+    return Status::Validation("Invalid TableArn: " + r.resource_arn);
   const std::string name = r.resource_arn.substr(prefix.size());
   Status s = ChangeDescriptor(name, [&](TableDesc* d) {
     MergeTags(r.tags, &d->tags);
-    if (d->tags.size() > kMaxTags) return Status(Code::kLimitExceeded, "The number of tags exceeds the limit of 50");
+    if (d->tags.size() > kMaxTags)
+      return Status(Code::kLimitExceeded, "The number of tags exceeds the limit of 50");
     return Status::Ok();
   });
   if (s.code() == Code::kResourceNotFound) {
-    return Status::ResourceNotFound("Requested resource not found: ResourcArn: " + r.resource_arn + " not found");
+    return Status::ResourceNotFound("Requested resource not found: ResourcArn: " + r.resource_arn +
+                                    " not found");
   }
   return s;
 }
 
 Status EngineImpl::UntagResource(const dynamo::UntagResourceRequest& r) {
   const std::string prefix = TableArn("");
-  if (!r.resource_arn.starts_with(prefix)) return Status::Validation("Invalid TableArn: " + r.resource_arn);
+  if (!r.resource_arn.starts_with(prefix))
+    return Status::Validation("Invalid TableArn: " + r.resource_arn);
   Status s = ChangeDescriptor(r.resource_arn.substr(prefix.size()), [&](TableDesc* d) {
     std::erase_if(d->tags, [&](const dynamo::Tag& t) {
       return std::find(r.tag_keys.begin(), r.tag_keys.end(), t.key) != r.tag_keys.end();
@@ -185,7 +199,8 @@ Status EngineImpl::UntagResource(const dynamo::UntagResourceRequest& r) {
     return Status::Ok();
   });
   if (s.code() == Code::kResourceNotFound) {
-    return Status::ResourceNotFound("Requested resource not found: ResourcArn: " + r.resource_arn + " not found");
+    return Status::ResourceNotFound("Requested resource not found: ResourcArn: " + r.resource_arn +
+                                    " not found");
   }
   return s;
 }
@@ -193,10 +208,12 @@ Status EngineImpl::UntagResource(const dynamo::UntagResourceRequest& r) {
 Result<dynamo::ListTagsOfResourceResponse> EngineImpl::ListTagsOfResource(
     const dynamo::ListTagsOfResourceRequest& r) {
   const std::string prefix = TableArn("");
-  if (!r.resource_arn.starts_with(prefix)) return Status::Validation("Invalid TableArn: " + r.resource_arn);
+  if (!r.resource_arn.starts_with(prefix))
+    return Status::Validation("Invalid TableArn: " + r.resource_arn);
   auto table = GetTable(r.resource_arn.substr(prefix.size()));
   if (!table.ok()) {
-    return Status::ResourceNotFound("Requested resource not found: ResourcArn: " + r.resource_arn + " not found");
+    return Status::ResourceNotFound("Requested resource not found: ResourcArn: " + r.resource_arn +
+                                    " not found");
   }
   dynamo::ListTagsOfResourceResponse response;
   response.tags = table->desc().tags;

@@ -44,33 +44,63 @@ constexpr size_t kMaxTransactItems = 100;
 constexpr size_t kMaxTransactBytes = 4u << 20;
 
 Result<TransactAction> Normalise(const dynamo::TransactWriteItem& w) {
-  const int set = w.condition_check.has_value() + w.put.has_value() + w.delete_item.has_value() + w.update.has_value();
+  const int set = w.condition_check.has_value() + w.put.has_value() + w.delete_item.has_value() +
+                  w.update.has_value();
   if (set != 1) {
     return Status::Validation("TransactItems can only contain one of Check, Put, Update or Delete");
   }
   TransactAction a{};
   if (w.condition_check) {
     const auto& c = *w.condition_check;
-    a = {TransactAction::Kind::kConditionCheck, c.table_name, nullptr, &c.key, c.condition_expression, nullptr,
-         &c.expression_attribute_names, &c.expression_attribute_values, c.return_values_on_condition_check_failure};
+    a = {TransactAction::Kind::kConditionCheck,
+         c.table_name,
+         nullptr,
+         &c.key,
+         c.condition_expression,
+         nullptr,
+         &c.expression_attribute_names,
+         &c.expression_attribute_values,
+         c.return_values_on_condition_check_failure};
   } else if (w.put) {
     const auto& p = *w.put;
-    a = {TransactAction::Kind::kPut, p.table_name, &p.item, nullptr, p.condition_expression, nullptr,
-         &p.expression_attribute_names, &p.expression_attribute_values, p.return_values_on_condition_check_failure};
+    a = {TransactAction::Kind::kPut,
+         p.table_name,
+         &p.item,
+         nullptr,
+         p.condition_expression,
+         nullptr,
+         &p.expression_attribute_names,
+         &p.expression_attribute_values,
+         p.return_values_on_condition_check_failure};
   } else if (w.delete_item) {
     const auto& d = *w.delete_item;
-    a = {TransactAction::Kind::kDelete, d.table_name, nullptr, &d.key, d.condition_expression, nullptr,
-         &d.expression_attribute_names, &d.expression_attribute_values, d.return_values_on_condition_check_failure};
+    a = {TransactAction::Kind::kDelete,
+         d.table_name,
+         nullptr,
+         &d.key,
+         d.condition_expression,
+         nullptr,
+         &d.expression_attribute_names,
+         &d.expression_attribute_values,
+         d.return_values_on_condition_check_failure};
   } else {
     const auto& u = *w.update;
-    a = {TransactAction::Kind::kUpdate, u.table_name, nullptr, &u.key, u.condition_expression, &u.update_expression,
-         &u.expression_attribute_names, &u.expression_attribute_values, u.return_values_on_condition_check_failure};
+    a = {TransactAction::Kind::kUpdate,
+         u.table_name,
+         nullptr,
+         &u.key,
+         u.condition_expression,
+         &u.update_expression,
+         &u.expression_attribute_names,
+         &u.expression_attribute_values,
+         u.return_values_on_condition_check_failure};
   }
   return a;
 }
 
 std::string CancelMessage(const std::vector<dynamo::CancellationReason>& reasons) {
-  std::string msg = "Transaction cancelled, please refer cancellation reasons for specific reasons [";
+  std::string msg =
+      "Transaction cancelled, please refer cancellation reasons for specific reasons [";
   for (size_t i = 0; i < reasons.size(); ++i) msg += (i ? ", " : "") + reasons[i].code;
   return msg + "]";
 }
@@ -80,7 +110,9 @@ std::string CancelMessage(const std::vector<dynamo::CancellationReason>& reasons
 Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
     const dynamo::TransactWriteItemsRequest& r) {
   if (r.transact_items.empty() || r.transact_items.size() > kMaxTransactItems) {
-    return Status::Validation("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100 and greater than or equal to 1");
+    return Status::Validation(
+        "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
+        "Member must have length less than or equal to 100 and greater than or equal to 1");
   }
   if (r.client_request_token) IT_RETURN_IF_ERROR(CheckIdempotency(r));
 
@@ -102,13 +134,16 @@ Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
   std::set<std::string> seen;
   size_t total_bytes = 0;
   for (size_t i = 0; i < actions.size(); ++i) {
-    IT_RETURN_IF_ERROR(PrepareTransactAction(actions[i], tables.at(actions[i].table_name)->desc(), &prepared[i]));
+    IT_RETURN_IF_ERROR(
+        PrepareTransactAction(actions[i], tables.at(actions[i].table_name)->desc(), &prepared[i]));
     if (!seen.insert(prepared[i].key).second) {
-      return Status::Validation("Transaction request cannot include multiple operations on one item");
+      return Status::Validation(
+          "Transaction request cannot include multiple operations on one item");
     }
     total_bytes += prepared[i].put_item ? dynamo::ItemSize(*prepared[i].put_item) : 0;
   }
-  if (total_bytes > kMaxTransactBytes) return Status::Validation("Transaction request exceeds the maximum size of 4 MB");
+  if (total_bytes > kMaxTransactBytes)
+    return Status::Validation("Transaction request exceeds the maximum size of 4 MB");
 
   std::vector<size_t> stripes;
   for (const auto& p : prepared) stripes.push_back(ItemLocks::StripeOf(p.key));
@@ -123,10 +158,12 @@ Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
       Status s = EvaluateTransactAction(actions[i], prepared[i], olds[i], &news[i]);
       if (!s.ok()) {
         cancelled = true;
-        reasons[i].code = s.code() == Code::kConditionalCheckFailed ? "ConditionalCheckFailed" : "ValidationError";
+        reasons[i].code = s.code() == Code::kConditionalCheckFailed ? "ConditionalCheckFailed"
+                                                                    : "ValidationError";
         reasons[i].message = s.message();
         if (s.code() == Code::kConditionalCheckFailed &&
-            actions[i].on_failure == dynamo::ReturnValuesOnConditionCheckFailure::kAllOld && olds[i]) {
+            actions[i].on_failure == dynamo::ReturnValuesOnConditionCheckFailure::kAllOld &&
+            olds[i]) {
           reasons[i].item = olds[i];
         }
       }
@@ -141,11 +178,13 @@ Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
     for (size_t i = 0; i < actions.size(); ++i) {
       WriteTally& tally = tallies[actions[i].table_name];
       if (actions[i].kind == TransactAction::Kind::kConditionCheck) {
-        tally.table_units += std::max(1.0, std::ceil(static_cast<double>(olds[i] ? dynamo::ItemSize(*olds[i]) : 0) / 1024.0));
+        tally.table_units += std::max(
+            1.0, std::ceil(static_cast<double>(olds[i] ? dynamo::ItemSize(*olds[i]) : 0) / 1024.0));
         continue;
       }
-      IT_RETURN_IF_ERROR(AppendItemChange(*prepared[i].table, prepared[i].key, olds[i] ? &*olds[i] : nullptr,
-                       news[i] ? &*news[i] : nullptr, &batch, &tally));
+      IT_RETURN_IF_ERROR(AppendItemChange(*prepared[i].table, prepared[i].key,
+                                          olds[i] ? &*olds[i] : nullptr,
+                                          news[i] ? &*news[i] : nullptr, &batch, &tally));
     }
     IT_RETURN_IF_ERROR(Commit(&batch));
   }
@@ -154,18 +193,20 @@ Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
     // Transactional writes cost twice the units of plain ones.
     std::map<std::string, double> index_units;
     for (const auto& [index, units] : tally.index_units) index_units[index] = 2 * units;
-    if (auto c = RenderCapacity(r.return_consumed_capacity, tables.at(name)->metrics(), name, 2 * tally.table_units,
-                                index_units, false)) {
+    if (auto c = RenderCapacity(r.return_consumed_capacity, tables.at(name)->metrics(), name,
+                                2 * tally.table_units, index_units, false)) {
       response.consumed_capacity.push_back(std::move(*c));
     }
   }
   return response;
 }
 
-Status EngineImpl::PrepareTransactAction(const TransactAction& a, const TableDesc& t, TransactPrepared* p) {
+Status EngineImpl::PrepareTransactAction(const TransactAction& a, const TableDesc& t,
+                                         TransactPrepared* p) {
   p->table = &t;
   if (a.kind == TransactAction::Kind::kPut) {
-    IT_RETURN_IF_ERROR(ValidateItemForWrite(t, *a.item, "Item size has exceeded the maximum allowed size"));
+    IT_RETURN_IF_ERROR(
+        ValidateItemForWrite(t, *a.item, "Item size has exceeded the maximum allowed size"));
     p->put_item = *a.item;
     for (auto& [name, value] : *p->put_item) value.Normalize();
     p->key = BaseKeyOf(t, *p->put_item);
@@ -180,8 +221,9 @@ Status EngineImpl::PrepareTransactAction(const TransactAction& a, const TableDes
     IT_ASSIGN_OR_RETURN(p->update, resolver.ResolveUpdate(*ast));
     for (const Path& path : p->update->Paths()) {
       if (t.IsKeyAttribute(path.front().name)) {
-        return Status::Validation("One or more parameter values were invalid: Cannot update attribute " +
-                                  path.front().name + ". This attribute is part of the key");
+        return Status::Validation(
+            "One or more parameter values were invalid: Cannot update attribute " +
+            path.front().name + ". This attribute is part of the key");
       }
     }
   }
@@ -193,17 +235,26 @@ Status EngineImpl::PrepareTransactAction(const TransactAction& a, const TableDes
   return Status::Ok();
 }
 
-Status EngineImpl::EvaluateTransactAction(const TransactAction& a, const TransactPrepared& p, const std::optional<Item>& old,
+Status EngineImpl::EvaluateTransactAction(const TransactAction& a, const TransactPrepared& p,
+                                          const std::optional<Item>& old,
                                           std::optional<Item>* result) {
-  if (p.condition && !p.condition->Evaluate(old ? &*old : nullptr)) return Status::ConditionalCheckFailed();
+  if (p.condition && !p.condition->Evaluate(old ? &*old : nullptr))
+    return Status::ConditionalCheckFailed();
   switch (a.kind) {
-    case TransactAction::Kind::kConditionCheck: *result = old; return Status::Ok();
-    case TransactAction::Kind::kPut: *result = p.put_item; return Status::Ok();
-    case TransactAction::Kind::kDelete: result->reset(); return Status::Ok();
+    case TransactAction::Kind::kConditionCheck:
+      *result = old;
+      return Status::Ok();
+    case TransactAction::Kind::kPut:
+      *result = p.put_item;
+      return Status::Ok();
+    case TransactAction::Kind::kDelete:
+      result->reset();
+      return Status::Ok();
     case TransactAction::Kind::kUpdate: {
       Item updated = old ? *old : *a.key;
       if (p.update) IT_RETURN_IF_ERROR(p.update->Apply(&updated));
-      IT_RETURN_IF_ERROR(ValidateItemForWrite(*p.table, updated, "Item size to update has exceeded the maximum allowed size"));
+      IT_RETURN_IF_ERROR(ValidateItemForWrite(
+          *p.table, updated, "Item size to update has exceeded the maximum allowed size"));
       *result = std::move(updated);
       return Status::Ok();
     }
@@ -216,12 +267,23 @@ Status EngineImpl::CheckIdempotency(const dynamo::TransactWriteItemsRequest& r) 
   // different request is an IdempotentParameterMismatchException.
   std::string fingerprint;
   for (const auto& w : r.transact_items) {
-    if (w.put) fingerprint += "P" + w.put->table_name + dynamo::ItemDebugString(w.put->item) + w.put->condition_expression.value_or("");
-    if (w.delete_item) fingerprint += "D" + w.delete_item->table_name + dynamo::ItemDebugString(w.delete_item->key) + w.delete_item->condition_expression.value_or("");
-    if (w.update) fingerprint += "U" + w.update->table_name + dynamo::ItemDebugString(w.update->key) + w.update->update_expression + w.update->condition_expression.value_or("");
-    if (w.condition_check) fingerprint += "C" + w.condition_check->table_name + dynamo::ItemDebugString(w.condition_check->key) + w.condition_check->condition_expression;
-    const auto* values = w.put ? &w.put->expression_attribute_values : w.delete_item ? &w.delete_item->expression_attribute_values
-                       : w.update ? &w.update->expression_attribute_values : &w.condition_check->expression_attribute_values;
+    if (w.put)
+      fingerprint += "P" + w.put->table_name + dynamo::ItemDebugString(w.put->item) +
+                     w.put->condition_expression.value_or("");
+    if (w.delete_item)
+      fingerprint += "D" + w.delete_item->table_name + dynamo::ItemDebugString(w.delete_item->key) +
+                     w.delete_item->condition_expression.value_or("");
+    if (w.update)
+      fingerprint += "U" + w.update->table_name + dynamo::ItemDebugString(w.update->key) +
+                     w.update->update_expression + w.update->condition_expression.value_or("");
+    if (w.condition_check)
+      fingerprint += "C" + w.condition_check->table_name +
+                     dynamo::ItemDebugString(w.condition_check->key) +
+                     w.condition_check->condition_expression;
+    const auto* values = w.put           ? &w.put->expression_attribute_values
+                         : w.delete_item ? &w.delete_item->expression_attribute_values
+                         : w.update      ? &w.update->expression_attribute_values
+                                         : &w.condition_check->expression_attribute_values;
     for (const auto& [k, v] : *values) fingerprint += k + v.DebugString();
   }
   const int64_t now = clock_->NowMicros();
@@ -230,16 +292,20 @@ Status EngineImpl::CheckIdempotency(const dynamo::TransactWriteItemsRequest& r) 
   std::erase_if(tokens_, [&](const auto& e) { return now - e.second.second > kWindow; });
   auto it = tokens_.find(*r.client_request_token);
   if (it != tokens_.end() && it->second.first != fingerprint) {
-    return Status(Code::kIdempotentParameterMismatch,
-                  "The request uses the same client token as a previous, but non-identical request.");
+    return Status(
+        Code::kIdempotentParameterMismatch,
+        "The request uses the same client token as a previous, but non-identical request.");
   }
   tokens_[*r.client_request_token] = {fingerprint, now};
   return Status::Ok();
 }
 
-Result<dynamo::TransactGetItemsResponse> EngineImpl::TransactGetItems(const dynamo::TransactGetItemsRequest& r) {
+Result<dynamo::TransactGetItemsResponse> EngineImpl::TransactGetItems(
+    const dynamo::TransactGetItemsRequest& r) {
   if (r.transact_items.empty() || r.transact_items.size() > kMaxTransactItems) {
-    return Status::Validation("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100 and greater than or equal to 1");
+    return Status::Validation(
+        "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
+        "Member must have length less than or equal to 100 and greater than or equal to 1");
   }
   std::map<std::string, std::optional<TableRef>> tables;
   for (const auto& g : r.transact_items) tables.emplace(g.table_name, std::nullopt);
@@ -255,7 +321,8 @@ Result<dynamo::TransactGetItemsResponse> EngineImpl::TransactGetItems(const dyna
   for (const auto& g : r.transact_items) {
     Planned p;
     IT_ASSIGN_OR_RETURN(p.key, EncodeKeyParam(tables.at(g.table_name)->desc(), g.key));
-    IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(g.projection_expression.has_value(), g.expression_attribute_names, {}));
+    IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(g.projection_expression.has_value(),
+                                               g.expression_attribute_names, {}));
     dynamo::ExpressionValues no_values;
     ExpressionResolver resolver(g.expression_attribute_names, no_values);
     if (g.projection_expression) {
@@ -274,15 +341,19 @@ Result<dynamo::TransactGetItemsResponse> EngineImpl::TransactGetItems(const dyna
     std::optional<Item> item;
     status = ReadItem(planned[i].key, &item, snapshot);
     const size_t size = item ? dynamo::ItemSize(*item) : 0;
-    units[r.transact_items[i].table_name] += 2 * std::max(1.0, std::ceil(static_cast<double>(size) / 4096.0));
+    units[r.transact_items[i].table_name] +=
+        2 * std::max(1.0, std::ceil(static_cast<double>(size) / 4096.0));
     dynamo::ItemResponse ir;
-    if (item) ir.item = planned[i].projection ? ApplyProjection(*item, *planned[i].projection) : std::move(*item);
+    if (item)
+      ir.item =
+          planned[i].projection ? ApplyProjection(*item, *planned[i].projection) : std::move(*item);
     response.responses.push_back(std::move(ir));
   }
   db_->ReleaseSnapshot(snapshot);
   IT_RETURN_IF_ERROR(status);
   for (const auto& [name, u] : units) {
-    if (auto c = RenderCapacity(r.return_consumed_capacity, tables.at(name)->metrics(), name, u, {}, true)) {
+    if (auto c = RenderCapacity(r.return_consumed_capacity, tables.at(name)->metrics(), name, u, {},
+                                true)) {
       response.consumed_capacity.push_back(std::move(*c));
     }
   }

@@ -24,29 +24,38 @@ Status AddIndex(const dynamo::CreateGlobalSecondaryIndexAction& a,
     return Status::Validation(std::string(kInvalid) + "Index already exists: " + a.index_name);
   }
   if (d->indexes.size() >= 20) {
-    return Status(Code::kLimitExceeded, "Subscriber limit exceeded: Number of GlobalSecondaryIndexes exceeds per-table limit of 20");
+    return Status(Code::kLimitExceeded,
+                  "Subscriber limit exceeded: Number of GlobalSecondaryIndexes exceeds per-table "
+                  "limit of 20");
   }
-  if (d->next_index_id == 255) return Status(Code::kLimitExceeded, "Index ids of this table are exhausted");
+  if (d->next_index_id == 255)
+    return Status(Code::kLimitExceeded, "Index ids of this table are exhausted");
   // The request's AttributeDefinitions must define the new index's keys; definitions of
   // existing attributes must agree with the table's.
   std::vector<dynamo::AttributeDefinition> defs = d->attribute_definitions;
   for (const auto& nd : new_defs) {
-    auto it = std::find_if(defs.begin(), defs.end(), [&](const auto& e) { return e.attribute_name == nd.attribute_name; });
+    auto it = std::find_if(defs.begin(), defs.end(),
+                           [&](const auto& e) { return e.attribute_name == nd.attribute_name; });
     if (it == defs.end()) {
       defs.push_back(nd);
     } else if (it->attribute_type != nd.attribute_type) {
-      return Status::Validation(std::string(kInvalid) + "Cannot change the type of an existing attribute: " + nd.attribute_name);
+      return Status::Validation(
+          std::string(kInvalid) +
+          "Cannot change the type of an existing attribute: " + nd.attribute_name);
     }
   }
   dynamo::CreateTableRequest probe;  // reuse CreateTable's index validation
   probe.table_name = d->name;
   probe.billing_mode = d->billing_mode;
-  if (d->billing_mode == dynamo::BillingMode::kProvisioned) probe.provisioned_throughput = d->throughput;
+  if (d->billing_mode == dynamo::BillingMode::kProvisioned)
+    probe.provisioned_throughput = d->throughput;
   probe.key_schema.push_back({d->hash.name, dynamo::KeyType::kHash});
   if (d->range) probe.key_schema.push_back({d->range->name, dynamo::KeyType::kRange});
-  probe.global_secondary_indexes.push_back({a.index_name, a.key_schema, a.projection, a.provisioned_throughput});
+  probe.global_secondary_indexes.push_back(
+      {a.index_name, a.key_schema, a.projection, a.provisioned_throughput});
   for (const auto& e : defs) {
-    bool used = e.attribute_name == d->hash.name || (d->range && e.attribute_name == d->range->name);
+    bool used =
+        e.attribute_name == d->hash.name || (d->range && e.attribute_name == d->range->name);
     for (const auto& k : a.key_schema) used |= k.attribute_name == e.attribute_name;
     if (used) probe.attribute_definitions.push_back(e);
   }
@@ -58,8 +67,9 @@ Status AddIndex(const dynamo::CreateGlobalSecondaryIndexAction& a,
   index.backfilling = true;
   d->indexes.push_back(std::move(index));
   for (const auto& k : a.key_schema) {
-    const bool known = std::any_of(d->attribute_definitions.begin(), d->attribute_definitions.end(),
-                                   [&](const auto& e) { return e.attribute_name == k.attribute_name; });
+    const bool known =
+        std::any_of(d->attribute_definitions.begin(), d->attribute_definitions.end(),
+                    [&](const auto& e) { return e.attribute_name == k.attribute_name; });
     if (!known) {
       for (const auto& e : defs) {
         if (e.attribute_name == k.attribute_name) d->attribute_definitions.push_back(e);
@@ -73,82 +83,100 @@ Status AddIndex(const dynamo::CreateGlobalSecondaryIndexAction& a,
 
 Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::UpdateTableRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
-  const bool nothing = r.global_secondary_index_updates.empty() && !r.billing_mode && !r.provisioned_throughput &&
-                       !r.sse_specification && !r.stream_specification && !r.table_class &&
-                       !r.deletion_protection_enabled;
+  const bool nothing = r.global_secondary_index_updates.empty() && !r.billing_mode &&
+                       !r.provisioned_throughput && !r.sse_specification &&
+                       !r.stream_specification && !r.table_class && !r.deletion_protection_enabled;
   if (nothing) {
-    return Status::Validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+    return Status::Validation(
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+        "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
   }
   if (r.global_secondary_index_updates.size() > 1) {
-    return Status(Code::kLimitExceeded, "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
+    return Status(Code::kLimitExceeded,
+                  "Subscriber limit exceeded: Only 1 online index can be created or deleted "
+                  "simultaneously per table");
   }
   std::lock_guard<std::mutex> lock(catalog_mu_);
   std::optional<uint8_t> created_index;
   std::optional<IndexDesc> deleted_index;
   std::shared_ptr<const TableDesc> published;
-  Status s = ChangeDescriptor(r.table_name, [&](TableDesc* d) -> Status {
-    for (const auto& u : r.global_secondary_index_updates) {
-      if (u.create) {
-        IT_RETURN_IF_ERROR(AddIndex(*u.create, r.attribute_definitions, d));
-        created_index = d->indexes.back().id;
-      } else if (u.delete_index) {
-        auto it = std::find_if(d->indexes.begin(), d->indexes.end(),
-                               [&](const IndexDesc& i) { return i.name == u.delete_index->index_name; });
-        if (it == d->indexes.end()) {
-          return Status::ResourceNotFound("Requested resource not found: Index: " + u.delete_index->index_name);
+  Status s = ChangeDescriptor(
+      r.table_name,
+      [&](TableDesc* d) -> Status {
+        for (const auto& u : r.global_secondary_index_updates) {
+          if (u.create) {
+            IT_RETURN_IF_ERROR(AddIndex(*u.create, r.attribute_definitions, d));
+            created_index = d->indexes.back().id;
+          } else if (u.delete_index) {
+            auto it = std::find_if(d->indexes.begin(), d->indexes.end(), [&](const IndexDesc& i) {
+              return i.name == u.delete_index->index_name;
+            });
+            if (it == d->indexes.end()) {
+              return Status::ResourceNotFound("Requested resource not found: Index: " +
+                                              u.delete_index->index_name);
+            }
+            deleted_index = *it;
+            d->indexes.erase(it);
+          } else if (u.update) {
+            auto it = std::find_if(d->indexes.begin(), d->indexes.end(), [&](const IndexDesc& i) {
+              return i.name == u.update->index_name;
+            });
+            if (it == d->indexes.end()) {
+              return Status::ResourceNotFound("Requested resource not found: Index: " +
+                                              u.update->index_name);
+            }
+            it->throughput = u.update->provisioned_throughput;
+          }
         }
-        deleted_index = *it;
-        d->indexes.erase(it);
-      } else if (u.update) {
-        auto it = std::find_if(d->indexes.begin(), d->indexes.end(),
-                               [&](const IndexDesc& i) { return i.name == u.update->index_name; });
-        if (it == d->indexes.end()) {
-          return Status::ResourceNotFound("Requested resource not found: Index: " + u.update->index_name);
+        if (r.billing_mode && *r.billing_mode != d->billing_mode) {
+          d->billing_mode = *r.billing_mode;
+          if (d->billing_mode == dynamo::BillingMode::kPayPerRequest) {
+            d->last_update_to_pay_per_request = static_cast<double>(clock_->NowMicros()) / 1e6;
+          }
         }
-        it->throughput = u.update->provisioned_throughput;
-      }
-    }
-    if (r.billing_mode && *r.billing_mode != d->billing_mode) {
-      d->billing_mode = *r.billing_mode;
-      if (d->billing_mode == dynamo::BillingMode::kPayPerRequest) {
-        d->last_update_to_pay_per_request = static_cast<double>(clock_->NowMicros()) / 1e6;
-      }
-    }
-    if (r.provisioned_throughput) {
-      if (d->billing_mode == dynamo::BillingMode::kPayPerRequest) {
-        return Status::Validation(std::string(kInvalid) + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
-      }
-      d->throughput = *r.provisioned_throughput;
-    }
-    if (r.sse_specification) d->sse = r.sse_specification;
-    if (r.stream_specification) {
-      if (r.stream_specification->stream_enabled) {
-        if (d->stream) return Status::Validation("Table already has an enabled stream: " + d->name);
-        if (!r.stream_specification->stream_view_type) {
-          return Status::Validation(std::string(kInvalid) + "StreamViewType must be specified when StreamEnabled is true");
+        if (r.provisioned_throughput) {
+          if (d->billing_mode == dynamo::BillingMode::kPayPerRequest) {
+            return Status::Validation(std::string(kInvalid) +
+                                      "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
+                                      "specified when BillingMode is PAY_PER_REQUEST");
+          }
+          d->throughput = *r.provisioned_throughput;
         }
-        d->stream = r.stream_specification;
-        // The descriptor swap waits for in-flight writes, so every later write gets a
-        // stamp after this one: the stream starts exactly here.
-        IT_ASSIGN_OR_RETURN(d->stream_start_micros, MarkerStamp());
-        d->stream_label = StreamLabel(d->stream_start_micros);
-      } else {
-        if (!d->stream) return Status::Validation("Table already has stream disabled: " + d->name);
-        TableDesc::PastStream past;
-        past.label = d->stream_label;
-        past.view = d->stream->stream_view_type.value_or(dynamo::StreamViewType::kKeysOnly);
-        past.start_micros = d->stream_start_micros;
-        IT_ASSIGN_OR_RETURN(past.end_micros, MarkerStamp());
-        d->previous_stream = past;
-        d->stream.reset();
-      }
-    }
-    if (r.table_class) d->table_class = *r.table_class;
-    if (r.deletion_protection_enabled) d->deletion_protection = *r.deletion_protection_enabled;
-    return Status::Ok();
-  }, &published);
+        if (r.sse_specification) d->sse = r.sse_specification;
+        if (r.stream_specification) {
+          if (r.stream_specification->stream_enabled) {
+            if (d->stream)
+              return Status::Validation("Table already has an enabled stream: " + d->name);
+            if (!r.stream_specification->stream_view_type) {
+              return Status::Validation(
+                  std::string(kInvalid) +
+                  "StreamViewType must be specified when StreamEnabled is true");
+            }
+            d->stream = r.stream_specification;
+            // The descriptor swap waits for in-flight writes, so every later write gets a
+            // stamp after this one: the stream starts exactly here.
+            IT_ASSIGN_OR_RETURN(d->stream_start_micros, MarkerStamp());
+            d->stream_label = StreamLabel(d->stream_start_micros);
+          } else {
+            if (!d->stream)
+              return Status::Validation("Table already has stream disabled: " + d->name);
+            TableDesc::PastStream past;
+            past.label = d->stream_label;
+            past.view = d->stream->stream_view_type.value_or(dynamo::StreamViewType::kKeysOnly);
+            past.start_micros = d->stream_start_micros;
+            IT_ASSIGN_OR_RETURN(past.end_micros, MarkerStamp());
+            d->previous_stream = past;
+            d->stream.reset();
+          }
+        }
+        if (r.table_class) d->table_class = *r.table_class;
+        if (r.deletion_protection_enabled) d->deletion_protection = *r.deletion_protection_enabled;
+        return Status::Ok();
+      },
+      &published);
   if (s.code() == Code::kResourceNotFound && s.message().find("Index") == std::string::npos) {
-    return Status::ResourceNotFound("Requested resource not found: Table: " + r.table_name + " not found");
+    return Status::ResourceNotFound("Requested resource not found: Table: " + r.table_name +
+                                    " not found");
   }
   IT_RETURN_IF_ERROR(s);
   if (deleted_index) {
@@ -161,7 +189,8 @@ Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::Update
     if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(published->id), &value).ok()) {
       StatsAccumulator current = DecodeStats(value), cancel;
       auto it = current.deltas.find(deleted_index->id);
-      if (it != current.deltas.end()) cancel.deltas[deleted_index->id] = {-it->second.first, -it->second.second};
+      if (it != current.deltas.end())
+        cancel.deltas[deleted_index->id] = {-it->second.first, -it->second.second};
       AppendStats(published->id, cancel, &batch);
     }
     IT_RETURN_IF_ERROR(Commit(&batch));
@@ -182,19 +211,24 @@ Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::Update
 
 void EngineImpl::StartBackfill(std::shared_ptr<const TableDesc> desc, uint8_t index_id) {
   rocksdb::WriteBatch batch;
-  batch.Put(catalog_cf_, std::string(kBackfillKeyPrefix) + desc->name, std::string(1, static_cast<char>(index_id)))
+  batch
+      .Put(catalog_cf_, std::string(kBackfillKeyPrefix) + desc->name,
+           std::string(1, static_cast<char>(index_id)))
       .PermitUncheckedError();
   Commit(&batch).ToString();  // best effort: a lost marker only delays resumption to next open
   std::lock_guard<std::mutex> lock(bg_mu_);
-  backfills_.emplace_back([this, name = desc->name, id = desc->id, index_id] { RunBackfill(name, id, index_id); });
+  backfills_.emplace_back(
+      [this, name = desc->name, id = desc->id, index_id] { RunBackfill(name, id, index_id); });
 }
 
 void EngineImpl::ResumeBackfills() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), catalog_cf_));
   std::vector<std::pair<std::string, uint8_t>> pending;
-  for (it->Seek(std::string(kBackfillKeyPrefix)); it->Valid() && it->key().starts_with("b/"); it->Next()) {
+  for (it->Seek(std::string(kBackfillKeyPrefix)); it->Valid() && it->key().starts_with("b/");
+       it->Next()) {
     if (it->value().size() == 1) {
-      pending.emplace_back(it->key().ToString().substr(kBackfillKeyPrefix.size()), static_cast<uint8_t>(it->value()[0]));
+      pending.emplace_back(it->key().ToString().substr(kBackfillKeyPrefix.size()),
+                           static_cast<uint8_t>(it->value()[0]));
     }
   }
   for (auto& [name, index_id] : pending) {
@@ -213,7 +247,8 @@ void EngineImpl::RunBackfill(std::string table_name, uint32_t table_id, uint8_t 
     auto table = GetTable(table_name);
     if (!table.ok() || table->desc().id != table_id) return;  // table deleted
     const TableDesc& t = table->desc();
-    auto index_it = std::find_if(t.indexes.begin(), t.indexes.end(), [&](const IndexDesc& i) { return i.id == index_id; });
+    auto index_it = std::find_if(t.indexes.begin(), t.indexes.end(),
+                                 [&](const IndexDesc& i) { return i.id == index_id; });
     if (index_it == t.indexes.end()) return;  // index deleted meanwhile
     // Collect a chunk of keys, then index each item under its lock.
     std::vector<std::string> keys;
@@ -222,7 +257,8 @@ void EngineImpl::RunBackfill(std::string table_name, uint32_t table_id, uint8_t 
       rocksdb::Slice upper(end);
       ro.iterate_upper_bound = &upper;
       std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, items_cf_));
-      for (it->Seek(resume); it->Valid() && keys.size() < kBackfillChunk; it->Next()) keys.push_back(it->key().ToString());
+      for (it->Seek(resume); it->Valid() && keys.size() < kBackfillChunk; it->Next())
+        keys.push_back(it->key().ToString());
       done = keys.size() < kBackfillChunk;
     }
     for (const std::string& key : keys) {
@@ -232,7 +268,8 @@ void EngineImpl::RunBackfill(std::string table_name, uint32_t table_id, uint8_t 
       auto index_key = IndexKeyOf(t, *index_it, *item);
       if (!index_key) continue;
       rocksdb::WriteBatch batch;
-      batch.Put(items_cf_, *index_key, EncodeItem(ProjectForIndex(t, *index_it, *item))).PermitUncheckedError();
+      batch.Put(items_cf_, *index_key, EncodeItem(ProjectForIndex(t, *index_it, *item)))
+          .PermitUncheckedError();
       Commit(&batch).ToString();
     }
     if (!keys.empty()) resume = keys.back() + std::string(1, '\0');
@@ -259,12 +296,14 @@ void EngineImpl::RunBackfill(std::string table_name, uint32_t table_id, uint8_t 
       // Replace the index's entry with the recount: merge the difference.
       std::string value;
       StatsAccumulator current, delta;
-      if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(table_id), &value).ok()) current = DecodeStats(value);
+      if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(table_id), &value).ok())
+        current = DecodeStats(value);
       const auto old = current.deltas[index_id];
       delta.deltas[index_id] = {items - old.first, bytes - old.second};
       rocksdb::WriteBatch batch;
       AppendStats(table_id, delta, &batch);
-      batch.Delete(catalog_cf_, std::string(kBackfillKeyPrefix) + table_name).PermitUncheckedError();
+      batch.Delete(catalog_cf_, std::string(kBackfillKeyPrefix) + table_name)
+          .PermitUncheckedError();
       IT_RETURN_IF_ERROR(Commit(&batch));
       i.status = dynamo::IndexStatus::kActive;
       i.backfilling = false;
@@ -284,15 +323,18 @@ Result<dynamo::UpdateContinuousBackupsResponse> EngineImpl::UpdateContinuousBack
   }
   std::lock_guard<std::mutex> lock(catalog_mu_);
   std::shared_ptr<const TableDesc> published;
-  Status s = ChangeDescriptor(r.table_name, [&](TableDesc* d) -> Status {
-    if (r.point_in_time_recovery_enabled && !d->pitr_enabled) {
-      // Writes after the swap are stamped after this: the window starts here.
-      IT_ASSIGN_OR_RETURN(d->pitr_enabled_since_micros, MarkerStamp());
-    }
-    d->pitr_enabled = r.point_in_time_recovery_enabled;
-    d->pitr_recovery_days = days;
-    return Status::Ok();
-  }, &published);
+  Status s = ChangeDescriptor(
+      r.table_name,
+      [&](TableDesc* d) -> Status {
+        if (r.point_in_time_recovery_enabled && !d->pitr_enabled) {
+          // Writes after the swap are stamped after this: the window starts here.
+          IT_ASSIGN_OR_RETURN(d->pitr_enabled_since_micros, MarkerStamp());
+        }
+        d->pitr_enabled = r.point_in_time_recovery_enabled;
+        d->pitr_recovery_days = days;
+        return Status::Ok();
+      },
+      &published);
   if (s.code() == Code::kResourceNotFound) {
     return Status(Code::kTableNotFound, "Table not found: " + r.table_name);
   }
@@ -314,7 +356,8 @@ Result<dynamo::DescribeContinuousBackupsResponse> EngineImpl::DescribeContinuous
     const int64_t now = clock_->NowMicros();
     const int64_t window = PitrRetentionMicros(d);
     pitr.point_in_time_recovery_status = dynamo::PointInTimeRecoveryStatus::kEnabled;
-    pitr.earliest_restorable_date_time = static_cast<double>(std::max(d.pitr_enabled_since_micros, now - window)) / 1e6;
+    pitr.earliest_restorable_date_time =
+        static_cast<double>(std::max(d.pitr_enabled_since_micros, now - window)) / 1e6;
     pitr.latest_restorable_date_time = static_cast<double>(now) / 1e6;
     pitr.recovery_period_in_days = d.pitr_recovery_days;
   }

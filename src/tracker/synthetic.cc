@@ -5,9 +5,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <random>
-#include <map>
 #include <thread>
 
 #include "tenancy/provision.h"
@@ -199,7 +199,8 @@ class ImportBuffer {
  public:
   static constexpr size_t kChunkItems = 50000;
 
-  ImportBuffer(dynamo::Backend& backend, std::atomic<uint64_t>* items_done, std::atomic<uint64_t>* issues_done)
+  ImportBuffer(dynamo::Backend& backend, std::atomic<uint64_t>* items_done,
+               std::atomic<uint64_t>* issues_done)
       : backend_(backend), items_done_(items_done), issues_done_(issues_done) {}
   Status Put(const std::string& table, dynamo::Item item, bool is_issue = false) {
     Pending& p = pending_[table];
@@ -226,7 +227,8 @@ class ImportBuffer {
       for (size_t i = 0; i < import.items.size(); i += tenancy::kMaxBatchWriteRequests) {
         dynamo::BatchWriteItemRequest batch;
         auto& writes = batch.request_items[table];
-        for (size_t j = i; j < std::min(import.items.size(), i + tenancy::kMaxBatchWriteRequests); ++j) {
+        for (size_t j = i; j < std::min(import.items.size(), i + tenancy::kMaxBatchWriteRequests);
+             ++j) {
           writes.push_back({std::move(import.items[j]), std::nullopt});
         }
         IT_RETURN_IF_ERROR(tenancy::BatchWriteOnce(backend_, std::move(batch)));
@@ -271,7 +273,8 @@ Status WriteCompanyItems(Shared& s, const CompanyData& d, ImportBuffer& sink) {
   std::string teams = l.TableFor(d.scope, Entity::kTeam).str();
   for (const Team& t : d.teams) IT_RETURN_IF_ERROR(sink.Put(teams, EncodeTeam(l, d.scope, t)));
   std::string issues = l.TableFor(d.scope, Entity::kIssue).str();
-  for (const Issue& i : d.issues) IT_RETURN_IF_ERROR(sink.Put(issues, EncodeIssue(l, d.scope, i), true));
+  for (const Issue& i : d.issues)
+    IT_RETURN_IF_ERROR(sink.Put(issues, EncodeIssue(l, d.scope, i), true));
   std::string comments = l.TableFor(d.scope, Entity::kComment).str();
   for (const Comment& c : d.comments) {
     IT_RETURN_IF_ERROR(sink.Put(comments, EncodeComment(l, d.scope, c)));

@@ -332,7 +332,8 @@ void Verifier::Monitoring() {
   for (const tenancy::TableSpec& spec : catalog_.SharedTables()) {
     auto m = backend_.DescribeTableMetrics({spec.name.str()});
     if (!m.ok()) {
-      metric_problems += (metric_problems.empty() ? "" : "; ") + spec.name.str() + ": " + m.status().ToString();
+      metric_problems +=
+          (metric_problems.empty() ? "" : "; ") + spec.name.str() + ": " + m.status().ToString();
       continue;
     }
     requests += m->metrics.requests;
@@ -341,17 +342,22 @@ void Verifier::Monitoring() {
     read_units += m->metrics.consumed_read_capacity_units;
     write_units += m->metrics.consumed_write_capacity_units;
   }
-  if (metric_problems.empty() && requests == 0) metric_problems = "no requests recorded by this run's queries";
-  if (metric_problems.empty() && system_errors > 0) metric_problems = std::to_string(system_errors) + " system errors";
+  if (metric_problems.empty() && requests == 0)
+    metric_problems = "no requests recorded by this run's queries";
+  if (metric_problems.empty() && system_errors > 0)
+    metric_problems = std::to_string(system_errors) + " system errors";
   ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
   char detail[200];
-  std::snprintf(detail, sizeof(detail), "7 tables: %lld requests, %.1f RCU, %.1f WCU, %lld throttled, %lld system errors",
-                static_cast<long long>(requests), read_units, write_units, static_cast<long long>(throttled),
-                static_cast<long long>(system_errors));
-  Add("Verify 6", "Table metrics visible (capacity, throttling, system errors)", metric_problems, ms, detail);
+  std::snprintf(detail, sizeof(detail),
+                "7 tables: %lld requests, %.1f RCU, %.1f WCU, %lld throttled, %lld system errors",
+                static_cast<long long>(requests), read_units, write_units,
+                static_cast<long long>(throttled), static_cast<long long>(system_errors));
+  Add("Verify 6", "Table metrics visible (capacity, throttling, system errors)", metric_problems,
+      ms, detail);
   if (options_.metrics_probe) {
     if (auto extra = options_.metrics_probe()) {
-      report_.checks.push_back(CheckResult{"Verify 6", "Backend metrics (probe)", Outcome::kInfo, 0, *extra});
+      report_.checks.push_back(
+          CheckResult{"Verify 6", "Backend metrics (probe)", Outcome::kInfo, 0, *extra});
     }
   }
 }
