@@ -136,6 +136,45 @@ TEST_P(QueryTest, FilterProjectionAndCount) {
   EXPECT_TRUE(r->items.empty());
 }
 
+// QueryInto and ScanInto give what Query and Scan give, whatever the response held.
+TEST_P(QueryTest, IntoAReusedResponseMatchesAFreshOne) {
+  dynamo::QueryResponse reused;
+  reused.items = {MakeItem({{"pk", S("stale")}, {"extra", N(1)}}), MakeItem({}),
+                  MakeItem({{"n", S("wrong type")},
+                            {"payload", AttributeValue::M(MakeItem({{"x", S("y")}}))}})};
+  reused.count = 99;
+  reused.last_evaluated_key = MakeItem({{"pk", S("stale")}});
+  auto plain = Q("pk = :p", {{":p", S("p")}});
+  auto limited = plain;
+  limited.limit = 3;
+  auto filtered = Q("pk = :p", {{":p", S("p")}, {":k", S("odd")}});
+  filtered.filter_expression = "kind = :k";
+  auto projected = filtered;
+  projected.projection_expression = "label";
+  auto counted = plain;
+  counted.select = Select::kCount;
+  for (const auto& q : {plain, limited, filtered, projected, counted, limited, plain}) {
+    auto fresh = db().Query(q);
+    ASSERT_OK(fresh);
+    ASSERT_TRUE(db().QueryInto(q, &reused).ok());
+    EXPECT_EQ(reused.items, fresh->items);
+    EXPECT_EQ(reused.count, fresh->count);
+    EXPECT_EQ(reused.scanned_count, fresh->scanned_count);
+    EXPECT_EQ(reused.last_evaluated_key, fresh->last_evaluated_key);
+  }
+  dynamo::ScanRequest scan;
+  scan.table_name = "Events";
+  scan.limit = 7;
+  auto fresh = db().Scan(scan);
+  ASSERT_OK(fresh);
+  ASSERT_TRUE(db().ScanInto(scan, &reused).ok());
+  EXPECT_EQ(reused.items, fresh->items);
+  EXPECT_EQ(reused.last_evaluated_key, fresh->last_evaluated_key);
+  auto bad = plain;
+  bad.table_name = "Missing";
+  EXPECT_STATUS_ERROR(db().QueryInto(bad, &reused), kResourceNotFound, "not found");
+}
+
 TEST_P(QueryTest, KeysOnlyIndexProjectsKeys) {
   auto q = Q("kind = :k", {{":k", S("odd")}});
   q.index_name = "KindKeys";

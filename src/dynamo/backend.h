@@ -40,6 +40,13 @@ class Backend {
   virtual Result<DeleteItemResponse> DeleteItem(const DeleteItemRequest& request) = 0;
   virtual Result<QueryResponse> Query(const QueryRequest& request) = 0;
   virtual Result<ScanResponse> Scan(const ScanRequest& request) = 0;
+  // Query and Scan into a caller's response, replacing its contents. A backend may reuse
+  // the storage of the items already in it (the embedded engine does: rows decoded into
+  // the items of the previous page allocate nothing), so a loop or a server worker that
+  // keeps one response pays no allocation per row. On error *response is unspecified.
+  // The defaults assign the results of Query and Scan.
+  virtual Status QueryInto(const QueryRequest& request, QueryResponse* response);
+  virtual Status ScanInto(const ScanRequest& request, ScanResponse* response);
   virtual Result<BatchGetItemResponse> BatchGetItem(const BatchGetItemRequest& request) = 0;
   virtual Result<BatchWriteItemResponse> BatchWriteItem(const BatchWriteItemRequest& request) = 0;
   virtual Result<TransactWriteItemsResponse> TransactWriteItems(

@@ -36,6 +36,39 @@ TEST(ItemCodecTest, RoundTripsEveryType) {
   }
 }
 
+// Decoding into an item that already holds another item (any shape: other names, types,
+// nesting, longer lists and sets) gives exactly the decoded item, and the same size.
+TEST(ItemCodecTest, DecodeIntoReusesAnyPreviousShape) {
+  const std::vector<Item> items = {
+      {},
+      {{"a", AttributeValue::S("short")}, {"b", AttributeValue::N("12.5")}},
+      {{"a", AttributeValue::S(std::string(100, 'x'))},
+       {"b", AttributeValue::M(
+                 {{"k", AttributeValue::L({AttributeValue::N("1"), AttributeValue::S("two")})}})}},
+      {{"a", AttributeValue::L({AttributeValue::Null(), AttributeValue::Bool(true),
+                                AttributeValue::L({AttributeValue::S("deep")})})},
+       {"c", AttributeValue::SS({"x", "y", "z"})},
+       {"d", AttributeValue::NS({Number::FromInt64(1), Number::FromInt64(2)})}},
+      {{"a", AttributeValue::B("bin")}, {"c", AttributeValue::SS({"only"})}},
+      {{"b", AttributeValue::M({})}, {"z", AttributeValue::BS({"\x01", "\x02"})}},
+  };
+  for (const Item& previous : items) {
+    for (const Item& next : items) {
+      Item target = previous;
+      size_t size = 0, fresh_size = 0;
+      ASSERT_TRUE(DecodeItemInto(EncodeItem(next), &target, &size).ok());
+      auto fresh = DecodeItem(EncodeItem(next), &fresh_size);
+      ASSERT_TRUE(fresh.ok());
+      EXPECT_EQ(target, next);
+      EXPECT_EQ(size, fresh_size);
+      EXPECT_EQ(size, dynamo::ItemSize(next));
+    }
+  }
+  Item target = items[2];
+  EXPECT_EQ(DecodeItemInto("\x01\x05junk", &target).code(), Code::kCorruption);
+  EXPECT_TRUE(target.empty());
+}
+
 TEST(ItemCodecTest, RejectsCorruptInput) {
   const std::string good =
       EncodeItem({{"a", AttributeValue::L({AttributeValue::S("xyz"), AttributeValue::N("12")})}});

@@ -633,8 +633,21 @@ IT_FORWARD_METERED(Result<dynamo::PutItemResponse>, PutItem, dynamo::PutItemRequ
 IT_FORWARD_METERED(Result<dynamo::GetItemResponse>, GetItem, dynamo::GetItemRequest)
 IT_FORWARD_METERED(Result<dynamo::UpdateItemResponse>, UpdateItem, dynamo::UpdateItemRequest)
 IT_FORWARD_METERED(Result<dynamo::DeleteItemResponse>, DeleteItem, dynamo::DeleteItemRequest)
-IT_FORWARD_METERED(Result<dynamo::QueryResponse>, Query, dynamo::QueryRequest)
-IT_FORWARD_METERED(Result<dynamo::ScanResponse>, Scan, dynamo::ScanRequest)
+// Query and Scan have one implementation, into a response (Backend::QueryInto).
+#define IT_FORWARD_INTO(Name, Req, Resp)                                \
+  Status Engine::Name##Into(const Req& r, Resp* response) {             \
+    const int64_t start = SteadyMicros();                               \
+    Status status = impl_->Name(r, response);                           \
+    impl_->RecordRequest(r.table_name, status, SteadyMicros() - start); \
+    return status;                                                      \
+  }                                                                     \
+  Result<Resp> Engine::Name(const Req& r) {                             \
+    Resp response;                                                      \
+    IT_RETURN_IF_ERROR(Name##Into(r, &response));                       \
+    return response;                                                    \
+  }
+IT_FORWARD_INTO(Query, dynamo::QueryRequest, dynamo::QueryResponse)
+IT_FORWARD_INTO(Scan, dynamo::ScanRequest, dynamo::ScanResponse)
 IT_FORWARD_MULTI(Result<dynamo::BatchGetItemResponse>, BatchGetItem, dynamo::BatchGetItemRequest)
 IT_FORWARD_MULTI(Result<dynamo::BatchWriteItemResponse>, BatchWriteItem,
                  dynamo::BatchWriteItemRequest)

@@ -74,6 +74,8 @@ class Engine final : public dynamo::Backend {
   Result<dynamo::DeleteItemResponse> DeleteItem(const dynamo::DeleteItemRequest& r) override;
   Result<dynamo::QueryResponse> Query(const dynamo::QueryRequest& r) override;
   Result<dynamo::ScanResponse> Scan(const dynamo::ScanRequest& r) override;
+  Status QueryInto(const dynamo::QueryRequest& r, dynamo::QueryResponse* response) override;
+  Status ScanInto(const dynamo::ScanRequest& r, dynamo::ScanResponse* response) override;
   Result<dynamo::BatchGetItemResponse> BatchGetItem(const dynamo::BatchGetItemRequest& r) override;
   Result<dynamo::BatchWriteItemResponse> BatchWriteItem(
       const dynamo::BatchWriteItemRequest& r) override;

@@ -199,8 +199,9 @@ class EngineImpl {
   Result<dynamo::GetItemResponse> GetItem(const dynamo::GetItemRequest& r);
   Result<dynamo::UpdateItemResponse> UpdateItem(const dynamo::UpdateItemRequest& r);
   Result<dynamo::DeleteItemResponse> DeleteItem(const dynamo::DeleteItemRequest& r);
-  Result<dynamo::QueryResponse> Query(const dynamo::QueryRequest& r);
-  Result<dynamo::ScanResponse> Scan(const dynamo::ScanRequest& r);
+  // Into a caller's response, reusing its items' storage (Backend::QueryInto).
+  Status Query(const dynamo::QueryRequest& r, dynamo::QueryResponse* response);
+  Status Scan(const dynamo::ScanRequest& r, dynamo::ScanResponse* response);
   Result<dynamo::BatchGetItemResponse> BatchGetItem(const dynamo::BatchGetItemRequest& r);
   Result<dynamo::BatchWriteItemResponse> BatchWriteItem(const dynamo::BatchWriteItemRequest& r);
   Result<dynamo::TransactWriteItemsResponse> TransactWriteItems(

@@ -1,5 +1,7 @@
 #include "engine/item_codec.h"
 
+#include <cstring>
+
 namespace issuetracker::engine {
 
 using dynamo::AttributeValue;
@@ -65,61 +67,120 @@ void EncodeValue(const AttributeValue& v, std::string* out) {
 }
 
 // Decoders add the DynamoDB size of what they decode to *size (AttributeValue::StorageSize
-// rules), so readers get an item's size without walking it again.
+// rules), so readers get an item's size without walking it again. They decode into the
+// value or container they are given, reusing what it already holds: a string keeps its
+// buffer, a map or list its elements, so decoding into an item of the same shape (the
+// next row of a query) allocates nothing.
 
-// Reads a length-prefixed byte string in place into `s`.
-bool GetBytesInto(std::string_view* in, std::string* s) {
+// Reads a varint32 length, with the one-byte case inline (names and most values).
+[[gnu::always_inline]] inline bool GetLength(std::string_view* in, uint32_t* len) {
+  if (!in->empty() && static_cast<uint8_t>((*in)[0]) < 0x80) {
+    *len = static_cast<uint8_t>((*in)[0]);
+    in->remove_prefix(1);
+    return true;
+  }
+  return GetVarint32(in, len);
+}
+
+// Reads a length-prefixed byte string into `s`.
+[[gnu::always_inline]] inline bool GetBytesInto(std::string_view* in, std::string* s) {
   uint32_t len;
-  if (!GetVarint32(in, &len) || in->size() < len) return false;
-  s->assign(in->data(), len);
+  if (!GetLength(in, &len) || in->size() < len) return false;
+  // clear + append: the cheapest copy into an existing buffer (no aliasing checks).
+  s->clear();
+  s->append(in->data(), len);
   in->remove_prefix(len);
   return true;
 }
 
-// Reads a value's type tag.
-bool GetTag(std::string_view* in, AttrType* type) {
-  if (in->empty() || static_cast<uint8_t>((*in)[0]) > static_cast<uint8_t>(AttrType::kBS))
-    return false;
-  *type = static_cast<AttrType>((*in)[0]);
-  in->remove_prefix(1);
-  return true;
+bool DecodeValue(std::string_view* in, int depth, AttributeValue* v, size_t* size);
+
+// Replaces `out` with the `len` bytes at `src`. When `out` is at least as long (a reused
+// item: names, and values no longer than before) short copies are made inline — they are
+// most of an item, and a memcpy call costs more than they do.
+[[gnu::always_inline]] inline void CopyInto(const char* src, size_t len, std::string* out) {
+  if (len > out->size() || len > 32) {
+    out->clear();  // then append: no aliasing checks, unlike assign
+    out->append(src, len);
+    return;
+  }
+  out->resize(len);  // shrinks in place
+  char* dst = out->data();
+  if (len >= 16) {
+    std::memcpy(dst, src, 16);
+    std::memcpy(dst + len - 16, src + len - 16, 16);
+  } else if (len >= 8) {
+    std::memcpy(dst, src, 8);
+    std::memcpy(dst + len - 8, src + len - 8, 8);
+  } else if (len >= 4) {
+    std::memcpy(dst, src, 4);
+    std::memcpy(dst + len - 4, src + len - 4, 4);
+  } else {
+    for (size_t i = 0; i < len; ++i) dst[i] = src[i];
+  }
 }
 
-bool DecodeBody(std::string_view* in, int depth, AttributeValue* v, size_t* size);
+// Resizes a reused sequence to `count` elements, keeping the ones it has.
+template <typename Seq>
+void ResizeForReuse(Seq* seq, uint32_t count) {
+  if (seq->size() > count) seq->erase(seq->begin() + count, seq->end());
+  seq->reserve(count);
+  while (seq->size() < count) seq->emplace_back();
+}
 
 // An item (top level, `map_overhead` false) or an M value (3 bytes plus 1 per element).
 bool DecodeMap(std::string_view* in, int depth, dynamo::AttributeMap* m, size_t* size,
                bool map_overhead) {
   uint32_t count;
-  if (!GetVarint32(in, &count) || count > in->size()) return false;
-  // Names are stored sorted and unique: build the flat map's sequence in place — each
-  // entry constructed directly as its name and an empty value of its type — and adopt it
-  // without re-sorting (checking the order, so corrupt input cannot break the map).
-  dynamo::AttributeMap::sequence_type seq;
-  seq.reserve(count);
-  if (map_overhead) *size += 3 + count;
-  for (uint32_t i = 0; i < count; ++i) {
+  if (!GetLength(in, &count) || count > in->size()) return false;
+  // Names are stored sorted and unique: fill the flat map's sequence in place and adopt
+  // it without re-sorting (checking the order, so corrupt input cannot break the map).
+  dynamo::AttributeMap::sequence_type seq = m->extract_sequence();
+  ResizeForReuse(&seq, count);
+  size_t total = map_overhead ? 3 + count : 0;
+  // A cursor whose address never escapes in the common path, so it stays in registers.
+  const char* p = in->data();
+  const char* const end = p + in->size();
+  // Reads a length-prefixed string at p (a one-byte length inline) into `out`.
+  auto read_bytes = [&](std::string* out) {
     uint32_t len;
-    AttrType type;
-    if (!GetVarint32(in, &len) || in->size() < len) return false;
-    const char* name = in->data();
-    in->remove_prefix(len);
-    if (!GetTag(in, &type)) return false;
-    seq.emplace_back(std::piecewise_construct, std::forward_as_tuple(name, len),
-                     std::forward_as_tuple(type));
-    auto& entry = seq.back();
-    if (!DecodeBody(in, depth, &entry.second, size)) return false;
-    *size += len;
+    if (p < end && static_cast<uint8_t>(*p) < 0x80) {
+      len = static_cast<uint8_t>(*p++);
+    } else {
+      std::string_view rest(p, static_cast<size_t>(end - p));
+      if (!GetVarint32(&rest, &len)) return false;
+      p = rest.data();
+    }
+    if (static_cast<size_t>(end - p) < len) return false;
+    CopyInto(p, len, out);
+    p += len;
+    total += len;
+    return true;
+  };
+  for (uint32_t i = 0; i < count; ++i) {
+    auto& [name, value] = seq[i];
+    if (!read_bytes(&name) || p == end) return false;
     // Names are written sorted: a name not after its predecessor is corruption.
-    if (i > 0 && !dynamo::AttributeNameLess()(seq[i - 1].first, entry.first)) return false;
+    if (i > 0 && !dynamo::AttributeNameLess()(seq[i - 1].first, name)) return false;
+    // Strings, the commonest attribute, inline; everything else through DecodeValue.
+    if (*p == static_cast<char>(AttrType::kS)) {
+      ++p;
+      if (!read_bytes(value.type() == AttrType::kS ? &value.s() : &value.EmplaceS())) return false;
+    } else {
+      std::string_view rest(p, static_cast<size_t>(end - p));
+      if (!DecodeValue(&rest, depth, &value, &total)) return false;
+      p = rest.data();
+    }
   }
   m->adopt_sequence(boost::container::ordered_unique_range, std::move(seq));
+  *in = std::string_view(p, static_cast<size_t>(end - p));
+  *size += total;
   return true;
 }
 
 bool DecodeNumber(std::string_view* in, dynamo::Number* n, size_t* size) {
   uint32_t len;
-  if (!GetVarint32(in, &len) || in->size() < len) return false;
+  if (!GetLength(in, &len) || in->size() < len) return false;
   auto parsed = dynamo::Number::Parse(in->substr(0, len));
   if (!parsed.ok()) return false;
   *n = std::move(*parsed);
@@ -130,8 +191,8 @@ bool DecodeNumber(std::string_view* in, dynamo::Number* n, size_t* size) {
 
 bool DecodeStrings(std::string_view* in, std::vector<std::string>* set, size_t* size) {
   uint32_t count;
-  if (!GetVarint32(in, &count) || count > in->size()) return false;
-  set->resize(count);
+  if (!GetLength(in, &count) || count > in->size()) return false;
+  ResizeForReuse(set, count);
   for (auto& e : *set) {
     if (!GetBytesInto(in, &e)) return false;
     *size += e.size();
@@ -145,50 +206,53 @@ bool DecodeBytesValue(std::string_view* in, std::string* s, size_t* size) {
   return true;
 }
 
-// Fills `v`, already of the right (empty) type, from the payload that follows its tag.
-bool DecodeBody(std::string_view* in, int depth, AttributeValue* v, size_t* size) {
-  if (depth > kMaxDepth) return false;
-  switch (v->type()) {
+// Reads a tag and its payload into `v`, keeping v's storage when the type is unchanged.
+bool DecodeValue(std::string_view* in, int depth, AttributeValue* v, size_t* size) {
+  if (depth > kMaxDepth || in->empty()) return false;
+  const auto tag = static_cast<uint8_t>((*in)[0]);
+  if (tag > static_cast<uint8_t>(AttrType::kBS)) return false;
+  in->remove_prefix(1);
+  const auto type = static_cast<AttrType>(tag);
+  const bool same = v->type() == type;
+  switch (type) {
     case AttrType::kS:
-      return DecodeBytesValue(in, &v->s(), size);
+      return DecodeBytesValue(in, same ? &v->s() : &v->EmplaceS(), size);
     case AttrType::kN:
-      return DecodeNumber(in, &v->n(), size);
+      return DecodeNumber(in, same ? &v->n() : &v->EmplaceN(), size);
     case AttrType::kB:
-      return DecodeBytesValue(in, &v->b(), size);
+      return DecodeBytesValue(in, same ? &v->b() : &v->EmplaceB(), size);
     case AttrType::kBool:
       if (in->empty()) return false;
-      *v = AttributeValue::Bool((*in)[0] != 0);
+      v->EmplaceBool((*in)[0] != 0);
       in->remove_prefix(1);
       *size += 1;
       return true;
     case AttrType::kNull:
+      v->EmplaceNull();
       *size += 1;
       return true;
     case AttrType::kM:
-      return DecodeMap(in, depth + 1, &v->m(), size, true);
+      return DecodeMap(in, depth + 1, same ? &v->m() : &v->EmplaceM(), size, true);
     case AttrType::kL: {
       uint32_t count;
-      if (!GetVarint32(in, &count) || count > in->size()) return false;
-      dynamo::AttributeList& l = v->l();
-      l.reserve(count);
+      if (!GetLength(in, &count) || count > in->size()) return false;
+      dynamo::AttributeList& l = same ? v->l() : v->EmplaceL();
+      ResizeForReuse(&l, count);
       *size += 3 + count;
-      for (uint32_t i = 0; i < count; ++i) {
-        AttrType type;
-        if (!GetTag(in, &type)) return false;
-        l.emplace_back(type);
-        if (!DecodeBody(in, depth + 1, &l.back(), size)) return false;
+      for (AttributeValue& e : l) {
+        if (!DecodeValue(in, depth + 1, &e, size)) return false;
       }
       return true;
     }
     case AttrType::kSS:
-      return DecodeStrings(in, &v->ss(), size);
+      return DecodeStrings(in, same ? &v->ss() : &v->EmplaceSS(), size);
     case AttrType::kBS:
-      return DecodeStrings(in, &v->bs(), size);
+      return DecodeStrings(in, same ? &v->bs() : &v->EmplaceBS(), size);
     case AttrType::kNS: {
       uint32_t count;
-      if (!GetVarint32(in, &count) || count > in->size()) return false;
-      std::vector<dynamo::Number>& set = v->ns();
-      set.resize(count);
+      if (!GetLength(in, &count) || count > in->size()) return false;
+      std::vector<dynamo::Number>& set = same ? v->ns() : v->EmplaceNS();
+      ResizeForReuse(&set, count);
       for (auto& e : set) {
         if (!DecodeNumber(in, &e, size)) return false;
       }
@@ -211,15 +275,24 @@ std::string EncodeItem(const Item& item) {
   return out;
 }
 
-Result<Item> DecodeItem(std::string_view data, size_t* item_size) {
-  if (data.empty() || data[0] != kFormatVersion)
+Status DecodeItemInto(std::string_view data, Item* item, size_t* item_size) {
+  if (data.empty() || data[0] != kFormatVersion) {
+    item->clear();
     return Status::Corruption("bad item format version");
+  }
   data.remove_prefix(1);
-  Item item;
   size_t size = 0;
-  if (!DecodeMap(&data, 0, &item, &size, false) || !data.empty())
+  if (!DecodeMap(&data, 0, item, &size, false) || !data.empty()) {
+    item->clear();
     return Status::Corruption("malformed item");
+  }
   if (item_size) *item_size = size;
+  return Status::Ok();
+}
+
+Result<Item> DecodeItem(std::string_view data, size_t* item_size) {
+  Item item;
+  IT_RETURN_IF_ERROR(DecodeItemInto(data, &item, item_size));
   return item;
 }
 

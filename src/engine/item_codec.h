@@ -28,6 +28,10 @@ std::string EncodeItem(const dynamo::Item& item);
 // `item_size`, also sets it to the item's DynamoDB size (dynamo::ItemSize), computed on
 // the way.
 Result<dynamo::Item> DecodeItem(std::string_view data, size_t* item_size = nullptr);
+// The same into `*item`, replacing its contents but reusing its storage (strings, maps,
+// lists): decoding rows of one shape into the same item allocates nothing. On error
+// `*item` is left empty.
+Status DecodeItemInto(std::string_view data, dynamo::Item* item, size_t* item_size = nullptr);
 
 // Varint helpers shared by the engine's codecs.
 void PutVarint32(uint32_t v, std::string* out);

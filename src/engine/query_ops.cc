@@ -110,54 +110,60 @@ void Position(const ReadPlan& plan, rocksdb::Iterator* it) {
 }  // namespace
 
 // The shared range read: iterates, applies Limit, the 1 MB page limit, the filter and the
-// projection, and computes read capacity from the bytes read.
-static Result<dynamo::QueryResponse> ExecuteRead(EngineImpl* engine, const ReadPlan& plan,
-                                                 dynamo::ReturnConsumedCapacity capacity_mode) {
+// projection, and computes read capacity from the bytes read. Rows are decoded into the
+// items already in `response` (see Backend::QueryInto), reusing their storage.
+static Status ExecuteRead(EngineImpl* engine, const ReadPlan& plan,
+                          dynamo::ReturnConsumedCapacity capacity_mode,
+                          dynamo::QueryResponse* response) {
+  std::vector<Item> rows = std::move(response->items);
+  *response = dynamo::QueryResponse();
   rocksdb::ReadOptions ro;
   rocksdb::Slice lower(plan.lower), upper(plan.upper);
   ro.iterate_lower_bound = &lower;
   ro.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(engine->db()->NewIterator(ro, engine->items_cf()));
-  dynamo::QueryResponse response;
-  if (!plan.count_only) response.items.reserve(plan.limit > 0 ? std::min(plan.limit, 128) : 16);
+  // Rows are decoded into rows[kept] (the next result slot) unless they are only counted
+  // or projected, which decode into a scratch item.
+  const bool in_place = !plan.count_only && !plan.projection;
+  Item scratch;
+  size_t kept = 0;
   size_t bytes = 0;
-  Item last;
-  bool stopped = false;
   for (Position(plan, it.get()); it->Valid(); plan.forward ? it->Next() : it->Prev()) {
+    if (in_place && kept == rows.size()) rows.emplace_back();
+    Item& item = in_place ? rows[kept] : scratch;
     size_t size = 0;
-    IT_ASSIGN_OR_RETURN(
-        Item item, DecodeItem(std::string_view(it->value().data(), it->value().size()), &size));
+    IT_RETURN_IF_ERROR(
+        DecodeItemInto(std::string_view(it->value().data(), it->value().size()), &item, &size));
     bytes += size;
-    ++response.scanned_count;
+    ++response->scanned_count;
     const bool at_limit =
-        (plan.limit > 0 && response.scanned_count >= plan.limit) || bytes >= kMaxPageBytes;
-    if (at_limit) last = KeyOf(*plan.table, plan.index, item);
+        (plan.limit > 0 && response->scanned_count >= plan.limit) || bytes >= kMaxPageBytes;
+    if (at_limit) response->last_evaluated_key = KeyOf(*plan.table, plan.index, item);
     if (!plan.filter || plan.filter->Evaluate(&item)) {
-      ++response.count;
-      if (!plan.count_only) {
-        response.items.push_back(plan.projection ? ApplyProjection(item, *plan.projection)
-                                                 : std::move(item));
+      ++response->count;
+      if (plan.projection) {
+        if (kept == rows.size()) rows.emplace_back();
+        rows[kept] = ApplyProjection(item, *plan.projection);
       }
+      if (!plan.count_only) ++kept;
     }
-    if (at_limit) {
-      stopped = true;
-      break;
-    }
+    if (at_limit) break;
   }
   IT_RETURN_IF_ERROR(it->status().ok() ? Status::Ok() : Status::IOError(it->status().ToString()));
-  if (stopped) response.last_evaluated_key = std::move(last);
+  rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(kept), rows.end());
+  response->items = std::move(rows);
   double units = std::max(1.0, std::ceil(static_cast<double>(bytes) / 4096.0));
   if (!plan.consistent) units /= 2;
   const std::string& table = plan.table->name;
   if (plan.index) {
-    response.consumed_capacity = EngineImpl::RenderCapacity(capacity_mode, plan.metrics, table, 0,
-                                                            {{plan.index->name, units}}, true);
+    response->consumed_capacity = EngineImpl::RenderCapacity(capacity_mode, plan.metrics, table, 0,
+                                                             {{plan.index->name, units}}, true);
   } else {
-    response.consumed_capacity =
+    response->consumed_capacity =
         EngineImpl::RenderCapacity(capacity_mode, plan.metrics, table, units, {}, true);
   }
-  plan.metrics->returned_items.fetch_add(response.count, std::memory_order_relaxed);
-  return response;
+  plan.metrics->returned_items.fetch_add(response->count, std::memory_order_relaxed);
+  return Status::Ok();
 }
 
 namespace {
@@ -269,7 +275,7 @@ Status CheckLimit(const std::optional<int32_t>& limit) {
 
 }  // namespace
 
-Result<dynamo::QueryResponse> EngineImpl::Query(const dynamo::QueryRequest& r) {
+Status EngineImpl::Query(const dynamo::QueryRequest& r, dynamo::QueryResponse* response) {
   IT_RETURN_IF_ERROR(CheckLimit(r.limit));
   IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
   ReadPlan plan;
@@ -329,10 +335,10 @@ Result<dynamo::QueryResponse> EngineImpl::Query(const dynamo::QueryRequest& r) {
   plan.count_only =
       r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
   plan.consistent = r.consistent_read;
-  return ExecuteRead(this, plan, r.return_consumed_capacity);
+  return ExecuteRead(this, plan, r.return_consumed_capacity, response);
 }
 
-Result<dynamo::ScanResponse> EngineImpl::Scan(const dynamo::ScanRequest& r) {
+Status EngineImpl::Scan(const dynamo::ScanRequest& r, dynamo::ScanResponse* response) {
   IT_RETURN_IF_ERROR(CheckLimit(r.limit));
   if (r.segment.has_value() != r.total_segments.has_value()) {
     return Status::Validation(r.segment ? "The TotalSegments parameter is required but was not "
@@ -399,7 +405,7 @@ Result<dynamo::ScanResponse> EngineImpl::Scan(const dynamo::ScanRequest& r) {
   plan.count_only =
       r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
   plan.consistent = r.consistent_read;
-  return ExecuteRead(this, plan, r.return_consumed_capacity);
+  return ExecuteRead(this, plan, r.return_consumed_capacity, response);
 }
 
 }  // namespace issuetracker::engine
