@@ -77,12 +77,30 @@ TEST(EngineDurabilityTest, ReopenServesExactlyWhatItHeld) {
     pitr.table_name = "Issues";
     pitr.point_in_time_recovery_enabled = true;
     ASSERT_OK(db->UpdateContinuousBackups(pitr));
+    // Imported items (ingested files, statistics included) and a write after them.
+    dynamo::ImportItemsRequest import;
+    import.table_name = "Issues";
+    for (int i = 300; i < 400; ++i) {
+      import.items.push_back(MakeItem({{"company_issue_id", S("C1#ISSUE#ISS-" + std::to_string(i))},
+                                       {"company_id", S("C1")},
+                                       {"status", S("Open")}}));
+    }
+    ASSERT_OK(db->ImportItems(import));
+    written.insert(written.end(), import.items.begin(), import.items.end());
+    dynamo::DeleteItemRequest del;
+    del.table_name = "Issues";
+    del.key = MakeItem({{"company_issue_id", S("C1#ISSUE#ISS-399")}});
+    ASSERT_OK(db->DeleteItem(del));
+    written.pop_back();
   }
   auto db = OpenEngine(path);
   ASSERT_TRUE(db);
   auto described = db->DescribeTable({"Issues"});
   ASSERT_OK(described);
-  EXPECT_EQ(described->table.item_count, 300);
+  EXPECT_EQ(described->table.item_count, 399);
+  int64_t bytes = 0;
+  for (const auto& item : written) bytes += static_cast<int64_t>(dynamo::ItemSize(item));
+  EXPECT_EQ(described->table.table_size_bytes, bytes);
   EXPECT_EQ(described->table.global_secondary_indexes.size(), 4u);
   for (const auto& item : written) {
     dynamo::GetItemRequest get;
@@ -93,7 +111,7 @@ TEST(EngineDurabilityTest, ReopenServesExactlyWhatItHeld) {
     ASSERT_TRUE(got->item.has_value());
     EXPECT_EQ(*got->item, item);
   }
-  EXPECT_EQ(CountIndex(*db, "Issues", "CompanyStatusIndex"), 300);
+  EXPECT_EQ(CountIndex(*db, "Issues", "CompanyStatusIndex"), 399);
   EXPECT_EQ(CountIndex(*db, "Issues", "AssigneeIndex"), 240);
   auto pitr = db->DescribeContinuousBackups({"Issues"});
   ASSERT_OK(pitr);

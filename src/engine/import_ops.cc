@@ -3,8 +3,8 @@
 // Everything that can be done without blocking writers is done first: validation, the
 // items' and index entries' SST files. Then, holding every item lock (so no write can
 // interleave), the import checks that none of its items exists, stamps its change
-// records, and ingests the item files and the change-record file in one atomic RocksDB
-// ingestion; statistics follow in a normal write.
+// records, and ingests the item files, the change-record file and the statistics delta in
+// one atomic RocksDB ingestion.
 #include <rocksdb/sst_file_writer.h>
 
 #include <algorithm>
@@ -137,10 +137,22 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
     changes.options.move_files = true;
     args.push_back(std::move(changes));
   }
+  // The statistics delta is a merge operand in a one-key catalog file, ingested with the
+  // rest: the table's item count and size move in the same atomic step as its items.
+  {
+    const std::string file = tmp + "/stats.sst";
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_->GetOptions(catalog_cf_),
+                                  catalog_cf_);
+    IT_RETURN_IF_ERROR(FromRocks(writer.Open(file)));
+    IT_RETURN_IF_ERROR(FromRocks(writer.Merge(StatsKey(t.id), EncodeStats(stats))));
+    IT_RETURN_IF_ERROR(FromRocks(writer.Finish()));
+    rocksdb::IngestExternalFileArg stats_arg;
+    stats_arg.column_family = catalog_cf_;
+    stats_arg.external_files = {file};
+    stats_arg.options.move_files = true;
+    args.push_back(std::move(stats_arg));
+  }
   IT_RETURN_IF_ERROR(FromRocks(db_->IngestExternalFiles(args)));
-  rocksdb::WriteBatch batch;
-  AppendStats(t.id, stats, &batch);
-  IT_RETURN_IF_ERROR(Commit(&batch));
   (void)RenderCapacity(dynamo::ReturnConsumedCapacity::kNone, table.metrics(), t.name,
                        tally.table_units, tally.index_units, false);
   response.items_imported = static_cast<int64_t>(items.size());

@@ -60,10 +60,12 @@ Status BatchWriteAll(dynamo::Backend& backend,
 
 Status ForEachItem(dynamo::Backend& backend, const QueryPlan& plan,
                    const std::function<Status(const dynamo::Item&)>& visit) {
+  // One response for every page: its items' storage is reused page after page.
+  dynamo::QueryResponse response;
   for (const QueryStep& step : plan.steps) {
     dynamo::QueryRequest request = step.request;
     while (true) {
-      IT_ASSIGN_OR_RETURN(dynamo::QueryResponse response, backend.Query(request));
+      IT_RETURN_IF_ERROR(backend.QueryInto(request, &response));
       for (const dynamo::Item& item : response.items) IT_RETURN_IF_ERROR(visit(item));
       if (!response.last_evaluated_key) break;
       request.exclusive_start_key = std::move(response.last_evaluated_key);
