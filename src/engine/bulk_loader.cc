@@ -86,6 +86,13 @@ Status BulkLoader::Add(std::string_view key, std::string_view value) {
   uint64_t prefix = 0;
   for (size_t i = 5; i < 13; ++i)
     prefix = (prefix << 8) | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0);
+  if (bucket.sorted && !bucket.entries.empty()) {
+    const Entry& last = bucket.entries.back();
+    bucket.sorted =
+        last.sort_prefix < prefix ||
+        (last.sort_prefix == prefix &&
+         std::string_view(bucket.blocks[last.block].data() + last.offset, last.key_size) < key);
+  }
   bucket.entries.push_back({prefix, static_cast<uint32_t>(bucket.blocks.size() - 1),
                             static_cast<uint32_t>(block.size()), static_cast<uint32_t>(key.size()),
                             static_cast<uint32_t>(value.size())});
@@ -108,15 +115,15 @@ Status BulkLoader::WriteBuckets(size_t first, size_t last, const std::string& fi
     auto key_of = [&bucket](const Entry& e) {
       return std::string_view(bucket.blocks[e.block].data() + e.offset, e.key_size);
     };
-    // A bucket holds one table and index: keys differ from byte 5 on.
-    std::sort(bucket.entries.begin(), bucket.entries.end(), [&](const Entry& x, const Entry& y) {
-      if (x.sort_prefix != y.sort_prefix) return x.sort_prefix < y.sort_prefix;
-      return key_of(x) < key_of(y);
-    });
-    for (size_t i = 0; i < bucket.entries.size(); ++i) {
-      const Entry& e = bucket.entries[i];
-      if (i > 0 && key_of(e) == key_of(bucket.entries[i - 1]))
-        return Status::Internal("duplicate key in bulk load");
+    // A bucket holds one table and index: keys differ from byte 5 on. Buckets filled in
+    // key order (a restore's base records) need no sort.
+    if (!bucket.sorted) {
+      std::sort(bucket.entries.begin(), bucket.entries.end(), [&](const Entry& x, const Entry& y) {
+        if (x.sort_prefix != y.sort_prefix) return x.sort_prefix < y.sort_prefix;
+        return key_of(x) < key_of(y);
+      });
+    }
+    for (const Entry& e : bucket.entries) {
       if (!writer) {
         files->push_back(file_prefix + std::to_string(files->size()) + ".sst");
         writer = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, cf_);
@@ -124,8 +131,11 @@ Status BulkLoader::WriteBuckets(size_t first, size_t last, const std::string& fi
         file_bytes = 0;
       }
       const char* data = bucket.blocks[e.block].data() + e.offset;
-      IT_RETURN_IF_ERROR(FromRocks(writer->Put(rocksdb::Slice(data, e.key_size),
-                                               rocksdb::Slice(data + e.key_size, e.value_size))));
+      // The writer requires strictly ascending keys: an equal neighbour is a duplicate.
+      rocksdb::Status put = writer->Put(rocksdb::Slice(data, e.key_size),
+                                        rocksdb::Slice(data + e.key_size, e.value_size));
+      if (put.IsInvalidArgument()) return Status::Internal("duplicate key in bulk load");
+      IT_RETURN_IF_ERROR(FromRocks(put));
       file_bytes += e.key_size + e.value_size;
     }
     ReleaseBucket(&bucket);

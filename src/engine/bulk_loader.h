@@ -81,6 +81,7 @@ class BulkLoader {
     std::vector<std::string> blocks;
     std::vector<Entry> entries;
     size_t bytes = 0;
+    bool sorted = true;  // entries were added in strictly ascending key order
   };
   static size_t BucketOf(std::string_view key);
   void ReleaseBucket(Bucket* bucket);
