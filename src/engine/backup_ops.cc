@@ -260,9 +260,11 @@ Result<dynamo::RestoreTableFromBackupResponse> EngineImpl::RestoreTableFromBacku
     if (names[i] == "items") items = handles[i];
   }
   auto restored = RestoreIntoNewTable(
-      source, r.target_table_name, r.overrides, [&](const ItemSink& sink) -> Status {
+      source, r.target_table_name, r.overrides,
+      [&](int64_t segment, int64_t segments, const ItemSink& sink) -> Status {
         if (!items) return Status::Corruption("backup has no items column family");
-        const std::string lo = TablePrefix(source.id, kBaseIndexId), hi = PrefixSuccessor(lo);
+        std::string lo, hi;
+        HashSegmentBounds(source.id, kBaseIndexId, segment, segments, &lo, &hi);
         rocksdb::ReadOptions ro;
         rocksdb::Slice upper(hi);
         ro.iterate_upper_bound = &upper;

@@ -194,4 +194,29 @@ void BulkLoadSink::Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
       cf == items_ ? loader_->Add(key, value) : Status::Internal("a bulk load writes items only");
 }
 
+void StagedLoadSink::Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
+                         std::string_view value) {
+  if (!status.ok()) return;
+  if (cf != items_) {
+    status = Status::Internal("a bulk load writes items only");
+    return;
+  }
+  data_.append(key).append(value);
+  sizes_.emplace_back(static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size()));
+  if (data_.size() >= kBatchBytes) status = Flush();
+}
+
+Status StagedLoadSink::Flush() {
+  IT_RETURN_IF_ERROR(status);
+  std::lock_guard<std::mutex> lock(*loader_mu_);
+  std::string_view rest = data_;
+  for (const auto& [key_size, value_size] : sizes_) {
+    IT_RETURN_IF_ERROR(loader_->Add(rest.substr(0, key_size), rest.substr(key_size, value_size)));
+    rest.remove_prefix(key_size + value_size);
+  }
+  data_.clear();
+  sizes_.clear();
+  return Status::Ok();
+}
+
 }  // namespace issuetracker::engine

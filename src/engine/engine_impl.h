@@ -144,6 +144,33 @@ class BulkLoadSink final : public MutationSink {
   rocksdb::ColumnFamilyHandle* items_;
 };
 
+// One producer's bulk-load mutations, handed in batches to a loader that several
+// producers share: each batch is added under the loader's lock, so producers run in
+// parallel and the (single-threaded) loader takes a batch at a time. Flush() hands over
+// the rest.
+class StagedLoadSink final : public MutationSink {
+ public:
+  StagedLoadSink(BulkLoader* loader, std::mutex* loader_mu, rocksdb::ColumnFamilyHandle* items)
+      : loader_(loader), loader_mu_(loader_mu), items_(items) {}
+  void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) override;
+  void Delete(rocksdb::ColumnFamilyHandle*, std::string_view) override {
+    status = Status::Internal("a bulk load cannot delete");
+  }
+  void Merge(rocksdb::ColumnFamilyHandle*, std::string_view, std::string_view) override {
+    status = Status::Internal("a bulk load cannot merge");
+  }
+  Status Flush();
+  Status status;
+
+ private:
+  static constexpr size_t kBatchBytes = size_t{1} << 20;
+  BulkLoader* loader_;
+  std::mutex* loader_mu_;
+  rocksdb::ColumnFamilyHandle* items_;
+  std::string data_;                                  // keys and values, back to back
+  std::vector<std::pair<uint32_t, uint32_t>> sizes_;  // (key size, value size) of each
+};
+
 // Statistics deltas summed in memory, for bulk loads that write them once at the end.
 struct StatsAccumulator {
   std::map<uint8_t, std::pair<int64_t, int64_t>> deltas;  // index id -> (items, bytes)
@@ -294,12 +321,16 @@ class EngineImpl {
 
   // Creates table `target_name` like `source` (with `overrides`), fills it with the items
   // `produce` emits, and publishes it only once it is complete and durable. Used by every
-  // restore. TableAlreadyExistsException when the name is taken.
+  // restore. TableAlreadyExistsException when the name is taken. `produce` runs once per
+  // segment, on parallel threads: the call for segment `segment` of `segments` emits the
+  // items of that segment (HashSegmentBounds) into the sink it is given.
   using ItemSink = std::function<Status(dynamo::Item item)>;
-  Result<dynamo::TableDescription> RestoreIntoNewTable(
-      const TableDesc& source, const std::string& target_name,
-      const dynamo::RestoreOverrides& overrides,
-      const std::function<Status(const ItemSink&)>& produce);
+  using SegmentProducer =
+      std::function<Status(int64_t segment, int64_t segments, const ItemSink& sink)>;
+  Result<dynamo::TableDescription> RestoreIntoNewTable(const TableDesc& source,
+                                                       const std::string& target_name,
+                                                       const dynamo::RestoreOverrides& overrides,
+                                                       const SegmentProducer& produce);
   ExpressionCache& expressions() { return expressions_; }
   ItemLocks& locks() { return locks_; }
   const Clock* clock() const { return clock_; }

@@ -141,8 +141,7 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
   // rest: the table's item count and size move in the same atomic step as its items.
   {
     const std::string file = tmp + "/stats.sst";
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_->GetOptions(catalog_cf_),
-                                  catalog_cf_);
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_->GetOptions(catalog_cf_), catalog_cf_);
     IT_RETURN_IF_ERROR(FromRocks(writer.Open(file)));
     IT_RETURN_IF_ERROR(FromRocks(writer.Merge(StatsKey(t.id), EncodeStats(stats))));
     IT_RETURN_IF_ERROR(FromRocks(writer.Finish()));

@@ -17,6 +17,21 @@ std::string TablePrefix(uint32_t table_id, uint8_t index_id) {
   return out;
 }
 
+void HashSegmentBounds(uint32_t table_id, uint8_t index_id, int64_t segment, int64_t segments,
+                       std::string* lower, std::string* upper) {
+  const std::string prefix = TablePrefix(table_id, index_id);
+  const uint64_t lo = (static_cast<uint64_t>(segment) << 32) / static_cast<uint64_t>(segments);
+  const uint64_t hi = (static_cast<uint64_t>(segment + 1) << 32) / static_cast<uint64_t>(segments);
+  *lower = prefix;
+  PutFixed32BE(static_cast<uint32_t>(lo), lower);
+  if (hi > UINT32_MAX) {
+    *upper = PrefixSuccessor(prefix);
+  } else {
+    *upper = prefix;
+    PutFixed32BE(static_cast<uint32_t>(hi), upper);
+  }
+}
+
 std::string TableIdPrefix(uint32_t table_id) {
   std::string out;
   PutFixed32BE(table_id, &out);

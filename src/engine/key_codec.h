@@ -47,6 +47,12 @@ Result<dynamo::AttributeValue> DecodeKeyValue(dynamo::ScalarType type, std::stri
 // table_id index_id hash(pk) enc(pk): the prefix of every key of one partition.
 std::string PartitionPrefix(uint32_t table_id, uint8_t index_id, const dynamo::AttributeValue& pk);
 
+// The key range [*lower, *upper) of segment `segment` of `segments` of one table's index:
+// a contiguous range of the partition hash (Scan's Segment/TotalSegments, parallel
+// restores). REQUIRES: 0 <= segment < segments.
+void HashSegmentBounds(uint32_t table_id, uint8_t index_id, int64_t segment, int64_t segments,
+                       std::string* lower, std::string* upper);
+
 // The smallest string greater than every string with the given prefix ("" if none).
 std::string PrefixSuccessor(std::string_view prefix);
 

@@ -377,18 +377,8 @@ Status EngineImpl::Scan(const dynamo::ScanRequest& r, dynamo::ScanResponse* resp
   IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
   IT_RETURN_IF_ERROR(CheckSelect(plan, r.select, projection.has_value()));
   // Segments are contiguous ranges of the 32-bit partition hash.
-  const std::string prefix =
-      TablePrefix(table.desc().id, plan.index ? plan.index->id : kBaseIndexId);
-  const uint64_t lo = (static_cast<uint64_t>(segment) << 32) / static_cast<uint64_t>(total);
-  const uint64_t hi = (static_cast<uint64_t>(segment + 1) << 32) / static_cast<uint64_t>(total);
-  plan.lower = prefix;
-  PutFixed32BE(static_cast<uint32_t>(lo), &plan.lower);
-  if (hi > UINT32_MAX) {
-    plan.upper = PrefixSuccessor(prefix);
-  } else {
-    plan.upper = prefix;
-    PutFixed32BE(static_cast<uint32_t>(hi), &plan.upper);
-  }
+  HashSegmentBounds(table.desc().id, plan.index ? plan.index->id : kBaseIndexId, segment, total,
+                    &plan.lower, &plan.upper);
   if (r.exclusive_start_key) {
     IT_ASSIGN_OR_RETURN(std::string start,
                         EncodeStartKey(table.desc(), plan.index, *r.exclusive_start_key));

@@ -7,10 +7,13 @@
 // only the change records after T, which is what retention keeps.
 #include <rocksdb/iterator.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <random>
+#include <thread>
 #include <unordered_map>
 
 #include "dynamo/wire_names.h"
@@ -190,8 +193,7 @@ std::string NewTableUuid() {
 
 Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
     const TableDesc& source, const std::string& target_name,
-    const dynamo::RestoreOverrides& overrides,
-    const std::function<Status(const ItemSink&)>& produce) {
+    const dynamo::RestoreOverrides& overrides, const SegmentProducer& produce) {
   IT_RETURN_IF_ERROR(ValidateTableName(target_name, "targetTableName"));
   dynamo::CreateTableRequest request = RestoredTableRequest(source, target_name, overrides);
   IT_RETURN_IF_ERROR(ValidateCreateTable(request));
@@ -224,16 +226,43 @@ Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
   // The new table is invisible until published, so no item locks are needed. Its keys
   // are fresh (a new table id), so they are written as sorted SST files and ingested at
   // once; an interrupted restore leaves only a marker, cleaned up at the next open.
+  // Segments of the source are read, decoded and turned into records on parallel threads
+  // (the bulk of the work); the loader takes their records in batches.
   BulkLoader loader(db_.get(), items_cf_,
                     options_.path + "/tmp/restore-" + std::to_string(table_id), &bulk_blocks_);
-  BulkLoadSink sink(&loader, items_cf_);
+  std::mutex loader_mu;
+  const int64_t segments =
+      std::clamp<int64_t>(static_cast<int64_t>(std::thread::hardware_concurrency()), 1, 4);
+  std::vector<StatsAccumulator> segment_stats(static_cast<size_t>(segments));
+  std::vector<Status> segment_status(static_cast<size_t>(segments));
+  auto run_segment = [&](int64_t segment) {
+    StagedLoadSink sink(&loader, &loader_mu, items_cf_);
+    StatsAccumulator& stats = segment_stats[static_cast<size_t>(segment)];
+    WriteTally tally;
+    Status st = produce(segment, segments, [&](Item item) -> Status {
+      IT_RETURN_IF_ERROR(
+          AppendItemChange(desc, BaseKeyOf(desc, item), nullptr, &item, &sink, &tally, &stats));
+      return sink.status;
+    });
+    segment_status[static_cast<size_t>(segment)] = st.ok() ? sink.Flush() : st;
+  };
+  {
+    std::vector<std::thread> threads;
+    for (int64_t segment = 1; segment < segments; ++segment)
+      threads.emplace_back(run_segment, segment);
+    run_segment(0);
+    for (std::thread& thread : threads) thread.join();
+  }
   StatsAccumulator stats;
-  WriteTally tally;
-  Status s = produce([&](Item item) -> Status {
-    IT_RETURN_IF_ERROR(
-        AppendItemChange(desc, BaseKeyOf(desc, item), nullptr, &item, &sink, &tally, &stats));
-    return sink.status;
-  });
+  Status s;
+  for (int64_t segment = 0; segment < segments; ++segment) {
+    if (s.ok()) s = segment_status[static_cast<size_t>(segment)];
+    for (const auto& [index_id, delta] : segment_stats[static_cast<size_t>(segment)].deltas) {
+      auto& total = stats.deltas[index_id];
+      total.first += delta.first;
+      total.second += delta.second;
+    }
+  }
   if (s.ok()) s = loader.Finish();
   if (!s.ok()) return fail(s);
 
@@ -261,12 +290,17 @@ Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
 namespace {
 
 // Emits the items of `t` (read at `snapshot`) as they were at stamp `at`, restricted to
-// partition keys starting with `prefix`. The caller owns the snapshot.
+// partition keys starting with `prefix` and to hash segment `segment` of `segments`; with
+// `absent`, also reports the keys of items there now that did not exist at `at`. The
+// caller owns the snapshot.
 Status ItemsAtTime(EngineImpl* e, const TableDesc& t, int64_t at, const rocksdb::Snapshot* snapshot,
-                   std::string_view prefix,
-                   const std::function<Status(std::string_view key, Item item)>& sink) {
+                   std::string_view prefix, int64_t segment, int64_t segments,
+                   const std::function<Status(std::string_view key, Item item)>& sink,
+                   const std::function<void(std::string_view key)>& absent = nullptr) {
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot;
+  std::string lo, hi;
+  HashSegmentBounds(t.id, kBaseIndexId, segment, segments, &lo, &hi);
   // 1. The first change after `at` of each item holds the item's state at `at`.
   std::unordered_map<std::string, std::optional<Item>> at_time;
   {
@@ -280,21 +314,30 @@ Status ItemsAtTime(EngineImpl* e, const TableDesc& t, int64_t at, const rocksdb:
                                        std::string_view(it->value().data(), it->value().size())));
       const Item* source = KeySource(r);
       if (!source || !PartitionKeyHasPrefix(t, *source, prefix)) continue;
-      at_time.try_emplace(BaseKeyOf(t, *source), std::move(r.old_image));
+      std::string key = BaseKeyOf(t, *source);
+      if (key < lo || key >= hi) continue;  // another segment's
+      at_time.try_emplace(std::move(key), std::move(r.old_image));
     }
     IT_RETURN_IF_ERROR(FromRocks(it->status()));
     ro.iterate_upper_bound = nullptr;
   }
-  // 2. Current items, each replaced by its state at `at` when it changed since.
-  const std::string lo = TablePrefix(t.id, kBaseIndexId), hi = PrefixSuccessor(lo);
+  // 2. Current items, each replaced by its state at `at` when it changed since. Items
+  // outside the prefix are skipped by their encoded key, without decoding them.
+  std::string key_prefix;
+  AppendKeyPrefix(prefix, &key_prefix);
   rocksdb::Slice upper(hi);
   ro.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(e->db()->NewIterator(ro, e->items_cf()));
   for (it->Seek(lo); it->Valid(); it->Next()) {
     const std::string_view key(it->key().data(), it->key().size());
+    if (!key.substr(std::min(key.size(), kHashPrefixSize)).starts_with(key_prefix)) continue;
     auto changed = at_time.find(std::string(key));
     if (changed != at_time.end()) {
-      if (changed->second) IT_RETURN_IF_ERROR(sink(key, std::move(*changed->second)));
+      if (changed->second) {
+        IT_RETURN_IF_ERROR(sink(key, std::move(*changed->second)));
+      } else if (absent) {
+        absent(key);
+      }
       at_time.erase(changed);
       continue;
     }
@@ -359,9 +402,10 @@ Result<dynamo::RestoreTableToPointInTimeResponse> EngineImpl::RestoreTableToPoin
     WaitForStampsThrough(at);
     snapshot = db_->GetSnapshot();  // the source stays writable; the restore reads this view
   }
-  auto restored =
-      RestoreIntoNewTable(*desc, r.target_table_name, r.overrides, [&](const ItemSink& sink) {
-        return ItemsAtTime(this, *desc, at, snapshot, "",
+  auto restored = RestoreIntoNewTable(
+      *desc, r.target_table_name, r.overrides,
+      [&](int64_t segment, int64_t segments, const ItemSink& sink) {
+        return ItemsAtTime(this, *desc, at, snapshot, "", segment, segments,
                            [&](std::string_view, Item item) { return sink(std::move(item)); });
       });
   db_->ReleaseSnapshot(snapshot);
@@ -387,45 +431,32 @@ Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> EngineImpl::RestoreKeyPref
   WaitForStampsThrough(at);
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
   if (r.target_table_name) {
-    auto restored = RestoreIntoNewTable(t, *r.target_table_name, {}, [&](const ItemSink& sink) {
-      return ItemsAtTime(this, t, at, snapshot, r.partition_key_prefix,
-                         [&](std::string_view, Item item) {
-                           ++response.items_restored;
-                           ++response.items_examined;
-                           return sink(std::move(item));
-                         });
-    });
+    std::atomic<int64_t> restored_items{0};
+    auto restored = RestoreIntoNewTable(
+        t, *r.target_table_name, {}, [&](int64_t segment, int64_t segments, const ItemSink& sink) {
+          return ItemsAtTime(this, t, at, snapshot, r.partition_key_prefix, segment, segments,
+                             [&](std::string_view, Item item) {
+                               restored_items.fetch_add(1, std::memory_order_relaxed);
+                               return sink(std::move(item));
+                             });
+        });
     db_->ReleaseSnapshot(snapshot);
     IT_RETURN_IF_ERROR(restored.status());
+    response.items_restored = response.items_examined = restored_items.load();
     return response;
   }
   // In place: every item under the prefix that exists now or existed at T is written to
   // its state at T through the normal write path (locks, indexes, change records).
+  // One pass: items that existed at T get their state then; items there now that did
+  // not exist at T get "absent".
   std::map<std::string, std::optional<Item>> desired;
-  Status s = ItemsAtTime(this, t, at, snapshot, r.partition_key_prefix,
-                         [&](std::string_view key, Item item) {
-                           desired.emplace(std::string(key), std::move(item));
-                           return Status::Ok();
-                         });
-  if (s.ok()) {
-    // Items under the prefix now that did not exist at T: their desired state is absent.
-    rocksdb::ReadOptions ro;
-    ro.snapshot = snapshot;
-    const std::string lo = TablePrefix(t.id, kBaseIndexId), hi = PrefixSuccessor(lo);
-    rocksdb::Slice upper(hi);
-    ro.iterate_upper_bound = &upper;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, items_cf_));
-    for (it->Seek(lo); it->Valid() && s.ok(); it->Next()) {
-      std::string key = it->key().ToString();
-      if (desired.contains(key)) continue;
-      auto item = DecodeItem(std::string_view(it->value().data(), it->value().size()));
-      if (!item.ok()) {
-        s = item.status();
-      } else if (PartitionKeyHasPrefix(t, *item, r.partition_key_prefix)) {
-        desired.emplace(std::move(key), std::nullopt);
-      }
-    }
-  }
+  Status s = ItemsAtTime(
+      this, t, at, snapshot, r.partition_key_prefix, 0, 1,
+      [&](std::string_view key, Item item) {
+        desired.emplace(std::string(key), std::move(item));
+        return Status::Ok();
+      },
+      [&](std::string_view key) { desired.emplace(std::string(key), std::nullopt); });
   db_->ReleaseSnapshot(snapshot);
   IT_RETURN_IF_ERROR(s);
   for (auto& [key, item] : desired) {
