@@ -1,9 +1,9 @@
 // ImportItems: many new items at once, through sorted SST files instead of the memtable.
 //
 // Everything that can be done without blocking writers is done first: validation, the
-// items' and index entries' SST files. Then, holding every item lock (so no write can
-// interleave), the import checks that none of its items exists, stamps its change
-// records, and ingests the item files, the change-record file and the statistics delta in
+// items' and index entries' SST files, the stamped change records' file. Then, holding
+// every item lock (so no write can interleave), the import checks that none of its items
+// exists and ingests the item files, the change-record file and the statistics delta in
 // one atomic RocksDB ingestion.
 #include <rocksdb/sst_file_writer.h>
 
@@ -64,12 +64,11 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
   std::vector<std::string> keys;
   keys.reserve(items.size());
   for (const Item* item : items) keys.push_back(BaseKeyOf(t, *item));
-  {
-    std::vector<std::string_view> sorted(keys.begin(), keys.end());
-    std::sort(sorted.begin(), sorted.end());
-    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
-      return Status::Validation("Provided list of item keys contains duplicates");
-    }
+  std::vector<rocksdb::Slice> sorted(keys.begin(), keys.end());  // for the existence check
+  std::sort(sorted.begin(), sorted.end(),
+            [](const rocksdb::Slice& a, const rocksdb::Slice& b) { return a.compare(b) < 0; });
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+    return Status::Validation("Provided list of item keys contains duplicates");
   }
 
   // Item and index files, built without blocking anyone.
@@ -89,29 +88,14 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
   std::vector<std::string> item_files;
   IT_RETURN_IF_ERROR(loader.WriteFiles(&item_files));
 
-  ItemLocks::Guard all(&locks_, AllStripes());
-  for (size_t start = 0; start < keys.size(); start += kExistenceChunk) {
-    const size_t n = std::min(kExistenceChunk, keys.size() - start);
-    std::vector<rocksdb::Slice> slices(keys.begin() + static_cast<std::ptrdiff_t>(start),
-                                       keys.begin() + static_cast<std::ptrdiff_t>(start + n));
-    std::vector<rocksdb::PinnableSlice> values(n);
-    std::vector<rocksdb::Status> statuses(n);
-    db_->MultiGet(rocksdb::ReadOptions(), items_cf_, n, slices.data(), values.data(),
-                  statuses.data());
-    for (size_t i = 0; i < n; ++i) {
-      if (statuses[i].ok()) {
-        return Status(Code::kConditionalCheckFailed,
-                      "The conditional request failed: an imported item already exists: " +
-                          dynamo::ItemDebugString(KeyOf(t, nullptr, *items[start + i])));
-      }
-      if (!statuses[i].IsNotFound()) return Status::IOError(statuses[i].ToString());
-    }
-  }
   std::vector<rocksdb::IngestExternalFileArg> args(1);
   args[0].column_family = items_cf_;
   args[0].external_files = item_files;
   args[0].options.move_files = true;
-  // Change records are stamped now, while no other write can commit: their order is the
+  // Change records are stamped before the lock is taken: their stamps stay in flight
+  // (readers of the change log wait for them) until the ingestion below. A write to one
+  // of these keys meanwhile either commits first — the existence check then fails the
+  // import — or waits for the lock and takes a later stamp: per item, stamp order is
   // commit order.
   if (t.pitr_enabled || t.stream) {
     const auto view =
@@ -150,6 +134,26 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
     stats_arg.external_files = {file};
     stats_arg.options.move_files = true;
     args.push_back(std::move(stats_arg));
+  }
+  // Only the existence check and the ingestion block writers.
+  ItemLocks::Guard all(&locks_, AllStripes());
+  // In key order, as MultiGet reads best.
+  std::vector<rocksdb::PinnableSlice> values(kExistenceChunk);
+  std::vector<rocksdb::Status> statuses(kExistenceChunk);
+  for (size_t start = 0; start < sorted.size(); start += kExistenceChunk) {
+    const size_t n = std::min(kExistenceChunk, sorted.size() - start);
+    db_->MultiGet(rocksdb::ReadOptions(), items_cf_, n, sorted.data() + start, values.data(),
+                  statuses.data(), /*sorted_input=*/true);
+    for (size_t i = 0; i < n; ++i) {
+      values[i].Reset();
+      if (statuses[i].ok()) {
+        const auto at = std::find(keys.begin(), keys.end(), sorted[start + i].ToStringView());
+        return Status(Code::kConditionalCheckFailed,
+                      "The conditional request failed: an imported item already exists: " +
+                          dynamo::ItemDebugString(KeyOf(t, nullptr, *items[at - keys.begin()])));
+      }
+      if (!statuses[i].IsNotFound()) return Status::IOError(statuses[i].ToString());
+    }
   }
   IT_RETURN_IF_ERROR(FromRocks(db_->IngestExternalFiles(args)));
   (void)RenderCapacity(dynamo::ReturnConsumedCapacity::kNone, table.metrics(), t.name,
