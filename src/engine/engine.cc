@@ -194,7 +194,7 @@ void EngineImpl::WaitForBackgroundWork() {
 
 Result<std::shared_ptr<TableHandle>> EngineImpl::FindHandle(std::string_view name) {
   {
-    std::lock_guard<std::mutex> lock(tables_mu_);
+    std::shared_lock<std::shared_mutex> lock(tables_mu_);
     auto it = tables_.find(name);
     if (it != tables_.end()) return it->second;
   }
@@ -207,7 +207,7 @@ Result<std::shared_ptr<TableHandle>> EngineImpl::FindHandle(std::string_view nam
   auto handle = std::make_shared<TableHandle>();
   handle->desc = std::make_shared<const TableDesc>(std::move(desc));
   handle->metrics.since_micros = clock_->NowMicros();
-  std::lock_guard<std::mutex> lock(tables_mu_);
+  std::unique_lock<std::shared_mutex> lock(tables_mu_);
   // Another thread may have loaded it meanwhile; keep the first.
   auto [it, inserted] = tables_.emplace(std::string(name), handle);
   return it->second;

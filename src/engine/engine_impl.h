@@ -376,7 +376,7 @@ class EngineImpl {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
   };
-  std::mutex tables_mu_;  // guards tables_
+  std::shared_mutex tables_mu_;  // guards tables_; lookups (every request) share it
   std::unordered_map<std::string, std::shared_ptr<TableHandle>, NameHash, std::equal_to<>> tables_;
   std::mutex catalog_mu_;  // serialises catalog changes (create, delete, update)
 

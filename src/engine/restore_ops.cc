@@ -279,7 +279,7 @@ Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
   {
     std::lock_guard<std::mutex> lock(catalog_mu_);
     restoring_names_.erase(target_name);
-    std::lock_guard<std::mutex> tables_lock(tables_mu_);
+    std::unique_lock<std::shared_mutex> tables_lock(tables_mu_);
     tables_[target_name] = handle;
   }
   return Describe(*handle->desc);

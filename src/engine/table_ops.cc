@@ -90,7 +90,7 @@ Result<dynamo::CreateTableResponse> EngineImpl::CreateTable(const dynamo::Create
   handle->desc = std::make_shared<const TableDesc>(std::move(desc));
   handle->metrics.since_micros = clock_->NowMicros();
   {
-    std::lock_guard<std::mutex> tables_lock(tables_mu_);
+    std::unique_lock<std::shared_mutex> tables_lock(tables_mu_);
     tables_[r.table_name] = handle;
   }
   dynamo::CreateTableResponse response;
@@ -163,7 +163,7 @@ Result<dynamo::DeleteTableResponse> EngineImpl::DeleteTable(const dynamo::Delete
   IT_RETURN_IF_ERROR(Commit(&batch));
   handle->deleted = true;
   {
-    std::lock_guard<std::mutex> tables_lock(tables_mu_);
+    std::unique_lock<std::shared_mutex> tables_lock(tables_mu_);
     tables_.erase(r.table_name);
   }
   return response;
