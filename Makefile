@@ -42,6 +42,7 @@ test-asan: build-asan
 bench: build
 	$(BUILD_DIR)/bench/engine_bench
 	$(BUILD_DIR)/bench/pitr_bench
+	$(BUILD_DIR)/bench/codec_bench
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -5,6 +5,7 @@
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/table.h>
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -603,21 +604,41 @@ std::set<std::string> TablesOf(const dynamo::ImportItemsRequest& r) { return {r.
   Ret Engine::Name(const Req& r) { return impl_->Name(r); }
 
 // Data-plane calls are timed and their outcome counted in each named table's metrics.
-#define IT_FORWARD_METERED(Ret, Name, Req)                                       \
-  Ret Engine::Name(const Req& r) {                                               \
-    const int64_t start = SteadyMicros();                                        \
-    auto result = impl_->Name(r);                                                \
-    impl_->RecordRequest(r.table_name, result.status(), SteadyMicros() - start); \
-    return result;                                                               \
+namespace {
+Status StatusOf(const Status& s) { return s; }
+template <typename T>
+Status StatusOf(const Result<T>& r) {
+  return r.status();
+}
+template <typename Tables, typename Call>
+auto Metered(EngineImpl* impl, const Tables& tables, Call&& call) {
+  const int64_t start = SteadyMicros();
+  auto result = call();
+  const int64_t elapsed = SteadyMicros() - start;
+  const Status status = StatusOf(result);
+  for (const auto& table : tables) impl->RecordRequest(table, status, elapsed);
+  return result;
+}
+std::array<std::string_view, 1> TablesOf(const std::string& table) { return {table}; }
+}  // namespace
+
+#define IT_FORWARD_METERED(Ret, Name, Req)                                               \
+  Ret Engine::Name(const Req& r) {                                                       \
+    return Metered(impl_.get(), TablesOf(r.table_name), [&] { return impl_->Name(r); }); \
   }
-#define IT_FORWARD_MULTI(Ret, Name, Req)                     \
-  Ret Engine::Name(const Req& r) {                           \
-    const int64_t start = SteadyMicros();                    \
-    auto result = impl_->Name(r);                            \
-    const int64_t elapsed = SteadyMicros() - start;          \
-    for (const std::string& table : TablesOf(r))             \
-      impl_->RecordRequest(table, result.status(), elapsed); \
-    return result;                                           \
+#define IT_FORWARD_MULTI(Ret, Name, Req)                                      \
+  Ret Engine::Name(const Req& r) {                                            \
+    return Metered(impl_.get(), TablesOf(r), [&] { return impl_->Name(r); }); \
+  }
+// Query and Scan have one implementation, into a response (Backend::QueryInto).
+#define IT_FORWARD_INTO(Name, Req, Resp)                                                           \
+  Status Engine::Name##Into(const Req& r, Resp* response) {                                        \
+    return Metered(impl_.get(), TablesOf(r.table_name), [&] { return impl_->Name(r, response); }); \
+  }                                                                                                \
+  Result<Resp> Engine::Name(const Req& r) {                                                        \
+    Resp response;                                                                                 \
+    IT_RETURN_IF_ERROR(Name##Into(r, &response));                                                  \
+    return response;                                                                               \
   }
 
 IT_FORWARD(Result<dynamo::CreateTableResponse>, CreateTable, dynamo::CreateTableRequest)
@@ -633,19 +654,6 @@ IT_FORWARD_METERED(Result<dynamo::PutItemResponse>, PutItem, dynamo::PutItemRequ
 IT_FORWARD_METERED(Result<dynamo::GetItemResponse>, GetItem, dynamo::GetItemRequest)
 IT_FORWARD_METERED(Result<dynamo::UpdateItemResponse>, UpdateItem, dynamo::UpdateItemRequest)
 IT_FORWARD_METERED(Result<dynamo::DeleteItemResponse>, DeleteItem, dynamo::DeleteItemRequest)
-// Query and Scan have one implementation, into a response (Backend::QueryInto).
-#define IT_FORWARD_INTO(Name, Req, Resp)                                \
-  Status Engine::Name##Into(const Req& r, Resp* response) {             \
-    const int64_t start = SteadyMicros();                               \
-    Status status = impl_->Name(r, response);                           \
-    impl_->RecordRequest(r.table_name, status, SteadyMicros() - start); \
-    return status;                                                      \
-  }                                                                     \
-  Result<Resp> Engine::Name(const Req& r) {                             \
-    Resp response;                                                      \
-    IT_RETURN_IF_ERROR(Name##Into(r, &response));                       \
-    return response;                                                    \
-  }
 IT_FORWARD_INTO(Query, dynamo::QueryRequest, dynamo::QueryResponse)
 IT_FORWARD_INTO(Scan, dynamo::ScanRequest, dynamo::ScanResponse)
 IT_FORWARD_MULTI(Result<dynamo::BatchGetItemResponse>, BatchGetItem, dynamo::BatchGetItemRequest)

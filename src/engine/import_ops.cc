@@ -8,6 +8,7 @@
 #include <rocksdb/sst_file_writer.h>
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
 #include <random>
 
@@ -25,6 +26,21 @@ namespace {
 
 constexpr size_t kMaxImportItems = 1000000;
 constexpr size_t kExistenceChunk = 512;
+
+// Writes one SST file of `cf`, filled by `fill`, and returns its ingestion argument.
+Result<rocksdb::IngestExternalFileArg> OneFileIngestion(
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string file,
+    const std::function<Status(rocksdb::SstFileWriter*)>& fill) {
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db->GetOptions(cf), cf);
+  IT_RETURN_IF_ERROR(FromRocks(writer.Open(file)));
+  IT_RETURN_IF_ERROR(fill(&writer));
+  IT_RETURN_IF_ERROR(FromRocks(writer.Finish()));
+  rocksdb::IngestExternalFileArg arg;
+  arg.column_family = cf;
+  arg.external_files = {std::move(file)};
+  arg.options.move_files = true;
+  return arg;
+}
 
 std::vector<size_t> AllStripes() {
   std::vector<size_t> stripes(ItemLocks::kStripes);
@@ -105,36 +121,30 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
                        view == dynamo::StreamViewType::kNewAndOldImages;
     images.new_image = view == dynamo::StreamViewType::kNewImage ||
                        view == dynamo::StreamViewType::kNewAndOldImages;
-    const std::string file = tmp + "/changes.sst";
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_->GetOptions(changes_cf_), changes_cf_);
-    IT_RETURN_IF_ERROR(FromRocks(writer.Open(file)));
-    for (const Item* item : items) {
-      IT_ASSIGN_OR_RETURN(int64_t stamp, change_clock_->Next(clock_->NowMicros()));
-      tally.stamps.Add(change_clock_.get(), stamp);
-      IT_RETURN_IF_ERROR(FromRocks(writer.Put(
-          ChangeKey(t.id, stamp), EncodeChange(nullptr, item, images, KeyOf(t, nullptr, *item)))));
-    }
-    IT_RETURN_IF_ERROR(FromRocks(writer.Finish()));
-    rocksdb::IngestExternalFileArg changes;
-    changes.column_family = changes_cf_;
-    changes.external_files = {file};
-    changes.options.move_files = true;
+    IT_ASSIGN_OR_RETURN(
+        auto changes,
+        OneFileIngestion(db_.get(), changes_cf_, tmp + "/changes.sst",
+                         [&](rocksdb::SstFileWriter* writer) -> Status {
+                           for (const Item* item : items) {
+                             IT_ASSIGN_OR_RETURN(int64_t stamp,
+                                                 change_clock_->Next(clock_->NowMicros()));
+                             tally.stamps.Add(change_clock_.get(), stamp);
+                             IT_RETURN_IF_ERROR(FromRocks(writer->Put(
+                                 ChangeKey(t.id, stamp),
+                                 EncodeChange(nullptr, item, images, KeyOf(t, nullptr, *item)))));
+                           }
+                           return Status::Ok();
+                         }));
     args.push_back(std::move(changes));
   }
   // The statistics delta is a merge operand in a one-key catalog file, ingested with the
   // rest: the table's item count and size move in the same atomic step as its items.
-  {
-    const std::string file = tmp + "/stats.sst";
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_->GetOptions(catalog_cf_), catalog_cf_);
-    IT_RETURN_IF_ERROR(FromRocks(writer.Open(file)));
-    IT_RETURN_IF_ERROR(FromRocks(writer.Merge(StatsKey(t.id), EncodeStats(stats))));
-    IT_RETURN_IF_ERROR(FromRocks(writer.Finish()));
-    rocksdb::IngestExternalFileArg stats_arg;
-    stats_arg.column_family = catalog_cf_;
-    stats_arg.external_files = {file};
-    stats_arg.options.move_files = true;
-    args.push_back(std::move(stats_arg));
-  }
+  IT_ASSIGN_OR_RETURN(auto stats_file, OneFileIngestion(db_.get(), catalog_cf_, tmp + "/stats.sst",
+                                                        [&](rocksdb::SstFileWriter* writer) {
+                                                          return FromRocks(writer->Merge(
+                                                              StatsKey(t.id), EncodeStats(stats)));
+                                                        }));
+  args.push_back(std::move(stats_file));
   // Only the existence check and the ingestion block writers.
   ItemLocks::Guard all(&locks_, AllStripes());
   // In key order, as MultiGet reads best.
