@@ -35,12 +35,28 @@ std::string FormatTimestamp(int64_t micros) {
   int64_t days = FloorDiv(seconds, 86'400);
   int64_t sod = seconds - days * 86'400;
   Civil c = CivilFromDays(days);
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
-                static_cast<long long>(c.year), c.month, c.day, static_cast<long long>(sod / 3600),
-                static_cast<long long>(sod / 60 % 60), static_cast<long long>(sod % 60),
-                static_cast<long long>(frac));
-  return buf;
+  if (c.year < 0 || c.year > 9999) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
+                  static_cast<long long>(c.year), c.month, c.day,
+                  static_cast<long long>(sod / 3600), static_cast<long long>(sod / 60 % 60),
+                  static_cast<long long>(sod % 60), static_cast<long long>(frac));
+    return buf;
+  }
+  // Every timestamp written goes through here (seeding formats millions): fixed-width
+  // digits without printf.
+  std::string out = "0000-00-00T00:00:00.000000Z";
+  auto digits = [&out](size_t end, int64_t value, int width) {
+    for (int k = 0; k < width; ++k, value /= 10) out[end - k] = static_cast<char>('0' + value % 10);
+  };
+  digits(3, c.year, 4);
+  digits(6, c.month, 2);
+  digits(9, c.day, 2);
+  digits(12, sod / 3600, 2);
+  digits(15, sod / 60 % 60, 2);
+  digits(18, sod % 60, 2);
+  digits(25, frac, 6);
+  return out;
 }
 
 std::string FormatDate(int64_t micros) { return FormatTimestamp(micros).substr(0, 10); }
