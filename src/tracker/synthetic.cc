@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <random>
@@ -191,62 +192,11 @@ CompanyData Generate(const SyntheticOptions& o, int index) {
   return d;
 }
 
-// Buffers a worker's items per table and writes them with ImportItems in large chunks
-// (the engine ingests them as sorted files: several times the BatchWriteItem rate). An
-// import fails as a whole when an item already exists, which happens only on a re-run
-// of the same seed: that chunk is then written with BatchWriteItem, which overwrites.
-class ImportBuffer {
- public:
-  static constexpr size_t kChunkItems = 50000;
-
-  ImportBuffer(dynamo::Backend& backend, std::atomic<uint64_t>* items_done,
-               std::atomic<uint64_t>* issues_done)
-      : backend_(backend), items_done_(items_done), issues_done_(issues_done) {}
-  Status Put(const std::string& table, dynamo::Item item, bool is_issue = false) {
-    Pending& p = pending_[table];
-    p.items.push_back(std::move(item));
-    p.issues += is_issue ? 1 : 0;
-    if (p.items.size() >= kChunkItems) return Flush(table, &p);
-    return Status::Ok();
-  }
-  Status FlushAll() {
-    for (auto& [table, p] : pending_) IT_RETURN_IF_ERROR(Flush(table, &p));
-    return Status::Ok();
-  }
-
- private:
-  struct Pending {
-    std::vector<dynamo::Item> items;
-    uint64_t issues = 0;
-  };
-  Status Flush(const std::string& table, Pending* p) {
-    if (p->items.empty()) return Status::Ok();
-    dynamo::ImportItemsRequest import{table, std::move(p->items)};
-    auto imported = backend_.ImportItems(import);
-    if (!imported.ok() && imported.status().code() == Code::kConditionalCheckFailed) {
-      for (size_t i = 0; i < import.items.size(); i += tenancy::kMaxBatchWriteRequests) {
-        dynamo::BatchWriteItemRequest batch;
-        auto& writes = batch.request_items[table];
-        for (size_t j = i; j < std::min(import.items.size(), i + tenancy::kMaxBatchWriteRequests);
-             ++j) {
-          writes.push_back({std::move(import.items[j]), std::nullopt});
-        }
-        IT_RETURN_IF_ERROR(tenancy::BatchWriteOnce(backend_, std::move(batch)));
-      }
-    } else {
-      IT_RETURN_IF_ERROR(imported.status());
-    }
-    items_done_->fetch_add(import.items.size(), std::memory_order_relaxed);
-    issues_done_->fetch_add(p->issues, std::memory_order_relaxed);
-    p->items.clear();
-    p->issues = 0;
-    return Status::Ok();
-  }
-
-  dynamo::Backend& backend_;
-  std::atomic<uint64_t>* items_done_;
-  std::atomic<uint64_t>* issues_done_;
-  std::map<std::string, Pending> pending_;
+// One ImportItems call's worth of items for one table.
+struct ImportChunk {
+  std::string table;
+  std::vector<dynamo::Item> items;
+  uint64_t issues = 0;
 };
 
 struct Shared {
@@ -257,7 +207,94 @@ struct Shared {
   std::atomic<uint64_t> items_done{0};
   std::atomic<uint64_t> issues_done{0};
   std::mutex mu;
-  Status first_error;  // guarded by mu
+  std::condition_variable cv;
+  Status first_error;                // guarded by mu
+  int generating = 0;                // workers still generating; guarded by mu
+  std::deque<ImportChunk> leftover;  // workers' last partial chunks, in pieces; guarded by mu
+
+  bool failed() {
+    std::lock_guard<std::mutex> lock(mu);
+    return !first_error.ok();
+  }
+  void Fail(Status status) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (first_error.ok()) first_error = std::move(status);
+    cv.notify_all();
+  }
+};
+
+// Writes a chunk with ImportItems (the engine ingests it as sorted files: several times
+// the BatchWriteItem rate). An import fails as a whole when an item already exists, which
+// happens only on a re-run of the same seed: that chunk is then written with
+// BatchWriteItem, which overwrites.
+Status Import(Shared& s, ImportChunk chunk) {
+  if (chunk.items.empty()) return Status::Ok();
+  const size_t count = chunk.items.size();
+  dynamo::ImportItemsRequest import{chunk.table, std::move(chunk.items)};
+  auto imported = s.backend.ImportItems(import);
+  if (!imported.ok() && imported.status().code() == Code::kConditionalCheckFailed) {
+    for (size_t i = 0; i < count; i += tenancy::kMaxBatchWriteRequests) {
+      dynamo::BatchWriteItemRequest batch;
+      auto& writes = batch.request_items[chunk.table];
+      for (size_t j = i; j < std::min(count, i + tenancy::kMaxBatchWriteRequests); ++j) {
+        writes.push_back({std::move(import.items[j]), std::nullopt});
+      }
+      IT_RETURN_IF_ERROR(tenancy::BatchWriteOnce(s.backend, std::move(batch)));
+    }
+  } else {
+    IT_RETURN_IF_ERROR(imported.status());
+  }
+  s.items_done.fetch_add(count, std::memory_order_relaxed);
+  s.issues_done.fetch_add(chunk.issues, std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+// A worker's items per table, imported in chunks of kChunkItems. A Platinum company's silo
+// tables are only written by the worker that generates the company: they are imported
+// as soon as the company is done, so what a worker buffers stays bounded (one chunk per
+// pooled table plus one company).
+class ImportBuffer {
+ public:
+  static constexpr size_t kChunkItems = 50000;
+  // The last partial chunks are shared out in pieces of this size (below).
+  static constexpr size_t kLeftoverPiece = 10000;
+
+  explicit ImportBuffer(Shared& shared) : shared_(shared) {}
+  Status Put(const std::string& table, dynamo::Item item, bool is_issue = false) {
+    ImportChunk& p = pending_[table];
+    p.items.push_back(std::move(item));
+    p.issues += is_issue ? 1 : 0;
+    if (p.items.size() >= kChunkItems) return Flush(table);
+    return Status::Ok();
+  }
+  Status Flush(const std::string& table) {
+    auto it = pending_.find(table);
+    if (it == pending_.end()) return Status::Ok();
+    ImportChunk chunk = std::move(it->second);
+    chunk.table = table;
+    pending_.erase(it);
+    return Import(shared_, std::move(chunk));
+  }
+  // Hands what is left to the shared queue in pieces, so that workers that finish
+  // generating early import parts of the others' last chunks instead of idling.
+  void HandOver(std::deque<ImportChunk>* queue) {
+    for (auto& [table, p] : pending_) {
+      for (size_t at = 0; at < p.items.size(); at += kLeftoverPiece) {
+        ImportChunk piece{table, {}, 0};
+        const size_t end = std::min(p.items.size(), at + kLeftoverPiece);
+        piece.items.reserve(end - at);
+        for (size_t i = at; i < end; ++i) piece.items.push_back(std::move(p.items[i]));
+        // Issue counts only feed the progress bar: give each piece its share.
+        piece.issues = p.issues * (end - at) / p.items.size();
+        queue->push_back(std::move(piece));
+      }
+    }
+    pending_.clear();
+  }
+
+ private:
+  Shared& shared_;
+  std::map<std::string, ImportChunk> pending_;
 };
 
 Status WriteCompanyItems(Shared& s, const CompanyData& d, ImportBuffer& sink) {
@@ -279,26 +316,38 @@ Status WriteCompanyItems(Shared& s, const CompanyData& d, ImportBuffer& sink) {
   for (const Comment& c : d.comments) {
     IT_RETURN_IF_ERROR(sink.Put(comments, EncodeComment(l, d.scope, c)));
   }
+  if (d.scope.silo()) {
+    for (const std::string* table : {&users, &teams, &issues, &comments}) {
+      IT_RETURN_IF_ERROR(sink.Flush(*table));
+    }
+  }
   return Status::Ok();
 }
 
 void Worker(Shared& s) {
-  ImportBuffer sink(s.backend, &s.items_done, &s.issues_done);
+  ImportBuffer sink(s);
   Status status;
-  while (status.ok()) {
+  while (status.ok() && !s.failed()) {
     int index = s.next_company.fetch_add(1);
     if (index >= s.options.companies) break;
-    {
-      std::lock_guard<std::mutex> lock(s.mu);
-      if (!s.first_error.ok()) return;
-    }
     status = WriteCompanyItems(s, Generate(s.options, index), sink);
   }
-  if (status.ok()) status = sink.FlushAll();
-  if (!status.ok()) {
-    std::lock_guard<std::mutex> lock(s.mu);
-    if (s.first_error.ok()) s.first_error = status;
+  std::unique_lock<std::mutex> lock(s.mu);
+  if (status.ok()) sink.HandOver(&s.leftover);
+  if (--s.generating == 0) s.cv.notify_all();
+  // Import leftover pieces until every worker has handed over and none is left.
+  while (status.ok()) {
+    s.cv.wait(lock,
+              [&] { return !s.leftover.empty() || s.generating == 0 || !s.first_error.ok(); });
+    if (!s.first_error.ok() || s.leftover.empty()) break;
+    ImportChunk piece = std::move(s.leftover.front());
+    s.leftover.pop_front();
+    lock.unlock();
+    status = Import(s, std::move(piece));
+    lock.lock();
   }
+  if (!status.ok() && s.first_error.ok()) s.first_error = status;
+  s.cv.notify_all();
 }
 
 // A re-run must never rewind what the company has handed out since: keep the larger of
@@ -396,6 +445,7 @@ Result<SyntheticReport> SeedSynthetic(
                          static_cast<uint64_t>(report.platinum) * stubs_per_platinum;
 
   Shared shared{backend, layout, o};
+  shared.generating = o.threads;
   auto start = Clock::now();
   std::vector<std::thread> workers;
   for (int t = 0; t < o.threads; ++t) workers.emplace_back([&shared] { Worker(shared); });
