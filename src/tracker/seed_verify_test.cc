@@ -204,10 +204,17 @@ TEST_F(SeedVerifyTest, SyntheticDataIsConsistent) {
   options.users_per_company = 7;
   options.threads = 3;
   int progress_calls = 0;
-  auto report = SeedSynthetic(*backend_, layout_, admin_, options,
-                              [&](const SyntheticProgress&) { ++progress_calls; });
+  SyntheticProgress last;
+  auto report = SeedSynthetic(*backend_, layout_, admin_, options, [&](const SyntheticProgress& p) {
+    ++progress_calls;
+    last = p;
+  });
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_GE(progress_calls, 1);
+  // The final report accounts for every item and issue written.
+  EXPECT_EQ(last.issues_done, last.issues_total);
+  EXPECT_EQ(last.issues_total, 12u * 120u);
+  EXPECT_EQ(last.items_done, last.items_total);
   EXPECT_EQ(report->counts.issues, 12 * 120);
   EXPECT_EQ(report->platinum, 2);
   EXPECT_EQ(report->premium, 5);

@@ -284,8 +284,8 @@ class ImportBuffer {
         const size_t end = std::min(p.items.size(), at + kLeftoverPiece);
         piece.items.reserve(end - at);
         for (size_t i = at; i < end; ++i) piece.items.push_back(std::move(p.items[i]));
-        // Issue counts only feed the progress bar: give each piece its share.
-        piece.issues = p.issues * (end - at) / p.items.size();
+        // Issue counts feed the progress bar: pieces share the chunk's count exactly.
+        piece.issues = p.issues * end / p.items.size() - p.issues * at / p.items.size();
         queue->push_back(std::move(piece));
       }
     }
@@ -334,7 +334,8 @@ void Worker(Shared& s) {
   }
   std::unique_lock<std::mutex> lock(s.mu);
   if (status.ok()) sink.HandOver(&s.leftover);
-  if (--s.generating == 0) s.cv.notify_all();
+  --s.generating;
+  s.cv.notify_all();  // new pieces for idle workers, or the last worker is done
   // Import leftover pieces until every worker has handed over and none is left.
   while (status.ok()) {
     s.cv.wait(lock,
@@ -346,8 +347,8 @@ void Worker(Shared& s) {
     status = Import(s, std::move(piece));
     lock.lock();
   }
-  if (!status.ok() && s.first_error.ok()) s.first_error = status;
-  s.cv.notify_all();
+  lock.unlock();
+  if (!status.ok()) s.Fail(std::move(status));
 }
 
 // A re-run must never rewind what the company has handed out since: keep the larger of
