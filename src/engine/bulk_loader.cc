@@ -3,16 +3,16 @@
 #include <rocksdb/sst_file_writer.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <thread>
+#include <tuple>
 
 #include "common/result.h"
 #include "engine/engine_impl.h"
 #include "engine/rocks_status.h"
 
 namespace issuetracker::engine {
-
-namespace {}  // namespace
 
 std::string BlockPool::Take() {
   {
@@ -50,15 +50,16 @@ BulkLoader::BulkLoader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::st
   std::filesystem::create_directories(tmp_dir_, ec);
 }
 
-void BulkLoader::ReleaseBucket(Bucket* bucket) {
+void BulkLoader::ReleaseBlocks() {
   if (pool_) {
-    for (std::string& block : bucket->blocks) pool_->Give(std::move(block));
+    for (std::string& block : blocks_) pool_->Give(std::move(block));
   }
-  *bucket = Bucket();
+  blocks_.clear();
+  last_value_source_ = nullptr;
 }
 
 BulkLoader::~BulkLoader() {
-  for (Bucket& bucket : buckets_) ReleaseBucket(&bucket);
+  ReleaseBlocks();
   std::error_code ec;
   std::filesystem::remove_all(tmp_dir_, ec);
 }
@@ -69,36 +70,53 @@ size_t BulkLoader::BucketOf(std::string_view key) {
          (static_cast<uint8_t>(key[5]) >> 2);
 }
 
+std::pair<uint32_t, uint32_t> BulkLoader::Store(std::string_view bytes) {
+  if (blocks_.empty() || blocks_.back().size() + bytes.size() > blocks_.back().capacity()) {
+    if (pool_ && bytes.size() <= kBlockBytes) {
+      blocks_.push_back(pool_->Take());
+    } else {
+      blocks_.emplace_back();
+      blocks_.back().reserve(std::max(kBlockBytes, bytes.size()));
+    }
+  }
+  std::string& block = blocks_.back();
+  const auto offset = static_cast<uint32_t>(block.size());
+  block.append(bytes);
+  buffered_bytes_ += bytes.size();
+  return {static_cast<uint32_t>(blocks_.size() - 1), offset};
+}
+
 Status BulkLoader::Add(std::string_view key, std::string_view value) {
   if (key.size() < 9) return Status::Internal("bulk-load key too short");
   Bucket& bucket = buckets_[BucketOf(key)];
-  const size_t size = key.size() + value.size();
-  if (bucket.blocks.empty() ||
-      bucket.blocks.back().size() + size > bucket.blocks.back().capacity()) {
-    if (pool_ && size <= kBlockBytes) {
-      bucket.blocks.push_back(pool_->Take());
-    } else {
-      bucket.blocks.emplace_back();
-      bucket.blocks.back().reserve(std::max(kBlockBytes, size));
-    }
-  }
-  std::string& block = bucket.blocks.back();
   uint64_t prefix = 0;
   for (size_t i = 5; i < 13; ++i)
     prefix = (prefix << 8) | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0);
   if (bucket.sorted && !bucket.entries.empty()) {
     const Entry& last = bucket.entries.back();
-    bucket.sorted =
-        last.sort_prefix < prefix ||
-        (last.sort_prefix == prefix &&
-         std::string_view(bucket.blocks[last.block].data() + last.offset, last.key_size) < key);
+    bucket.sorted = last.sort_prefix < prefix || (last.sort_prefix == prefix && KeyOf(last) < key);
   }
-  bucket.entries.push_back({prefix, static_cast<uint32_t>(bucket.blocks.size() - 1),
-                            static_cast<uint32_t>(block.size()), static_cast<uint32_t>(key.size()),
-                            static_cast<uint32_t>(value.size())});
-  block.append(key).append(value);
-  bucket.bytes += size;
-  buffered_bytes_ += size + sizeof(Entry);
+  Entry e{};
+  e.sort_prefix = prefix;
+  e.key_size = static_cast<uint32_t>(key.size());
+  e.value_size = static_cast<uint32_t>(value.size());
+  std::tie(e.key_block, e.key_offset) = Store(key);
+  // The same caller bytes as the last value (an index entry of the item just added) are
+  // only shared after comparing them with the stored copy: the caller may have reused
+  // its buffer for another value of the same size.
+  if (value.data() == last_value_source_ && value.size() == last_value_.value_size &&
+      std::memcmp(blocks_[last_value_.value_block].data() + last_value_.value_offset, value.data(),
+                  value.size()) == 0) {
+    e.value_block = last_value_.value_block;
+    e.value_offset = last_value_.value_offset;
+  } else {
+    std::tie(e.value_block, e.value_offset) = Store(value);
+    last_value_source_ = value.data();
+    last_value_ = e;
+  }
+  bucket.entries.push_back(e);
+  bucket.bytes += key.size() + value.size();
+  buffered_bytes_ += sizeof(Entry);
   ++entries_;
   if (buffered_bytes_ >= memory_budget_) return WriteRun();
   return Status::Ok();
@@ -112,15 +130,12 @@ Status BulkLoader::WriteBuckets(size_t first, size_t last, const std::string& fi
   for (size_t b = first; b < last; ++b) {
     Bucket& bucket = buckets_[b];
     if (bucket.entries.empty()) continue;
-    auto key_of = [&bucket](const Entry& e) {
-      return std::string_view(bucket.blocks[e.block].data() + e.offset, e.key_size);
-    };
     // A bucket holds one table and index: keys differ from byte 5 on. Buckets filled in
     // key order (a restore's base records) need no sort.
     if (!bucket.sorted) {
       std::sort(bucket.entries.begin(), bucket.entries.end(), [&](const Entry& x, const Entry& y) {
         if (x.sort_prefix != y.sort_prefix) return x.sort_prefix < y.sort_prefix;
-        return key_of(x) < key_of(y);
+        return KeyOf(x) < KeyOf(y);
       });
     }
     for (const Entry& e : bucket.entries) {
@@ -130,15 +145,15 @@ Status BulkLoader::WriteBuckets(size_t first, size_t last, const std::string& fi
         IT_RETURN_IF_ERROR(FromRocks(writer->Open(files->back())));
         file_bytes = 0;
       }
-      const char* data = bucket.blocks[e.block].data() + e.offset;
       // The writer requires strictly ascending keys: an equal neighbour is a duplicate.
-      rocksdb::Status put = writer->Put(rocksdb::Slice(data, e.key_size),
-                                        rocksdb::Slice(data + e.key_size, e.value_size));
+      rocksdb::Status put =
+          writer->Put(rocksdb::Slice(blocks_[e.key_block].data() + e.key_offset, e.key_size),
+                      rocksdb::Slice(blocks_[e.value_block].data() + e.value_offset, e.value_size));
       if (put.IsInvalidArgument()) return Status::Internal("duplicate key in bulk load");
       IT_RETURN_IF_ERROR(FromRocks(put));
       file_bytes += e.key_size + e.value_size;
     }
-    ReleaseBucket(&bucket);
+    bucket = Bucket();
     if (file_bytes >= target_file_bytes_) {
       IT_RETURN_IF_ERROR(FromRocks(writer->Finish()));
       writer.reset();
@@ -177,6 +192,10 @@ Status BulkLoader::WriteRunFiles(std::vector<std::string>* files) {
       [&] { second_status = WriteBuckets(split, kBuckets, prefix + "-b-", &second_files); });
   Status first_status = WriteBuckets(0, split, prefix + "-a-", &first_files);
   second.join();
+  ReleaseBlocks();
+  if (!first_status.ok() || !second_status.ok()) {
+    for (Bucket& bucket : buckets_) bucket = Bucket();  // their bytes are gone
+  }
   IT_RETURN_IF_ERROR(first_status);
   IT_RETURN_IF_ERROR(second_status);
   buffered_bytes_ = 0;
@@ -201,8 +220,19 @@ void StagedLoadSink::Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
     status = Status::Internal("a bulk load writes items only");
     return;
   }
-  data_.append(key).append(value);
-  sizes_.emplace_back(static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size()));
+  const bool repeated = value.data() == last_source_ && value.size() == last_size_ &&
+                        !sizes_.empty() &&
+                        std::memcmp(data_.data() + last_offset_, value.data(), value.size()) == 0;
+  data_.append(key);
+  if (repeated) {
+    sizes_.emplace_back(static_cast<uint32_t>(key.size()), kRepeatedValue);
+  } else {
+    last_source_ = value.data();
+    last_offset_ = data_.size();
+    last_size_ = value.size();
+    data_.append(value);
+    sizes_.emplace_back(static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size()));
+  }
   if (data_.size() >= kBatchBytes) status = Flush();
 }
 
@@ -210,12 +240,19 @@ Status StagedLoadSink::Flush() {
   IT_RETURN_IF_ERROR(status);
   std::lock_guard<std::mutex> lock(*loader_mu_);
   std::string_view rest = data_;
+  std::string_view value;  // the same bytes for a repeated value: the loader shares them
   for (const auto& [key_size, value_size] : sizes_) {
-    IT_RETURN_IF_ERROR(loader_->Add(rest.substr(0, key_size), rest.substr(key_size, value_size)));
-    rest.remove_prefix(key_size + value_size);
+    const std::string_view key = rest.substr(0, key_size);
+    rest.remove_prefix(key_size);
+    if (value_size != kRepeatedValue) {
+      value = rest.substr(0, value_size);
+      rest.remove_prefix(value_size);
+    }
+    IT_RETURN_IF_ERROR(loader_->Add(key, value));
   }
   data_.clear();
   sizes_.clear();
+  last_source_ = nullptr;
   return Status::Ok();
 }
 

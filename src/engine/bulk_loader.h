@@ -5,7 +5,10 @@
 //
 // Keys may be added in any order but must be unique. They are distributed into buckets
 // by their leading bytes (table id, index id, partition-hash bits), so bucket ranges are
-// disjoint and ordered; each bucket keeps its entries in an arena of fixed-size blocks.
+// disjoint and ordered; keys and values are kept in an arena of fixed-size blocks. A value
+// equal to the one added just before is stored once: an item's ALL-projection index
+// entries share its base record's bytes, so a load with four such indexes buffers each
+// item once instead of five times.
 // A run (everything buffered, up to the memory budget) is written by sorting each bucket
 // and writing the buckets in key order — on two threads, each taking a contiguous half —
 // into non-overlapping SST files, ingested in one call. A load larger than the budget
@@ -72,19 +75,25 @@ class BulkLoader {
     // Key bytes 5..12 (after table and index id) big-endian: most comparisons while
     // sorting a bucket are decided by these, without touching the key.
     uint64_t sort_prefix;
-    uint32_t block;
-    uint32_t offset;
+    uint32_t key_block;
+    uint32_t key_offset;
+    uint32_t value_block;
+    uint32_t value_offset;
     uint32_t key_size;
     uint32_t value_size;
   };
   struct Bucket {
-    std::vector<std::string> blocks;
     std::vector<Entry> entries;
-    size_t bytes = 0;
+    size_t bytes = 0;    // keys and values written for these entries (shared ones too)
     bool sorted = true;  // entries were added in strictly ascending key order
   };
+  std::string_view KeyOf(const Entry& e) const {
+    return std::string_view(blocks_[e.key_block].data() + e.key_offset, e.key_size);
+  }
+  // Appends `bytes` to the arena and returns its block and offset.
+  std::pair<uint32_t, uint32_t> Store(std::string_view bytes);
+  void ReleaseBlocks();
   static size_t BucketOf(std::string_view key);
-  void ReleaseBucket(Bucket* bucket);
   // Sorts and writes buckets [first, last) into SST files named from `file_prefix`.
   Status WriteBuckets(size_t first, size_t last, const std::string& file_prefix,
                       std::vector<std::string>* files);
@@ -101,6 +110,10 @@ class BulkLoader {
   size_t entries_ = 0;
   int runs_ = 0;
   std::vector<Bucket> buckets_;
+  std::vector<std::string> blocks_;  // the arena; the last block is being filled
+  // The last value stored: where the caller's bytes were and where the copy is.
+  const char* last_value_source_ = nullptr;
+  Entry last_value_{};
 };
 
 }  // namespace issuetracker::engine

@@ -167,8 +167,13 @@ class StagedLoadSink final : public MutationSink {
   BulkLoader* loader_;
   std::mutex* loader_mu_;
   rocksdb::ColumnFamilyHandle* items_;
+  // A value equal to the previous one (an ALL-projection index entry's) is staged once.
+  static constexpr uint32_t kRepeatedValue = UINT32_MAX;
   std::string data_;                                  // keys and values, back to back
-  std::vector<std::pair<uint32_t, uint32_t>> sizes_;  // (key size, value size) of each
+  std::vector<std::pair<uint32_t, uint32_t>> sizes_;  // (key size, value size or repeated)
+  const char* last_source_ = nullptr;                 // the caller's bytes of the last value
+  size_t last_offset_ = 0;                            // and where they were staged
+  size_t last_size_ = 0;
 };
 
 // Statistics deltas summed in memory, for bulk loads that write them once at the end.
