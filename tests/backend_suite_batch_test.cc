@@ -253,7 +253,8 @@ TEST_P(BatchTest, ImportItemsIsAllOrNothing) {
   dynamo::ImportItemsRequest again;
   again.table_name = "Accounts";
   again.items = {MakeItem({{"id", S("fresh")}}), MakeItem({{"id", S("imp7")}})};
-  EXPECT_ERROR(db().ImportItems(again), kConditionalCheckFailed, "already exists");
+  EXPECT_ERROR(db().ImportItems(again), kConditionalCheckFailed,
+               "already exists: " + dynamo::ItemDebugString(Id("imp7")));
   EXPECT_FALSE(Get("Accounts", Id("fresh")).has_value());
   again.items = {MakeItem({{"id", S("fresh")}}), MakeItem({{"id", S("fresh")}})};
   EXPECT_ERROR(db().ImportItems(again), kValidation, "duplicates");
@@ -263,7 +264,66 @@ TEST_P(BatchTest, ImportItemsIsAllOrNothing) {
   EXPECT_ERROR(db().ImportItems(again), kResourceNotFound, "not found");
 }
 
+// Items from a source, produced one at a time into the item the backend passes (which
+// still holds the previous one): the same result and the same all-or-nothing checks.
+TEST_P(BatchTest, ImportItemsFromASource) {
+  auto source = [](int count, std::function<Item(int)> make) {
+    return [count, make, n = 0](Item* item) mutable {
+      if (n == count) return false;
+      *item = make(n++);
+      return true;
+    };
+  };
+  dynamo::ImportItemsRequest import;
+  import.table_name = "Accounts";
+  import.next_item = source(2500, [](int i) {
+    Item item = MakeItem({{"id", S("src" + std::to_string(i))}, {"owner", S("cy")}});
+  if (i % 2) item["tags"] = AttributeValue::SS({"y", "b"});  // normalised when stored
+  return item;
+});
+auto imported = db().ImportItems(import);
+ASSERT_OK(imported);
+EXPECT_EQ(imported->items_imported, 2500);
+EXPECT_EQ(*Get("Accounts", Id("src7")), MakeItem({{"id", S("src7")},
+                                                  {"owner", S("cy")},
+                                                  {"tags", AttributeValue::SS({"b", "y"})}}));
+EXPECT_EQ(*Get("Accounts", Id("src8")), MakeItem({{"id", S("src8")}, {"owner", S("cy")}}));
+dynamo::QueryRequest q;
+q.table_name = "Accounts";
+q.index_name = "ByOwner";
+q.key_condition_expression = "#o = :o";
+q.expression_attribute_names = {{"#o", "owner"}};
+q.expression_attribute_values = {{":o", S("cy")}};
+q.select = dynamo::Select::kCount;
+EXPECT_EQ(db().Query(q)->count, 2500);
+EXPECT_EQ(db().DescribeTable({"Accounts"})->table.item_count, 2500);
+
+// A bad item anywhere in the source, a duplicate or an existing key: nothing is written.
+dynamo::ImportItemsRequest bad;
+bad.table_name = "Accounts";
+bad.next_item = source(100, [](int i) {
+  return i == 99 ? MakeItem({{"id", N(1)}}) : MakeItem({{"id", S("late" + std::to_string(i))}});
+});
+EXPECT_ERROR(db().ImportItems(bad), kValidation, "Type mismatch for key id");
+bad.next_item = source(100, [](int i) {
+  return MakeItem({{"id", S("late" + std::to_string(i % 99))}});
+});
+EXPECT_ERROR(db().ImportItems(bad), kValidation, "duplicates");
+bad.next_item = source(100, [](int i) {
+  return MakeItem({{"id", S(i == 50 ? "src3" : "late" + std::to_string(i))}});
+});
+EXPECT_ERROR(db().ImportItems(bad), kConditionalCheckFailed,
+             "already exists: " + dynamo::ItemDebugString(Id("src3")));
+EXPECT_FALSE(Get("Accounts", Id("late0")).has_value());
+EXPECT_EQ(db().DescribeTable({"Accounts"})->table.item_count, 2500);
+bad.items = {MakeItem({{"id", S("both")}})};
+EXPECT_ERROR(db().ImportItems(bad), kValidation, "not both");
+bad.items.clear();
+bad.next_item = source(0, [](int) { return Item(); });
+EXPECT_EQ(db().ImportItems(bad)->items_imported, 0);
+}  // namespace
+
 INSTANTIATE_TEST_SUITE_P(AllBackends, BatchTest, ::testing::ValuesIn(BackendKinds()));
 
-}  // namespace
+}  // namespace issuetracker::testing
 }  // namespace issuetracker::testing

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,11 @@ struct RestoreKeyPrefixToPointInTimeResponse {
 struct ImportItemsRequest {
   std::string table_name;
   std::vector<Item> items;
+  // Instead of `items` (then empty): the items produced one at a time. Each call stores
+  // the next item in `*item`, whatever it held, and returns true, or returns false when
+  // there are no more. A backend is done with an item before it asks for the next, so a
+  // large import never holds all of its items at once.
+  std::function<bool(Item* item)> next_item;
 };
 struct ImportItemsResponse {
   int64_t items_imported = 0;

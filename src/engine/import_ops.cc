@@ -1,7 +1,9 @@
 // ImportItems: many new items at once, through sorted SST files instead of the memtable.
 //
-// Everything that can be done without blocking writers is done first: validation, the
-// items' and index entries' SST files, the stamped change records' file. Then, holding
+// Everything that can be done without blocking writers is done first, in one pass over
+// the items (which may come from a source, one at a time, so that they are never all held
+// at once): validation, the items' and index entries' SST files, the stamped change
+// records' file. Then, holding
 // every item lock (so no write can interleave), the import checks that none of its items
 // exists and ingests the item files, the change-record file and the statistics delta in
 // one atomic RocksDB ingestion.
@@ -25,6 +27,7 @@ using dynamo::Item;
 namespace {
 
 constexpr size_t kMaxImportItems = 1000000;
+constexpr const char* kTooManyItems = "Too many items in one ImportItems call (at most 1000000)";
 constexpr size_t kExistenceChunk = 512;
 
 // Writes one SST file of `cf`, filled by `fill`, and returns its ingestion argument.
@@ -51,43 +54,34 @@ std::vector<size_t> AllStripes() {
 }  // namespace
 
 Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::ImportItemsRequest& r) {
-  if (r.items.size() > kMaxImportItems) {
-    return Status::Validation("Too many items in one ImportItems call (at most 1000000)");
+  if (!r.items.empty() && r.next_item) {
+    return Status::Validation("An import takes its items as a list or from a source, not both");
   }
+  if (r.items.size() > kMaxImportItems) return Status::Validation(kTooManyItems);
   IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
   const TableDesc& t = table.desc();
   dynamo::ImportItemsResponse response;
-  if (r.items.empty()) return response;
 
-  // Items with sets are normalised into copies; the others are used as given.
-  std::vector<Item> normalised;
-  std::vector<bool> has_sets(r.items.size());
-  for (size_t i = 0; i < r.items.size(); ++i) {
-    IT_RETURN_IF_ERROR(
-        ValidateItemForWrite(t, r.items[i], "Item size has exceeded the maximum allowed size"));
-    has_sets[i] = dynamo::HasSets(r.items[i]);
-    if (has_sets[i]) {
-      normalised.push_back(r.items[i]);
-      for (auto& [name, value] : normalised.back()) value.Normalize();
-    }
-  }
-  std::vector<const Item*> items;
-  items.reserve(r.items.size());
-  size_t next_normalised = 0;
-  for (size_t i = 0; i < r.items.size(); ++i) {
-    items.push_back(has_sets[i] ? &normalised[next_normalised++] : &r.items[i]);
-  }
-  std::vector<std::string> keys;
-  keys.reserve(items.size());
-  for (const Item* item : items) keys.push_back(BaseKeyOf(t, *item));
-  std::vector<rocksdb::Slice> sorted(keys.begin(), keys.end());  // for the existence check
-  std::sort(sorted.begin(), sorted.end(),
-            [](const rocksdb::Slice& a, const rocksdb::Slice& b) { return a.compare(b) < 0; });
-  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
-    return Status::Validation("Provided list of item keys contains duplicates");
+  // The items one at a time: the request's own, or the source's (into one reused item).
+  size_t next_index = 0;
+  Item produced;
+  auto next = [&]() -> const Item* {
+    if (!r.next_item) return next_index < r.items.size() ? &r.items[next_index++] : nullptr;
+    return r.next_item(&produced) ? &produced : nullptr;
+  };
+  const bool logged = t.pitr_enabled || t.stream.has_value();
+  ChangeImages images;
+  if (logged) {
+    const auto view =
+        t.stream ? t.stream->stream_view_type : std::optional<dynamo::StreamViewType>();
+    images.old_image = t.pitr_enabled || view == dynamo::StreamViewType::kOldImage ||
+                       view == dynamo::StreamViewType::kNewAndOldImages;
+    images.new_image = view == dynamo::StreamViewType::kNewImage ||
+                       view == dynamo::StreamViewType::kNewAndOldImages;
   }
 
-  // Item and index files, built without blocking anyone.
+  // One pass, without blocking anyone: each item is validated, and its record and index
+  // entries go to the loader; its key and change record are kept, back to back.
   static thread_local std::mt19937_64 rng(std::random_device{}());
   const std::string tmp = options_.path + "/tmp/import-" + std::to_string(rng());
   BulkLoader loader(db_.get(), items_cf_, tmp, &bulk_blocks_, SIZE_MAX);
@@ -97,9 +91,38 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
   no_log.stream.reset();
   StatsAccumulator stats;
   WriteTally tally;
-  for (size_t i = 0; i < items.size(); ++i) {
-    IT_RETURN_IF_ERROR(AppendItemChange(no_log, keys[i], nullptr, items[i], &sink, &tally, &stats));
+  std::string keys, changes;
+  std::vector<size_t> key_ends, change_ends;
+  Item normalised;
+  while (const Item* item = next()) {
+    if (key_ends.size() == kMaxImportItems) return Status::Validation(kTooManyItems);
+    IT_RETURN_IF_ERROR(
+        ValidateItemForWrite(t, *item, "Item size has exceeded the maximum allowed size"));
+    if (dynamo::HasSets(*item)) {  // stored normalised, as PutItem stores it
+      normalised = *item;
+      for (auto& [name, value] : normalised) value.Normalize();
+      item = &normalised;
+    }
+    const std::string key = BaseKeyOf(t, *item);
+    keys.append(key);
+    key_ends.push_back(keys.size());
+    IT_RETURN_IF_ERROR(AppendItemChange(no_log, key, nullptr, item, &sink, &tally, &stats));
     IT_RETURN_IF_ERROR(sink.status);
+    if (logged) {
+      changes.append(EncodeChange(nullptr, item, images, KeyOf(t, nullptr, *item)));
+      change_ends.push_back(changes.size());
+    }
+  }
+  if (key_ends.empty()) return response;
+  std::vector<rocksdb::Slice> sorted;  // for the duplicate and existence checks
+  sorted.reserve(key_ends.size());
+  for (size_t i = 0, begin = 0; i < key_ends.size(); begin = key_ends[i++]) {
+    sorted.emplace_back(keys.data() + begin, key_ends[i] - begin);
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const rocksdb::Slice& a, const rocksdb::Slice& b) { return a.compare(b) < 0; });
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+    return Status::Validation("Provided list of item keys contains duplicates");
   }
   std::vector<std::string> item_files;
   IT_RETURN_IF_ERROR(loader.WriteFiles(&item_files));
@@ -113,29 +136,22 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
   // of these keys meanwhile either commits first — the existence check then fails the
   // import — or waits for the lock and takes a later stamp: per item, stamp order is
   // commit order.
-  if (t.pitr_enabled || t.stream) {
-    const auto view =
-        t.stream ? t.stream->stream_view_type : std::optional<dynamo::StreamViewType>();
-    ChangeImages images;
-    images.old_image = t.pitr_enabled || view == dynamo::StreamViewType::kOldImage ||
-                       view == dynamo::StreamViewType::kNewAndOldImages;
-    images.new_image = view == dynamo::StreamViewType::kNewImage ||
-                       view == dynamo::StreamViewType::kNewAndOldImages;
+  if (logged) {
     IT_ASSIGN_OR_RETURN(
-        auto changes,
-        OneFileIngestion(db_.get(), changes_cf_, tmp + "/changes.sst",
-                         [&](rocksdb::SstFileWriter* writer) -> Status {
-                           for (const Item* item : items) {
-                             IT_ASSIGN_OR_RETURN(int64_t stamp,
-                                                 change_clock_->Next(clock_->NowMicros()));
-                             tally.stamps.Add(change_clock_.get(), stamp);
-                             IT_RETURN_IF_ERROR(FromRocks(writer->Put(
-                                 ChangeKey(t.id, stamp),
-                                 EncodeChange(nullptr, item, images, KeyOf(t, nullptr, *item)))));
-                           }
-                           return Status::Ok();
-                         }));
-    args.push_back(std::move(changes));
+        auto change_file,
+        OneFileIngestion(
+            db_.get(), changes_cf_, tmp + "/changes.sst",
+            [&](rocksdb::SstFileWriter* writer) -> Status {
+              for (size_t i = 0, begin = 0; i < change_ends.size(); begin = change_ends[i++]) {
+                IT_ASSIGN_OR_RETURN(int64_t stamp, change_clock_->Next(clock_->NowMicros()));
+                tally.stamps.Add(change_clock_.get(), stamp);
+                IT_RETURN_IF_ERROR(FromRocks(
+                    writer->Put(ChangeKey(t.id, stamp),
+                                rocksdb::Slice(changes.data() + begin, change_ends[i] - begin))));
+              }
+              return Status::Ok();
+            }));
+    args.push_back(std::move(change_file));
   }
   // The statistics delta is a merge operand in a one-key catalog file, ingested with the
   // rest: the table's item count and size move in the same atomic step as its items.
@@ -155,20 +171,23 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
     db_->MultiGet(rocksdb::ReadOptions(), items_cf_, n, sorted.data() + start, values.data(),
                   statuses.data(), /*sorted_input=*/true);
     for (size_t i = 0; i < n; ++i) {
-      values[i].Reset();
       if (statuses[i].ok()) {
-        const auto at = std::find(keys.begin(), keys.end(), sorted[start + i].ToStringView());
-        return Status(Code::kConditionalCheckFailed,
-                      "The conditional request failed: an imported item already exists: " +
-                          dynamo::ItemDebugString(KeyOf(t, nullptr, *items[at - keys.begin()])));
+        // The stored item has the same key: it names the key in the message.
+        auto existing = DecodeItem(values[i].ToStringView());
+        return Status(
+            Code::kConditionalCheckFailed,
+            "The conditional request failed: an imported item already exists" +
+                (existing.ok() ? ": " + dynamo::ItemDebugString(KeyOf(t, nullptr, *existing))
+                               : std::string()));
       }
+      values[i].Reset();
       if (!statuses[i].IsNotFound()) return Status::IOError(statuses[i].ToString());
     }
   }
   IT_RETURN_IF_ERROR(FromRocks(db_->IngestExternalFiles(args)));
   (void)RenderCapacity(dynamo::ReturnConsumedCapacity::kNone, table.metrics(), t.name,
                        tally.table_units, tally.index_units, false);
-  response.items_imported = static_cast<int64_t>(items.size());
+  response.items_imported = static_cast<int64_t>(key_ends.size());
   return response;
 }
 
