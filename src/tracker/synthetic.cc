@@ -10,6 +10,7 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <variant>
 
 #include "tenancy/provision.h"
 #include "tenancy/schema.h"
@@ -192,11 +193,39 @@ CompanyData Generate(const SyntheticOptions& o, int index) {
   return d;
 }
 
+// A Platinum user's entry in the pooled Users table (the login directory).
+struct DirectoryStubOf {
+  UserEmail email;
+};
+
+// An item waiting to be imported, kept as the domain object it encodes (an issue's
+// object is a third of its item's size): items are encoded only as the backend consumes
+// them, one at a time.
+struct PendingItem {
+  uint32_t scope;  // in its chunk's scopes
+  std::variant<User, DirectoryStubOf, Team, Issue, Comment> object;
+};
+
 // One ImportItems call's worth of items for one table.
 struct ImportChunk {
   std::string table;
-  std::vector<dynamo::Item> items;
+  std::vector<CompanyScope> scopes;  // of the companies with items in the chunk
+  std::vector<PendingItem> items;
   uint64_t issues = 0;
+
+  void Add(const CompanyScope& scope, decltype(PendingItem::object) object) {
+    if (scopes.empty() || !(scopes.back() == scope)) scopes.push_back(scope);
+    items.push_back({static_cast<uint32_t>(scopes.size() - 1), std::move(object)});
+  }
+  dynamo::Item Encode(const tenancy::Layout& l, const PendingItem& p) const {
+    const CompanyScope& scope = scopes[p.scope];
+    if (const auto* issue = std::get_if<Issue>(&p.object)) return EncodeIssue(l, scope, *issue);
+    if (const auto* comment = std::get_if<Comment>(&p.object))
+      return EncodeComment(l, scope, *comment);
+    if (const auto* user = std::get_if<User>(&p.object)) return EncodeUser(l, scope, *user);
+    if (const auto* team = std::get_if<Team>(&p.object)) return EncodeTeam(l, scope, *team);
+    return l.DirectoryStub(scope, std::get<DirectoryStubOf>(p.object).email);
+  }
 };
 
 struct Shared {
@@ -230,14 +259,19 @@ struct Shared {
 Status Import(Shared& s, ImportChunk chunk) {
   if (chunk.items.empty()) return Status::Ok();
   const size_t count = chunk.items.size();
-  dynamo::ImportItemsRequest import{chunk.table, std::move(chunk.items)};
+  dynamo::ImportItemsRequest import{
+      chunk.table, {}, [&, at = size_t{0}](dynamo::Item* item) mutable {
+        if (at == count) return false;
+        *item = chunk.Encode(s.layout, chunk.items[at++]);
+        return true;
+      }};
   auto imported = s.backend.ImportItems(import);
   if (!imported.ok() && imported.status().code() == Code::kConditionalCheckFailed) {
     for (size_t i = 0; i < count; i += tenancy::kMaxBatchWriteRequests) {
       dynamo::BatchWriteItemRequest batch;
       auto& writes = batch.request_items[chunk.table];
       for (size_t j = i; j < std::min(count, i + tenancy::kMaxBatchWriteRequests); ++j) {
-        writes.push_back({std::move(import.items[j]), std::nullopt});
+        writes.push_back({chunk.Encode(s.layout, chunk.items[j]), std::nullopt});
       }
       IT_RETURN_IF_ERROR(tenancy::BatchWriteOnce(s.backend, std::move(batch)));
     }
@@ -260,10 +294,11 @@ class ImportBuffer {
   static constexpr size_t kLeftoverPiece = 10000;
 
   explicit ImportBuffer(Shared& shared) : shared_(shared) {}
-  Status Put(const std::string& table, dynamo::Item item, bool is_issue = false) {
+  Status Put(const std::string& table, const CompanyScope& scope,
+             decltype(PendingItem::object) object) {
     ImportChunk& p = pending_[table];
-    p.items.push_back(std::move(item));
-    p.issues += is_issue ? 1 : 0;
+    p.issues += std::holds_alternative<Issue>(object) ? 1 : 0;
+    p.Add(scope, std::move(object));
     if (p.items.size() >= kChunkItems) return Flush(table);
     return Status::Ok();
   }
@@ -280,12 +315,13 @@ class ImportBuffer {
   void HandOver(std::deque<ImportChunk>* queue) {
     for (auto& [table, p] : pending_) {
       for (size_t at = 0; at < p.items.size(); at += kLeftoverPiece) {
-        ImportChunk piece{table, {}, 0};
+        ImportChunk piece{table, p.scopes, {}, 0};
         const size_t end = std::min(p.items.size(), at + kLeftoverPiece);
         piece.items.reserve(end - at);
-        for (size_t i = at; i < end; ++i) piece.items.push_back(std::move(p.items[i]));
-        // Issue counts feed the progress bar: pieces share the chunk's count exactly.
-        piece.issues = p.issues * end / p.items.size() - p.issues * at / p.items.size();
+        for (size_t i = at; i < end; ++i) {
+          piece.issues += std::holds_alternative<Issue>(p.items[i].object) ? 1 : 0;
+          piece.items.push_back(std::move(p.items[i]));
+        }
         queue->push_back(std::move(piece));
       }
     }
@@ -297,25 +333,23 @@ class ImportBuffer {
   std::map<std::string, ImportChunk> pending_;
 };
 
-Status WriteCompanyItems(Shared& s, const CompanyData& d, ImportBuffer& sink) {
+// Moves the company's objects into the worker's pending chunks.
+Status WriteCompanyItems(Shared& s, CompanyData d, ImportBuffer& sink) {
   const tenancy::Layout& l = s.layout;
   std::string users = l.TableFor(d.scope, Entity::kUser).str();
-  for (const User& u : d.users) {
-    IT_RETURN_IF_ERROR(sink.Put(users, EncodeUser(l, d.scope, u)));
+  for (User& u : d.users) {
     if (d.scope.silo()) {
       IT_RETURN_IF_ERROR(
-          sink.Put(l.PooledTableName(Entity::kUser).str(), l.DirectoryStub(d.scope, u.email)));
+          sink.Put(l.PooledTableName(Entity::kUser).str(), d.scope, DirectoryStubOf{u.email}));
     }
+    IT_RETURN_IF_ERROR(sink.Put(users, d.scope, std::move(u)));
   }
   std::string teams = l.TableFor(d.scope, Entity::kTeam).str();
-  for (const Team& t : d.teams) IT_RETURN_IF_ERROR(sink.Put(teams, EncodeTeam(l, d.scope, t)));
+  for (Team& t : d.teams) IT_RETURN_IF_ERROR(sink.Put(teams, d.scope, std::move(t)));
   std::string issues = l.TableFor(d.scope, Entity::kIssue).str();
-  for (const Issue& i : d.issues)
-    IT_RETURN_IF_ERROR(sink.Put(issues, EncodeIssue(l, d.scope, i), true));
+  for (Issue& i : d.issues) IT_RETURN_IF_ERROR(sink.Put(issues, d.scope, std::move(i)));
   std::string comments = l.TableFor(d.scope, Entity::kComment).str();
-  for (const Comment& c : d.comments) {
-    IT_RETURN_IF_ERROR(sink.Put(comments, EncodeComment(l, d.scope, c)));
-  }
+  for (Comment& c : d.comments) IT_RETURN_IF_ERROR(sink.Put(comments, d.scope, std::move(c)));
   if (d.scope.silo()) {
     for (const std::string* table : {&users, &teams, &issues, &comments}) {
       IT_RETURN_IF_ERROR(sink.Flush(*table));
