@@ -87,6 +87,9 @@ class BulkLoader {
     size_t bytes = 0;    // keys and values written for these entries (shared ones too)
     bool sorted = true;  // entries were added in strictly ascending key order
   };
+  static constexpr size_t kPrefixEnd = 13;     // the sort prefix is key bytes [5, 13)
+  static constexpr size_t kPrefetchAhead = 4;  // entries written ahead of their fetch
+  void SortBucket(std::vector<Entry>* entries) const;
   std::string_view KeyOf(const Entry& e) const {
     return std::string_view(blocks_[e.key_block].data() + e.key_offset, e.key_size);
   }
