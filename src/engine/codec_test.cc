@@ -128,6 +128,12 @@ TEST(KeyCodecTest, StringAndBinaryKeysKeepOrderAndAreprefixFree) {
     EXPECT_TRUE(in.empty());
     keys.push_back(k);
   }
+  // The stored format: each zero byte escaped as 00 FF, then the terminator 00 01.
+  std::string exact;
+  AppendKeyValue(AttributeValue::S(std::string("a\0bc\0\0", 6)), &exact);
+  EXPECT_EQ(exact, std::string("a\0\xff"
+                               "bc\0\xff\0\xff\0\x01",
+                               11));
   for (size_t i = 0; i + 1 < keys.size(); ++i) {
     EXPECT_LT(keys[i], keys[i + 1]) << i;
     // Any continuation of a smaller key stays smaller: the encoding is prefix-free.

@@ -93,16 +93,15 @@ Status CheckIndexKeyAttr(const Item& item, const IndexDesc& index, const KeyAttr
   return CheckKeySize(it->second, is_hash);
 }
 
-void AppendBaseKeyParts(const TableDesc& t, const Item& item, std::string* out) {
-  AppendKeyValue(item.find(t.hash.name)->second, out);
-  if (t.range) AppendKeyValue(item.find(t.range->name)->second, out);
-}
-
 }  // namespace
 
 std::string BaseKeyOf(const TableDesc& t, const Item& item) {
-  std::string key = PartitionPrefix(t.id, kBaseIndexId, item.find(t.hash.name)->second);
-  if (t.range) AppendKeyValue(item.find(t.range->name)->second, &key);
+  const AttributeValue& hash = item.find(t.hash.name)->second;
+  const AttributeValue* range = t.range ? &item.find(t.range->name)->second : nullptr;
+  std::string key;
+  key.reserve(kHashPrefixSize + KeyValueSizeHint(hash) + (range ? KeyValueSizeHint(*range) : 0));
+  AppendPartitionPrefix(t.id, kBaseIndexId, hash, &key);
+  if (range) AppendKeyValue(*range, &key);
   return key;
 }
 
@@ -118,9 +117,16 @@ std::optional<std::string> IndexKeyOf(const TableDesc& t, const IndexDesc& index
       return std::nullopt;
     range = &it->second;
   }
-  std::string key = PartitionPrefix(t.id, index.id, hash->second);
+  const AttributeValue& base_hash = item.find(t.hash.name)->second;
+  const AttributeValue* base_range = t.range ? &item.find(t.range->name)->second : nullptr;
+  std::string key;
+  key.reserve(kHashPrefixSize + KeyValueSizeHint(hash->second) +
+              (range ? KeyValueSizeHint(*range) : 0) + KeyValueSizeHint(base_hash) +
+              (base_range ? KeyValueSizeHint(*base_range) : 0));
+  AppendPartitionPrefix(t.id, index.id, hash->second, &key);
   if (range) AppendKeyValue(*range, &key);
-  AppendBaseKeyParts(t, item, &key);
+  AppendKeyValue(base_hash, &key);
+  if (base_range) AppendKeyValue(*base_range, &key);
   return key;
 }
 

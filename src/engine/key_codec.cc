@@ -2,6 +2,8 @@
 
 #include <xxhash.h>
 
+#include <cstring>
+
 #include "engine/item_codec.h"
 
 namespace issuetracker::engine {
@@ -59,9 +61,17 @@ uint32_t PartitionHash(const AttributeValue& pk) {
 }
 
 void AppendKeyPrefix(std::string_view bytes, std::string* out) {
-  for (char c : bytes) {
-    out->push_back(c);
-    if (c == '\0') out->push_back(static_cast<char>(0xFF));
+  // Bytes up to each zero byte are copied at once; the zero byte is escaped.
+  while (!bytes.empty()) {
+    const void* zero = std::memchr(bytes.data(), '\0', bytes.size());
+    if (zero == nullptr) {
+      out->append(bytes);
+      return;
+    }
+    const size_t at = static_cast<size_t>(static_cast<const char*>(zero) - bytes.data());
+    out->append(bytes.data(), at + 1);
+    out->push_back(static_cast<char>(0xFF));
+    bytes.remove_prefix(at + 1);
   }
 }
 
@@ -106,10 +116,23 @@ Result<AttributeValue> DecodeKeyValue(dynamo::ScalarType type, std::string_view*
                                         : AttributeValue::B(std::move(bytes));
 }
 
+size_t KeyValueSizeHint(const AttributeValue& v) {
+  // The bytes, the terminator, and room for a few escapes (or a number's encoding).
+  return (v.is(AttrType::kS) ? v.s().size() : v.is(AttrType::kB) ? v.b().size() : 0) + 24;
+}
+
+void AppendPartitionPrefix(uint32_t table_id, uint8_t index_id, const AttributeValue& pk,
+                           std::string* out) {
+  PutFixed32BE(table_id, out);
+  out->push_back(static_cast<char>(index_id));
+  PutFixed32BE(PartitionHash(pk), out);
+  AppendKeyValue(pk, out);
+}
+
 std::string PartitionPrefix(uint32_t table_id, uint8_t index_id, const AttributeValue& pk) {
-  std::string out = TablePrefix(table_id, index_id);
-  PutFixed32BE(PartitionHash(pk), &out);
-  AppendKeyValue(pk, &out);
+  std::string out;
+  out.reserve(kHashPrefixSize + KeyValueSizeHint(pk));
+  AppendPartitionPrefix(table_id, index_id, pk, &out);
   return out;
 }
 

@@ -46,6 +46,10 @@ Result<dynamo::AttributeValue> DecodeKeyValue(dynamo::ScalarType type, std::stri
 
 // table_id index_id hash(pk) enc(pk): the prefix of every key of one partition.
 std::string PartitionPrefix(uint32_t table_id, uint8_t index_id, const dynamo::AttributeValue& pk);
+void AppendPartitionPrefix(uint32_t table_id, uint8_t index_id, const dynamo::AttributeValue& pk,
+                           std::string* out);
+// Bytes to reserve for AppendKeyValue(v) (usually enough; never required).
+size_t KeyValueSizeHint(const dynamo::AttributeValue& v);
 
 // The key range [*lower, *upper) of segment `segment` of `segments` of one table's index:
 // a contiguous range of the partition hash (Scan's Segment/TotalSegments, parallel
