@@ -14,6 +14,7 @@ using dynamo::Item;
 using internal::FindS;
 using internal::Foreign;
 using internal::S;
+using internal::Set;
 
 Status ValidateSchemaConfig(const SchemaConfig& config) {
   const std::string& p = config.table_prefix;
@@ -179,12 +180,15 @@ std::string CreatedDateOf(const Item& item) {
 
 Item Layout::IssueKey(const CompanyScope& scope, const IssueId& id,
                       std::string_view created_date) const {
+  Item item;
+  item.reserve(4);  // room for the identity's attributes
   if (scope.silo()) {
-    return Item{{std::string(attr::kIssueId), S(id.str())},
-                {std::string(attr::kCreatedDate), S(created_date)}};
+    Set(&item, attr::kIssueId, S(id.str()));
+    Set(&item, attr::kCreatedDate, S(created_date));
+  } else {
+    Set(&item, attr::kCompanyIssueId, S(CompositeKey(scope.company_id(), kIssueTag, id.str())));
   }
-  return Item{{std::string(attr::kCompanyIssueId),
-               S(CompositeKey(scope.company_id(), kIssueTag, id.str()))}};
+  return item;
 }
 
 PointLookup Layout::IssueLookup(const CompanyScope& scope, const IssueId& id) const {
@@ -200,9 +204,9 @@ PointLookup Layout::IssueLookup(const CompanyScope& scope, const IssueId& id) co
 Item Layout::IssueIdentity(const CompanyScope& scope, const IssueId& id,
                            std::string_view created_date) const {
   Item item = IssueKey(scope, id, created_date);
-  item[std::string(attr::kCompanyId)] = S(scope.company_id().str());
-  item[std::string(attr::kIssueId)] = S(id.str());
-  item[std::string(attr::kCreatedDate)] = S(created_date);
+  Set(&item, attr::kCompanyId, S(scope.company_id().str()));
+  Set(&item, attr::kIssueId, S(id.str()));
+  Set(&item, attr::kCreatedDate, S(created_date));
   return item;
 }
 
@@ -266,13 +270,16 @@ Result<TeamId> Layout::TeamOf(const CompanyScope& scope, const Item& item) const
 
 Item Layout::CommentKey(const CompanyScope& scope, const CommentRef& ref,
                         std::string_view created_date) const {
+  Item item;
+  item.reserve(5);  // room for the identity's attributes
   if (scope.silo()) {
-    return Item{{std::string(attr::kIssueId), S(ref.issue_id.str())},
-                {std::string(attr::kCreatedDate), S(created_date)}};
+    Set(&item, attr::kIssueId, S(ref.issue_id.str()));
+  } else {
+    Set(&item, attr::kCompanyCommentId,
+        S(CompositeKey(scope.company_id(), kCommentTag, ref.comment_id.str())));
   }
-  return Item{{std::string(attr::kCompanyCommentId),
-               S(CompositeKey(scope.company_id(), kCommentTag, ref.comment_id.str()))},
-              {std::string(attr::kCreatedDate), S(created_date)}};
+  Set(&item, attr::kCreatedDate, S(created_date));
+  return item;
 }
 
 PointLookup Layout::CommentLookup(const CompanyScope& scope, const CommentRef& ref) const {
@@ -298,10 +305,10 @@ std::pair<std::string, AttributeValue> Layout::CommentIssueReference(const Compa
 Item Layout::CommentIdentity(const CompanyScope& scope, const CommentRef& ref,
                              std::string_view created_date) const {
   Item item = CommentKey(scope, ref, created_date);
-  item[std::string(attr::kCompanyId)] = S(scope.company_id().str());
-  item[std::string(attr::kCommentId)] = S(ref.comment_id.str());
+  Set(&item, attr::kCompanyId, S(scope.company_id().str()));
+  Set(&item, attr::kCommentId, S(ref.comment_id.str()));
   auto [issue_attr, issue_value] = CommentIssueReference(scope, ref.issue_id);
-  item[issue_attr] = std::move(issue_value);
+  Set(&item, issue_attr, std::move(issue_value));
   return item;
 }
 

@@ -13,6 +13,12 @@ inline dynamo::AttributeValue S(std::string_view v) {
   return dynamo::AttributeValue::S(std::string(v));
 }
 
+// Sets attribute `name`, moving the value in (an Item built from an initializer list
+// copies every value).
+inline void Set(dynamo::Item* item, std::string_view name, dynamo::AttributeValue value) {
+  item->insert_or_assign(std::string(name), std::move(value));
+}
+
 // The string value of attribute `name`, or nullptr when absent or not a string.
 inline const std::string* FindS(const dynamo::Item& item, std::string_view name) {
   auto it = item.find(name);

@@ -29,15 +29,24 @@ class ItemBuilder {
                       std::forward_as_tuple(std::move(value)));
   }
   Item Finish() && {
-    std::vector<uint32_t> order(seq_.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
-      return dynamo::AttributeNameLess()(seq_[a].first, seq_[b].first);
-    });
+    // Sorted by name through an index array (an insertion sort: items have a few dozen
+    // attributes at most, often set nearly in order), then moved once into place. Equal
+    // names keep their order, so the later Set of a name is the one kept.
+    const size_t n = seq_.size();
+    std::vector<uint32_t> order(n);
+    const dynamo::AttributeNameLess less;
+    for (uint32_t i = 0; i < n; ++i) {
+      size_t at = i;
+      while (at > 0 && less(seq_[i].first, seq_[order[at - 1]].first)) {
+        order[at] = order[at - 1];
+        --at;
+      }
+      order[at] = i;
+    }
     Item::sequence_type sorted;
-    sorted.reserve(seq_.size());
-    for (size_t k = 0; k < order.size(); ++k) {
-      if (k + 1 < order.size() && seq_[order[k]].first == seq_[order[k + 1]].first) continue;
+    sorted.reserve(n);
+    for (size_t k = 0; k < n; ++k) {
+      if (k + 1 < n && seq_[order[k]].first == seq_[order[k + 1]].first) continue;
       sorted.push_back(std::move(seq_[order[k]]));
     }
     Item item;
