@@ -173,7 +173,10 @@ Status BulkLoader::WriteBuckets(size_t first, size_t last, const std::string& fi
       }
       if (!writer) {
         files->push_back(file_prefix + std::to_string(files->size()) + ".sst");
-        writer = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, cf_);
+        // The written pages stay cached: the existence checks of later imports and the
+        // first reads of the loaded data read them back.
+        writer = std::make_unique<rocksdb::SstFileWriter>(rocksdb::EnvOptions(), options, cf_,
+                                                          /*invalidate_page_cache=*/false);
         IT_RETURN_IF_ERROR(FromRocks(writer->Open(files->back())));
         file_bytes = 0;
       }

@@ -34,7 +34,8 @@ constexpr size_t kExistenceChunk = 512;
 Result<rocksdb::IngestExternalFileArg> OneFileIngestion(
     rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string file,
     const std::function<Status(rocksdb::SstFileWriter*)>& fill) {
-  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db->GetOptions(cf), cf);
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db->GetOptions(cf), cf,
+                                /*invalidate_page_cache=*/false);
   IT_RETURN_IF_ERROR(FromRocks(writer.Open(file)));
   IT_RETURN_IF_ERROR(fill(&writer));
   IT_RETURN_IF_ERROR(FromRocks(writer.Finish()));
