@@ -5,7 +5,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <random>
@@ -215,7 +214,19 @@ struct ImportChunk {
 
   void Add(const CompanyScope& scope, decltype(PendingItem::object) object) {
     if (scopes.empty() || !(scopes.back() == scope)) scopes.push_back(scope);
+    issues += std::holds_alternative<Issue>(object) ? 1 : 0;
     items.push_back({static_cast<uint32_t>(scopes.size() - 1), std::move(object)});
+  }
+  // Moves `other`'s items (of the same table) to the end of this chunk.
+  void Append(ImportChunk&& other) {
+    const auto offset = static_cast<uint32_t>(scopes.size());
+    scopes.insert(scopes.end(), other.scopes.begin(), other.scopes.end());
+    items.reserve(items.size() + other.items.size());
+    for (PendingItem& p : other.items) {
+      p.scope += offset;
+      items.push_back(std::move(p));
+    }
+    issues += other.issues;
   }
   dynamo::Item Encode(const tenancy::Layout& l, const PendingItem& p) const {
     const CompanyScope& scope = scopes[p.scope];
@@ -237,9 +248,39 @@ struct Shared {
   std::atomic<uint64_t> issues_done{0};
   std::mutex mu;
   std::condition_variable cv;
-  Status first_error;                // guarded by mu
-  int generating = 0;                // workers still generating; guarded by mu
-  std::deque<ImportChunk> leftover;  // workers' last partial chunks, in pieces; guarded by mu
+  // Guarded by mu:
+  Status first_error;
+  int generating = 0;  // workers still generating
+  // The workers' last partial chunks, merged per table as they are handed over: a chunk
+  // that reaches full size, and every chunk once the last worker has handed over, moves
+  // to `ready` (imports are few and large: each costs a fixed part, and every import
+  // into a table adds files that overlap the table's others).
+  std::map<std::string, ImportChunk> merging;
+  std::vector<ImportChunk> ready;  // in increasing size: the largest is taken first
+
+  // REQUIRES: mu held.
+  void HandOver(std::map<std::string, ImportChunk> pending, size_t full) {
+    for (auto& [table, chunk] : pending) {
+      ImportChunk& merged = merging[table];
+      merged.table = table;
+      merged.Append(std::move(chunk));
+      if (merged.items.size() >= full) {
+        ready.push_back(std::move(merged));
+        merging.erase(table);
+      }
+    }
+  }
+  // REQUIRES: mu held.
+  void DoneGenerating() {
+    if (--generating == 0) {
+      for (auto& [table, chunk] : merging) ready.push_back(std::move(chunk));
+      merging.clear();
+    }
+    std::sort(ready.begin(), ready.end(), [](const ImportChunk& a, const ImportChunk& b) {
+      return a.items.size() < b.items.size();
+    });
+    cv.notify_all();  // chunks for idle workers, or the last worker is done
+  }
 
   bool failed() {
     std::lock_guard<std::mutex> lock(mu);
@@ -290,14 +331,11 @@ Status Import(Shared& s, ImportChunk chunk) {
 class ImportBuffer {
  public:
   static constexpr size_t kChunkItems = 50000;
-  // The last partial chunks are shared out in pieces of this size (below).
-  static constexpr size_t kLeftoverPiece = 10000;
 
   explicit ImportBuffer(Shared& shared) : shared_(shared) {}
   Status Put(const std::string& table, const CompanyScope& scope,
              decltype(PendingItem::object) object) {
     ImportChunk& p = pending_[table];
-    p.issues += std::holds_alternative<Issue>(object) ? 1 : 0;
     p.Add(scope, std::move(object));
     if (p.items.size() >= kChunkItems) return Flush(table);
     return Status::Ok();
@@ -310,22 +348,11 @@ class ImportBuffer {
     pending_.erase(it);
     return Import(shared_, std::move(chunk));
   }
-  // Hands what is left to the shared queue in pieces, so that workers that finish
-  // generating early import parts of the others' last chunks instead of idling.
-  void HandOver(std::deque<ImportChunk>* queue) {
-    for (auto& [table, p] : pending_) {
-      for (size_t at = 0; at < p.items.size(); at += kLeftoverPiece) {
-        ImportChunk piece{table, p.scopes, {}, 0};
-        const size_t end = std::min(p.items.size(), at + kLeftoverPiece);
-        piece.items.reserve(end - at);
-        for (size_t i = at; i < end; ++i) {
-          piece.issues += std::holds_alternative<Issue>(p.items[i].object) ? 1 : 0;
-          piece.items.push_back(std::move(p.items[i]));
-        }
-        queue->push_back(std::move(piece));
-      }
-    }
+  // What is left, for the shared merge (see Shared::merging).
+  std::map<std::string, ImportChunk> TakePending() {
+    std::map<std::string, ImportChunk> out = std::move(pending_);
     pending_.clear();
+    return out;
   }
 
  private:
@@ -367,18 +394,17 @@ void Worker(Shared& s) {
     status = WriteCompanyItems(s, Generate(s.options, index), sink);
   }
   std::unique_lock<std::mutex> lock(s.mu);
-  if (status.ok()) sink.HandOver(&s.leftover);
-  --s.generating;
-  s.cv.notify_all();  // new pieces for idle workers, or the last worker is done
-  // Import leftover pieces until every worker has handed over and none is left.
+  if (status.ok()) s.HandOver(sink.TakePending(), ImportBuffer::kChunkItems);
+  s.DoneGenerating();
+  // Import merged chunks, the largest first, until every worker has handed over and none
+  // is left.
   while (status.ok()) {
-    s.cv.wait(lock,
-              [&] { return !s.leftover.empty() || s.generating == 0 || !s.first_error.ok(); });
-    if (!s.first_error.ok() || s.leftover.empty()) break;
-    ImportChunk piece = std::move(s.leftover.front());
-    s.leftover.pop_front();
+    s.cv.wait(lock, [&] { return !s.ready.empty() || s.generating == 0 || !s.first_error.ok(); });
+    if (!s.first_error.ok() || s.ready.empty()) break;
+    ImportChunk chunk = std::move(s.ready.back());
+    s.ready.pop_back();
     lock.unlock();
-    status = Import(s, std::move(piece));
+    status = Import(s, std::move(chunk));
     lock.lock();
   }
   lock.unlock();
