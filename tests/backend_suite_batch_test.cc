@@ -266,64 +266,64 @@ TEST_P(BatchTest, ImportItemsIsAllOrNothing) {
 
 // Items from a source, produced one at a time into the item the backend passes (which
 // still holds the previous one): the same result and the same all-or-nothing checks.
-TEST_P(BatchTest, ImportItemsFromASource) {
-  auto source = [](int count, std::function<Item(int)> make) {
-    return [count, make, n = 0](Item* item) mutable {
-      if (n == count) return false;
-      *item = make(n++);
-      return true;
-    };
+std::function<bool(Item*)> SourceOf(int count, std::function<Item(int)> make) {
+  return [count, make, n = 0](Item* item) mutable {
+    if (n == count) return false;
+    *item = make(n++);
+    return true;
   };
+}
+
+Item SourceItem(int i) {
+  Item item = MakeItem({{"id", S("src" + std::to_string(i))}, {"owner", S("cy")}});
+  if (i % 2 == 1) item.emplace("tags", AttributeValue::SS({"y", "b"}));  // stored normalised
+  return item;
+}
+
+TEST_P(BatchTest, ImportItemsFromASource) {
   dynamo::ImportItemsRequest import;
   import.table_name = "Accounts";
-  import.next_item = source(2500, [](int i) {
-    Item item = MakeItem({{"id", S("src" + std::to_string(i))}, {"owner", S("cy")}});
-  if (i % 2) item["tags"] = AttributeValue::SS({"y", "b"});  // normalised when stored
-  return item;
-});
-auto imported = db().ImportItems(import);
-ASSERT_OK(imported);
-EXPECT_EQ(imported->items_imported, 2500);
-EXPECT_EQ(*Get("Accounts", Id("src7")), MakeItem({{"id", S("src7")},
-                                                  {"owner", S("cy")},
-                                                  {"tags", AttributeValue::SS({"b", "y"})}}));
-EXPECT_EQ(*Get("Accounts", Id("src8")), MakeItem({{"id", S("src8")}, {"owner", S("cy")}}));
-dynamo::QueryRequest q;
-q.table_name = "Accounts";
-q.index_name = "ByOwner";
-q.key_condition_expression = "#o = :o";
-q.expression_attribute_names = {{"#o", "owner"}};
-q.expression_attribute_values = {{":o", S("cy")}};
-q.select = dynamo::Select::kCount;
-EXPECT_EQ(db().Query(q)->count, 2500);
-EXPECT_EQ(db().DescribeTable({"Accounts"})->table.item_count, 2500);
+  import.next_item = SourceOf(2500, SourceItem);
+  auto imported = db().ImportItems(import);
+  ASSERT_OK(imported);
+  EXPECT_EQ(imported->items_imported, 2500);
+  Item seventh = SourceItem(7);
+  seventh.at("tags") = AttributeValue::SS({"b", "y"});
+  EXPECT_EQ(*Get("Accounts", Id("src7")), seventh);
+  EXPECT_EQ(*Get("Accounts", Id("src8")), SourceItem(8));
+  dynamo::QueryRequest q;
+  q.table_name = "Accounts";
+  q.index_name = "ByOwner";
+  q.key_condition_expression = "#o = :o";
+  q.expression_attribute_names = {{"#o", "owner"}};
+  q.expression_attribute_values = {{":o", S("cy")}};
+  q.select = dynamo::Select::kCount;
+  EXPECT_EQ(db().Query(q)->count, 2500);
+  EXPECT_EQ(db().DescribeTable({"Accounts"})->table.item_count, 2500);
 
-// A bad item anywhere in the source, a duplicate or an existing key: nothing is written.
-dynamo::ImportItemsRequest bad;
-bad.table_name = "Accounts";
-bad.next_item = source(100, [](int i) {
-  return i == 99 ? MakeItem({{"id", N(1)}}) : MakeItem({{"id", S("late" + std::to_string(i))}});
-});
-EXPECT_ERROR(db().ImportItems(bad), kValidation, "Type mismatch for key id");
-bad.next_item = source(100, [](int i) {
-  return MakeItem({{"id", S("late" + std::to_string(i % 99))}});
-});
-EXPECT_ERROR(db().ImportItems(bad), kValidation, "duplicates");
-bad.next_item = source(100, [](int i) {
-  return MakeItem({{"id", S(i == 50 ? "src3" : "late" + std::to_string(i))}});
-});
-EXPECT_ERROR(db().ImportItems(bad), kConditionalCheckFailed,
-             "already exists: " + dynamo::ItemDebugString(Id("src3")));
-EXPECT_FALSE(Get("Accounts", Id("late0")).has_value());
-EXPECT_EQ(db().DescribeTable({"Accounts"})->table.item_count, 2500);
-bad.items = {MakeItem({{"id", S("both")}})};
-EXPECT_ERROR(db().ImportItems(bad), kValidation, "not both");
-bad.items.clear();
-bad.next_item = source(0, [](int) { return Item(); });
-EXPECT_EQ(db().ImportItems(bad)->items_imported, 0);
-}  // namespace
+  // A bad item anywhere in the source, a duplicate or an existing key: nothing is written.
+  auto late = [](int i) { return Id("late" + std::to_string(i)); };
+  dynamo::ImportItemsRequest bad;
+  bad.table_name = "Accounts";
+  bad.next_item = SourceOf(100, [&](int i) {
+    return i == 99 ? MakeItem({{"id", N(1)}}) : late(i);
+  });
+  EXPECT_ERROR(db().ImportItems(bad), kValidation, "Type mismatch for key id");
+  bad.next_item = SourceOf(100, [&](int i) { return late(i % 99); });
+  EXPECT_ERROR(db().ImportItems(bad), kValidation, "duplicates");
+  bad.next_item = SourceOf(100, [&](int i) { return i == 50 ? Id("src3") : late(i); });
+  EXPECT_ERROR(db().ImportItems(bad), kConditionalCheckFailed,
+               "already exists: " + dynamo::ItemDebugString(Id("src3")));
+  EXPECT_FALSE(Get("Accounts", late(0)).has_value());
+  EXPECT_EQ(db().DescribeTable({"Accounts"})->table.item_count, 2500);
+  bad.items = {Id("both")};
+  EXPECT_ERROR(db().ImportItems(bad), kValidation, "not both");
+  bad.items.clear();
+  bad.next_item = SourceOf(0, SourceItem);
+  EXPECT_EQ(db().ImportItems(bad)->items_imported, 0);
+}
 
 INSTANTIATE_TEST_SUITE_P(AllBackends, BatchTest, ::testing::ValuesIn(BackendKinds()));
 
-}  // namespace issuetracker::testing
+}  // namespace
 }  // namespace issuetracker::testing
