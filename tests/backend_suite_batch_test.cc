@@ -17,6 +17,18 @@ class BatchTest : public BackendTest {
     Create(TableRequest("Ledger", "id", ScalarType::kS, "seq", ScalarType::kN));
   }
   static Item Id(const std::string& id) { return MakeItem({{"id", S(id)}}); }
+  // The number of Accounts items of `owner`, by a Query on the ByOwner index.
+  int64_t OwnerCount(const std::string& owner) {
+    dynamo::QueryRequest q;
+    q.table_name = "Accounts";
+    q.index_name = "ByOwner";
+    q.key_condition_expression = "#o = :o";
+    q.expression_attribute_names = {{"#o", "owner"}};
+    q.expression_attribute_values = {{":o", S(owner)}};
+    q.select = dynamo::Select::kCount;
+    auto r = db().Query(q);
+    return r.ok() ? r->count : -1;
+  }
   int64_t Balance(const std::string& id) {
     auto item = Get("Accounts", Id(id));
     return item ? *item->at("balance").n().ToInt64() : -1;
@@ -236,14 +248,7 @@ TEST_P(BatchTest, ImportItemsIsAllOrNothing) {
   auto item = Get("Accounts", Id("imp42"));
   ASSERT_TRUE(item.has_value());
   EXPECT_EQ(item->at("tags").ss(), (std::vector<std::string>{"a", "z"}));
-  dynamo::QueryRequest q;
-  q.table_name = "Accounts";
-  q.index_name = "ByOwner";
-  q.key_condition_expression = "#o = :o";
-  q.expression_attribute_names = {{"#o", "owner"}};
-  q.expression_attribute_values = {{":o", S("bob")}};
-  q.select = dynamo::Select::kCount;
-  EXPECT_EQ(db().Query(q)->count, 1000);
+  EXPECT_EQ(OwnerCount("bob"), 1000);
   auto d = db().DescribeTable({"Accounts"});
   ASSERT_OK(d);
   EXPECT_EQ(d->table.item_count, 3000);
@@ -291,14 +296,7 @@ TEST_P(BatchTest, ImportItemsFromASource) {
   seventh.at("tags") = AttributeValue::SS({"b", "y"});
   EXPECT_EQ(*Get("Accounts", Id("src7")), seventh);
   EXPECT_EQ(*Get("Accounts", Id("src8")), SourceItem(8));
-  dynamo::QueryRequest q;
-  q.table_name = "Accounts";
-  q.index_name = "ByOwner";
-  q.key_condition_expression = "#o = :o";
-  q.expression_attribute_names = {{"#o", "owner"}};
-  q.expression_attribute_values = {{":o", S("cy")}};
-  q.select = dynamo::Select::kCount;
-  EXPECT_EQ(db().Query(q)->count, 2500);
+  EXPECT_EQ(OwnerCount("cy"), 2500);
   EXPECT_EQ(db().DescribeTable({"Accounts"})->table.item_count, 2500);
 
   // A bad item anywhere in the source, a duplicate or an existing key: nothing is written.
