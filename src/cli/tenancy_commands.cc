@@ -132,9 +132,9 @@ int RunSeed(const GlobalOptions& options, const SchemaFlags& schema, const SeedF
   fmt::print("Setup (company records, Platinum onboarding): {:.2f} s\n", report->setup_seconds);
   fmt::print(
       "Bulk write: {:.2f} s, {:.0f} issues/s, {:.0f} items/s ({} threads, ImportItems in "
-      "chunks of up to 50,000 items per table)\n",
+      "chunks of up to {} items per table)\n",
       report->write_seconds, report->issues_per_second, report->items_per_second,
-      flags.synthetic_options.threads);
+      flags.synthetic_options.threads, report->chunk_items);
   return 0;
 }
 

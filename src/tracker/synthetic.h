@@ -61,6 +61,7 @@ struct SyntheticReport {
   double write_seconds = 0;
   double issues_per_second = 0;  // issues / write_seconds
   double items_per_second = 0;   // all items / write_seconds
+  size_t chunk_items = 0;        // items per ImportItems call (at most)
 };
 
 // Validation for options out of range (companies 1..1,000,000, issues 0..1,000,000 each,
