@@ -20,8 +20,7 @@ class QueryTest : public BackendTest {
     Create(r);
     // Partition "p": n = 0..19; kind alternates; labels sort as "l00".."l19".
     for (int i = 0; i < 20; ++i) {
-      char label[8];
-      std::snprintf(label, sizeof(label), "l%02d", i);
+      const std::string label = (i < 10 ? "l0" : "l") + std::to_string(i);
       Put("Events", MakeItem({{"pk", S("p")},
                               {"n", N(i)},
                               {"kind", S(i % 2 ? "odd" : "even")},

@@ -36,7 +36,7 @@ std::string FormatTimestamp(int64_t micros) {
   int64_t sod = seconds - days * 86'400;
   Civil c = CivilFromDays(days);
   if (c.year < 0 || c.year > 9999) {
-    char buf[64];
+    char buf[128];  // room for any value of every field
     std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
                   static_cast<long long>(c.year), c.month, c.day,
                   static_cast<long long>(sod / 3600), static_cast<long long>(sod / 60 % 60),
