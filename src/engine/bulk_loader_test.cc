@@ -81,6 +81,28 @@ TEST_F(BulkLoaderTest, LoadsSharedAndDistinctValuesAcrossRuns) {
   EXPECT_EQ(Contents(), expected);
 }
 
+// Keys that differ only past the 8-byte sort prefix, or only in length where the prefix
+// is padded with zero bytes, still come out in byte order.
+TEST_F(BulkLoaderTest, OrdersKeysEqualInTheirPrefix) {
+  BulkLoader loader(db_.get(), db_->DefaultColumnFamily(), dir_ + "/tmp");
+  std::map<std::string, std::string> expected;
+  const std::vector<std::string> tails = {std::string(5, '\0'),
+                                          std::string(4, '\0'),
+                                          std::string(2, '\0'),
+                                          "",
+                                          std::string("\0\0\0\0\x01", 5),
+                                          "zzzz-b",
+                                          "zzzz-a",
+                                          "zzzz"};
+  for (const std::string& tail : tails) {  // not in key order
+    const std::string key = Key(2, 0, tail);
+    ASSERT_TRUE(loader.Add(key, "v" + std::to_string(tail.size())).ok());
+    expected[key] = "v" + std::to_string(tail.size());
+  }
+  ASSERT_TRUE(loader.Finish().ok());
+  EXPECT_EQ(Contents(), expected);
+}
+
 TEST_F(BulkLoaderTest, RejectsDuplicateKeys) {
   BulkLoader loader(db_.get(), db_->DefaultColumnFamily(), dir_ + "/tmp");
   ASSERT_TRUE(loader.Add(Key(0, 1, "a"), "x").ok());
