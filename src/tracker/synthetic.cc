@@ -268,19 +268,18 @@ struct Shared {
   Status first_error;
   int generating = 0;  // workers still generating
   // The workers' last partial chunks, merged per table as they are handed over: a chunk
-  // that reaches full size, and every chunk once the last worker has handed over, moves
-  // to `ready` (imports are few and large: each costs a fixed part, and every import
-  // into a table adds files that overlap the table's others).
+  // that reaches chunk_items, and every chunk once the last worker has handed over, moves
+  // to `ready` (imports are kept few and large, as for chunk_items).
   std::map<std::string, ImportChunk> merging;
   std::vector<ImportChunk> ready;  // in increasing size: the largest is taken first
 
   // REQUIRES: mu held.
-  void HandOver(std::map<std::string, ImportChunk> pending, size_t full) {
+  void HandOver(std::map<std::string, ImportChunk> pending) {
     for (auto& [table, chunk] : pending) {
       ImportChunk& merged = merging[table];
       merged.table = table;
       merged.Append(std::move(chunk));
-      if (merged.items.size() >= full) {
+      if (merged.items.size() >= chunk_items) {
         ready.push_back(std::move(merged));
         merging.erase(table);
       }
@@ -408,7 +407,7 @@ void Worker(Shared& s) {
     status = WriteCompanyItems(s, Generate(s.options, index), sink);
   }
   std::unique_lock<std::mutex> lock(s.mu);
-  if (status.ok()) s.HandOver(sink.TakePending(), s.chunk_items);
+  if (status.ok()) s.HandOver(sink.TakePending());
   s.DoneGenerating();
   // Import merged chunks, the largest first, until every worker has handed over and none
   // is left.
