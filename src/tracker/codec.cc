@@ -1,7 +1,6 @@
 #include "tracker/codec.h"
 
 #include <algorithm>
-#include <numeric>
 
 #include "tenancy/schema_names.h"
 
