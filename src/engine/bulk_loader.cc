@@ -70,6 +70,18 @@ size_t BulkLoader::BucketOf(std::string_view key) {
          (static_cast<uint8_t>(key[5]) >> 2);
 }
 
+namespace {
+
+// Whether `value` repeats the caller's last value, whose bytes were at `last_source` and
+// were copied to `last_copy`: the same place and size, and (since the caller may have
+// reused its buffer for other bytes) the same bytes.
+bool RepeatsLastValue(std::string_view value, const char* last_source, std::string_view last_copy) {
+  return value.data() == last_source && value.size() == last_copy.size() &&
+         std::memcmp(last_copy.data(), value.data(), value.size()) == 0;
+}
+
+}  // namespace
+
 std::pair<uint32_t, uint32_t> BulkLoader::Store(std::string_view bytes) {
   if (blocks_.empty() || blocks_.back().size() + bytes.size() > blocks_.back().capacity()) {
     if (pool_ && bytes.size() <= kBlockBytes) {
@@ -101,12 +113,9 @@ Status BulkLoader::Add(std::string_view key, std::string_view value) {
   e.key_size = static_cast<uint32_t>(key.size());
   e.value_size = static_cast<uint32_t>(value.size());
   std::tie(e.key_block, e.key_offset) = Store(key);
-  // The same caller bytes as the last value (an index entry of the item just added) are
-  // only shared after comparing them with the stored copy: the caller may have reused
-  // its buffer for another value of the same size.
-  if (value.data() == last_value_source_ && value.size() == last_value_.value_size &&
-      std::memcmp(blocks_[last_value_.value_block].data() + last_value_.value_offset, value.data(),
-                  value.size()) == 0) {
+  // An index entry of the item just added shares the stored copy of its value.
+  if (last_value_source_ != nullptr &&
+      RepeatsLastValue(value, last_value_source_, ValueOf(last_value_))) {
     e.value_block = last_value_.value_block;
     e.value_offset = last_value_.value_offset;
   } else {
@@ -131,7 +140,7 @@ void BulkLoader::SortBucket(std::vector<Entry>* entries) const {
   // The comparisons below touch keys all over the arena: they are fetched first, many
   // loads in flight at once, instead of a cache miss per comparison. (A bucket's keys are
   // a few dozen kilobytes: they stay in cache.)
-  for (const Entry& e : *entries) __builtin_prefetch(blocks_[e.key_block].data() + e.key_offset);
+  for (const Entry& e : *entries) __builtin_prefetch(KeyOf(e).data());
   std::stable_sort(entries->begin(), entries->end(),
                    [](const Entry& x, const Entry& y) { return x.sort_prefix < y.sort_prefix; });
   auto tail_less = [this](const Entry& x, const Entry& y) {
@@ -166,10 +175,10 @@ Status BulkLoader::WriteBuckets(size_t first, size_t last, const std::string& fi
       // memory latency of their keys and values.
       if (i + kPrefetchAhead < bucket.entries.size()) {
         const Entry& ahead = bucket.entries[i + kPrefetchAhead];
-        __builtin_prefetch(blocks_[ahead.key_block].data() + ahead.key_offset);
-        const char* value = blocks_[ahead.value_block].data() + ahead.value_offset;
-        for (uint32_t line = 0; line < ahead.value_size && line < 512; line += 64)
-          __builtin_prefetch(value + line);
+        __builtin_prefetch(KeyOf(ahead).data());
+        const std::string_view value = ValueOf(ahead);
+        for (size_t line = 0; line < value.size() && line < 512; line += 64)
+          __builtin_prefetch(value.data() + line);
       }
       if (!writer) {
         files->push_back(file_prefix + std::to_string(files->size()) + ".sst");
@@ -181,9 +190,9 @@ Status BulkLoader::WriteBuckets(size_t first, size_t last, const std::string& fi
         file_bytes = 0;
       }
       // The writer requires strictly ascending keys: an equal neighbour is a duplicate.
-      rocksdb::Status put =
-          writer->Put(rocksdb::Slice(blocks_[e.key_block].data() + e.key_offset, e.key_size),
-                      rocksdb::Slice(blocks_[e.value_block].data() + e.value_offset, e.value_size));
+      const std::string_view key = KeyOf(e), value = ValueOf(e);
+      rocksdb::Status put = writer->Put(rocksdb::Slice(key.data(), key.size()),
+                                        rocksdb::Slice(value.data(), value.size()));
       if (put.IsInvalidArgument()) return Status::Internal("duplicate key in bulk load");
       IT_RETURN_IF_ERROR(FromRocks(put));
       file_bytes += e.key_size + e.value_size;
@@ -255,9 +264,9 @@ void StagedLoadSink::Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
     status = Status::Internal("a bulk load writes items only");
     return;
   }
-  const bool repeated = value.data() == last_source_ && value.size() == last_size_ &&
-                        !sizes_.empty() &&
-                        std::memcmp(data_.data() + last_offset_, value.data(), value.size()) == 0;
+  const bool repeated = last_source_ != nullptr &&
+                        RepeatsLastValue(value, last_source_,
+                                         std::string_view(data_).substr(last_offset_, last_size_));
   data_.append(key);
   if (repeated) {
     sizes_.emplace_back(static_cast<uint32_t>(key.size()), kRepeatedValue);

@@ -93,6 +93,9 @@ class BulkLoader {
   std::string_view KeyOf(const Entry& e) const {
     return std::string_view(blocks_[e.key_block].data() + e.key_offset, e.key_size);
   }
+  std::string_view ValueOf(const Entry& e) const {
+    return std::string_view(blocks_[e.value_block].data() + e.value_offset, e.value_size);
+  }
   // Appends `bytes` to the arena and returns its block and offset.
   std::pair<uint32_t, uint32_t> Store(std::string_view bytes);
   void ReleaseBlocks();

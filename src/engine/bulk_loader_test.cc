@@ -128,6 +128,11 @@ TEST_F(BulkLoaderTest, StagedSinkKeepsRepeatedValues) {
       sink.Put(db_->DefaultColumnFamily(), key, value);
       expected[key] = value;
     }
+    // The same buffer and size with other bytes is staged as a value of its own.
+    value[0] = 'V';
+    const std::string other = Key(3, static_cast<uint32_t>(item), std::to_string(item));
+    sink.Put(db_->DefaultColumnFamily(), other, value);
+    expected[other] = value;
   }
   ASSERT_TRUE(sink.Flush().ok());
   ASSERT_TRUE(loader.Finish().ok());
