@@ -234,6 +234,7 @@ TEST_P(BatchTest, TransactGetReadsConsistently) {
 }
 
 TEST_P(BatchTest, ImportItemsIsAllOrNothing) {
+  IT_REQUIRE(extensions());
   dynamo::ImportItemsRequest import;
   import.table_name = "Accounts";
   for (int i = 0; i < 3000; ++i) {
@@ -242,7 +243,7 @@ TEST_P(BatchTest, ImportItemsIsAllOrNothing) {
                                      { "tags",
                                        AttributeValue::SS({"z", "a"}) }}));
   }
-  auto imported = db().ImportItems(import);
+  auto imported = extensions()->ImportItems(import);
   ASSERT_OK(imported);
   EXPECT_EQ(imported->items_imported, 3000);
   auto item = Get("Accounts", Id("imp42"));
@@ -258,15 +259,15 @@ TEST_P(BatchTest, ImportItemsIsAllOrNothing) {
   dynamo::ImportItemsRequest again;
   again.table_name = "Accounts";
   again.items = {MakeItem({{"id", S("fresh")}}), MakeItem({{"id", S("imp7")}})};
-  EXPECT_ERROR(db().ImportItems(again), kConditionalCheckFailed,
+  EXPECT_ERROR(extensions()->ImportItems(again), kConditionalCheckFailed,
                "already exists: " + dynamo::ItemDebugString(Id("imp7")));
   EXPECT_FALSE(Get("Accounts", Id("fresh")).has_value());
   again.items = {MakeItem({{"id", S("fresh")}}), MakeItem({{"id", S("fresh")}})};
-  EXPECT_ERROR(db().ImportItems(again), kValidation, "duplicates");
+  EXPECT_ERROR(extensions()->ImportItems(again), kValidation, "duplicates");
   again.items = {MakeItem({{"id", N(1)}})};
-  EXPECT_ERROR(db().ImportItems(again), kValidation, "Type mismatch for key id");
+  EXPECT_ERROR(extensions()->ImportItems(again), kValidation, "Type mismatch for key id");
   again.table_name = "Missing";
-  EXPECT_ERROR(db().ImportItems(again), kResourceNotFound, "not found");
+  EXPECT_ERROR(extensions()->ImportItems(again), kResourceNotFound, "not found");
 }
 
 // Items from a source, produced one at a time into the item the backend passes (which
@@ -286,10 +287,11 @@ Item SourceItem(int i) {
 }
 
 TEST_P(BatchTest, ImportItemsFromASource) {
+  IT_REQUIRE(extensions());
   dynamo::ImportItemsRequest import;
   import.table_name = "Accounts";
   import.next_item = SourceOf(2500, SourceItem);
-  auto imported = db().ImportItems(import);
+  auto imported = extensions()->ImportItems(import);
   ASSERT_OK(imported);
   EXPECT_EQ(imported->items_imported, 2500);
   Item seventh = SourceItem(7);
@@ -306,19 +308,19 @@ TEST_P(BatchTest, ImportItemsFromASource) {
   bad.next_item = SourceOf(100, [&](int i) {
     return i == 99 ? MakeItem({{"id", N(1)}}) : late(i);
   });
-  EXPECT_ERROR(db().ImportItems(bad), kValidation, "Type mismatch for key id");
+  EXPECT_ERROR(extensions()->ImportItems(bad), kValidation, "Type mismatch for key id");
   bad.next_item = SourceOf(100, [&](int i) { return late(i % 99); });
-  EXPECT_ERROR(db().ImportItems(bad), kValidation, "duplicates");
+  EXPECT_ERROR(extensions()->ImportItems(bad), kValidation, "duplicates");
   bad.next_item = SourceOf(100, [&](int i) { return i == 50 ? Id("src3") : late(i); });
-  EXPECT_ERROR(db().ImportItems(bad), kConditionalCheckFailed,
+  EXPECT_ERROR(extensions()->ImportItems(bad), kConditionalCheckFailed,
                "already exists: " + dynamo::ItemDebugString(Id("src3")));
   EXPECT_FALSE(Get("Accounts", late(0)).has_value());
   EXPECT_EQ(db().DescribeTable({"Accounts"})->table.item_count, 2500);
   bad.items = {Id("both")};
-  EXPECT_ERROR(db().ImportItems(bad), kValidation, "not both");
+  EXPECT_ERROR(extensions()->ImportItems(bad), kValidation, "not both");
   bad.items.clear();
   bad.next_item = SourceOf(0, SourceItem);
-  EXPECT_EQ(db().ImportItems(bad)->items_imported, 0);
+  EXPECT_EQ(extensions()->ImportItems(bad)->items_imported, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllBackends, BatchTest, ::testing::ValuesIn(BackendKinds()));

@@ -303,6 +303,7 @@ TEST_P(ItemsTest, NumbersAreExactDecimals) {
 }
 
 TEST_P(ItemsTest, MetricsCountRequestsCapacityAndErrors) {
+  IT_REQUIRE(metrics());
   Put("Items",
       MakeItem({{"pk", S("m")}, {"sk", N(1)}, {"blob", S(std::string(1500, 'x'))}}));  // 2 WCU
   EXPECT_TRUE(Get("Items", Key("m", 1), /*consistent=*/true).has_value());             // 1 RCU
@@ -312,7 +313,7 @@ TEST_P(ItemsTest, MetricsCountRequestsCapacityAndErrors) {
   bad.table_name = "Items";
   bad.key = MakeItem({{"pk", S("m")}});
   EXPECT_ERROR(db().GetItem(bad), kValidation, "");
-  auto m = db().DescribeTableMetrics({"Items"});
+  auto m = metrics()->DescribeTableMetrics({"Items"});
   ASSERT_OK(m);
   EXPECT_EQ(m->metrics.requests, 4);
   EXPECT_DOUBLE_EQ(m->metrics.consumed_write_capacity_units, 2);
@@ -323,7 +324,7 @@ TEST_P(ItemsTest, MetricsCountRequestsCapacityAndErrors) {
   EXPECT_EQ(m->metrics.system_errors, 0);
   EXPECT_EQ(m->metrics.throttled_requests, 0);
   EXPECT_GT(m->metrics.successful_request_latency_avg_ms, 0);
-  EXPECT_ERROR(db().DescribeTableMetrics({"Missing"}), kResourceNotFound, "Missing");
+  EXPECT_ERROR(metrics()->DescribeTableMetrics({"Missing"}), kResourceNotFound, "Missing");
 }
 
 INSTANTIATE_TEST_SUITE_P(AllBackends, ItemsTest, ::testing::ValuesIn(BackendKinds()));

@@ -155,7 +155,7 @@ TEST_P(QueryTest, IntoAReusedResponseMatchesAFreshOne) {
   for (const auto& q : {plain, limited, filtered, projected, counted, limited, plain}) {
     auto fresh = db().Query(q);
     ASSERT_OK(fresh);
-    ASSERT_TRUE(db().QueryInto(q, &reused).ok());
+    ASSERT_TRUE(dynamo::QueryInto(db(), q, &reused).ok());
     EXPECT_EQ(reused.items, fresh->items);
     EXPECT_EQ(reused.count, fresh->count);
     EXPECT_EQ(reused.scanned_count, fresh->scanned_count);
@@ -166,12 +166,12 @@ TEST_P(QueryTest, IntoAReusedResponseMatchesAFreshOne) {
   scan.limit = 7;
   auto fresh = db().Scan(scan);
   ASSERT_OK(fresh);
-  ASSERT_TRUE(db().ScanInto(scan, &reused).ok());
+  ASSERT_TRUE(dynamo::ScanInto(db(), scan, &reused).ok());
   EXPECT_EQ(reused.items, fresh->items);
   EXPECT_EQ(reused.last_evaluated_key, fresh->last_evaluated_key);
   auto bad = plain;
   bad.table_name = "Missing";
-  EXPECT_STATUS_ERROR(db().QueryInto(bad, &reused), kResourceNotFound, "not found");
+  EXPECT_STATUS_ERROR(dynamo::QueryInto(db(), bad, &reused), kResourceNotFound, "not found");
 }
 
 TEST_P(QueryTest, KeysOnlyIndexProjectsKeys) {

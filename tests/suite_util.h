@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "dynamo/backend.h"
+#include "dynamo/extensions.h"
 #include "tests/backend_factory.h"
 
 namespace issuetracker::testing {
@@ -42,6 +43,10 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override { backend_ = MakeBackend(GetParam(), dir_.path()); }
   dynamo::Backend& db() { return *backend_; }
+  // The backend's extensions and metrics, or nullptr where it has none (tests of them
+  // skip themselves there with IT_REQUIRE).
+  dynamo::Extensions* extensions() { return dynamo::FindExtensions(*backend_); }
+  dynamo::TableMetricsSource* metrics() { return dynamo::FindTableMetrics(*backend_); }
 
   // Creates a table and fails the test on error.
   void Create(const dynamo::CreateTableRequest& r);
@@ -51,6 +56,13 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
   TempDir dir_;
   std::unique_ptr<dynamo::Backend> backend_;
 };
+
+// Skips the current test, with the reason, when `pointer` is null (a capability the
+// backend under test does not offer).
+#define IT_REQUIRE(pointer)                                                             \
+  do {                                                                                  \
+    if ((pointer) == nullptr) GTEST_SKIP() << GetParam() << " backend lacks " #pointer; \
+  } while (0)
 
 // Asserts that `result` failed with `code` and (when given) a message containing `text`.
 #define EXPECT_ERROR(result, code_, text)                                                          \

@@ -1,16 +1,30 @@
 #include "dynamo/backend.h"
 
+#include "dynamo/extensions.h"
+
 namespace issuetracker::dynamo {
 
-Status Backend::QueryInto(const QueryRequest& request, QueryResponse* response) {
-  auto result = Query(request);
+Extensions* FindExtensions(Backend& backend) { return dynamic_cast<Extensions*>(&backend); }
+
+TableMetricsSource* FindTableMetrics(Backend& backend) {
+  return dynamic_cast<TableMetricsSource*>(&backend);
+}
+
+Status QueryInto(Backend& backend, const QueryRequest& request, QueryResponse* response) {
+  if (Extensions* extensions = FindExtensions(backend)) {
+    return extensions->QueryInto(request, response);
+  }
+  auto result = backend.Query(request);
   if (!result.ok()) return result.status();
   *response = std::move(result).value();
   return Status::Ok();
 }
 
-Status Backend::ScanInto(const ScanRequest& request, ScanResponse* response) {
-  auto result = Scan(request);
+Status ScanInto(Backend& backend, const ScanRequest& request, ScanResponse* response) {
+  if (Extensions* extensions = FindExtensions(backend)) {
+    return extensions->ScanInto(request, response);
+  }
+  auto result = backend.Scan(request);
   if (!result.ok()) return result.status();
   *response = std::move(result).value();
   return Status::Ok();

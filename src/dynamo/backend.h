@@ -2,8 +2,9 @@
 //
 // Every storage backend (the embedded RocksDB engine, the DynamoDB HTTP client) implements
 // this interface with DynamoDB's semantics and errors, and everything above storage
-// (tenancy, tracker, the DynamoDB-compatible endpoint) talks only to it. The behaviour
-// suite in tests/ runs the same cases against every implementation.
+// (tenancy, tracker, the DynamoDB-compatible endpoint) talks only to it. It holds exactly
+// DynamoDB's operations; what only the embedded engine can do is in dynamo/extensions.h.
+// The behaviour suite in tests/ runs the same cases against every implementation.
 //
 // Errors: each call returns a Result whose Status carries DynamoDB's error code
 // (ValidationException, ConditionalCheckFailedException, ResourceNotFoundException, ...).
@@ -40,13 +41,6 @@ class Backend {
   virtual Result<DeleteItemResponse> DeleteItem(const DeleteItemRequest& request) = 0;
   virtual Result<QueryResponse> Query(const QueryRequest& request) = 0;
   virtual Result<ScanResponse> Scan(const ScanRequest& request) = 0;
-  // Query and Scan into a caller's response, replacing its contents. A backend may reuse
-  // the storage of the items already in it (the embedded engine does: rows decoded into
-  // the items of the previous page allocate nothing), so a loop or a server worker that
-  // keeps one response pays no allocation per row. On error *response is unspecified.
-  // The defaults assign the results of Query and Scan.
-  virtual Status QueryInto(const QueryRequest& request, QueryResponse* response);
-  virtual Status ScanInto(const ScanRequest& request, ScanResponse* response);
   virtual Result<BatchGetItemResponse> BatchGetItem(const BatchGetItemRequest& request) = 0;
   virtual Result<BatchWriteItemResponse> BatchWriteItem(const BatchWriteItemRequest& request) = 0;
   virtual Result<TransactWriteItemsResponse> TransactWriteItems(
@@ -61,17 +55,6 @@ class Backend {
       const DescribeContinuousBackupsRequest& request) = 0;
   virtual Result<RestoreTableToPointInTimeResponse> RestoreTableToPointInTime(
       const RestoreTableToPointInTimeRequest& request) = 0;
-  // Not a DynamoDB operation: per-tenant restore of the items under one key prefix (see
-  // backup_types.h). A remote backend emulates it through a restored copy.
-  virtual Result<RestoreKeyPrefixToPointInTimeResponse> RestoreKeyPrefixToPointInTime(
-      const RestoreKeyPrefixToPointInTimeRequest& request) = 0;
-
-  // Not a DynamoDB operation: a table's request metrics (CloudWatch's role).
-  virtual Result<DescribeTableMetricsResponse> DescribeTableMetrics(
-      const DescribeTableMetricsRequest& request) = 0;
-
-  // Not a DynamoDB operation: bulk import of new items (see backup_types.h).
-  virtual Result<ImportItemsResponse> ImportItems(const ImportItemsRequest& request) = 0;
 
   // On-demand backups.
   virtual Result<CreateBackupResponse> CreateBackup(const CreateBackupRequest& request) = 0;

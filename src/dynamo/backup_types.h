@@ -1,9 +1,8 @@
 // The DynamoDB API as C++ types, continued: on-demand backups, point-in-time restores and
-// the DynamoDB Streams read API, plus the engine's per-tenant restore primitive.
+// the DynamoDB Streams read API.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,68 +35,6 @@ struct RestoreTableToPointInTimeResponse {
   TableDescription table_description;
 };
 
-// Restores, in `table_name`, only the items whose partition key (a string) starts with
-// `partition_key_prefix` to their state at `restore_date_time`, leaving every other item
-// as it is; index entries follow. With `target_table_name` the restored items are written
-// to that new table (created with the source's schema) instead of the live one.
-// Not a DynamoDB operation: the tenancy layer uses it for per-company restore.
-struct RestoreKeyPrefixToPointInTimeRequest {
-  std::string table_name;
-  std::string partition_key_prefix;
-  double restore_date_time = 0;
-  std::optional<std::string> target_table_name;
-};
-struct RestoreKeyPrefixToPointInTimeResponse {
-  int64_t items_restored = 0;  // items written (put or deleted) to reach the state at T
-  int64_t items_examined = 0;
-};
-
-// ---------------------------------------------------------------------- bulk import
-
-// Writes many new items into an existing table at once (not a DynamoDB operation: the
-// seeders and importers use it). All or nothing: ValidationException for an invalid item
-// or duplicate keys, ConditionalCheckFailedException when any item already exists (as if
-// each had `attribute_not_exists` on its key). Index entries, statistics and change
-// records follow as for PutItem. A remote backend implements it with BatchWriteItem.
-struct ImportItemsRequest {
-  std::string table_name;
-  std::vector<Item> items;
-  // Instead of `items` (then empty): the items produced one at a time. Each call stores
-  // the next item in `*item`, whatever it held, and returns true, or returns false when
-  // there are no more. A backend is done with an item before it asks for the next, so a
-  // large import never holds all of its items at once.
-  std::function<bool(Item* item)> next_item;
-};
-struct ImportItemsResponse {
-  int64_t items_imported = 0;
-};
-
-// -------------------------------------------------------------------- table metrics
-
-// A table's request metrics, named after DynamoDB's CloudWatch metrics (not a DynamoDB
-// operation: CloudWatch's role for backends that have no CloudWatch). Counted since the
-// backend started.
-struct TableMetrics {
-  std::string table_name;
-  double since = 0;      // seconds since epoch when counting started
-  int64_t requests = 0;  // data-plane requests naming the table
-  double consumed_read_capacity_units = 0;
-  double consumed_write_capacity_units = 0;
-  int64_t returned_item_count = 0;
-  int64_t throttled_requests = 0;
-  int64_t user_errors = 0;    // requests rejected with a 400-class error
-  int64_t system_errors = 0;  // requests failed with a 500-class error
-  int64_t conditional_check_failed_requests = 0;
-  int64_t transaction_conflicts = 0;
-  double successful_request_latency_avg_ms = 0;
-  double successful_request_latency_max_ms = 0;
-};
-struct DescribeTableMetricsRequest {
-  std::string table_name;
-};
-struct DescribeTableMetricsResponse {
-  TableMetrics metrics;
-};
 
 // -------------------------------------------------------------------------- backups
 

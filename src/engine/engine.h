@@ -23,6 +23,7 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "dynamo/backend.h"
+#include "dynamo/extensions.h"
 
 namespace issuetracker::engine {
 
@@ -50,7 +51,9 @@ struct EngineOptions {
 
 class EngineImpl;
 
-class Engine final : public dynamo::Backend {
+class Engine final : public dynamo::Backend,
+                     public dynamo::Extensions,
+                     public dynamo::TableMetricsSource {
  public:
   // Opens (creating when missing) the database at options.path.
   // IOError when the directory cannot be used or is locked by another process.
@@ -74,8 +77,6 @@ class Engine final : public dynamo::Backend {
   Result<dynamo::DeleteItemResponse> DeleteItem(const dynamo::DeleteItemRequest& r) override;
   Result<dynamo::QueryResponse> Query(const dynamo::QueryRequest& r) override;
   Result<dynamo::ScanResponse> Scan(const dynamo::ScanRequest& r) override;
-  Status QueryInto(const dynamo::QueryRequest& r, dynamo::QueryResponse* response) override;
-  Status ScanInto(const dynamo::ScanRequest& r, dynamo::ScanResponse* response) override;
   Result<dynamo::BatchGetItemResponse> BatchGetItem(const dynamo::BatchGetItemRequest& r) override;
   Result<dynamo::BatchWriteItemResponse> BatchWriteItem(
       const dynamo::BatchWriteItemRequest& r) override;
@@ -89,11 +90,6 @@ class Engine final : public dynamo::Backend {
       const dynamo::DescribeContinuousBackupsRequest& r) override;
   Result<dynamo::RestoreTableToPointInTimeResponse> RestoreTableToPointInTime(
       const dynamo::RestoreTableToPointInTimeRequest& r) override;
-  Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> RestoreKeyPrefixToPointInTime(
-      const dynamo::RestoreKeyPrefixToPointInTimeRequest& r) override;
-  Result<dynamo::ImportItemsResponse> ImportItems(const dynamo::ImportItemsRequest& r) override;
-  Result<dynamo::DescribeTableMetricsResponse> DescribeTableMetrics(
-      const dynamo::DescribeTableMetricsRequest& r) override;
   Result<dynamo::CreateBackupResponse> CreateBackup(const dynamo::CreateBackupRequest& r) override;
   Result<dynamo::DescribeBackupResponse> DescribeBackup(
       const dynamo::DescribeBackupRequest& r) override;
@@ -107,6 +103,16 @@ class Engine final : public dynamo::Backend {
   Result<dynamo::GetShardIteratorResponse> GetShardIterator(
       const dynamo::GetShardIteratorRequest& r) override;
   Result<dynamo::GetRecordsResponse> GetRecords(const dynamo::GetRecordsRequest& r) override;
+
+  // dynamo::Extensions.
+  Result<dynamo::ImportItemsResponse> ImportItems(const dynamo::ImportItemsRequest& r) override;
+  Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> RestoreKeyPrefixToPointInTime(
+      const dynamo::RestoreKeyPrefixToPointInTimeRequest& r) override;
+  Status QueryInto(const dynamo::QueryRequest& r, dynamo::QueryResponse* response) override;
+  Status ScanInto(const dynamo::ScanRequest& r, dynamo::ScanResponse* response) override;
+  // dynamo::TableMetricsSource.
+  Result<dynamo::DescribeTableMetricsResponse> DescribeTableMetrics(
+      const dynamo::DescribeTableMetricsRequest& r) override;
 
   // Compacts the whole database (every column family, to the bottom level): reclaims the
   // space of deleted tables and trimmed records, and leaves reads with the fewest files

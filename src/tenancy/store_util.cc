@@ -4,6 +4,8 @@
 #include <chrono>
 #include <thread>
 
+#include "dynamo/extensions.h"
+
 namespace issuetracker::tenancy {
 
 namespace {
@@ -65,7 +67,7 @@ Status ForEachItem(dynamo::Backend& backend, const QueryPlan& plan,
   for (const QueryStep& step : plan.steps) {
     dynamo::QueryRequest request = step.request;
     while (true) {
-      IT_RETURN_IF_ERROR(backend.QueryInto(request, &response));
+      IT_RETURN_IF_ERROR(dynamo::QueryInto(backend, request, &response));
       for (const dynamo::Item& item : response.items) IT_RETURN_IF_ERROR(visit(item));
       if (!response.last_evaluated_key) break;
       request.exclusive_start_key = std::move(response.last_evaluated_key);

@@ -11,6 +11,7 @@
 #include <thread>
 #include <variant>
 
+#include "dynamo/extensions.h"
 #include "tenancy/provision.h"
 #include "tenancy/schema.h"
 #include "tenancy/store_util.h"
@@ -308,21 +309,29 @@ struct Shared {
   }
 };
 
-// Writes a chunk with ImportItems (the engine ingests it as sorted files: several times
-// the BatchWriteItem rate). An import fails as a whole when an item already exists, which
-// happens only on a re-run of the same seed: that chunk is then written with
-// BatchWriteItem, which overwrites.
+// Writes a chunk with ImportItems when the backend offers it (the engine ingests it as
+// sorted files: several times the BatchWriteItem rate). An import fails as a whole when an
+// item already exists, which happens only on a re-run of the same seed: that chunk is then
+// written with BatchWriteItem, which overwrites. A backend without ImportItems (a remote
+// DynamoDB) gets BatchWriteItem for every chunk; the workers run those in parallel.
 Status Import(Shared& s, ImportChunk chunk) {
   if (chunk.items.empty()) return Status::Ok();
   const size_t count = chunk.items.size();
-  dynamo::ImportItemsRequest import{
-      chunk.table, {}, [&, at = size_t{0}](dynamo::Item* item) mutable {
-        if (at == count) return false;
-        *item = chunk.Encode(s.layout, chunk.items[at++]);
-        return true;
-      }};
-  auto imported = s.backend.ImportItems(import);
-  if (!imported.ok() && imported.status().code() == Code::kConditionalCheckFailed) {
+  bool imported = false;
+  if (dynamo::Extensions* extensions = dynamo::FindExtensions(s.backend)) {
+    dynamo::ImportItemsRequest import{
+        chunk.table, {}, [&, at = size_t{0}](dynamo::Item* item) mutable {
+          if (at == count) return false;
+          *item = chunk.Encode(s.layout, chunk.items[at++]);
+          return true;
+        }};
+    auto result = extensions->ImportItems(import);
+    if (!result.ok() && result.status().code() != Code::kConditionalCheckFailed) {
+      return result.status();
+    }
+    imported = result.ok();
+  }
+  if (!imported) {
     for (size_t i = 0; i < count; i += tenancy::kMaxBatchWriteRequests) {
       dynamo::BatchWriteItemRequest batch;
       auto& writes = batch.request_items[chunk.table];
@@ -331,8 +340,6 @@ Status Import(Shared& s, ImportChunk chunk) {
       }
       IT_RETURN_IF_ERROR(tenancy::BatchWriteOnce(s.backend, std::move(batch)));
     }
-  } else {
-    IT_RETURN_IF_ERROR(imported.status());
   }
   s.items_done.fetch_add(count, std::memory_order_relaxed);
   s.issues_done.fetch_add(chunk.issues, std::memory_order_relaxed);

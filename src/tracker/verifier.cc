@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "dynamo/extensions.h"
 #include "tenancy/schema.h"
 #include "tenancy/schema_names.h"
 #include "tracker/codec.h"
@@ -329,8 +330,11 @@ void Verifier::Monitoring() {
   std::string metric_problems;
   int64_t requests = 0, throttled = 0, system_errors = 0;
   double read_units = 0, write_units = 0;
+  dynamo::TableMetricsSource* metrics = dynamo::FindTableMetrics(backend_);
+  if (metrics == nullptr) metric_problems = "this backend keeps no table metrics";
   for (const tenancy::TableSpec& spec : catalog_.SharedTables()) {
-    auto m = backend_.DescribeTableMetrics({spec.name.str()});
+    if (metrics == nullptr) break;
+    auto m = metrics->DescribeTableMetrics({spec.name.str()});
     if (!m.ok()) {
       metric_problems +=
           (metric_problems.empty() ? "" : "; ") + spec.name.str() + ": " + m.status().ToString();
