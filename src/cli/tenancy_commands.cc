@@ -144,7 +144,8 @@ int RunVerify(const GlobalOptions& options, const SchemaFlags& schema, double bu
   tenancy::Layout layout(schema.config);
   tracker::VerifyOptions verify_options;
   verify_options.latency_budget_ms = budget_ms;
-  tracker::VerifyReport report = tracker::RunVerification(*backend, layout, verify_options);
+  tracker::VerifyReport report = tracker::RunVerification(
+      *backend, layout, tenancy::AdminAccess::Grant("issuetracker verify"), verify_options);
   fmt::print("{}", report.ToTable());
   return report.ok() ? 0 : 1;
 }

@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "tenancy/schema_names.h"
 #include "tenancy/tenant_context.h"
+#include "tests/scope_test_peer.h"
 
 namespace issuetracker::tenancy {
 namespace {
@@ -18,13 +20,16 @@ AttributeValue S(std::string s) { return AttributeValue::S(std::move(s)); }
 CompanyId Company(std::string_view id) { return CompanyId::Parse(id).value(); }
 UserEmail Email(std::string_view e) { return UserEmail::Parse(e).value(); }
 IssueId Issue(std::string_view id) { return IssueId::Parse(id).value(); }
+CompanyScope Scope(std::string_view id, Tier tier, std::string incarnation = "inc-1") {
+  return issuetracker::testing::ScopeTestPeer::Make(Company(id), tier, std::move(incarnation));
+}
 
 class LayoutTest : public ::testing::Test {
  protected:
   Layout layout_{SchemaConfig{}};
-  CompanyScope basic_{Company("COMPANY001"), Tier::kBasic};
-  CompanyScope premium_{Company("COMPANY002"), Tier::kPremium};
-  CompanyScope platinum_{Company("BIGCORP"), Tier::kPlatinum};
+  CompanyScope basic_ = Scope("COMPANY001", Tier::kBasic);
+  CompanyScope premium_ = Scope("COMPANY002", Tier::kPremium);
+  CompanyScope platinum_ = Scope("BIGCORP", Tier::kPlatinum);
   std::vector<std::string> statuses_{"Open", "In Progress", "In Review", "Closed"};
 };
 
@@ -280,11 +285,37 @@ TEST(TenantContextTest, CannotBeMadeFromLooseValues) {
   static_assert(!std::is_constructible_v<TenantContext, CompanyScope, UserEmail, Role, bool>);
   static_assert(!std::is_constructible_v<TenantContext, CompanyScope>);
   AdminAccess admin = AdminAccess::Grant("layout_test");
-  TenantContext ctx = admin.ContextFor(CompanyScope(Company("COMPANY001"), Tier::kBasic));
-  EXPECT_TRUE(ctx.administrative());
-  EXPECT_EQ(ctx.role(), Role::kRootUser);
-  EXPECT_EQ(ctx.company_id(), Company("COMPANY001"));
   EXPECT_EQ(admin.purpose(), "layout_test");
+}
+
+// Issue 11: a scope comes from a context or the administrative path, never from loose
+// values, so no caller can build keys for a company (and tier) it picked.
+TEST(CompanyScopeTest, CannotBeMadeFromLooseValues) {
+  static_assert(!std::is_default_constructible_v<CompanyScope>);
+  static_assert(!std::is_constructible_v<CompanyScope, CompanyId, Tier>);
+  static_assert(!std::is_constructible_v<CompanyScope, CompanyId, Tier, std::string>);
+  // Copies of a scope that was handed out are fine.
+  static_assert(std::is_copy_constructible_v<CompanyScope>);
+}
+
+TEST_F(LayoutTest, PageTokensAreBoundToTheIncarnation) {
+  CompanyScope again = Scope("COMPANY001", Tier::kBasic, "inc-2");
+  QueryPlan plan = layout_.IssuesByCompany(basic_, statuses_);
+  std::string token = layout_.EncodePageToken(basic_, plan, {0, std::nullopt});
+  ASSERT_TRUE(layout_.DecodePageToken(basic_, plan, token).ok());
+  auto reused = layout_.DecodePageToken(again, layout_.IssuesByCompany(again, statuses_), token);
+  EXPECT_EQ(reused.status().code(), Code::kValidation);
+}
+
+TEST_F(LayoutTest, GuardNamesTheCompanysStateIncarnationAndTier) {
+  CompanyGuard guard = layout_.GuardFor(premium_);
+  EXPECT_EQ(guard.table.str(), "IssueTracker-CompanyManagement");
+  EXPECT_EQ(guard.key, (Item{{"company_id", S("COMPANY002")}}));
+  std::map<std::string, AttributeValue> equals;
+  for (const auto& [name, value] : guard.equals) equals.emplace(name, value);
+  EXPECT_EQ(equals.at("lifecycle_state"), S("active"));
+  EXPECT_EQ(equals.at("incarnation"), S("inc-1"));
+  EXPECT_EQ(equals.at("company_tier"), S("Premium"));
 }
 
 }  // namespace

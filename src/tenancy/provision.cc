@@ -1,9 +1,13 @@
 #include "tenancy/provision.h"
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "tenancy/layout_internal.h"
+#include "tenancy/lifecycle.h"
 #include "tenancy/schema_names.h"
 #include "tenancy/store_util.h"
 
@@ -205,25 +209,44 @@ Result<ProvisionReport> Provisioner::OnboardPlatinum(const AdminAccess& admin,
   return report;
 }
 
-Status Provisioner::Offboard(const AdminAccess& /*admin*/, const CompanyScope& scope) {
-  IT_RETURN_IF_ERROR(scope.silo() ? OffboardSilo(scope) : OffboardPooled(scope));
-  const Layout& layout = catalog_.layout();
-  dynamo::DeleteItemRequest del;
-  del.table_name = layout.SystemTableName(SystemTable::kCompanyManagement).str();
-  del.key = layout.CompanyKey(scope.company_id());
-  return backend_.DeleteItem(del).status();
+Status Provisioner::CheckFenced(const CompanyScope& scope) {
+  IT_ASSIGN_OR_RETURN(CompanyState state,
+                      LoadCompanyState(backend_, catalog_.layout(), scope.company_id()));
+  if (state.state != LifecycleState::kOffboarding || state.incarnation != scope.incarnation()) {
+    return Status::Conflict("Company " + scope.company_id().str() +
+                            " is not being offboarded in this incarnation; fence it first");
+  }
+  return Status::Ok();
 }
 
-Status Provisioner::OffboardSilo(const CompanyScope& scope) {
+Status Provisioner::PurgeCompany(const AdminAccess& /*admin*/, const CompanyScope& scope,
+                                 int max_passes) {
+  IT_RETURN_IF_ERROR(CheckFenced(scope));
+  return scope.silo() ? PurgeSilo(scope) : PurgePooled(scope, max_passes);
+}
+
+Status Provisioner::PurgeSilo(const CompanyScope& scope) {
   const Layout& layout = catalog_.layout();
-  // Login directory stubs first, while the silo Users table still names the users.
+  // Login directory stubs first, while the silo Users table still names the users. A Scan
+  // with a consistent read: the table holds this company's users only, and a just-created
+  // user may not be in a remote DynamoDB's (eventually consistent) index yet.
   std::vector<dynamo::WriteRequest> stubs;
-  Status listed = ForEachItem(backend_, layout.UsersByCompany(scope), [&](const Item& item) {
-    IT_ASSIGN_OR_RETURN(UserEmail email, layout.UserOf(scope, item));
-    stubs.push_back(dynamo::WriteRequest{std::nullopt, layout.DirectoryStubKey(scope, email)});
-    return Status::Ok();
-  });
-  if (!listed.ok() && !listed.Is(Code::kResourceNotFound)) return listed;
+  dynamo::ScanRequest scan;
+  scan.table_name = layout.SiloTableName(Entity::kUser, scope.company_id()).str();
+  scan.consistent_read = true;
+  while (true) {
+    auto page = backend_.Scan(scan);
+    if (!page.ok()) {
+      if (page.status().Is(Code::kResourceNotFound)) break;  // dropped by an earlier attempt
+      return page.status();
+    }
+    for (const Item& item : page->items) {
+      IT_ASSIGN_OR_RETURN(UserEmail email, layout.UserOf(scope, item));
+      stubs.push_back(dynamo::WriteRequest{std::nullopt, layout.DirectoryStubKey(scope, email)});
+    }
+    if (!page->last_evaluated_key) break;
+    scan.exclusive_start_key = std::move(page->last_evaluated_key);
+  }
   if (!stubs.empty()) {
     IT_RETURN_IF_ERROR(
         BatchWriteAll(backend_, {{layout.PooledTableName(Entity::kUser).str(), std::move(stubs)}}));
@@ -245,20 +268,49 @@ Status Provisioner::OffboardSilo(const CompanyScope& scope) {
     if (!page.last_evaluated_key) break;
     query.exclusive_start_key = std::move(page.last_evaluated_key);
   }
-  if (mappings.empty()) return Status::Ok();
-  return BatchWriteAll(backend_, {{layout.SystemTableName(SystemTable::kCompanyStackMapping).str(),
-                                   std::move(mappings)}});
-}
-
-Status Provisioner::OffboardPooled(const CompanyScope& scope) {
-  const Layout& layout = catalog_.layout();
-  for (Entity entity : {Entity::kComment, Entity::kIssue, Entity::kTeam, Entity::kUser}) {
-    IT_RETURN_IF_ERROR(DeleteQueried(layout.PooledCompanyItems(scope, entity), scope, entity));
+  if (!mappings.empty()) {
+    IT_RETURN_IF_ERROR(
+        BatchWriteAll(backend_, {{layout.SystemTableName(SystemTable::kCompanyStackMapping).str(),
+                                  std::move(mappings)}}));
+  }
+  // Check: no silo table (a remote DynamoDB may still be DELETING one), no mapping.
+  for (const TableSpec& spec : catalog_.SiloTables(scope.company_id())) {
+    auto d = backend_.DescribeTable({spec.name.str()});
+    if (d.ok() && d->table.table_status != dynamo::TableStatus::kDeleting) {
+      return Status::Internal("Offboarding " + scope.company_id().str() + ": table " +
+                              spec.name.str() + " is still there");
+    }
+    if (!d.ok() && !d.status().Is(Code::kResourceNotFound)) return d.status();
+  }
+  IT_ASSIGN_OR_RETURN(dynamo::QueryResponse left,
+                      backend_.Query(layout.StackMappingQuery(scope.company_id())));
+  if (!left.items.empty()) {
+    return Status::Internal("Offboarding " + scope.company_id().str() +
+                            ": stack mappings are still there");
   }
   return Status::Ok();
 }
 
-Status Provisioner::DeleteQueried(const QueryPlan& plan, const CompanyScope& scope, Entity entity) {
+Status Provisioner::PurgePooled(const CompanyScope& scope, int max_passes) {
+  const Layout& layout = catalog_.layout();
+  // The company is fenced, so a pass that finds nothing means nothing is left (on a backend
+  // whose indexes lag, like DynamoDB's, a later pass finds what an earlier one missed).
+  for (int pass = 0; pass < std::max(1, max_passes); ++pass) {
+    size_t deleted = 0;
+    for (Entity entity : {Entity::kComment, Entity::kIssue, Entity::kTeam, Entity::kUser}) {
+      IT_ASSIGN_OR_RETURN(size_t n,
+                          DeleteQueried(layout.PooledCompanyItems(scope, entity), scope, entity));
+      deleted += n;
+    }
+    if (deleted == 0) return Status::Ok();
+    if (pass > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 * pass));
+  }
+  return Status::Internal("Offboarding " + scope.company_id().str() + ": items still appear after " +
+                          std::to_string(max_passes) + " passes; run it again");
+}
+
+Result<size_t> Provisioner::DeleteQueried(const QueryPlan& plan, const CompanyScope& scope,
+                                          Entity entity) {
   const Layout& layout = catalog_.layout();
   std::vector<dynamo::WriteRequest> deletes;
   IT_RETURN_IF_ERROR(ForEachItem(backend_, plan, [&](const Item& item) {
@@ -266,8 +318,11 @@ Status Provisioner::DeleteQueried(const QueryPlan& plan, const CompanyScope& sco
     deletes.push_back(dynamo::WriteRequest{std::nullopt, std::move(key)});
     return Status::Ok();
   }));
-  if (deletes.empty()) return Status::Ok();
-  return BatchWriteAll(backend_, {{layout.TableFor(scope, entity).str(), std::move(deletes)}});
+  const size_t count = deletes.size();
+  if (count == 0) return count;
+  IT_RETURN_IF_ERROR(
+      BatchWriteAll(backend_, {{layout.TableFor(scope, entity).str(), std::move(deletes)}}));
+  return count;
 }
 
 }  // namespace issuetracker::tenancy

@@ -1,5 +1,6 @@
-// Provisioning: making the backend's tables match the schema catalog, and the Platinum
-// onboarding and offboarding that create and remove a company's silo tables.
+// Provisioning: making the backend's tables match the schema catalog, the Platinum
+// onboarding that creates a company's silo tables, and the purge of a fenced company's data
+// (the steps of CompanyLifecycle, lifecycle.h).
 //
 // Provision is idempotent: a missing table is created (and waited for until ACTIVE), an
 // existing one is compared with its spec and any difference in keys, key types, indexes,
@@ -68,18 +69,23 @@ class Provisioner {
   Result<ProvisionReport> OnboardPlatinum(const AdminAccess& admin, const CompanyScope& scope,
                                           std::string_view created_date);
 
-  // Removes everything `scope`'s company owns: for Platinum its silo tables, its
-  // CompanyStackMapping entries and its login directory stubs; for Basic and Premium its
-  // items in the four pooled tables. Finally deletes the company's CompanyManagement record.
-  // Idempotent: what is already gone is skipped.
-  Status Offboard(const AdminAccess& admin, const CompanyScope& scope);
+  // Deletes everything `scope`'s company owns: for Platinum its login directory stubs, its
+  // silo tables and its CompanyStackMapping entries; for Basic and Premium its items in the
+  // four pooled tables (found through its company-partitioned indexes, pass after pass
+  // until one finds nothing, at most `max_passes`). Then checks that nothing is left.
+  // REQUIRES the company to be fenced: its record is in state offboarding in the scope's
+  // incarnation (Conflict otherwise), so nothing can be added while it runs
+  // (CompanyLifecycle::Offboard). Idempotent: what is already gone is skipped.
+  Status PurgeCompany(const AdminAccess& admin, const CompanyScope& scope, int max_passes = 10);
 
  private:
   void ApplyTags(const std::string& arn, TableOutcome* outcome);
   void ApplyPointInTimeRecovery(const TableSpec& spec, TableOutcome* outcome);
-  Status OffboardSilo(const CompanyScope& scope);
-  Status OffboardPooled(const CompanyScope& scope);
-  Status DeleteQueried(const QueryPlan& plan, const CompanyScope& scope, Entity entity);
+  Status CheckFenced(const CompanyScope& scope);
+  Status PurgeSilo(const CompanyScope& scope);
+  Status PurgePooled(const CompanyScope& scope, int max_passes);
+  // Deletes the items `plan` finds; returns how many.
+  Result<size_t> DeleteQueried(const QueryPlan& plan, const CompanyScope& scope, Entity entity);
 
   dynamo::Backend& backend_;
   const SchemaCatalog& catalog_;

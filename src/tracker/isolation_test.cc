@@ -16,6 +16,7 @@
 #include "tenancy/schema_names.h"
 #include "tenancy/store_util.h"
 #include "tests/backend_factory.h"
+#include "tests/scope_test_peer.h"
 #include "tracker/tracker.h"
 #include "tracker/workflow.h"
 
@@ -60,7 +61,7 @@ class IsolationTest : public ::testing::Test {
     ASSERT_TRUE(tracker_->companies()
                     .Create(admin_, {id, "Company " + raw_id, tier, Email("admin@" + domain)})
                     .ok());
-    TenantContext root = admin_.ContextFor(tenancy::CompanyScope(id, tier));
+    TenantContext root = admin_.ContextFor(*backend_, layout_, id).value();
     Known known{id, tier, {}, {}, {}};
     // The same local parts in every company, plus one consultant shared by all.
     for (const std::string& local : {std::string("admin"), std::string("dev"), std::string("qa")}) {
@@ -395,7 +396,7 @@ TEST_F(IsolationTest, PlatinumDataNeverLandsInPooledTables) {
   ASSERT_TRUE(
       tracker_->comments().Add(p_admin, issue->issue_id, {.content = p.id.str() + ": c"}).ok());
   // Use P's id against the pooled tables, as if it were a pooled company.
-  tenancy::CompanyScope as_pooled(p.id, Tier::kPremium);
+  tenancy::CompanyScope as_pooled = testing::ScopeTestPeer::Make(p.id, Tier::kPremium);
   for (auto entity : {tenancy::Entity::kIssue, tenancy::Entity::kTeam, tenancy::Entity::kComment,
                       tenancy::Entity::kUser}) {
     int found = 0;
@@ -483,7 +484,7 @@ TEST_F(IsolationTest, OffboardingRemovesOnlyThatCompany) {
     int left = 0;
     ASSERT_TRUE(tenancy::ForEachItem(
                     *backend_,
-                    layout_.PooledCompanyItems(tenancy::CompanyScope(a.id, a.tier), entity),
+                    layout_.PooledCompanyItems(testing::ScopeTestPeer::Make(a.id, a.tier), entity),
                     [&](const dynamo::Item&) {
                       ++left;
                       return Status::Ok();

@@ -52,11 +52,14 @@ Result<User> GetUser(const Store& store, const CompanyScope& scope, const UserEm
 void CheckActiveUser(const Store& store, const CompanyScope& scope, const UserEmail& email,
                      Txn* txn, Status on_failure) {
   dynamo::Item key = store.layout->UserKey(scope, email);
-  Expr e;
-  std::string condition = "attribute_exists(" + e.Name(KeyAttribute(key)) + ") AND " +
-                          e.Name(field::kUserStatus) + " = " + e.Value("active");
-  txn->Check(store.layout->TableFor(scope, tenancy::Entity::kUser).str(), std::move(key), condition,
-             std::move(e), std::move(on_failure));
+  const std::string key_attribute = KeyAttribute(key);
+  txn->Require(
+      store.layout->TableFor(scope, tenancy::Entity::kUser).str(), key, "active-user",
+      [&key_attribute](Expr* e) {
+        return "attribute_exists(" + e->Name(key_attribute) + ") AND " +
+               e->Name(field::kUserStatus) + " = " + e->Value("active");
+      },
+      std::move(on_failure));
 }
 
 void AddWorkload(const Store& store, const CompanyScope& scope, const Team& team, int64_t delta,

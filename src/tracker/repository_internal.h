@@ -25,8 +25,9 @@ Result<Team> GetTeam(const Store& store, const tenancy::CompanyScope& scope, con
 Result<User> GetUser(const Store& store, const tenancy::CompanyScope& scope,
                      const UserEmail& email);
 
-// Adds a ConditionCheck that `email` is an active user of the scope's company; when it
-// fails the transaction returns `on_failure`.
+// Requires that `email` is an active user of the scope's company (merged with any other
+// action or check on that user in the transaction); when it fails the transaction returns
+// `on_failure`.
 void CheckActiveUser(const Store& store, const tenancy::CompanyScope& scope, const UserEmail& email,
                      Txn* txn, Status on_failure);
 
