@@ -133,9 +133,8 @@ Result<CompanyId> Layout::CompanyOf(const Item& item) const {
 }
 
 CompanyGuard Layout::GuardFor(const CompanyScope& scope) const {
-  CompanyGuard guard{SystemTableName(SystemTable::kCompanyManagement),
-                     CompanyKey(scope.company_id()),
-                     {}};
+  CompanyGuard guard{
+      SystemTableName(SystemTable::kCompanyManagement), CompanyKey(scope.company_id()), {}};
   guard.equals.emplace_back(attr::kLifecycleState, S(LifecycleStateName(LifecycleState::kActive)));
   guard.equals.emplace_back(attr::kIncarnation, S(scope.incarnation()));
   guard.equals.emplace_back(attr::kCompanyTier, S(TierName(scope.tier())));

@@ -163,11 +163,10 @@ Result<CompanyScope> CompanyLifecycle::Register(const AdminAccess& admin, const 
     if (!IsConditionFailure(written.status())) return written.status();
     auto existing = LoadCompanyState(backend_, layout, company);
     if (existing.ok() && existing->state == LifecycleState::kRetired) {
-      return Status::Conflict("Company id " + company.str() + " was offboarded at " +
-                              existing->offboarding_started +
-                              "; it can be registered again once its quarantine of " +
-                              std::to_string(options_.reregistration_quarantine_micros / 1'000'000) +
-                              " s has passed");
+      return Status::Conflict(
+          "Company id " + company.str() + " was offboarded at " + existing->offboarding_started +
+          "; it can be registered again once its quarantine of " +
+          std::to_string(options_.reregistration_quarantine_micros / 1'000'000) + " s has passed");
     }
     return Status::Conflict("Company " + company.str() + " already exists");
   }
@@ -177,9 +176,9 @@ Result<CompanyScope> CompanyLifecycle::Register(const AdminAccess& admin, const 
     if (!onboarded.ok()) {
       Status removed = RemoveFailedRegistration(scope);
       if (!removed.ok()) {
-        return Status(onboarded.status().code(),
-                      onboarded.status().message() + " (and the registration record could not " +
-                          "be removed: " + removed.ToString() + ")");
+        return Status(onboarded.status().code(), onboarded.status().message() +
+                                                     " (and the registration record could not " +
+                                                     "be removed: " + removed.ToString() + ")");
       }
       return onboarded.status();
     }

@@ -61,8 +61,8 @@ struct CompanyState {
   CompanyId company_id;
   LifecycleState state = LifecycleState::kActive;
   std::string incarnation;
-  std::optional<Tier> tier;          // absent only on a tombstone that lost it
-  std::string offboarding_started;   // when the fence was set ("" before)
+  std::optional<Tier> tier;         // absent only on a tombstone that lost it
+  std::string offboarding_started;  // when the fence was set ("" before)
 };
 
 // Reads the lifecycle fields of a stored record. A record written before the lifecycle

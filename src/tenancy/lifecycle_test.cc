@@ -32,9 +32,8 @@ class LifecycleTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::optional<Item> RecordOf(const CompanyId& company) {
-    auto got = backend_->GetItem(
-        {layout_.SystemTableName(SystemTable::kCompanyManagement).str(), layout_.CompanyKey(company),
-         true});
+    auto got = backend_->GetItem({layout_.SystemTableName(SystemTable::kCompanyManagement).str(),
+                                  layout_.CompanyKey(company), true});
     EXPECT_TRUE(got.ok());
     return got.ok() ? got->item : std::nullopt;
   }
@@ -69,8 +68,9 @@ TEST_P(LifecycleTest, RegisterGivesANewIncarnationAndRefusesATakenId) {
                 .status()
                 .code(),
             Code::kValidation);
-  EXPECT_EQ(lifecycle_->Register(admin_, CompanyId::Parse("OTHER").value(), Tier::kPremium,
-                                Record(Tier::kBasic))
+  EXPECT_EQ(lifecycle_
+                ->Register(admin_, CompanyId::Parse("OTHER").value(), Tier::kPremium,
+                           Record(Tier::kBasic))
                 .status()
                 .code(),
             Code::kValidation);
@@ -85,9 +85,9 @@ TEST_P(LifecycleTest, OffboardingRetiresTheIdForTheQuarantine) {
   ASSERT_TRUE(tombstone.has_value());
   std::set<std::string> names;
   for (const auto& [name, value] : *tombstone) names.insert(name);
-  EXPECT_EQ(names, (std::set<std::string>{"company_id", "company_tier", "incarnation",
-                                          "lifecycle_state", "offboarding_started",
-                                          "retired_date"}));
+  EXPECT_EQ(names,
+            (std::set<std::string>{"company_id", "company_tier", "incarnation", "lifecycle_state",
+                                   "offboarding_started", "retired_date"}));
   EXPECT_EQ(tombstone->at("lifecycle_state"), AttributeValue::S("retired"));
   // Offboarding again is a no-op; a context cannot be had.
   EXPECT_TRUE(lifecycle_->Offboard(admin_, acme_).ok());
@@ -109,7 +109,7 @@ TEST_P(LifecycleTest, OffboardingRetiresTheIdForTheQuarantine) {
 
 TEST_P(LifecycleTest, OnboardingBelongsToItsRegistrar) {
   auto scope = lifecycle_->Register(admin_, acme_, Tier::kPlatinum, Record(Tier::kPlatinum),
-                                   /*activate=*/false);
+                                    /*activate=*/false);
   ASSERT_TRUE(scope.ok()) << scope.status().ToString();
   EXPECT_EQ(admin_.ContextFor(*backend_, layout_, acme_).status().code(), Code::kConflict);
   EXPECT_EQ(lifecycle_->Offboard(admin_, acme_).code(), Code::kConflict);
@@ -124,11 +124,11 @@ TEST_P(LifecycleTest, OnboardingBelongsToItsRegistrar) {
   ASSERT_TRUE(admin_.ContextFor(*backend_, layout_, acme_).ok());
   // An abandoned onboarding can be offboarded when said so.
   auto other = lifecycle_->Register(admin_, CompanyId::Parse("HALF").value(), Tier::kPlatinum,
-                                   Record(Tier::kPlatinum), /*activate=*/false);
+                                    Record(Tier::kPlatinum), /*activate=*/false);
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE(lifecycle_
                   ->Offboard(admin_, CompanyId::Parse("HALF").value(),
-                            OffboardOptions{.abandon_onboarding = true})
+                             OffboardOptions{.abandon_onboarding = true})
                   .ok());
   EXPECT_FALSE(backend_->DescribeTable({"IssueTracker-Issues-HALF"}).ok());
 }

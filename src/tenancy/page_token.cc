@@ -3,9 +3,9 @@
 // Token format (base64url without padding of):
 //   'P' 0x01 | kind u8 | step varint | fingerprint u64 LE | has_key u8 |
 //   [count varint | (name_len varint name value_len varint value)*]
-// The fingerprint binds the token to the company, its incarnation and tier, the query kind and the partitions the
-// query reads. It is not a secret: safety comes from CheckStartKey, which admits only start
-// keys inside the plan's own partitions, so even a hand-made token reads nothing else.
+// The fingerprint binds the token to the company, its incarnation and tier, the query kind and the
+// partitions the query reads. It is not a secret: safety comes from CheckStartKey, which admits
+// only start keys inside the plan's own partitions, so even a hand-made token reads nothing else.
 #include <cstdint>
 #include <set>
 

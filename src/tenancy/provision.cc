@@ -172,6 +172,13 @@ ProvisionReport Provisioner::ProvisionAll() {
   for (const std::string& raw : companies) {
     auto company = CompanyId::Parse(raw);
     if (!company.ok()) continue;
+    // A company being offboarded keeps its mappings until its tables are gone: never
+    // recreate what its purge drops.
+    auto state = LoadCompanyState(backend_, layout, *company);
+    if (state.ok() && (state->state == LifecycleState::kOffboarding ||
+                       state->state == LifecycleState::kRetired)) {
+      continue;
+    }
     for (const TableSpec& spec : catalog_.SiloTables(*company)) {
       report.tables.push_back(EnsureTable(spec));
     }
@@ -269,9 +276,9 @@ Status Provisioner::PurgeSilo(const CompanyScope& scope) {
     query.exclusive_start_key = std::move(page.last_evaluated_key);
   }
   if (!mappings.empty()) {
-    IT_RETURN_IF_ERROR(
-        BatchWriteAll(backend_, {{layout.SystemTableName(SystemTable::kCompanyStackMapping).str(),
-                                  std::move(mappings)}}));
+    IT_RETURN_IF_ERROR(BatchWriteAll(
+        backend_,
+        {{layout.SystemTableName(SystemTable::kCompanyStackMapping).str(), std::move(mappings)}}));
   }
   // Check: no silo table (a remote DynamoDB may still be DELETING one), no mapping.
   for (const TableSpec& spec : catalog_.SiloTables(scope.company_id())) {
@@ -305,8 +312,9 @@ Status Provisioner::PurgePooled(const CompanyScope& scope, int max_passes) {
     if (deleted == 0) return Status::Ok();
     if (pass > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 * pass));
   }
-  return Status::Internal("Offboarding " + scope.company_id().str() + ": items still appear after " +
-                          std::to_string(max_passes) + " passes; run it again");
+  return Status::Internal("Offboarding " + scope.company_id().str() +
+                          ": items still appear after " + std::to_string(max_passes) +
+                          " passes; run it again");
 }
 
 Result<size_t> Provisioner::DeleteQueried(const QueryPlan& plan, const CompanyScope& scope,

@@ -55,7 +55,8 @@ class Provisioner {
       : backend_(backend), catalog_(catalog) {}
 
   // The seven shared tables, then the silo tables of every Platinum company recorded in
-  // CompanyStackMapping (recreating any that are missing).
+  // CompanyStackMapping (recreating any that are missing), except those of a company being
+  // offboarded.
   ProvisionReport ProvisionAll();
 
   // Creates `spec`'s table when missing, else checks it for drift; then tags and

@@ -119,7 +119,8 @@ TEST_F(ProvisionTest, EnvironmentsShareABackendThroughPrefixes) {
 
 // A registration record: what CompanyLifecycle::Register needs of it.
 dynamo::Item Record(Tier tier) {
-  return dynamo::Item{{std::string(attr::kCompanyTier), AttributeValue::S(std::string(TierName(tier)))}};
+  return dynamo::Item{
+      {std::string(attr::kCompanyTier), AttributeValue::S(std::string(TierName(tier)))}};
 }
 
 TEST_F(ProvisionTest, OnboardAndOffboardPlatinum) {
@@ -181,9 +182,9 @@ TEST_F(ProvisionTest, OnboardingRefusesASiloTableThatDrifted) {
   EXPECT_NE(r.status().message().find("IssueTracker-Users-ACME"), std::string::npos);
   // The failed registration left no record behind: the id can be registered (as pooled).
   EXPECT_EQ(LoadCompanyState(*backend_, layout_, acme).status().code(), Code::kNotFound);
-  EXPECT_TRUE(lifecycle.Register(AdminAccess::Grant("test"), acme, Tier::kBasic,
-                                 Record(Tier::kBasic))
-                  .ok());
+  EXPECT_TRUE(
+      lifecycle.Register(AdminAccess::Grant("test"), acme, Tier::kBasic, Record(Tier::kBasic))
+          .ok());
 }
 
 }  // namespace

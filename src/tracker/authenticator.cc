@@ -79,7 +79,8 @@ Result<tenancy::TenantContext> Authenticator::SignIn(const VerifiedIdentity& ide
   if (company.subscription_status == SubscriptionStatus::kCancelled) return denied;
   tenancy::CompanyScope scope(company.company_id, company.company_tier, state.incarnation);
 
-  IT_ASSIGN_OR_RETURN(std::optional<User> user, internal::FindUser(store_, scope, identity.email));
+  IT_ASSIGN_OR_RETURN(std::optional<User> user,
+                      internal::FindUserIn(store_, scope, identity.email));
   if (!user || user->status != UserStatus::kActive) return denied;
   tenancy::TenantContext ctx(scope, user->email, user->role, /*administrative=*/false);
 

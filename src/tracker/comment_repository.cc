@@ -46,10 +46,10 @@ Result<Comment> CommentRepository::Add(const TenantContext& ctx, const IssueId& 
   IT_RETURN_IF_ERROR(ValidateComment(in));
   const tenancy::Layout& layout = *store_.layout;
   const CompanyScope& scope = ctx.scope();
-  IT_ASSIGN_OR_RETURN(Issue issue, internal::GetIssue(store_, scope, issue_id));
+  IT_ASSIGN_OR_RETURN(Issue issue, internal::GetIssue(store_, ctx, issue_id));
   std::string author_name(kAdministratorName);
   if (!ctx.administrative()) {
-    IT_ASSIGN_OR_RETURN(User author, internal::GetUser(store_, scope, ctx.actor()));
+    IT_ASSIGN_OR_RETURN(User author, internal::GetUser(store_, ctx, ctx.actor()));
     author_name = author.full_name;
   }
   std::vector<UserEmail> mentions;
@@ -132,7 +132,7 @@ Status CommentRepository::Delete(const TenantContext& ctx, const IssueId& issue,
 Result<Page<Comment>> CommentRepository::ListByIssue(const TenantContext& ctx, const IssueId& issue,
                                                      const PageRequest& page) {
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
-  Status exists = internal::GetIssue(store_, ctx.scope(), issue).status();
+  Status exists = internal::GetIssue(store_, ctx, issue).status();
   if (!exists.ok()) return CheckedRead(store_, ctx, Result<Page<Comment>>(exists));
   return List(ctx, store_.layout->CommentsByIssue(ctx.scope(), issue), page);
 }
@@ -156,7 +156,8 @@ Result<Page<Comment>> CommentRepository::List(const TenantContext& ctx,
     filter = std::move(f);
   }
   IT_ASSIGN_OR_RETURN(RawPage raw, QueryPage(store_, ctx, plan, page, filter));
-  return CheckedRead(store_, ctx, DecodePage<Comment>(std::move(raw), [&](const dynamo::Item& item) {
+  return CheckedRead(store_, ctx,
+                     DecodePage<Comment>(std::move(raw), [&](const dynamo::Item& item) {
                        return DecodeComment(*store_.layout, ctx.scope(), item);
                      }));
 }

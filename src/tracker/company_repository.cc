@@ -23,7 +23,8 @@ Status CheckLimit(std::string_view what, int64_t value) {
 
 }  // namespace
 
-tenancy::CompanyLifecycle CompanyRepository::Lifecycle(const tenancy::SchemaCatalog& catalog) const {
+tenancy::CompanyLifecycle CompanyRepository::Lifecycle(
+    const tenancy::SchemaCatalog& catalog) const {
   return tenancy::CompanyLifecycle(*store_.backend, catalog, *store_.clock, lifecycle_);
 }
 
@@ -40,10 +41,10 @@ Result<Company> CompanyRepository::Create(const tenancy::AdminAccess& admin, con
   IT_RETURN_IF_ERROR(CheckLimit("monthly_quota", company.monthly_quota));
   IT_RETURN_IF_ERROR(CheckLimit("max_users", company.max_users));
   tenancy::SchemaCatalog catalog(*store_.layout);
-  IT_RETURN_IF_ERROR(Lifecycle(catalog)
-                         .Register(admin, in.company_id, in.tier,
-                                   EncodeCompany(*store_.layout, company))
-                         .status());
+  IT_RETURN_IF_ERROR(
+      Lifecycle(catalog)
+          .Register(admin, in.company_id, in.tier, EncodeCompany(*store_.layout, company))
+          .status());
   store_.sessions->ForgetCompany(in.company_id);
   return company;
 }

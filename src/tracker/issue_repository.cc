@@ -22,8 +22,8 @@ Status NotAssignable(const UserEmail& email) {
 
 // The team that must be active to take the work (NotFound becomes Validation: the
 // caller named a team that does not exist in their company).
-Result<Team> TeamForNewWork(const Store& store, const CompanyScope& scope, const TeamId& id) {
-  IT_ASSIGN_OR_RETURN(std::optional<Team> team, internal::FindTeam(store, scope, id));
+Result<Team> TeamForNewWork(const Store& store, const TenantContext& ctx, const TeamId& id) {
+  IT_ASSIGN_OR_RETURN(std::optional<Team> team, internal::FindTeam(store, ctx, id));
   if (!team || team->status != TeamStatus::kActive) {
     return Status::Validation("Team " + id.str() + " does not exist or is not active");
   }
@@ -85,7 +85,7 @@ Result<Issue> IssueRepository::Create(const TenantContext& ctx, const NewIssue& 
   const CompanyScope& scope = ctx.scope();
   std::optional<Team> team;
   if (in.assigned_team) {
-    IT_ASSIGN_OR_RETURN(team, TeamForNewWork(store_, scope, *in.assigned_team));
+    IT_ASSIGN_OR_RETURN(team, TeamForNewWork(store_, ctx, *in.assigned_team));
   }
   UserEmail reporter = in.reporter.value_or(ctx.actor());
   std::optional<Issue> created;
@@ -131,13 +131,13 @@ Result<Issue> IssueRepository::Create(const TenantContext& ctx, const NewIssue& 
 
 Result<Issue> IssueRepository::Get(const TenantContext& ctx, const IssueId& id) {
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
-  return CheckedRead(store_, ctx, internal::GetIssue(store_, ctx.scope(), id));
+  return CheckedRead(store_, ctx, internal::GetIssue(store_, ctx, id));
 }
 
 Result<Issue> IssueRepository::LoadForChange(const TenantContext& ctx, const IssueId& id,
                                              int64_t expected_version) {
   IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
-  IT_ASSIGN_OR_RETURN(Issue issue, internal::GetIssue(store_, ctx.scope(), id));
+  IT_ASSIGN_OR_RETURN(Issue issue, internal::GetIssue(store_, ctx, id));
   if (issue.version != expected_version) {
     return internal::VersionConflict("Issue " + id.str(), expected_version, issue.version);
   }
@@ -210,11 +210,11 @@ Result<Issue> IssueRepository::Write(const TenantContext& ctx, const Issue& befo
   if (CountsAsOpen(after.status)) new_team = after.assigned_team;
   if (old_team != new_team) {
     if (old_team) {
-      IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, scope, *old_team));
+      IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx, *old_team));
       internal::AddWorkload(store_, scope, team, -1, &txn);
     }
     if (new_team) {
-      IT_ASSIGN_OR_RETURN(Team team, TeamForNewWork(store_, scope, *new_team));
+      IT_ASSIGN_OR_RETURN(Team team, TeamForNewWork(store_, ctx, *new_team));
       internal::AddWorkload(store_, scope, team, +1, &txn);
     }
   }
@@ -243,7 +243,7 @@ Status IssueRepository::Delete(const TenantContext& ctx, const IssueId& id,
                Status::Conflict("Issue " + id.str() + " was changed or deleted by someone else"));
   }
   if (CountsAsOpen(before.status) && before.assigned_team) {
-    IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, scope, *before.assigned_team));
+    IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx, *before.assigned_team));
     internal::AddWorkload(store_, scope, team, -1, &txn);
   }
   IT_RETURN_IF_ERROR(CommitWrite(store_, ctx, &txn));

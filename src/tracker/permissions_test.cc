@@ -5,7 +5,6 @@
 namespace issuetracker::tracker {
 namespace {
 
-
 constexpr Role kUser = Role::kUser;
 constexpr Role kAdmin = Role::kAdmin;
 constexpr Role kSuper = Role::kSuperAdmin;

@@ -6,45 +6,55 @@ namespace issuetracker::tracker::internal {
 
 namespace attr = tenancy::attr;
 using tenancy::CompanyScope;
+using tenancy::TenantContext;
 
-Result<std::optional<Issue>> FindIssue(const Store& store, const CompanyScope& scope,
+Result<std::optional<Issue>> FindIssue(const Store& store, const TenantContext& ctx,
                                        const IssueId& id) {
-  IT_ASSIGN_OR_RETURN(auto item, Fetch(store, store.layout->IssueLookup(scope, id)));
-  if (!item) return std::optional<Issue>();
-  IT_ASSIGN_OR_RETURN(Issue issue, DecodeIssue(*store.layout, scope, *item));
+  auto item = Fetch(store, store.layout->IssueLookup(ctx.scope(), id));
+  if (!item.ok()) return Explain(store, ctx, item.status());
+  if (!*item) return std::optional<Issue>();
+  IT_ASSIGN_OR_RETURN(Issue issue, DecodeIssue(*store.layout, ctx.scope(), **item));
   return std::optional<Issue>(std::move(issue));
 }
 
-Result<std::optional<Team>> FindTeam(const Store& store, const CompanyScope& scope,
+Result<std::optional<Team>> FindTeam(const Store& store, const TenantContext& ctx,
                                      const TeamId& id) {
-  IT_ASSIGN_OR_RETURN(auto item, Fetch(store, store.layout->TeamLookup(scope, id)));
-  if (!item) return std::optional<Team>();
-  IT_ASSIGN_OR_RETURN(Team team, DecodeTeam(*store.layout, scope, *item));
+  auto item = Fetch(store, store.layout->TeamLookup(ctx.scope(), id));
+  if (!item.ok()) return Explain(store, ctx, item.status());
+  if (!*item) return std::optional<Team>();
+  IT_ASSIGN_OR_RETURN(Team team, DecodeTeam(*store.layout, ctx.scope(), **item));
   return std::optional<Team>(std::move(team));
 }
 
-Result<std::optional<User>> FindUser(const Store& store, const CompanyScope& scope,
-                                     const UserEmail& email) {
+Result<std::optional<User>> FindUserIn(const Store& store, const CompanyScope& scope,
+                                       const UserEmail& email) {
   IT_ASSIGN_OR_RETURN(auto item, Fetch(store, store.layout->UserLookup(scope, email)));
   if (!item) return std::optional<User>();
   IT_ASSIGN_OR_RETURN(User user, DecodeUser(*store.layout, scope, *item));
   return std::optional<User>(std::move(user));
 }
 
-Result<Issue> GetIssue(const Store& store, const CompanyScope& scope, const IssueId& id) {
-  IT_ASSIGN_OR_RETURN(std::optional<Issue> issue, FindIssue(store, scope, id));
+Result<std::optional<User>> FindUser(const Store& store, const TenantContext& ctx,
+                                     const UserEmail& email) {
+  auto user = FindUserIn(store, ctx.scope(), email);
+  if (!user.ok()) return Explain(store, ctx, user.status());
+  return user;
+}
+
+Result<Issue> GetIssue(const Store& store, const TenantContext& ctx, const IssueId& id) {
+  IT_ASSIGN_OR_RETURN(std::optional<Issue> issue, FindIssue(store, ctx, id));
   if (!issue) return Status::NotFound("Issue " + id.str() + " does not exist");
   return std::move(*issue);
 }
 
-Result<Team> GetTeam(const Store& store, const CompanyScope& scope, const TeamId& id) {
-  IT_ASSIGN_OR_RETURN(std::optional<Team> team, FindTeam(store, scope, id));
+Result<Team> GetTeam(const Store& store, const TenantContext& ctx, const TeamId& id) {
+  IT_ASSIGN_OR_RETURN(std::optional<Team> team, FindTeam(store, ctx, id));
   if (!team) return Status::NotFound("Team " + id.str() + " does not exist");
   return std::move(*team);
 }
 
-Result<User> GetUser(const Store& store, const CompanyScope& scope, const UserEmail& email) {
-  IT_ASSIGN_OR_RETURN(std::optional<User> user, FindUser(store, scope, email));
+Result<User> GetUser(const Store& store, const TenantContext& ctx, const UserEmail& email) {
+  IT_ASSIGN_OR_RETURN(std::optional<User> user, FindUser(store, ctx, email));
   if (!user) return Status::NotFound("User " + email.str() + " does not exist");
   return std::move(*user);
 }

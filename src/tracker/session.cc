@@ -65,9 +65,9 @@ Status SessionChecks::CheckCompanyRecord(const TenantContext& ctx,
       return SessionInvalid("company " + id + " is being onboarded or bulk-loaded");
   }
   if (state->tier != ctx.tier()) {
-    return SessionInvalid(
-        "company " + id + " moved from the " + std::string(tenancy::TierName(ctx.tier())) +
-        " tier to " + (state->tier ? std::string(tenancy::TierName(*state->tier)) : "none"));
+    return SessionInvalid("company " + id + " moved from the " +
+                          std::string(tenancy::TierName(ctx.tier())) + " tier to " +
+                          (state->tier ? std::string(tenancy::TierName(*state->tier)) : "none"));
   }
   return Status::Ok();
 }
@@ -76,8 +76,7 @@ Status SessionChecks::CheckUserRecord(const TenantContext& ctx,
                                       const std::optional<Item>& item) const {
   const std::string& who = ctx.actor().str();
   if (!item) {
-    return SessionInvalid("user " + who + " no longer exists in company " +
-                          ctx.company_id().str());
+    return SessionInvalid("user " + who + " no longer exists in company " + ctx.company_id().str());
   }
   const std::string* status = FindS(*item, field::kUserStatus);
   if (status == nullptr || *status != UserStatusName(UserStatus::kActive)) {
@@ -115,9 +114,8 @@ void SessionChecks::Guard(const TenantContext& ctx, Txn* txn, bool user_too) con
       UserTable(layout_, ctx), key, "guard:user",
       [&](Expr* e) {
         return "attribute_exists(" + e->Name(key_attribute) + ") AND " +
-               e->Name(field::kUserStatus) + " = " +
-               e->Value(UserStatusName(UserStatus::kActive)) + " AND " +
-               e->Name(attr::kUserRole) + " = " + e->Value(tenancy::RoleName(ctx.role()));
+               e->Name(field::kUserStatus) + " = " + e->Value(UserStatusName(UserStatus::kActive)) +
+               " AND " + e->Name(attr::kUserRole) + " = " + e->Value(tenancy::RoleName(ctx.role()));
       },
       [this, &ctx](const std::optional<Item>& old) { return CheckUserRecord(ctx, old); });
 }
@@ -161,6 +159,18 @@ Status SessionChecks::CheckRead(const TenantContext& ctx) {
   return Status::Ok();
 }
 
+Status SessionChecks::Explain(const TenantContext& ctx, Status error) {
+  // A missing table (a dropped silo table) or an item that does not decode in ctx's scope
+  // (another registration's item under the same key, e.g. a Platinum successor's directory
+  // stub read as a pooled user) is what a context of a past registration or tier runs into.
+  if (!enforced() || !(error.Is(Code::kResourceNotFound) || error.Is(Code::kCorruption) ||
+                       error.Is(Code::kInternalServerError))) {
+    return error;
+  }
+  Status session = Validate(ctx, /*company_too=*/true);
+  return session.ok() ? error : session;
+}
+
 Status SessionChecks::CheckWriteStart(const TenantContext& ctx) {
   if (!enforced()) return Status::Ok();
   if (Lookup(ctx, clock_.NowMicros()) == Cached::kContradicted) {
@@ -185,10 +195,19 @@ Status SessionChecks::Validate(const TenantContext& ctx, bool company_too) {
     }
   }
   if (!ctx.administrative()) {
-    dynamo::GetItemRequest get{UserTable(layout_, ctx),
-                               layout_.UserKey(ctx.scope(), ctx.actor()), true};
-    IT_ASSIGN_OR_RETURN(dynamo::GetItemResponse got, backend_.GetItem(get));
-    Status valid = CheckUserRecord(ctx, got.item);
+    dynamo::GetItemRequest get{UserTable(layout_, ctx), layout_.UserKey(ctx.scope(), ctx.actor()),
+                               true};
+    auto got = backend_.GetItem(get);
+    std::optional<Item> user;
+    if (got.ok()) {
+      user = std::move(got->item);
+    } else if (!got.status().Is(Code::kResourceNotFound)) {
+      return got.status();
+    } else if (!company_too) {
+      // The company's silo Users table is gone: the company record says why.
+      return Validate(ctx, /*company_too=*/true);
+    }
+    Status valid = CheckUserRecord(ctx, user);
     if (!valid.ok()) {
       ForgetUser(ctx.company_id(), ctx.actor());
       return valid;

@@ -79,6 +79,11 @@ class SessionChecks {
   // commit's guard is what decides). SessionInvalid when the cache already knows better.
   Status CheckWriteStart(const tenancy::TenantContext& ctx);
 
+  // `error`, or SessionInvalid when ctx is no longer valid and that explains `error` (a
+  // ResourceNotFound: the company's silo table is gone; an item that does not decode in
+  // ctx's scope). Reads storage for such errors only.
+  Status Explain(const tenancy::TenantContext& ctx, Status error);
+
   // Adds the context's guard to `txn` (see the header comment); without `user_too`, only
   // the company's part (for the clean-up that completes an already guarded write).
   // REQUIRES: ctx outlives txn's commit.
@@ -99,9 +104,7 @@ class SessionChecks {
   // `ctx` was validated just now (by sign-in's own transaction).
   void Remember(const tenancy::TenantContext& ctx);
 
-  bool enforced() const {
-    return options_.enforcement == SessionCheckOptions::Enforcement::kOn;
-  }
+  bool enforced() const { return options_.enforcement == SessionCheckOptions::Enforcement::kOn; }
 
  private:
   struct StringHash {

@@ -87,29 +87,54 @@ std::string Expr::Value(dynamo::AttributeValue value) {
 
 void Txn::Put(std::string table, Item item, std::string condition, Expr expr,
               Status on_condition_failure) {
-  actions_.push_back(Action{Kind::kPut, std::move(table), std::move(item), {}, std::move(condition),
-                            std::move(expr), std::move(on_condition_failure), {}, {}});
+  actions_.push_back(Action{Kind::kPut,
+                            std::move(table),
+                            std::move(item),
+                            {},
+                            std::move(condition),
+                            std::move(expr),
+                            std::move(on_condition_failure),
+                            {},
+                            {}});
 }
 
 void Txn::Update(std::string table, Item key, std::string update, std::string condition, Expr expr,
                  Status on_condition_failure) {
-  actions_.push_back(Action{Kind::kUpdate, std::move(table), std::move(key), std::move(update),
-                            std::move(condition), std::move(expr), std::move(on_condition_failure),
-                            {}, {}});
+  actions_.push_back(Action{Kind::kUpdate,
+                            std::move(table),
+                            std::move(key),
+                            std::move(update),
+                            std::move(condition),
+                            std::move(expr),
+                            std::move(on_condition_failure),
+                            {},
+                            {}});
 }
 
 void Txn::Delete(std::string table, Item key, std::string condition, Expr expr,
                  Status on_condition_failure) {
-  actions_.push_back(Action{Kind::kDelete, std::move(table), std::move(key), {},
-                            std::move(condition), std::move(expr), std::move(on_condition_failure),
-                            {}, {}});
+  actions_.push_back(Action{Kind::kDelete,
+                            std::move(table),
+                            std::move(key),
+                            {},
+                            std::move(condition),
+                            std::move(expr),
+                            std::move(on_condition_failure),
+                            {},
+                            {}});
 }
 
 void Txn::Check(std::string table, Item key, std::string condition, Expr expr,
                 Status on_condition_failure) {
-  actions_.push_back(Action{Kind::kCheck, std::move(table), std::move(key), {},
-                            std::move(condition), std::move(expr), std::move(on_condition_failure),
-                            {}, {}});
+  actions_.push_back(Action{Kind::kCheck,
+                            std::move(table),
+                            std::move(key),
+                            {},
+                            std::move(condition),
+                            std::move(expr),
+                            std::move(on_condition_failure),
+                            {},
+                            {}});
 }
 
 Txn::Action* Txn::Find(std::string_view table, const Item& key) {
@@ -163,8 +188,8 @@ void Txn::Guard(std::string_view table, const Item& key, std::string_view tag,
     }
   }
   // A guard that fails on its own means the session is invalid; `diagnose` says why.
-  Action& a = Requirement(table, key, build,
-                          Status::Conflict("The session check failed; try again"));
+  Action& a =
+      Requirement(table, key, build, Status::Conflict("The session check failed; try again"));
   a.tags.emplace_back(tag);
   a.diagnoses.push_back(std::move(diagnose));
 }
@@ -173,8 +198,9 @@ Status Txn::Commit(dynamo::Backend& backend) {
   dynamo::TransactWriteItemsRequest request;
   request.transact_items.reserve(actions_.size());
   for (Action& a : actions_) {
-    const auto on_failure = a.diagnoses.empty() ? dynamo::ReturnValuesOnConditionCheckFailure::kNone
-                                                : dynamo::ReturnValuesOnConditionCheckFailure::kAllOld;
+    const auto on_failure = a.diagnoses.empty()
+                                ? dynamo::ReturnValuesOnConditionCheckFailure::kNone
+                                : dynamo::ReturnValuesOnConditionCheckFailure::kAllOld;
     std::optional<std::string> condition;
     if (!a.condition.empty()) condition = std::move(a.condition);
     switch (a.kind) {
@@ -186,10 +212,9 @@ Status Txn::Commit(dynamo::Backend& backend) {
         break;
       case Kind::kUpdate:
         request.transact_items.push_back(dynamo::TransactWriteItem{
-            .update = dynamo::TransactUpdate{std::move(a.table), std::move(a.item),
-                                             std::move(a.update), std::move(condition),
-                                             std::move(a.expr.names), std::move(a.expr.values),
-                                             on_failure}});
+            .update = dynamo::TransactUpdate{
+                std::move(a.table), std::move(a.item), std::move(a.update), std::move(condition),
+                std::move(a.expr.names), std::move(a.expr.values), on_failure}});
         break;
       case Kind::kDelete:
         request.transact_items.push_back(dynamo::TransactWriteItem{
@@ -291,10 +316,11 @@ Result<RawPage> QueryPage(const Store& store, const tenancy::TenantContext& ctx,
     }
     request.limit = static_cast<int32_t>(limit - out.items.size());
     request.exclusive_start_key = cursor.start_key;
-    IT_ASSIGN_OR_RETURN(dynamo::QueryResponse response, store.backend->Query(request));
-    for (Item& item : response.items) out.items.push_back(std::move(item));
-    if (response.last_evaluated_key) {
-      cursor.start_key = std::move(response.last_evaluated_key);
+    auto response = store.backend->Query(request);
+    if (!response.ok()) return Explain(store, ctx, response.status());
+    for (Item& item : response->items) out.items.push_back(std::move(item));
+    if (response->last_evaluated_key) {
+      cursor.start_key = std::move(response->last_evaluated_key);
     } else {
       ++cursor.step;
       cursor.start_key.reset();
@@ -313,13 +339,19 @@ Status CheckRead(const Store& store, const tenancy::TenantContext& ctx) {
   return store.sessions->CheckRead(ctx);
 }
 
+Status Explain(const Store& store, const tenancy::TenantContext& ctx, Status error) {
+  return store.sessions->Explain(ctx, std::move(error));
+}
+
 Status StartWrite(const Store& store, const tenancy::TenantContext& ctx) {
   return store.sessions->CheckWriteStart(ctx);
 }
 
 Status CommitWrite(const Store& store, const tenancy::TenantContext& ctx, Txn* txn) {
   store.sessions->Guard(ctx, txn);
-  return txn->Commit(*store.backend);
+  Status committed = txn->Commit(*store.backend);
+  if (committed.Is(Code::kResourceNotFound)) return Explain(store, ctx, std::move(committed));
+  return committed;
 }
 
 Status CommitCleanup(const Store& store, const tenancy::TenantContext& ctx, Txn* txn) {

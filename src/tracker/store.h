@@ -137,8 +137,8 @@ struct RawPage {
 // `filter`) are collected or the plan is exhausted. ValidationException for a bad token
 // (tenancy::Layout checks it belongs to this company, incarnation and query).
 Result<RawPage> QueryPage(const Store& store, const tenancy::TenantContext& ctx,
-                         const tenancy::QueryPlan& plan, const PageRequest& page,
-                         const std::optional<QueryFilter>& filter = std::nullopt);
+                          const tenancy::QueryPlan& plan, const PageRequest& page,
+                          const std::optional<QueryFilter>& filter = std::nullopt);
 
 // Decodes every item of a raw page with `decode` (an item that fails to decode fails the
 // page: it is corrupt or, worse, from another company).
@@ -154,14 +154,21 @@ Result<Page<T>> DecodePage(RawPage raw, Decode decode) {
   return page;
 }
 
+// `error`, or the session's error when ctx is no longer valid and that explains it: a
+// table missing (ResourceNotFound) because the company was offboarded, or an item that
+// does not decode in ctx's scope because it belongs to a later registration.
+Status Explain(const Store& store, const tenancy::TenantContext& ctx, Status error);
+
 // The end of every read: OK when ctx was valid when the read was done
 // (SessionChecks::CheckRead), else the session's error.
 Status CheckRead(const Store& store, const tenancy::TenantContext& ctx);
-// `result`, or the session's error when ctx was no longer valid (CheckRead).
+// `result`, or the session's error when ctx was no longer valid (CheckRead), or when an
+// error of the read is explained by it (Explain).
 template <typename T>
 Result<T> CheckedRead(const Store& store, const tenancy::TenantContext& ctx, Result<T> result) {
   Status session = CheckRead(store, ctx);
   if (!session.ok()) return session;
+  if (!result.ok()) return Explain(store, ctx, result.status());
   return result;
 }
 

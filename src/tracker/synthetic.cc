@@ -14,8 +14,8 @@
 #include "dynamo/extensions.h"
 #include "tenancy/lifecycle.h"
 #include "tenancy/provision.h"
-#include "tenancy/schema_names.h"
 #include "tenancy/schema.h"
+#include "tenancy/schema_names.h"
 #include "tenancy/store_util.h"
 #include "tracker/codec.h"
 #include "tracker/dates.h"
@@ -453,16 +453,17 @@ Status KeepHandedOut(dynamo::Backend& backend, const tenancy::Layout& layout,
   auto set = [&](std::string_view field, int64_t value) {
     assignments += (assignments.empty() ? "SET " : ", ") + e.Name(field) + " = " + e.Value(value);
   };
-  set(field::kIssueCounter, static_cast<int64_t>(std::max(seeded.issue_counter, stored.issue_counter)));
-  set(field::kTeamCounter, static_cast<int64_t>(std::max(seeded.team_counter, stored.team_counter)));
+  set(field::kIssueCounter,
+      static_cast<int64_t>(std::max(seeded.issue_counter, stored.issue_counter)));
+  set(field::kTeamCounter,
+      static_cast<int64_t>(std::max(seeded.team_counter, stored.team_counter)));
   set(field::kCommentCounter,
       static_cast<int64_t>(std::max(seeded.comment_counter, stored.comment_counter)));
   set(field::kCurrentUsers, std::max(seeded.current_users, stored.current_users));
   update.update_expression = std::move(assignments);
-  update.condition_expression = e.Name(tenancy::attr::kLifecycleState) + " = " +
-                                e.Value("onboarding") + " AND " +
-                                e.Name(tenancy::attr::kIncarnation) + " = " +
-                                e.Value(scope.incarnation());
+  update.condition_expression =
+      e.Name(tenancy::attr::kLifecycleState) + " = " + e.Value("onboarding") + " AND " +
+      e.Name(tenancy::attr::kIncarnation) + " = " + e.Value(scope.incarnation());
   update.expression_attribute_names = std::move(e.names);
   update.expression_attribute_values = std::move(e.values);
   auto updated = backend.UpdateItem(update);
@@ -476,12 +477,9 @@ Status KeepHandedOut(dynamo::Backend& backend, const tenancy::Layout& layout,
 // in onboarding; an existing one (a re-run) is reopened for the load. Either way nobody
 // writes to it, signs in to it or offboards it until the load activates it. Returns each
 // company's scope, in order.
-Result<std::vector<CompanyScope>> SetUpCompanies(dynamo::Backend& backend,
-                                                 const tenancy::Layout& layout,
-                                                 const tenancy::AdminAccess& admin,
-                                                 const issuetracker::Clock& clock,
-                                                 const SyntheticOptions& o,
-                                                 SyntheticReport* report) {
+Result<std::vector<CompanyScope>> SetUpCompanies(
+    dynamo::Backend& backend, const tenancy::Layout& layout, const tenancy::AdminAccess& admin,
+    const issuetracker::Clock& clock, const SyntheticOptions& o, SyntheticReport* report) {
   tenancy::SchemaCatalog catalog(layout);
   tenancy::CompanyLifecycle lifecycle(backend, catalog, clock);
   tenancy::Provisioner provisioner(backend, catalog);
@@ -548,10 +546,10 @@ Status ValidateSyntheticOptions(const SyntheticOptions& o) {
   return CompanyId::Parse(o.company_prefix + "000001").status();
 }
 
-Result<SyntheticReport> SeedSynthetic(
-    dynamo::Backend& backend, const tenancy::Layout& layout, const tenancy::AdminAccess& admin,
-    const SyntheticOptions& o, const std::function<void(const SyntheticProgress&)>& progress,
-    const issuetracker::Clock& clock) {
+Result<SyntheticReport> SeedSynthetic(dynamo::Backend& backend, const tenancy::Layout& layout,
+                                      const tenancy::AdminAccess& admin, const SyntheticOptions& o,
+                                      const std::function<void(const SyntheticProgress&)>& progress,
+                                      const issuetracker::Clock& clock) {
   IT_RETURN_IF_ERROR(ValidateSyntheticOptions(o));
   SyntheticReport report;
   auto setup_start = SteadyClock::now();

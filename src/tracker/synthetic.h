@@ -76,9 +76,10 @@ Status ValidateSyntheticOptions(const SyntheticOptions& options);
 // every 100 ms from a monitor thread, and once at the end. Conflict when a company of the
 // run is being offboarded or registered on another tier; a failed run leaves its companies
 // in onboarding, which the next run adopts.
-Result<SyntheticReport> SeedSynthetic(
-    dynamo::Backend& backend, const tenancy::Layout& layout, const tenancy::AdminAccess& admin,
-    const SyntheticOptions& options, const std::function<void(const SyntheticProgress&)>& progress,
-    const Clock& clock = *SystemClock::Default());
+Result<SyntheticReport> SeedSynthetic(dynamo::Backend& backend, const tenancy::Layout& layout,
+                                      const tenancy::AdminAccess& admin,
+                                      const SyntheticOptions& options,
+                                      const std::function<void(const SyntheticProgress&)>& progress,
+                                      const Clock& clock = *SystemClock::Default());
 
 }  // namespace issuetracker::tracker

@@ -68,7 +68,7 @@ Result<Team> TeamRepository::Create(const TenantContext& ctx, const NewTeam& in)
 
 Result<Team> TeamRepository::Get(const TenantContext& ctx, const TeamId& id) {
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
-  return CheckedRead(store_, ctx, internal::GetTeam(store_, ctx.scope(), id));
+  return CheckedRead(store_, ctx, internal::GetTeam(store_, ctx, id));
 }
 
 Result<Team> TeamRepository::AddMember(const TenantContext& ctx, const TeamId& id,
@@ -88,7 +88,7 @@ Result<Team> TeamRepository::ChangeMembers(const TenantContext& ctx, const TeamI
   const tenancy::Layout& layout = *store_.layout;
   const tenancy::CompanyScope& scope = ctx.scope();
   for (int attempt = 0; attempt < kMaxMembershipAttempts; ++attempt) {
-    IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, scope, id));
+    IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx, id));
     auto it = std::find(team.members.begin(), team.members.end(), member);
     if (add == (it != team.members.end())) return team;  // nothing to do
     if (add) {
@@ -129,7 +129,7 @@ Result<Team> TeamRepository::SetStatus(const TenantContext& ctx, const TeamId& i
   IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   IT_RETURN_IF_ERROR(Check(ctx, Action::kManageTeams));
   const tenancy::Layout& layout = *store_.layout;
-  IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx.scope(), id));
+  IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx, id));
   dynamo::Item key = layout.TeamKey(ctx.scope(), id, team.created_date);
   Expr e;
   std::string update = "SET " + e.Name(attr::kStatus) + " = " + e.Value(TeamStatusName(status));
@@ -141,14 +141,14 @@ Result<Team> TeamRepository::SetStatus(const TenantContext& ctx, const TeamId& i
   txn.Update(layout.TableFor(ctx.scope(), Entity::kTeam).str(), std::move(key), update, condition,
              std::move(e), Status::Conflict("Team " + id.str() + " still has open issues"));
   IT_RETURN_IF_ERROR(CommitWrite(store_, ctx, &txn));
-  return internal::GetTeam(store_, ctx.scope(), id);
+  return internal::GetTeam(store_, ctx, id);
 }
 
 Status TeamRepository::Delete(const TenantContext& ctx, const TeamId& id) {
   IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   IT_RETURN_IF_ERROR(Check(ctx, Action::kManageTeams));
   const tenancy::Layout& layout = *store_.layout;
-  IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx.scope(), id));
+  IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx, id));
   Expr e;
   std::string workload = e.Name(field::kCurrentWorkload);
   std::string condition =

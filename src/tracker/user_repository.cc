@@ -59,14 +59,14 @@ Result<User> UserRepository::Create(const TenantContext& ctx, const NewUser& in)
 
 Result<User> UserRepository::Get(const TenantContext& ctx, const UserEmail& email) {
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
-  return CheckedRead(store_, ctx, internal::GetUser(store_, ctx.scope(), email));
+  return CheckedRead(store_, ctx, internal::GetUser(store_, ctx, email));
 }
 
 Result<User> UserRepository::ChangeRole(const TenantContext& ctx, const UserEmail& email,
                                         Role role) {
   IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   if (email == ctx.actor()) return Status::Forbidden("Users may not change their own role");
-  IT_ASSIGN_OR_RETURN(User user, internal::GetUser(store_, ctx.scope(), email));
+  IT_ASSIGN_OR_RETURN(User user, internal::GetUser(store_, ctx, email));
   IT_RETURN_IF_ERROR(CheckManageRole(ctx, user.role));
   IT_RETURN_IF_ERROR(CheckManageRole(ctx, role));
   return UpdateUser(ctx, email, attr::kUserRole, std::string(tenancy::RoleName(role)));
@@ -76,7 +76,7 @@ Result<User> UserRepository::SetStatus(const TenantContext& ctx, const UserEmail
                                        UserStatus status) {
   IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   if (email == ctx.actor()) return Status::Forbidden("Users may not change their own status");
-  IT_ASSIGN_OR_RETURN(User user, internal::GetUser(store_, ctx.scope(), email));
+  IT_ASSIGN_OR_RETURN(User user, internal::GetUser(store_, ctx, email));
   IT_RETURN_IF_ERROR(CheckManageRole(ctx, user.role));
   return UpdateUser(ctx, email, field::kUserStatus, std::string(UserStatusName(status)));
 }
@@ -84,7 +84,7 @@ Result<User> UserRepository::SetStatus(const TenantContext& ctx, const UserEmail
 Status UserRepository::Delete(const TenantContext& ctx, const UserEmail& email) {
   IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   if (email == ctx.actor()) return Status::Forbidden("Users may not remove themselves");
-  IT_ASSIGN_OR_RETURN(User user, internal::GetUser(store_, ctx.scope(), email));
+  IT_ASSIGN_OR_RETURN(User user, internal::GetUser(store_, ctx, email));
   IT_RETURN_IF_ERROR(CheckManageRole(ctx, user.role));
   const tenancy::Layout& layout = *store_.layout;
   const tenancy::CompanyScope& scope = ctx.scope();
@@ -149,7 +149,7 @@ Result<User> UserRepository::UpdateUser(const TenantContext& ctx, const UserEmai
   IT_RETURN_IF_ERROR(CommitWrite(store_, ctx, &txn));
   // The user's old sessions fail from now on; forget what this process validated.
   store_.sessions->ForgetUser(ctx.company_id(), email);
-  return internal::GetUser(store_, ctx.scope(), email);
+  return internal::GetUser(store_, ctx, email);
 }
 
 }  // namespace issuetracker::tracker

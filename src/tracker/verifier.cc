@@ -21,7 +21,6 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 using Outcome = CheckResult::Outcome;
 
-
 struct QueryRun {
   Status status;
   std::vector<Item> items;
@@ -172,8 +171,9 @@ void Verifier::IsolationTests() {
   const std::string t4_name = "Test 4: COMPANY001 High priority issues (PriorityIndex)";
   if (Have(c1, c1_problem_, "Isolation 5.3", t4_name)) {
     QueryRun t4 = RunQuery(backend_, layout_.IssuesByPriority(*c1, "High", AllStatusNames()));
-    Add("Isolation 5.3", t4_name, Problems(layout_, *c1, Entity::kIssue, t4, attr::kPriority, "High"),
-        t4.ms, Count(t4, "issues, all COMPANY001 and High"));
+    Add("Isolation 5.3", t4_name,
+        Problems(layout_, *c1, Entity::kIssue, t4, attr::kPriority, "High"), t4.ms,
+        Count(t4, "issues, all COMPANY001 and High"));
   }
   // The issue's key as the layout writes it (COMPANY001's ISS-001).
   const std::string t5_base = "Test 5: comments of COMPANY001's ISS-001";
@@ -250,11 +250,12 @@ void Verifier::SampleDataAdded() {
 
 void Verifier::IndexesWorking() {
   using tenancy::Entity;
-  const char* names[] = {"Issues by company (CompanyStatusIndex)", "Teams by company (CompanyIndex)",
-                         "Comments by issue (IssueIndex)"};
+  const char* names[] = {"Issues by company (CompanyStatusIndex)",
+                         "Teams by company (CompanyIndex)", "Comments by issue (IssueIndex)"};
   const CompanyScope* c1 = Company001();
   if (c1 == nullptr) {
-    for (const char* n : names) Add("Verify 3", std::string(n) + " under 100 ms", c1_problem_, 0, "");
+    for (const char* n : names)
+      Add("Verify 3", std::string(n) + " under 100 ms", c1_problem_, 0, "");
     return;
   }
   const QueryPlan plans[] = {layout_.IssuesByCompany(*c1, AllStatusNames()),
