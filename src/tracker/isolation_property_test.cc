@@ -96,10 +96,10 @@ struct Tally {
   }
 };
 
-class IsolationPropertyTest : public ::testing::Test {
+class IsolationPropertyTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    backend_ = testing::MakeTestBackend(dir_.path());
+    backend_ = testing::MakeBackend(GetParam(), dir_.path());
     tenancy::SchemaCatalog catalog(layout_);
     ASSERT_TRUE(tenancy::Provisioner(*backend_, catalog).ProvisionAll().ok());
     a_ = std::make_unique<Tracker>(*backend_, layout_, clock_);
@@ -144,6 +144,19 @@ class IsolationPropertyTest : public ::testing::Test {
   void Churn(const std::atomic<bool>& done, int64_t period, uint64_t seed);
   // One random operation with `ctx` (current or stale) on the company it names.
   void Operation(Tracker& tracker, const TenantContext& ctx, std::minstd_rand& rng);
+  // What an operation works on: ctx's company, an issue id and a team id (usually its own,
+  // sometimes another company's or nobody's) and a user (sometimes of another company).
+  struct Target {
+    Slot& slot;
+    IssueId issue;
+    TeamId team;
+    UserEmail someone;
+  };
+  Target Pick(const TenantContext& ctx, std::minstd_rand& rng);
+  void OpCreate(Tracker& tracker, const TenantContext& ctx, Target& t, std::minstd_rand& rng);
+  void OpListIssues(Tracker& tracker, const TenantContext& ctx, Target& t, std::minstd_rand& rng);
+  void OpChange(Tracker& tracker, const TenantContext& ctx, Target& t, std::minstd_rand& rng);
+  void OpUsers(Tracker& tracker, const TenantContext& ctx, Target& t, std::minstd_rand& rng);
   int LeftoversOf(const CompanyId& id, Tier tier, const std::vector<std::string>& users);
 
   // Checks an outcome: an error must be an expected one; a value is checked by `own`.
@@ -216,139 +229,131 @@ class IsolationPropertyTest : public ::testing::Test {
   Tally tally_;
 };
 
-void IsolationPropertyTest::Operation(Tracker& tracker, const TenantContext& ctx,
-                                      std::minstd_rand& rng) {
-  Slot* found = nullptr;
+IsolationPropertyTest::Target IsolationPropertyTest::Pick(const TenantContext& ctx,
+                                                          std::minstd_rand& rng) {
+  Slot* slot = nullptr;
   for (const auto& candidate : slots_) {
-    if (candidate->id == ctx.company_id()) found = candidate.get();
+    if (candidate->id == ctx.company_id()) slot = candidate.get();
   }
-  Slot& slot = *found;
-  std::optional<IssueId> some_issue;
+  std::optional<IssueId> issue;
   std::optional<TeamId> team;
   {
-    std::lock_guard<std::mutex> lock(slot.mu);
-    if (!slot.issues.empty() && rng() % 4 != 0)
-      some_issue = slot.issues[rng() % slot.issues.size()];
-    if (!slot.teams.empty()) team = slot.teams[0];
+    std::lock_guard<std::mutex> lock(slot->mu);
+    if (!slot->issues.empty() && rng() % 4 != 0) {
+      issue = slot->issues[rng() % slot->issues.size()];
+    }
+    if (!slot->teams.empty()) team = slot->teams[0];
   }
   // Sometimes ids and users of another company, or ids nobody has.
   Slot& other = *slots_[rng() % slots_.size()];
-  if (!some_issue) some_issue = IssueId::FromSequence(1 + rng() % 40);
+  if (!issue) issue = IssueId::FromSequence(1 + rng() % 40);
   if (!team || rng() % 5 == 0) team = TeamId::FromSequence(1 + rng() % 3);
-  const UserEmail someone =
-      (rng() % 3 == 0 ? other : slot).UserAt(static_cast<int>(rng() % kUsers));
+  UserEmail someone = (rng() % 3 == 0 ? other : *slot).UserAt(static_cast<int>(rng() % kUsers));
+  return Target{*slot, *issue, *team, std::move(someone)};
+}
+
+void IsolationPropertyTest::OpCreate(Tracker& tracker, const TenantContext& ctx, Target& t,
+                                     std::minstd_rand& rng) {
+  NewIssue n{.title = Marker(ctx) + std::to_string(rng())};
+  if (rng() % 3 == 0) n.assigned_user = t.someone;
+  if (rng() % 4 == 0) n.assigned_team = t.team;
+  Check(ctx, tracker.issues().Create(ctx, n), "create", [&](const Issue& i) {
+    Own(ctx, i);
+    std::lock_guard<std::mutex> lock(t.slot.mu);
+    ++t.slot.created[ctx.scope().incarnation()];
+    if (t.slot.incarnation != ctx.scope().incarnation()) return;
+    if (t.slot.issues.size() < 64) {
+      t.slot.issues.push_back(i.issue_id);
+    } else {
+      t.slot.issues[rng() % t.slot.issues.size()] = i.issue_id;
+    }
+  });
+}
+
+void IsolationPropertyTest::OpListIssues(Tracker& tracker, const TenantContext& ctx, Target& t,
+                                         std::minstd_rand& rng) {
+  const IssueQuery queries[] = {IssueQuery::All(), IssueQuery::WithStatus(IssueStatus::kOpen),
+                                IssueQuery::WithPriority(Priority::kMedium),
+                                IssueQuery::AssignedTo(t.someone), IssueQuery::OfTeam(t.team)};
+  const IssueQuery& q = queries[rng() % std::size(queries)];
+  PageRequest page{static_cast<int32_t>(1 + rng() % 10), ""};
+  for (int pages = 0; pages < 3; ++pages) {
+    auto p = tracker.issues().List(ctx, q, page);
+    OwnPage(ctx, p, "list issues");
+    if (!p.ok() || !p->next_token) break;
+    page.token = *p->next_token;
+  }
+}
+
+void IsolationPropertyTest::OpChange(Tracker& tracker, const TenantContext& ctx, Target& t,
+                                     std::minstd_rand& rng) {
+  auto issue = tracker.issues().Get(ctx, t.issue);
+  Check(ctx, issue, "get for change", [&](const Issue& i) {
+    Own(ctx, i);
+    auto next = NextStatuses(i.status);
+    auto moved =
+        rng() % 2
+            ? tracker.issues().Transition(ctx, i.issue_id, i.version, next[rng() % next.size()])
+            : tracker.issues().Assign(ctx, i.issue_id, i.version, {std::nullopt, t.team});
+    Check(ctx, moved, "change", [&](const Issue& after) { Own(ctx, after); });
+  });
+}
+
+void IsolationPropertyTest::OpUsers(Tracker& tracker, const TenantContext& ctx, Target& t,
+                                    std::minstd_rand& rng) {
+  const UserEmail email = Email("extra" + std::to_string(rng() % 8) + "@" + t.slot.domain);
+  if (rng() % 2) {
+    auto user = tracker.users().Create(ctx, {email, ctx.scope().incarnation(), Role::kUser});
+    Check(ctx, user, "add user", [&](const User& u) {
+      Own(ctx, u);
+      std::lock_guard<std::mutex> lock(t.slot.mu);
+      t.slot.extra_users.push_back(email.str());
+    });
+  } else {
+    Expected(Marker(ctx), tracker.users().Delete(ctx, email), "remove user");
+  }
+}
+
+void IsolationPropertyTest::Operation(Tracker& tracker, const TenantContext& ctx,
+                                      std::minstd_rand& rng) {
+  Target t = Pick(ctx, rng);
   switch (rng() % 12) {
     case 0:
-    case 1: {
-      NewIssue n{.title = Marker(ctx) + std::to_string(rng())};
-      if (rng() % 3 == 0) n.assigned_user = someone;
-      if (rng() % 4 == 0) n.assigned_team = team;
-      auto issue = tracker.issues().Create(ctx, n);
-      Check(ctx, issue, "create", [&](const Issue& i) {
-        Own(ctx, i);
-        std::lock_guard<std::mutex> lock(slot.mu);
-        ++slot.created[ctx.scope().incarnation()];
-        if (slot.incarnation == ctx.scope().incarnation()) {
-          if (slot.issues.size() < 64) {
-            slot.issues.push_back(i.issue_id);
-          } else {
-            slot.issues[rng() % slot.issues.size()] = i.issue_id;
-          }
-        }
-      });
-      break;
-    }
-    case 2: {
+    case 1:
+      return OpCreate(tracker, ctx, t, rng);
+    case 2:
       ++tally_.reads;
-      Check(ctx, tracker.issues().Get(ctx, *some_issue), "get",
-            [&](const Issue& i) { Own(ctx, i); });
-      break;
-    }
+      return Check(ctx, tracker.issues().Get(ctx, t.issue), "get",
+                   [&](const Issue& i) { Own(ctx, i); });
     case 3:
-    case 4: {
-      IssueQuery q = IssueQuery::All();
-      switch (rng() % 5) {
-        case 1:
-          q = IssueQuery::WithStatus(IssueStatus::kOpen);
-          break;
-        case 2:
-          q = IssueQuery::WithPriority(Priority::kMedium);
-          break;
-        case 3:
-          q = IssueQuery::AssignedTo(someone);
-          break;
-        case 4:
-          q = IssueQuery::OfTeam(*team);
-          break;
-        default:
-          break;
-      }
-      PageRequest page{static_cast<int32_t>(1 + rng() % 10), ""};
-      for (int pages = 0; pages < 3; ++pages) {
-        auto p = tracker.issues().List(ctx, q, page);
-        OwnPage(ctx, p, "list issues");
-        if (!p.ok() || !p->next_token) break;
-        page.token = *p->next_token;
-      }
-      break;
-    }
+    case 4:
+      return OpListIssues(tracker, ctx, t, rng);
     case 5: {
       NewComment m{.content = Marker(ctx) + "note"};
-      if (rng() % 3 == 0) m.mentions.push_back(someone);
-      Check(ctx, tracker.comments().Add(ctx, *some_issue, m), "comment",
-            [&](const Comment& c) { Own(ctx, c); });
-      break;
+      if (rng() % 3 == 0) m.mentions.push_back(t.someone);
+      return Check(ctx, tracker.comments().Add(ctx, t.issue, m), "comment",
+                   [&](const Comment& c) { Own(ctx, c); });
     }
     case 6:
       if (rng() % 2) {
-        OwnPage(ctx, tracker.comments().ListByIssue(ctx, *some_issue, {}), "comments by issue");
-      } else {
-        OwnPage(ctx, tracker.comments().ListByAuthor(ctx, someone, {}), "comments by author");
+        return OwnPage(ctx, tracker.comments().ListByIssue(ctx, t.issue, {}), "comments");
       }
-      break;
-    case 7: {
-      auto issue = tracker.issues().Get(ctx, *some_issue);
-      Check(ctx, issue, "get for change", [&](const Issue& i) {
-        Own(ctx, i);
-        auto next = NextStatuses(i.status);
-        auto moved =
-            rng() % 2
-                ? tracker.issues().Transition(ctx, i.issue_id, i.version, next[rng() % next.size()])
-                : tracker.issues().Assign(ctx, i.issue_id, i.version, {std::nullopt, team});
-        Check(ctx, moved, "change", [&](const Issue& after) { Own(ctx, after); });
-      });
-      break;
-    }
+      return OwnPage(ctx, tracker.comments().ListByAuthor(ctx, t.someone, {}), "by author");
+    case 7:
+      return OpChange(tracker, ctx, t, rng);
     case 8:
       OwnPage(ctx, tracker.teams().ListByCompany(ctx, {}), "teams");
-      OwnPage(ctx, tracker.teams().ListByLead(ctx, slot.UserAt(0), {}), "teams by lead");
-      break;
+      return OwnPage(ctx, tracker.teams().ListByLead(ctx, t.slot.UserAt(0), {}), "by lead");
     case 9:
       OwnPage(ctx, tracker.users().ListByCompany(ctx, {}), "users");
-      OwnPage(ctx, tracker.users().ListByRole(ctx, Role::kUser, {}), "users by role");
-      break;
-    case 10: {
-      const std::string local = "extra" + std::to_string(rng() % 8);
-      const UserEmail email = Email(local + "@" + slot.domain);
-      if (rng() % 2) {
-        auto user = tracker.users().Create(ctx, {email, ctx.scope().incarnation(), Role::kUser});
-        Check(ctx, user, "add user", [&](const User& u) {
-          Own(ctx, u);
-          std::lock_guard<std::mutex> lock(slot.mu);
-          slot.extra_users.push_back(email.str());
-        });
-      } else {
-        Expected(Marker(ctx), tracker.users().Delete(ctx, email), "remove user");
-      }
-      break;
-    }
-    case 11: {
+      return OwnPage(ctx, tracker.users().ListByRole(ctx, Role::kUser, {}), "users by role");
+    case 10:
+      return OpUsers(tracker, ctx, t, rng);
+    default:
       ++tally_.reads;
-      Check(ctx, tracker.companies().Get(ctx), "company", [&](const Company& c) {
+      return Check(ctx, tracker.companies().Get(ctx), "company", [&](const Company& c) {
         Own(ctx, c.company_id.str(), ctx.scope().incarnation(), false, "company");
       });
-      break;
-    }
   }
 }
 
@@ -464,7 +469,11 @@ void IsolationPropertyTest::Churn(const std::atomic<bool>& done, int64_t period,
   }
 }
 
-TEST_F(IsolationPropertyTest, ConcurrentClientsAndCompanyChurnNeverLeak) {
+INSTANTIATE_TEST_SUITE_P(Backends, IsolationPropertyTest,
+                         ::testing::ValuesIn(testing::BackendKinds()),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(IsolationPropertyTest, ConcurrentClientsAndCompanyChurnNeverLeak) {
   const int64_t ops = std::max<int64_t>(100, EnvInt("IT_ISOLATION_OPS", 3000));
   const int threads =
       static_cast<int>(std::clamp<int64_t>(EnvInt("IT_ISOLATION_THREADS", 4), 1, 64));

@@ -10,6 +10,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "tenancy/provision.h"
 #include "tenancy/schema.h"
@@ -25,14 +26,16 @@ using tenancy::TenantContext;
 UserEmail Email(std::string_view e) { return UserEmail::Parse(e).value(); }
 CompanyId Cid(std::string_view c) { return CompanyId::Parse(c).value(); }
 
-class LifecycleTest : public ::testing::TestWithParam<Tier> {
+class LifecycleTest : public ::testing::TestWithParam<std::tuple<std::string, Tier>> {
  protected:
   void SetUp() override {
-    backend_ = testing::MakeTestBackend(dir_.path());
+    backend_ = testing::MakeBackend(std::get<0>(GetParam()), dir_.path());
     tenancy::SchemaCatalog catalog(layout_);
     ASSERT_TRUE(tenancy::Provisioner(*backend_, catalog).ProvisionAll().ok());
     tracker_ = std::make_unique<Tracker>(*backend_, layout_, clock_, options_);
   }
+
+  Tier tier() const { return std::get<1>(GetParam()); }
 
   // Lets the re-registration quarantine of offboarded ids pass.
   void PassQuarantine() {
@@ -134,10 +137,13 @@ class Clients {
   std::vector<std::thread> threads_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Tiers, LifecycleTest,
-                         ::testing::Values(Tier::kBasic, Tier::kPremium, Tier::kPlatinum),
+INSTANTIATE_TEST_SUITE_P(BackendsAndTiers, LifecycleTest,
+                         ::testing::Combine(::testing::ValuesIn(testing::BackendKinds()),
+                                            ::testing::Values(Tier::kBasic, Tier::kPremium,
+                                                              Tier::kPlatinum)),
                          [](const auto& info) {
-                           return std::string(tenancy::TierName(info.param));
+                           return std::get<0>(info.param) + "_" +
+                                  std::string(tenancy::TierName(std::get<1>(info.param)));
                          });
 
 // Clients that keep signing in, filing issues, commenting and adding users while the
@@ -171,7 +177,7 @@ void Hammer(Tracker& tracker, const AdminAccess& admin, dynamo::Backend& backend
 
 TEST_P(LifecycleTest, OffboardingUnderConcurrentWritesLeavesNothingBehind) {
   const CompanyId id = Cid("RACY");
-  Register(id, GetParam());
+  Register(id, tier());
   std::atomic<bool> stop{false};
   std::atomic<int> writes{0};
   std::vector<std::thread> clients;
@@ -199,7 +205,7 @@ TEST_P(LifecycleTest, OffboardingUnderConcurrentWritesLeavesNothingBehind) {
 // company anything of the old one: no issues, no users (a late Root User), no seats.
 TEST_P(LifecycleTest, ReRegisteredIdInheritsNothing) {
   const CompanyId id = Cid("REUSED");
-  Register(id, GetParam());
+  Register(id, tier());
   std::atomic<bool> stop{false};
   std::atomic<int> writes{0};
   std::vector<std::thread> clients;
@@ -214,13 +220,13 @@ TEST_P(LifecycleTest, ReRegisteredIdInheritsNothing) {
   ASSERT_TRUE(offboarded.ok()) << offboarded.ToString();
   // Not at once: the id is in quarantine...
   auto early =
-      tracker_->companies().Create(admin_, {id, "New owner", GetParam(), Email("owner@new.com")});
+      tracker_->companies().Create(admin_, {id, "New owner", tier(), Email("owner@new.com")});
   EXPECT_EQ(early.status().code(), Code::kConflict) << early.status().ToString();
   EXPECT_EQ(LeftoversOf(id), 0);
   // ...then as a new company with nothing of the old one.
   PassQuarantine();
   auto again =
-      tracker_->companies().Create(admin_, {id, "New owner", GetParam(), Email("owner@new.com")});
+      tracker_->companies().Create(admin_, {id, "New owner", tier(), Email("owner@new.com")});
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->current_users, 0);
   EXPECT_EQ(ItemsOf(id), 0);
@@ -304,8 +310,7 @@ TEST_P(LifecycleTest, OldSessionCannotReachTheNewOwner) {
   ASSERT_TRUE(tracker_->companies().Offboard(admin_, id).ok());
   // The new owner (of this test's tier) registers the id and files ISS-001.
   PassQuarantine();
-  auto again =
-      tracker_->companies().Create(admin_, {id, "New owner", GetParam(), Email("o@new.com")});
+  auto again = tracker_->companies().Create(admin_, {id, "New owner", tier(), Email("o@new.com")});
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   auto new_admin = admin_.ContextFor(*backend_, layout_, id);
   ASSERT_TRUE(new_admin.ok());
@@ -331,14 +336,14 @@ TEST_P(LifecycleTest, OldSessionCannotReachTheNewOwner) {
   EXPECT_EQ(company->issue_counter, 1u) << "the old session advanced the new company's counter";
   EXPECT_EQ(company->comment_counter, 0u);
   EXPECT_EQ(company->current_users, 1);
-  EXPECT_EQ(CountItemsOf("IssueTracker-Issues-Pooled", id), GetParam() == Tier::kPlatinum ? 0 : 1);
+  EXPECT_EQ(CountItemsOf("IssueTracker-Issues-Pooled", id), tier() == Tier::kPlatinum ? 0 : 1);
 }
 
 // A context keeps the role, status and existence its user had at sign-in only until they
 // change: from then on every call fails, saying why.
 TEST_P(LifecycleTest, RevokedUsersLoseAccess) {
   const CompanyId id = Cid("ROLES");
-  TenantContext root = Register(id, GetParam());
+  TenantContext root = Register(id, tier());
   TenantContext admin = SignIn(id, "admin@x.com");
   TenantContext user = SignIn(id, "user@x.com");
   auto issue = tracker_->issues().Create(user, {.title = "assign me"});
@@ -419,7 +424,7 @@ TEST_P(LifecycleTest, RevokedUsersLoseAccess) {
 // at once (their transaction checks), its reads within the read re-check interval.
 TEST_P(LifecycleTest, RevocationElsewhereIsSeenWithinTheRecheckInterval) {
   const CompanyId id = Cid("ELSEWHERE");
-  TenantContext root = Register(id, GetParam());
+  TenantContext root = Register(id, tier());
   TenantContext user = SignIn(id, "user@x.com");
   ASSERT_TRUE(tracker_->issues().List(user, IssueQuery::All(), {}).ok());  // validated now
   Tracker other(*backend_, layout_, clock_, options_);
@@ -462,12 +467,12 @@ TEST_P(LifecycleTest, RevocationElsewhereIsSeenWithinTheRecheckInterval) {
 // then meets a dropped silo Users table, which must read as the session's error.
 TEST_P(LifecycleTest, ReadsAfterSiloTablesWereDroppedElsewhereSayWhy) {
   const CompanyId id = Cid("DROPPED");
-  Register(id, GetParam());
+  Register(id, tier());
   Tracker other(*backend_, layout_, clock_, options_);
   auto user = tracker_->auth().SignIn({Email("user@x.com"), id});
   ASSERT_TRUE(user.ok());
   clock_.AdvanceMicros(options_.sessions.read_recheck_interval_micros * 6 / 10);
-  ASSERT_TRUE(tracker_->auth().SignIn({Email("admin@x.com"), id}).ok());  // company fresh
+  ASSERT_TRUE(tracker_->auth().SignIn({Email("admin@x.com"), id}).ok());     // company fresh
   clock_.AdvanceMicros(options_.sessions.read_recheck_interval_micros / 2);  // user stale
   ASSERT_TRUE(other.companies().Offboard(admin_, id).ok());
   auto company = tracker_->companies().Get(*user);
@@ -481,10 +486,17 @@ TEST_P(LifecycleTest, ReadsAfterSiloTablesWereDroppedElsewhereSayWhy) {
 // A move between Basic and Premium racing with writes: what the old tier's context wrote
 // committed before the move; after it, it writes nothing.
 TEST_P(LifecycleTest, TierChangeRacingWithWrites) {
-  if (GetParam() == Tier::kPlatinum) GTEST_SKIP() << "only pooled tiers change in place";
   const CompanyId id = Cid("MOVING");
-  Register(id, GetParam());
+  Register(id, tier());
   TenantContext user = SignIn(id, "user@x.com");
+  if (tier() == Tier::kPlatinum) {
+    // Only the pooled tiers change in place; the Platinum company and its sessions stay.
+    EXPECT_EQ(tracker_->companies().ChangeTier(admin_, id, Tier::kPremium).code(),
+              Code::kValidation);
+    EXPECT_TRUE(tracker_->issues().Create(user, {.title = "still Platinum"}).ok());
+    EXPECT_EQ(SignIn(id, "user@x.com").tier(), Tier::kPlatinum);
+    return;
+  }
   std::atomic<bool> moved{false};
   std::atomic<int> created{0};
   std::atomic<int> after{0};
@@ -504,7 +516,7 @@ TEST_P(LifecycleTest, TierChangeRacingWithWrites) {
     });
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
-  Tier to = GetParam() == Tier::kBasic ? Tier::kPremium : Tier::kBasic;
+  Tier to = tier() == Tier::kBasic ? Tier::kPremium : Tier::kBasic;
   ASSERT_TRUE(tracker_->companies().ChangeTier(admin_, id, to).ok());
   moved = true;
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
@@ -524,16 +536,16 @@ TEST_P(LifecycleTest, TierChangeRacingWithWrites) {
 // offboarded one.
 TEST_P(LifecycleTest, SignInLookupsNameActiveCompaniesOnly) {
   const CompanyId live = Cid("LIVE");
-  Register(live, GetParam());
+  Register(live, tier());
   const CompanyId gone = Cid("GONE");
-  Register(gone, GetParam());
+  Register(gone, tier());
   tenancy::SchemaCatalog catalog(layout_);
   tenancy::CompanyLifecycle lifecycle(*backend_, catalog, clock_);
   const CompanyId loading = Cid("LOADING");
   auto scope = lifecycle.Register(
-      admin_, loading, GetParam(),
+      admin_, loading, tier(),
       dynamo::Item{
-          {"company_tier", dynamo::AttributeValue::S(std::string(tenancy::TierName(GetParam())))}},
+          {"company_tier", dynamo::AttributeValue::S(std::string(tenancy::TierName(tier())))}},
       /*activate=*/false);
   ASSERT_TRUE(scope.ok()) << scope.status().ToString();
   ASSERT_TRUE(tracker_->companies().Offboard(admin_, gone).ok());
@@ -548,7 +560,7 @@ TEST_P(LifecycleTest, SignInLookupsNameActiveCompaniesOnly) {
 // creations and deletions.
 TEST_P(LifecycleTest, SeatCountsStayExactUnderConcurrency) {
   const CompanyId id = Cid("SEATS");
-  TenantContext root = Register(id, GetParam());  // 3 users
+  TenantContext root = Register(id, tier());  // 3 users
   ASSERT_TRUE(tracker_->companies().UpdateLimits(root, std::nullopt, 8).ok());
   Clients clients;
   for (int c = 0; c < 3; ++c) {

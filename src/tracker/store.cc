@@ -194,7 +194,7 @@ void Txn::Guard(std::string_view table, const Item& key, std::string_view tag,
   a.diagnoses.push_back(std::move(diagnose));
 }
 
-Status Txn::Commit(dynamo::Backend& backend) {
+dynamo::TransactWriteItemsRequest Txn::BuildRequest() {
   dynamo::TransactWriteItemsRequest request;
   request.transact_items.reserve(actions_.size());
   for (Action& a : actions_) {
@@ -203,34 +203,40 @@ Status Txn::Commit(dynamo::Backend& backend) {
                                 : dynamo::ReturnValuesOnConditionCheckFailure::kAllOld;
     std::optional<std::string> condition;
     if (!a.condition.empty()) condition = std::move(a.condition);
+    dynamo::TransactWriteItem w;
     switch (a.kind) {
       case Kind::kPut:
-        request.transact_items.push_back(dynamo::TransactWriteItem{
-            .put = dynamo::TransactPut{std::move(a.table), std::move(a.item), std::move(condition),
-                                       std::move(a.expr.names), std::move(a.expr.values),
-                                       on_failure}});
+        w.put = dynamo::TransactPut{std::move(a.table),       std::move(a.item),
+                                    std::move(condition),     std::move(a.expr.names),
+                                    std::move(a.expr.values), on_failure};
         break;
       case Kind::kUpdate:
-        request.transact_items.push_back(dynamo::TransactWriteItem{
-            .update = dynamo::TransactUpdate{
-                std::move(a.table), std::move(a.item), std::move(a.update), std::move(condition),
-                std::move(a.expr.names), std::move(a.expr.values), on_failure}});
+        w.update = dynamo::TransactUpdate{std::move(a.table),
+                                          std::move(a.item),
+                                          std::move(a.update),
+                                          std::move(condition),
+                                          std::move(a.expr.names),
+                                          std::move(a.expr.values),
+                                          on_failure};
         break;
       case Kind::kDelete:
-        request.transact_items.push_back(dynamo::TransactWriteItem{
-            .delete_item = dynamo::TransactDelete{std::move(a.table), std::move(a.item),
-                                                  std::move(condition), std::move(a.expr.names),
-                                                  std::move(a.expr.values), on_failure}});
+        w.delete_item = dynamo::TransactDelete{std::move(a.table),       std::move(a.item),
+                                               std::move(condition),     std::move(a.expr.names),
+                                               std::move(a.expr.values), on_failure};
         break;
       case Kind::kCheck:
-        request.transact_items.push_back(dynamo::TransactWriteItem{
-            .condition_check = dynamo::TransactConditionCheck{
-                std::move(a.table), std::move(a.item), std::move(condition).value_or(""),
-                std::move(a.expr.names), std::move(a.expr.values), on_failure}});
+        w.condition_check = dynamo::TransactConditionCheck{
+            std::move(a.table),      std::move(a.item),        std::move(condition).value_or(""),
+            std::move(a.expr.names), std::move(a.expr.values), on_failure};
         break;
     }
+    request.transact_items.push_back(std::move(w));
   }
-  auto response = backend.TransactWriteItems(request);
+  return request;
+}
+
+Status Txn::Commit(dynamo::Backend& backend) {
+  auto response = backend.TransactWriteItems(BuildRequest());
   if (response.ok()) return Status::Ok();
   const Status& s = response.status();
   if (s.Is(Code::kTransactionConflict)) return RetryStatus("concurrent transaction");

@@ -108,6 +108,8 @@ class Txn {
     std::vector<std::function<Status(const std::optional<dynamo::Item>&)>> diagnoses;
   };
   Action* Find(std::string_view table, const dynamo::Item& key);
+  // The request, moving the actions' contents into it (their statuses and diagnoses stay).
+  dynamo::TransactWriteItemsRequest BuildRequest();
   Action& Requirement(std::string_view table, const dynamo::Item& key,
                       const std::function<std::string(Expr*)>& build, Status on_failure);
 
