@@ -8,8 +8,9 @@
 #              Boost.JSON header.
 #   layers     dependencies point down only: a library's files include only its own and
 #              the lower libraries' headers (common <- dynamo <- engine; dynamo <- tenancy
-#              <- tracker <- cli); only tests (*_test.cc) include tests/ headers; nothing in
-#              src/ includes bench/. The libraries link only the libraries below them.
+#              <- tracker <- http <- cli; common <- net <- http); only tests (*_test.cc)
+#              include tests/ headers; nothing in src/ includes bench/. The libraries link
+#              only the libraries below them.
 #   keys       key strings such as "<COMPANY>#ISSUE#<ID>" are composed and parsed in
 #              src/tenancy only: outside it, src/ (tests aside) has no string literal
 #              holding a key tag with its delimiter ("#ISSUE", "TEAM#", ...), the layers
@@ -31,10 +32,12 @@ set(allowed_dynamo "common")
 set(allowed_engine "common;dynamo")
 set(allowed_tenancy "common;dynamo")
 set(allowed_tracker "common;dynamo;tenancy")
-set(allowed_cli "common;dynamo;engine;tenancy;tracker")
-set(layered_libraries "common;dynamo;engine;tenancy;tracker;cli")
+set(allowed_net "common")
+set(allowed_http "common;dynamo;tenancy;tracker;net")
+set(allowed_cli "common;dynamo;engine;tenancy;tracker;net;http")
+set(layered_libraries "common;dynamo;engine;tenancy;tracker;net;http;cli")
 # Top-level folders an include can name.
-set(project_folders "common;dynamo;engine;tenancy;tracker;cli;tests;bench")
+set(project_folders "common;dynamo;engine;tenancy;tracker;net;http;cli;tests;bench")
 
 set(violations "")
 macro(violation file rule detail)

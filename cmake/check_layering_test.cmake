@@ -62,6 +62,7 @@ set(cases
   "tracker uses engine|src/tracker/bad.cc|#include \"engine/engine.h\"|layers: tracker includes engine/engine.h"
   "dynamo uses engine|src/dynamo/bad.cc|#include \"engine/engine.h\"|layers: dynamo includes engine/engine.h"
   "common uses dynamo|src/common/bad.h|#include \"dynamo/types.h\"|layers: common includes dynamo/types.h"
+  "net uses tracker|src/net/bad.cc|#include \"tracker/tracker.h\"|layers: net includes tracker/tracker.h"
   "product uses tests|src/tracker/bad.cc|#include \"tests/backend_factory.h\"|layers: includes tests/backend_factory.h"
   "product uses bench|src/cli/bad.cc|#include \"bench/bench_util.h\"|layers: includes bench/bench_util.h"
   "tracker composes a key|src/tracker/bad.cc|std::string k = c + \"#ISSUE#\" + id|keys: string literal \"#ISSUE#\""
