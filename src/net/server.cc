@@ -55,12 +55,16 @@ ServerCore::ServerCore(ServerOptions opts, Handler h, int threads_wanted)
       handler(std::move(h)),
       thread_count(threads_wanted),
       sweep_interval(SweepInterval(options)) {
-  ioc.emplace(thread_count);
+  for (int i = 0; i < thread_count; ++i) {
+    contexts.push_back(std::make_unique<asio::io_context>(1));
+  }
 }
 
 void ServerCore::DoAccept() {
   if (stopping.load(std::memory_order_acquire) || !acceptor->is_open()) return;
-  acceptor->async_accept(asio::make_strand(*ioc), [this](const error_code& ec, tcp::socket s) {
+  asio::io_context& target = *contexts[next_context];
+  next_context = (next_context + 1) % contexts.size();
+  acceptor->async_accept(target, [this](const error_code& ec, tcp::socket s) {
     OnAccept(ec, std::move(s));
   });
 }
@@ -145,7 +149,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
   const asio::ip::address address = asio::ip::make_address(impl->options.address, ec);
   if (ec) return Status::Validation("not an IP address: " + impl->options.address);
   const tcp::endpoint endpoint(address, impl->options.port);
-  impl->acceptor.emplace(asio::make_strand(*impl->ioc));
+  impl->acceptor.emplace(*impl->contexts[0]);
   tcp::acceptor& acceptor = *impl->acceptor;
   const std::string where = impl->options.address + ":" + std::to_string(impl->options.port);
   acceptor.open(endpoint.protocol(), ec);
@@ -159,13 +163,15 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
   impl->port = acceptor.local_endpoint(ec).port();
   if (ec) return Status::IOError("local endpoint: " + ec.message());
 
-  impl->work.emplace(impl->ioc->get_executor());
-  impl->sweep_timer.emplace(*impl->ioc);
+  for (const auto& context : impl->contexts) impl->work.emplace_back(context->get_executor());
+  impl->sweep_timer.emplace(*impl->contexts[0]);
   impl->ScheduleSweep();
   asio::post(acceptor.get_executor(), [p = impl.get()] { p->DoAccept(); });
   impl->threads.reserve(static_cast<size_t>(threads));
   for (int i = 0; i < threads; ++i) {
-    impl->threads.emplace_back([p = impl.get()] { p->ioc->run(); });
+    impl->threads.emplace_back([context = impl->contexts[static_cast<size_t>(i)].get()] {
+      context->run();
+    });
   }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
@@ -218,16 +224,16 @@ void Server::Stop() {
     impl.sessions_changed.wait_for(lock, kForceCloseWait, drained);
   }
 
-  asio::post(*impl.ioc, [p = &impl] { p->sweep_timer->cancel(); });
-  impl.work.reset();
-  impl.ioc->stop();
+  asio::post(*impl.contexts[0], [p = &impl] { p->sweep_timer->cancel(); });
+  impl.work.clear();
+  for (const auto& context : impl.contexts) context->stop();
   for (std::thread& t : impl.threads) t.join();
   impl.threads.clear();
   // Destroys what is left (sessions still referenced by unrun handlers) while the
   // registry they unregister from is alive.
   impl.sweep_timer.reset();
   impl.acceptor.reset();
-  impl.ioc.reset();
+  impl.contexts.clear();
 }
 
 int RunUntilSignal(Server& server, const std::function<void()>& on_waiting) {

@@ -18,7 +18,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 
@@ -71,7 +70,7 @@ class Session;
 struct ServerCore {
   ServerCore(ServerOptions opts, Handler h, int thread_count);
 
-  // Accepting. Runs on the acceptor's strand.
+  // Accepting. Runs on the first context's thread.
   void DoAccept();
   void OnAccept(const boost::system::error_code& ec, tcp::socket socket);
   // Session registry. Thread-safe.
@@ -86,10 +85,14 @@ struct ServerCore {
   const int thread_count;
   const std::chrono::nanoseconds sweep_interval;
 
-  std::optional<asio::io_context> ioc;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-  std::optional<tcp::acceptor> acceptor;  // on its own strand
+  // One io_context per thread, each run by its thread alone: a connection lives on one
+  // context, so its handlers never run concurrently (no strand) and a completion never
+  // wakes another thread. The acceptor and the sweeper live on contexts[0].
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::optional<tcp::acceptor> acceptor;
   std::optional<asio::steady_timer> sweep_timer;
+  size_t next_context = 0;  // round-robin; acceptor thread only
   std::vector<std::thread> threads;
   uint16_t port = 0;
 
@@ -110,8 +113,8 @@ struct ServerCore {
 };
 
 // One connection: reads requests, calls the handler, writes responses, in order. All of
-// its member functions run on the connection's strand (the socket's executor); others
-// reach it only by posting PostStop/PostDeadline/PostClose.
+// its member functions run on its io_context's thread (the socket's executor); other
+// threads reach it only by posting PostStop/PostDeadline/PostClose.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(ServerCore& server, tcp::socket socket);
