@@ -127,8 +127,8 @@ int main(int argc, char** argv) {
   const std::string command = "wrk -t" + std::to_string(wrk_threads) + " -c" +
                               std::to_string(connections) + " -d" + std::to_string(duration) +
                               "s --latency " + url + " 2>&1";
-  std::printf("server threads: %d (0 = hardware concurrency %u); wrk: %s\n",
-              options.threads, std::thread::hardware_concurrency(), command.c_str());
+  std::printf("server threads: %d (0 = hardware concurrency %u); wrk: %s\n", options.threads,
+              std::thread::hardware_concurrency(), command.c_str());
   std::fflush(stdout);
   // A short warm-up, then the measured run.
   RunWrk("wrk -t1 -c" + std::to_string(connections) + " -d1s " + url + " >/dev/null 2>&1");

@@ -81,7 +81,7 @@ struct Request {
   std::string query;  // the raw query without '?' ("limit=10"); empty when absent
   std::vector<QueryParam> query_params;  // `query` split on '&' and '=', percent-decoded
   Headers headers;
-  std::string body;  // the whole body, de-chunked
+  std::string body;            // the whole body, de-chunked
   std::string remote_address;  // the peer's IP address ("127.0.0.1")
   uint16_t remote_port = 0;
   bool keep_alive = true;  // whether the client allows the connection to stay open

@@ -1,11 +1,10 @@
 // net::Server: the thread pool, the acceptor, the session registry, the deadline sweeper
 // and graceful shutdown. One connection's I/O is in session.cc.
 #include <algorithm>
-#include <chrono>
-
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <chrono>
 #include <csignal>
 
 #include "net/server_internal.h"
@@ -64,9 +63,8 @@ void ServerCore::DoAccept() {
   if (stopping.load(std::memory_order_acquire) || !acceptor->is_open()) return;
   asio::io_context& target = *contexts[next_context];
   next_context = (next_context + 1) % contexts.size();
-  acceptor->async_accept(target, [this](const error_code& ec, tcp::socket s) {
-    OnAccept(ec, std::move(s));
-  });
+  acceptor->async_accept(
+      target, [this](const error_code& ec, tcp::socket s) { OnAccept(ec, std::move(s)); });
 }
 
 void ServerCore::OnAccept(const error_code& ec, tcp::socket socket) {
@@ -169,9 +167,8 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
   asio::post(acceptor.get_executor(), [p = impl.get()] { p->DoAccept(); });
   impl->threads.reserve(static_cast<size_t>(threads));
   for (int i = 0; i < threads; ++i) {
-    impl->threads.emplace_back([context = impl->contexts[static_cast<size_t>(i)].get()] {
-      context->run();
-    });
+    impl->threads.emplace_back(
+        [context = impl->contexts[static_cast<size_t>(i)].get()] { context->run(); });
   }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }

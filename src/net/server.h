@@ -58,7 +58,7 @@ struct AccessLogEntry {
   std::string_view remote_address;
   int status = 0;
   size_t request_body_bytes = 0;
-  size_t response_body_bytes = 0;  // body bytes as computed (0 on the wire for HEAD)
+  size_t response_body_bytes = 0;        // body bytes as computed (0 on the wire for HEAD)
   std::chrono::microseconds latency{0};  // first byte of the request to response written
 };
 
@@ -69,8 +69,7 @@ using AccessLogHook = std::function<void(const AccessLogEntry& entry)>;
 // Builds the body of an error the server answers by itself (400, 408, 413, 431, 500, 505):
 // fill `response` (status already set, `detail` says what went wrong). By default a
 // text/plain body with the reason phrase and the detail.
-using ErrorResponder =
-    std::function<void(int status, std::string_view detail, Response& response)>;
+using ErrorResponder = std::function<void(int status, std::string_view detail, Response& response)>;
 
 struct ServerOptions {
   std::string address = "127.0.0.1";  // IPv4 or IPv6 literal to listen on
@@ -78,9 +77,9 @@ struct ServerOptions {
   int threads = 0;                    // 0: std::thread::hardware_concurrency()
   int listen_backlog = 1024;
 
-  size_t max_header_bytes = 16 * 1024;   // request line + fields; over it: 431
-  size_t max_body_bytes = 1024 * 1024;   // after de-chunking; over it: 413
-  size_t max_connections = 10000;        // open connections; over it: accept pauses
+  size_t max_header_bytes = 16 * 1024;             // request line + fields; over it: 431
+  size_t max_body_bytes = 1024 * 1024;             // after de-chunking; over it: 413
+  size_t max_connections = 10000;                  // open connections; over it: accept pauses
   std::chrono::milliseconds read_timeout{10000};   // first byte to whole request: else 408
   std::chrono::milliseconds idle_timeout{60000};   // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10000};  // to hand a response to the client
@@ -90,8 +89,8 @@ struct ServerOptions {
   // the client sees the response instead of a connection reset.
   std::chrono::milliseconds linger_timeout{1000};
 
-  std::string server_header;  // sent as `Server:` when not empty
-  AccessLogHook access_log;   // optional
+  std::string server_header;       // sent as `Server:` when not empty
+  AccessLogHook access_log;        // optional
   ErrorResponder error_responder;  // optional
 };
 
@@ -99,9 +98,9 @@ struct ServerOptions {
 struct ServerStats {
   uint64_t connections_accepted = 0;
   uint64_t connections_open = 0;
-  uint64_t requests = 0;        // responses written, including the server's own errors
-  uint64_t timeouts = 0;        // connections closed by a read, idle or write timeout
-  uint64_t protocol_errors = 0; // 400/413/431/505 answered by the server itself
+  uint64_t requests = 0;         // responses written, including the server's own errors
+  uint64_t timeouts = 0;         // connections closed by a read, idle or write timeout
+  uint64_t protocol_errors = 0;  // 400/413/431/505 answered by the server itself
 };
 
 struct ServerCore;  // internal (net/server_internal.h)

@@ -4,6 +4,12 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -13,13 +19,6 @@
 #include <thread>
 #include <unordered_set>
 #include <vector>
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/basic_parser.hpp>
 
 #include "net/server.h"
 
@@ -45,8 +44,8 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   using error_code = boost::beast::error_code;
   using string_view = boost::beast::string_view;
 
-  void on_request_impl(boost::beast::http::verb method, string_view method_str,
-                       string_view target, int version, error_code& ec) override;
+  void on_request_impl(boost::beast::http::verb method, string_view method_str, string_view target,
+                       int version, error_code& ec) override;
   void on_response_impl(int, string_view, int, error_code& ec) override;
   void on_field_impl(boost::beast::http::field, string_view name, string_view value,
                      error_code& ec) override;
@@ -159,7 +158,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Phase phase_ = Phase::kIdle;
   bool header_checked_ = false;
   bool close_after_write_ = false;
-  bool head_only_ = false;    // HEAD, 1xx, 204, 304: no body on the wire
+  bool head_only_ = false;  // HEAD, 1xx, 204, 304: no body on the wire
   size_t lingered_bytes_ = 0;
   int64_t request_start_ = 0;
   std::atomic<int64_t> deadline_{0};
@@ -167,7 +166,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
 // Serialises the response head (status line, fields, framing) into `out`. Returns false
 // when a handler-provided field is not valid HTTP (the caller answers 500 instead).
-bool BuildResponseHead(const Response& response, const std::string& server_header,
-                       bool close, bool http10_keep_alive, std::string& out);
+bool BuildResponseHead(const Response& response, const std::string& server_header, bool close,
+                       bool http10_keep_alive, std::string& out);
 
 }  // namespace issuetracker::net

@@ -48,9 +48,9 @@ TEST(ServerTest, HandlerSeesParsedRequest) {
     resp.status = 204;
   });
   TestConnection c(server->port());
-  ASSERT_TRUE(c.Send(
-      "POST /v1/items%2Fx?limit=5&name=a+b HTTP/1.1\r\nHost: h\r\nX-Custom-Thing: V1\r\n"
-      "Content-Length: 5\r\n\r\nhello"));
+  ASSERT_TRUE(
+      c.Send("POST /v1/items%2Fx?limit=5&name=a+b HTTP/1.1\r\nHost: h\r\nX-Custom-Thing: V1\r\n"
+             "Content-Length: 5\r\n\r\nhello"));
   std::optional<TestResponse> r = c.ReadResponse();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 204);
@@ -104,9 +104,9 @@ TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
 TEST(ServerTest, ChunkedRequestBodyIsDechunked) {
   auto server = StartOrDie(FastOptions());
   TestConnection c(server->port());
-  ASSERT_TRUE(c.Send(
-      "PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-      "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nTrailer: x\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nTrailer: x\r\n\r\n"));
   std::optional<TestResponse> r = c.ReadResponse();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, "PUT /c hello world");
@@ -134,8 +134,8 @@ TEST(ServerTest, HeadGetsTheHeadersOfGetWithoutTheBody) {
 TEST(ServerTest, ExpectContinueGets100BeforeTheBody) {
   auto server = StartOrDie(FastOptions());
   TestConnection c(server->port());
-  ASSERT_TRUE(c.Send(
-      "POST /e HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("POST /e HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"));
   std::optional<TestResponse> interim = c.ReadResponse();
   ASSERT_TRUE(interim);
   EXPECT_EQ(interim->status, 100);
@@ -151,8 +151,8 @@ TEST(ServerTest, ExpectContinueWithATooLargeBodyGets413WithoutContinue) {
   o.max_body_bytes = 10;
   auto server = StartOrDie(o);
   TestConnection c(server->port());
-  ASSERT_TRUE(c.Send(
-      "POST /e HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("POST /e HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n"));
   std::optional<TestResponse> r = c.ReadResponse();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
@@ -278,8 +278,8 @@ TEST(ServerTest, ErrorResponderShapesTheServersOwnErrors) {
   ServerOptions o = FastOptions();
   o.error_responder = [](int status, std::string_view detail, Response& resp) {
     resp.headers.Add("Content-Type", "application/json");
-    resp.body = "{\"status\":" + std::to_string(status) + ",\"has_detail\":" +
-                (detail.empty() ? "false" : "true") + "}";
+    resp.body = "{\"status\":" + std::to_string(status) +
+                ",\"has_detail\":" + (detail.empty() ? "false" : "true") + "}";
   };
   auto server = StartOrDie(o);
   TestConnection c(server->port());

@@ -3,13 +3,12 @@
 // server's sweeper through deadline() (see server.cc).
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <ctime>
-
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
+#include <charconv>
+#include <ctime>
 
 #include "net/server_internal.h"
 
@@ -161,8 +160,8 @@ RequestParser::RequestParser(Request& request, const ServerOptions& options)
   eager(true);
 }
 
-void RequestParser::on_request_impl(bhttp::verb method, string_view method_str,
-                                    string_view target, int version, error_code& ec) {
+void RequestParser::on_request_impl(bhttp::verb method, string_view method_str, string_view target,
+                                    int version, error_code& ec) {
   request_.method = MethodOf(method);
   request_.method_text.assign(method_str.data(), method_str.size());
   request_.version = version;
@@ -179,15 +178,15 @@ void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
   ec = bhttp::error::bad_method;  // a request parser never sees a status line
 }
 
-void RequestParser::on_field_impl(bhttp::field, string_view name, string_view value,
-                                  error_code&) {
+void RequestParser::on_field_impl(bhttp::field, string_view name, string_view value, error_code&) {
   request_.headers.Add(View(name), View(value));
 }
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                                       error_code&) {
   if (content_length) {
-    request_.body.reserve(static_cast<size_t>(std::min<std::uint64_t>(*content_length, max_body_bytes_)));
+    request_.body.reserve(
+        static_cast<size_t>(std::min<std::uint64_t>(*content_length, max_body_bytes_)));
   }
 }
 
@@ -264,10 +263,9 @@ void Session::ReadMore() {
     SendError(431, "request header too large");
     return;
   }
-  socket_.async_read_some(buffer_.prepare(std::min(room, kReadChunk)),
-                          [self = shared_from_this()](const error_code& ec, size_t n) {
-                            self->OnRead(ec, n);
-                          });
+  socket_.async_read_some(
+      buffer_.prepare(std::min(room, kReadChunk)),
+      [self = shared_from_this()](const error_code& ec, size_t n) { self->OnRead(ec, n); });
 }
 
 void Session::OnRead(const error_code& ec, size_t n) {
@@ -329,10 +327,9 @@ bool Session::CheckHeader() {
   }
   if (buffer_.size() > 0) return true;  // the client sent the body without waiting
   static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-  asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
-                    [self = shared_from_this()](const error_code& ec, size_t) {
-                      self->OnContinueWritten(ec);
-                    });
+  asio::async_write(
+      socket_, asio::buffer(kContinue.data(), kContinue.size()),
+      [self = shared_from_this()](const error_code& ec, size_t) { self->OnContinueWritten(ec); });
   return false;
 }
 
@@ -350,9 +347,11 @@ void Session::FailParse(const error_code& ec) {
   if (parser_->unsupported_version() || NamesAnotherMajorVersion(buffer_)) {
     SendError(505, "only HTTP/1.x is supported");
   } else if (ec == bhttp::error::header_limit) {
-    SendError(431, "request header larger than " + std::to_string(server_.options.max_header_bytes) + " bytes");
+    SendError(431, "request header larger than " +
+                       std::to_string(server_.options.max_header_bytes) + " bytes");
   } else if (ec == bhttp::error::body_limit) {
-    SendError(413, "request body larger than " + std::to_string(server_.options.max_body_bytes) + " bytes");
+    SendError(413, "request body larger than " + std::to_string(server_.options.max_body_bytes) +
+                       " bytes");
   } else {
     SendError(400, ec.message());
   }
@@ -431,8 +430,7 @@ void Session::ReportAccess() {
   entry.request_body_bytes = request_.body.size();
   entry.response_body_bytes = response_.body.size();
   if (request_start_ != 0) {
-    entry.latency =
-        std::chrono::microseconds((SteadyNowNanos() - request_start_) / 1000);
+    entry.latency = std::chrono::microseconds((SteadyNowNanos() - request_start_) / 1000);
   }
   server_.options.access_log(entry);
 }
