@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <regex>
 #include <thread>
 #include <vector>
 
@@ -29,6 +28,16 @@ RequestLogRecord Sample() {
   return r;
 }
 
+// Whether `text` has the shape of `pattern`, where 'd' stands for any digit.
+bool MatchesShape(std::string_view text, std::string_view pattern) {
+  if (text.size() != pattern.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool ok = pattern[i] == 'd' ? (text[i] >= '0' && text[i] <= '9') : text[i] == pattern[i];
+    if (!ok) return false;
+  }
+  return true;
+}
+
 TEST(RequestLogTest, FieldsExact) {
   EXPECT_EQ(RequestLogFields(Sample()),
             "\"request_id\":\"0f8a1c2e-0000-4000-8000-000000000001\",\"company\":\"COMPANY001\","
@@ -48,8 +57,7 @@ TEST(RequestLogTest, OneJsonObjectPerLineWithUtcTimestamp) {
   logger->Log(r);
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0].find('\n'), std::string::npos);
-  EXPECT_TRUE(std::regex_search(
-      lines[0], std::regex("^\\{\"ts\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z\",")))
+  EXPECT_TRUE(MatchesShape(lines[0].substr(0, 36), "{\"ts\":\"dddd-dd-ddTdd:dd:dd.ddddddZ\","))
       << lines[0];
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(lines[0], ec);

@@ -49,7 +49,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   void on_response_impl(int, string_view, int, error_code& ec) override;
   void on_field_impl(boost::beast::http::field, string_view name, string_view value,
                      error_code& ec) override;
-  void on_header_impl(error_code&) override {}
+  void on_header_impl(error_code&) override { header_done_ = true; }
   void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                          error_code&) override;
   std::size_t on_body_impl(string_view body, error_code&) override;
@@ -60,6 +60,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   Request& request_;
   size_t max_body_bytes_;
   bool unsupported_version_ = false;
+  bool header_done_ = false;  // later fields are chunked trailers: dropped
 };
 
 class Session;

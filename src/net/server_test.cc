@@ -101,8 +101,11 @@ TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(last->body, "POST /last end");
 }
 
-TEST(ServerTest, ChunkedRequestBodyIsDechunked) {
-  auto server = StartOrDie(FastOptions());
+TEST(ServerTest, ChunkedRequestBodyIsDechunkedAndTrailersDropped) {
+  auto server = StartOrDie(FastOptions(), [](const Request& req, Response& resp) {
+    EchoHandler(req, resp);
+    resp.headers.Add("X-Trailer-Seen", req.headers.Contains("Trailer") ? "yes" : "no");
+  });
   TestConnection c(server->port());
   ASSERT_TRUE(
       c.Send("PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -110,6 +113,7 @@ TEST(ServerTest, ChunkedRequestBodyIsDechunked) {
   std::optional<TestResponse> r = c.ReadResponse();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, "PUT /c hello world");
+  EXPECT_EQ(r->headers.Find("X-Trailer-Seen"), "no");
   // The connection is still usable afterwards.
   std::optional<TestResponse> next = c.Get("/after");
   ASSERT_TRUE(next);

@@ -179,6 +179,9 @@ void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
 }
 
 void RequestParser::on_field_impl(bhttp::field, string_view name, string_view value, error_code&) {
+  // Trailer fields of a chunked body are not merged into the header section (RFC 9110
+  // section 6.5.1 allows it only for fields known to be safe there): they are dropped.
+  if (header_done_) return;
   request_.headers.Add(View(name), View(value));
 }
 
