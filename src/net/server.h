@@ -22,8 +22,8 @@
 //
 // Threads: each of the pool's threads runs its own event loop; an accepted connection is
 // given to one of them (round-robin) for its whole life, so its handlers never run
-// concurrently and no completion has to wake another thread (measured: about 1.5x the
-// throughput of one shared loop with strands, see docs/http.md). Handlers run on that
+// concurrently and no completion has to wake another thread (see docs/http.md and
+// docs/benchmarks.md). Handlers run on that
 // thread, synchronously: a handler that blocks delays the other connections of its thread
 // (not those of the other threads) for that time. The pool is sized for handlers of
 // micro- to milliseconds (storage calls); longer work belongs elsewhere.

@@ -95,6 +95,8 @@ TEST(ServerLimitsTest, MalformedRequestsGet400OrTheirOwnStatus) {
       {"two content lengths", "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
        400},
       {"bad chunk size", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+      {"endless chunk extension",
+       "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;x=" + std::string(40000, 'a'), 400},
       {"relative target", "GET abc HTTP/1.1\r\nHost: h\r\n\r\n", 400},
       {"bad query escape", "GET /p?a=%zz HTTP/1.1\r\nHost: h\r\n\r\n", 400},
       {"bare LF", "GET / HTTP/1.1\nHost: h\n\n", 400},

@@ -262,8 +262,13 @@ void Session::BeginRequest() {
 void Session::ReadMore() {
   const size_t room = buffer_.max_size() - buffer_.size();
   if (room == 0) {
-    // Cannot happen while the header limit is below the buffer's size; answer as if.
-    SendError(431, "request header too large");
+    // The parser holds on to a whole buffer without finishing an element: a header over
+    // the limit (normally caught by the parser itself) or an endless chunk-size line.
+    if (parser_->is_header_done()) {
+      SendError(400, "chunk header too long");
+    } else {
+      SendError(431, "request header too large");
+    }
     return;
   }
   socket_.async_read_some(
@@ -378,12 +383,17 @@ void Session::Dispatch() {
 void Session::SendError(int status, std::string_view detail) {
   response_.Clear();
   response_.status = status;
+  bool shaped = false;
   if (server_.options.error_responder) {
-    server_.options.error_responder(status, detail, response_);
+    try {
+      server_.options.error_responder(status, detail, response_);
+      shaped = true;
+    } catch (...) {
+      response_.Clear();
+    }
     response_.status = status;
-  } else {
-    DefaultErrorBody(status, detail, response_);
   }
+  if (!shaped) DefaultErrorBody(status, detail, response_);
   WriteResponse(true);
 }
 
@@ -435,7 +445,11 @@ void Session::ReportAccess() {
   if (request_start_ != 0) {
     entry.latency = std::chrono::microseconds((SteadyNowNanos() - request_start_) / 1000);
   }
-  server_.options.access_log(entry);
+  try {
+    server_.options.access_log(entry);
+  } catch (...) {
+    // A logging failure must not take the connection's thread down.
+  }
 }
 
 // Half-closes and reads until the client closes too (bounded in time and bytes), so the
