@@ -55,6 +55,7 @@ using Handler = std::function<void(const Request& request, Response& response)>;
 struct AccessLogEntry {
   std::string_view method;  // "GET"; empty when the request line never arrived whole
   std::string_view target;  // as received, with the query
+  std::string_view path;    // the target's path (empty when the target did not parse)
   std::string_view remote_address;
   int status = 0;
   size_t request_body_bytes = 0;

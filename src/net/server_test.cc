@@ -255,7 +255,8 @@ TEST(ServerTest, AccessLogHookSeesEveryResponse) {
   o.access_log = [&](const AccessLogEntry& e) {
     std::lock_guard<std::mutex> lock(mu);
     lines.push_back(std::string(e.method) + " " + std::string(e.target) + " " +
-                    std::to_string(e.status) + " " + std::to_string(e.request_body_bytes) + " " +
+                    std::string(e.path) + " " + std::to_string(e.status) + " " +
+                    std::to_string(e.request_body_bytes) + " " +
                     std::to_string(e.response_body_bytes) + " " + std::string(e.remote_address) +
                     (e.latency.count() >= 0 ? "" : " negative"));
   };
@@ -273,8 +274,8 @@ TEST(ServerTest, AccessLogHookSeesEveryResponse) {
   }));
   std::lock_guard<std::mutex> lock(mu);
   ASSERT_EQ(lines.size(), 3u);
-  EXPECT_EQ(lines[0], "GET /a?b=c 200 0 6 127.0.0.1");
-  EXPECT_EQ(lines[1], "POST /p 200 2 10 127.0.0.1");
+  EXPECT_EQ(lines[0], "GET /a?b=c /a 200 0 6 127.0.0.1");
+  EXPECT_EQ(lines[1], "POST /p /p 200 2 10 127.0.0.1");
   EXPECT_NE(lines[2].find(" 400 0 "), std::string::npos);
 }
 

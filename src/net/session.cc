@@ -438,6 +438,7 @@ void Session::ReportAccess() {
   AccessLogEntry entry;
   entry.method = request_.method_text;
   entry.target = request_.target;
+  entry.path = request_.path;
   entry.remote_address = request_.remote_address;
   entry.status = response_.status;
   entry.request_body_bytes = request_.body.size();
