@@ -323,9 +323,19 @@ void Session::Parse() {
   }
 }
 
-// Once the header is complete: `Expect` handling. Returns false when it took over the
-// connection (an error answer, or a "100 Continue" being written).
+// Once the header is complete: the Host rule and `Expect` handling. Returns false when it
+// took over the connection (an error answer, or a "100 Continue" being written).
 bool Session::CheckHeader() {
+  if (request_.version >= 11) {
+    // RFC 9112 section 3.2: an HTTP/1.1 request has exactly one Host field.
+    size_t hosts = 0;
+    for (const Header& h : request_.headers) hosts += EqualsIgnoreCase(h.name, "Host") ? 1 : 0;
+    if (hosts != 1) {
+      server_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+      SendError(400, hosts == 0 ? "no Host header" : "more than one Host header");
+      return false;
+    }
+  }
   if (request_.version < 11 || parser_->is_done()) return true;
   const std::optional<std::string_view> expect = request_.headers.Find("Expect");
   if (!expect) return true;
