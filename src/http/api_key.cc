@@ -57,12 +57,12 @@ Result<ApiKeyHasher> ApiKeyHasher::Create(std::string pepper) {
   if (pepper.size() < kMinPepperBytes) {
     return Status::Validation("the API key pepper must be at least 16 bytes");
   }
-  return ApiKeyHasher(std::move(pepper));
+  return ApiKeyHasher(pepper);
 }
 
 std::string ApiKeyHasher::Hash(std::string_view key) const {
   std::string out(kHashPrefix);
-  out.append(HexEncode(HmacSha256(pepper_, key)));
+  out.append(HexEncode(mac_.Mac(key)));
   return out;
 }
 

@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "http/crypto.h"
 
 namespace issuetracker::http {
 
@@ -49,8 +50,8 @@ class ApiKeyHasher {
   bool Verify(std::string_view presented, std::string_view stored_hash) const;
 
  private:
-  explicit ApiKeyHasher(std::string pepper) : pepper_(std::move(pepper)) {}
-  std::string pepper_;
+  explicit ApiKeyHasher(std::string_view pepper) : mac_(pepper) {}
+  HmacSha256Key mac_;
 };
 
 }  // namespace issuetracker::http

@@ -203,7 +203,8 @@ std::optional<std::string_view> JwtClaims::Find(std::string_view name) const {
 
 struct JwtVerifier::Rep {
   JwtVerifierOptions options;
-  PkeyPtr public_key;  // RS256 only
+  std::optional<HmacSha256Key> hmac;  // HS256 only
+  PkeyPtr public_key;                 // RS256 only
 };
 
 JwtVerifier::JwtVerifier(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -223,6 +224,7 @@ Result<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(JwtVerifierOptions opti
     IT_ASSIGN_OR_RETURN(rep->public_key, LoadPem(options.rs256_public_key_pem, false));
   }
   if (options.clock == nullptr) options.clock = SystemClock::Default();
+  if (options.algorithm == JwtAlgorithm::kHS256) rep->hmac.emplace(options.hs256_secret);
   rep->options = std::move(options);
   return std::unique_ptr<JwtVerifier>(new JwtVerifier(std::move(rep)));
 }
@@ -256,7 +258,7 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token) const {
   if (!signature) return Refuse(JwtError::kMalformed, "the signature is not base64url");
   bool valid = false;
   if (o.algorithm == JwtAlgorithm::kHS256) {
-    valid = ConstantTimeEquals(HmacSha256(o.hs256_secret, signing_input), *signature);
+    valid = ConstantTimeEquals(rep_->hmac->Mac(signing_input), *signature);
   } else {
     MdCtxPtr ctx(EVP_MD_CTX_new());
     valid = ctx &&
@@ -301,7 +303,8 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token) const {
 
 struct JwtSigner::Rep {
   JwtSignerOptions options;
-  PkeyPtr private_key;  // RS256 only
+  std::optional<HmacSha256Key> hmac;  // HS256 only
+  PkeyPtr private_key;                // RS256 only
 };
 
 JwtSigner::JwtSigner(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -313,6 +316,7 @@ Result<std::unique_ptr<JwtSigner>> JwtSigner::Create(JwtSignerOptions options) {
     if (options.hs256_secret.size() < kMinHmacSecretBytes) {
       return Status::Validation("the HS256 secret must be at least 32 bytes");
     }
+    rep->hmac.emplace(options.hs256_secret);
   } else {
     IT_ASSIGN_OR_RETURN(rep->private_key, LoadPem(options.rs256_private_key_pem, true));
   }
@@ -327,7 +331,7 @@ Result<std::string> JwtSigner::SignRaw(std::string_view header_json,
   token.append(Base64UrlEncode(payload_json));
   std::string signature;
   if (rep_->options.algorithm == JwtAlgorithm::kHS256) {
-    signature = HmacSha256(rep_->options.hs256_secret, token);
+    signature = rep_->hmac->Mac(token);
   } else {
     MdCtxPtr ctx(EVP_MD_CTX_new());
     size_t length = 0;

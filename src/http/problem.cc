@@ -77,12 +77,31 @@ Problem ProblemFromStatus(const Status& status, std::string request_id) {
   return p;
 }
 
+namespace {
+
+// 16 random bytes from a per-thread pool refilled from OpenSSL's CSPRNG 4 KiB at a time
+// (a call to the generator per request id cost about 1.8 us). False if it fails.
+// (A forked child would repeat its parent's pool; the server does not fork.)
+bool NextRandom16(std::string& out) {
+  constexpr size_t kPoolBytes = 4096;
+  thread_local std::string pool;
+  thread_local size_t used = 0;
+  if (pool.size() < used + 16) {
+    Result<std::string> fresh = RandomBytes(kPoolBytes);
+    if (!fresh.ok()) return false;
+    pool = std::move(fresh).value();
+    used = 0;
+  }
+  out.assign(pool, used, 16);
+  used += 16;
+  return true;
+}
+
+}  // namespace
+
 std::string NewRequestId() {
-  Result<std::string> random = RandomBytes(16);
   std::string bytes;
-  if (random.ok()) {
-    bytes = std::move(random).value();
-  } else {
+  if (!NextRandom16(bytes)) {
     static std::atomic<uint64_t> counter{0};
     const uint64_t a =
         static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
