@@ -2,12 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <thread>
-#include <vector>
-
-#include "http/crypto.h"
-
 namespace issuetracker::http {
 namespace {
 
