@@ -54,15 +54,16 @@ ServerCore::ServerCore(ServerOptions opts, Handler h, int threads_wanted)
       handler(std::move(h)),
       thread_count(threads_wanted),
       sweep_interval(SweepInterval(options)) {
-  for (int i = 0; i < thread_count; ++i) {
+  // contexts[0] is the control loop; 1..thread_count serve connections.
+  for (int i = 0; i <= thread_count; ++i) {
     contexts.push_back(std::make_unique<asio::io_context>(1));
   }
 }
 
 void ServerCore::DoAccept() {
   if (stopping.load(std::memory_order_acquire) || !acceptor->is_open()) return;
-  asio::io_context& target = *contexts[next_context];
-  next_context = (next_context + 1) % contexts.size();
+  asio::io_context& target = *contexts[1 + next_context];
+  next_context = (next_context + 1) % static_cast<size_t>(thread_count);
   acceptor->async_accept(
       target, [this](const error_code& ec, tcp::socket s) { OnAccept(ec, std::move(s)); });
 }
@@ -165,10 +166,9 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
   impl->sweep_timer.emplace(*impl->contexts[0]);
   impl->ScheduleSweep();
   asio::post(acceptor.get_executor(), [p = impl.get()] { p->DoAccept(); });
-  impl->threads.reserve(static_cast<size_t>(threads));
-  for (int i = 0; i < threads; ++i) {
-    impl->threads.emplace_back(
-        [context = impl->contexts[static_cast<size_t>(i)].get()] { context->run(); });
+  impl->threads.reserve(impl->contexts.size());
+  for (size_t i = 0; i < impl->contexts.size(); ++i) {
+    impl->threads.emplace_back([context = impl->contexts[i].get()] { context->run(); });
   }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }

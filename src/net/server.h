@@ -20,13 +20,14 @@
 //    chunked request bodies are de-chunked.
 //  - Stop() is graceful: see below.
 //
-// Threads: each of the pool's threads runs its own event loop; an accepted connection is
-// given to one of them (round-robin) for its whole life, so its handlers never run
-// concurrently and no completion has to wake another thread (see docs/http.md and
-// docs/benchmarks.md). Handlers run on that
-// thread, synchronously: a handler that blocks delays the other connections of its thread
-// (not those of the other threads) for that time. The pool is sized for handlers of
-// micro- to milliseconds (storage calls); longer work belongs elsewhere.
+// Threads: each of the pool's `threads` threads runs its own event loop; an accepted
+// connection is given to one of them (round-robin) for its whole life, so its handlers
+// never run concurrently and no completion has to wake another thread (see docs/http.md
+// and docs/benchmarks.md). Handlers run on that thread, synchronously: a handler that
+// blocks delays the other connections of its thread (not those of the other threads) for
+// that time. The pool is sized for handlers of micro- to milliseconds (storage calls);
+// longer work belongs elsewhere. One more thread, mostly idle, accepts connections and
+// enforces the deadlines, so neither waits for a handler.
 #pragma once
 
 #include <chrono>
@@ -75,7 +76,7 @@ using ErrorResponder = std::function<void(int status, std::string_view detail, R
 struct ServerOptions {
   std::string address = "127.0.0.1";  // IPv4 or IPv6 literal to listen on
   uint16_t port = 0;                  // 0: the kernel picks a free port (see Server::port())
-  int threads = 0;                    // 0: std::thread::hardware_concurrency()
+  int threads = 0;                    // serving threads; 0: std::thread::hardware_concurrency()
   int listen_backlog = 1024;
 
   size_t max_header_bytes = 16 * 1024;             // request line + fields; over it: 431

@@ -70,7 +70,7 @@ class Session;
 struct ServerCore {
   ServerCore(ServerOptions opts, Handler h, int thread_count);
 
-  // Accepting. Runs on the first context's thread.
+  // Accepting. Runs on the control loop (contexts[0]).
   void DoAccept();
   void OnAccept(const boost::system::error_code& ec, tcp::socket socket);
   // Session registry. Thread-safe.
@@ -85,14 +85,16 @@ struct ServerCore {
   const int thread_count;
   const std::chrono::nanoseconds sweep_interval;
 
-  // One io_context per thread, each run by its thread alone: a connection lives on one
-  // context, so its handlers never run concurrently (no strand) and a completion never
-  // wakes another thread. The acceptor and the sweeper live on contexts[0].
+  // One io_context per thread, each run by its thread alone. contexts[0] is the control
+  // loop (the acceptor and the deadline sweep), so handlers never delay accepting or
+  // timeouts elsewhere; each of contexts[1..thread_count] serves the connections given to
+  // it: a connection lives on one context, so its handlers never run concurrently (no
+  // strand) and a completion never wakes another thread.
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::steady_timer> sweep_timer;
-  size_t next_context = 0;  // round-robin; acceptor thread only
+  size_t next_context = 0;  // round-robin over the serving contexts; control thread only
   std::vector<std::thread> threads;
   uint16_t port = 0;
 

@@ -193,6 +193,26 @@ TEST(ServerLimitsTest, ConnectionThatSendsNothingIsClosedByTheIdleTimeout) {
   EXPECT_TRUE(c.ClosedWithin(milliseconds(2000)));
 }
 
+TEST(ServerLimitsTest, BlockingHandlerDelaysNeitherAcceptingNorOtherThreadsTimeouts) {
+  std::promise<void> entered;
+  auto server = StartOrDie(FastOptions(), [&](const Request& req, Response& resp) {
+    if (req.path == "/block") {
+      entered.set_value();
+      std::this_thread::sleep_for(milliseconds(700));
+    }
+    resp.body = "ok";
+  });
+  TestConnection blocked(server->port());  // the first serving thread
+  ASSERT_TRUE(blocked.Send("GET /block HTTP/1.1\r\nHost: h\r\n\r\n"));
+  entered.get_future().wait();
+  const auto start = SteadyClock::now();
+  TestConnection idle(server->port());                 // accepted meanwhile, on the second thread
+  ASSERT_TRUE(idle.Get("/"));                          // served while the first thread is blocked
+  EXPECT_TRUE(idle.ClosedWithin(milliseconds(2000)));  // its idle timeout fires on time
+  EXPECT_LT(SteadyClock::now() - start, milliseconds(600));
+  ASSERT_TRUE(blocked.ReadResponse());
+}
+
 TEST(ServerLimitsTest, ClientThatDoesNotReadIsCutByTheWriteTimeout) {
   const std::string big(32 << 20, 'z');  // more than loopback's socket buffers hold
   auto server =
