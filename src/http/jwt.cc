@@ -193,8 +193,22 @@ std::optional<JwtError> JwtErrorOf(const Status& status) {
   return detail->error;
 }
 
+std::optional<std::string_view> FindBearerToken(std::string_view authorization) {
+  constexpr std::string_view kScheme = "Bearer";
+  if (authorization.size() <= kScheme.size() + 1 ||
+      !net::EqualsIgnoreCase(authorization.substr(0, kScheme.size()), kScheme) ||
+      authorization[kScheme.size()] != ' ') {
+    return std::nullopt;
+  }
+  std::string_view token = authorization.substr(kScheme.size() + 1);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  if (token.empty() || token.find(' ') != std::string_view::npos) return std::nullopt;
+  return token;
+}
+
 std::optional<std::string_view> JwtClaims::Find(std::string_view name) const {
-  const auto it = strings.find(std::string(name));
+  const auto it = strings.find(name);
   if (it == strings.end()) return std::nullopt;
   return std::string_view(it->second);
 }

@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,6 +34,10 @@
 namespace issuetracker::http {
 
 enum class JwtAlgorithm : uint8_t { kHS256, kRS256 };
+
+// The token of an `Authorization: Bearer <token>` field value (RFC 6750 section 2.1; the
+// scheme is case-insensitive), or nullopt when the value is not of that form.
+std::optional<std::string_view> FindBearerToken(std::string_view authorization);
 
 // "HS256" / "RS256".
 std::string_view JwtAlgorithmName(JwtAlgorithm algorithm);
@@ -68,7 +73,7 @@ struct JwtClaims {
   std::optional<int64_t> not_before;  // "nbf"
   std::optional<int64_t> issued_at;   // "iat"
   std::string jwt_id;                 // "jti"
-  std::map<std::string, std::string> strings;
+  std::map<std::string, std::string, std::less<>> strings;
 
   // The value of string claim `name` (from `strings`), or nullopt.
   std::optional<std::string_view> Find(std::string_view name) const;

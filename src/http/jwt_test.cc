@@ -429,6 +429,18 @@ TEST(JwtSignerTest, WritesKidAndRefusesRegisteredNamesInStrings) {
   EXPECT_EQ((*signer)->Sign(bad).status().code(), Code::kValidation);
 }
 
+TEST(BearerTokenTest, Table) {
+  EXPECT_EQ(FindBearerToken("Bearer abc.def.ghi"), "abc.def.ghi");
+  EXPECT_EQ(FindBearerToken("bearer abc"), "abc");
+  EXPECT_EQ(FindBearerToken("BEARER  abc "), "abc");
+  EXPECT_FALSE(FindBearerToken("Bearer").has_value());
+  EXPECT_FALSE(FindBearerToken("Bearer ").has_value());
+  EXPECT_FALSE(FindBearerToken("Bearerabc").has_value());
+  EXPECT_FALSE(FindBearerToken("Basic dXNlcjpwYXNz").has_value());
+  EXPECT_FALSE(FindBearerToken("Bearer a b").has_value());
+  EXPECT_FALSE(FindBearerToken("").has_value());
+}
+
 TEST(JwtCreateTest, RefusesWeakOrWrongKeys) {
   EXPECT_FALSE(
       JwtVerifier::Create({.algorithm = JwtAlgorithm::kHS256, .hs256_secret = "short"}).ok());
