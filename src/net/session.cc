@@ -505,7 +505,15 @@ void Session::OnDeadline() {
   const int64_t at = deadline();
   if (at == 0 || SteadyNowNanos() < at) return;  // moved on since the sweep
   switch (phase_) {
-    case Phase::kIdle:
+    case Phase::kIdle: {
+      // The client may have sent its request in time while this thread was busy: bytes
+      // waiting in the socket are a request, not idleness (its read is already queued).
+      error_code ec;
+      if (socket_.available(ec) > 0 && !ec) break;
+      server_.timeouts.fetch_add(1, std::memory_order_relaxed);
+      Close();
+      break;
+    }
     case Phase::kWriting:
       server_.timeouts.fetch_add(1, std::memory_order_relaxed);
       Close();
