@@ -139,6 +139,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnRead(const boost::system::error_code& ec, size_t n);
   void Parse();
   bool CheckHeader();
+  bool CheckTransferEncoding();
   void OnContinueWritten(const boost::system::error_code& ec);
   void FailParse(const boost::system::error_code& ec);
   void Dispatch();

@@ -106,6 +106,24 @@ TEST(ServerLimitsTest, MalformedRequestsGet400OrTheirOwnStatus) {
       {"unknown expectation",
        "POST / HTTP/1.1\r\nHost: h\r\nExpect: teapot\r\nContent-Length: 1\r\n\r\n", 417},
       {"HTTP/1.1 without Host", "GET / HTTP/1.1\r\n\r\n", 400},
+      {"Content-Length and chunked",
+       "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+       "0\r\n\r\n",
+       400},
+      // Smuggling: were "GET /x ..." read as a next request, it would bypass the front end.
+      {"Transfer-Encoding not ending in chunked",
+       "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\nGET /x HTTP/1.1\r\nHost: "
+       "h\r\n\r\n",
+       400},
+      {"chunked, gzip", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, gzip\r\n\r\nabc",
+       400},
+      {"gzip, chunked",
+       "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501},
+      {"Transfer-Encoding in HTTP/1.0",
+       "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+      {"NUL in a field value", std::string("GET / HTTP/1.1\r\nHost: h\r\nX: a\0b\r\n\r\n", 35),
+       400},
+      {"negative Content-Length", "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", 400},
       {"two Host fields", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
   };
   auto server = StartOrDie(FastOptions());

@@ -336,6 +336,7 @@ bool Session::CheckHeader() {
       return false;
     }
   }
+  if (!CheckTransferEncoding()) return false;
   if (request_.version < 11 || parser_->is_done()) return true;
   const std::optional<std::string_view> expect = request_.headers.Find("Expect");
   if (!expect) return true;
@@ -348,6 +349,47 @@ bool Session::CheckHeader() {
   asio::async_write(
       socket_, asio::buffer(kContinue.data(), kContinue.size()),
       [self = shared_from_this()](const error_code& ec, size_t) { self->OnContinueWritten(ec); });
+  return false;
+}
+
+// RFC 9112 section 6.1/6.3: a request's Transfer-Encoding must end in chunked, or its
+// length is unknown (400: reading on would let the body pass for a next request); other
+// codings than chunked are not implemented here (501); HTTP/1.0 has no transfer codings.
+bool Session::CheckTransferEncoding() {
+  bool present = false;
+  bool only_chunked = true;
+  for (const Header& h : request_.headers) {
+    if (!EqualsIgnoreCase(h.name, "Transfer-Encoding")) continue;
+    present = true;
+    std::string_view list = h.value;
+    while (!list.empty()) {
+      const size_t comma = list.find(',');
+      std::string_view token = list.substr(0, comma);
+      while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))
+        token.remove_prefix(1);
+      while (!token.empty() && (token.back() == ' ' || token.back() == '\t'))
+        token.remove_suffix(1);
+      if (!token.empty() && !EqualsIgnoreCase(token, "chunked")) only_chunked = false;
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+  }
+  if (!present) return true;
+  int status = 0;
+  const char* detail = "";
+  if (request_.version < 11) {
+    status = 400;
+    detail = "Transfer-Encoding in an HTTP/1.0 request";
+  } else if (!parser_->chunked()) {
+    status = 400;
+    detail = "Transfer-Encoding does not end in chunked";
+  } else if (!only_chunked) {
+    status = 501;
+    detail = "only the chunked transfer coding is supported";
+  }
+  if (status == 0) return true;
+  server_.protocol_errors.fetch_add(1, std::memory_order_relaxed);
+  SendError(status, detail);
   return false;
 }
 
