@@ -33,7 +33,7 @@ std::chrono::nanoseconds SweepInterval(const ServerOptions& o) {
 Status ValidateOptions(const ServerOptions& o) {
   if (o.max_header_bytes < 256) return Status::Validation("max_header_bytes must be >= 256");
   if (o.max_connections == 0) return Status::Validation("max_connections must be > 0");
-  if (o.threads < 0) return Status::Validation("threads must be >= 0");
+  if (o.threads < 0 || o.threads > 1024) return Status::Validation("threads must be 0..1024");
   for (auto t : {o.read_timeout, o.idle_timeout, o.write_timeout, o.linger_timeout}) {
     if (t.count() <= 0) return Status::Validation("timeouts must be positive");
   }
