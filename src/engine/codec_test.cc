@@ -121,12 +121,13 @@ TEST(KeyCodecTest, StringAndBinaryKeysKeepOrderAndAreprefixFree) {
   for (const auto& v : values) {
     std::string k;
     AppendKeyValue(AttributeValue::S(v), &k);
+    keys.push_back(k);
+    if (v.empty()) continue;  // no stored key is empty: the decoder refuses it (below)
     std::string_view in = k;
     auto back = DecodeKeyValue(dynamo::ScalarType::kS, &in);
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(back->s(), v);
     EXPECT_TRUE(in.empty());
-    keys.push_back(k);
   }
   // The stored format: each zero byte escaped as 00 FF, then the terminator 00 01.
   std::string exact;
@@ -139,6 +140,66 @@ TEST(KeyCodecTest, StringAndBinaryKeysKeepOrderAndAreprefixFree) {
     // Any continuation of a smaller key stays smaller: the encoding is prefix-free.
     EXPECT_LT(keys[i] + "\xff\xff\xff", keys[i + 1]) << i;
   }
+}
+
+TEST(KeyCodecTest, DecodeKeyValueRejectsWhatNoStoredKeyHolds) {
+  using dynamo::ScalarType;
+  struct Case {
+    ScalarType type;
+    std::string in;
+    std::string_view message;
+  } cases[] = {
+      {ScalarType::kS, "", "truncated key value"},
+      {ScalarType::kS, "abc", "truncated key value"},
+      {ScalarType::kB, std::string("a\0", 2), "truncated key value"},
+      {ScalarType::kS, std::string("a\0\x02", 3), "bad key escape"},
+      {ScalarType::kB, std::string("a\0\0", 3), "bad key escape"},
+      {ScalarType::kS, std::string("\0\x01", 2), "empty key value"},
+      {ScalarType::kB, std::string("\0\x01", 2), "empty key value"},
+      {ScalarType::kS, std::string(2049, 'k') + std::string("\0\x01", 2),
+       "key value longer than 2048 bytes"},
+      {ScalarType::kB, std::string(4100, '\xff'), "key value longer than 2048 bytes"},
+      {ScalarType::kN, std::string("\xc0\x00\xc9\x01\x02\x00", 6),
+       "number key with a leading or trailing zero digit"},
+  };
+  for (const auto& c : cases) {
+    std::string_view in = c.in;
+    auto r = DecodeKeyValue(c.type, &in);
+    ASSERT_FALSE(r.ok()) << ::testing::PrintToString(c.in);
+    EXPECT_EQ(r.status().code(), Code::kCorruption);
+    EXPECT_EQ(r.status().message(), c.message) << ::testing::PrintToString(c.in);
+    EXPECT_EQ(in.size(), c.in.size());
+  }
+  // The longest key value decodes, with its zero bytes escaped.
+  std::string longest(kMaxKeyValueBytes, '\0');
+  std::string k;
+  AppendKeyValue(AttributeValue::B(longest), &k);
+  std::string_view in = k;
+  auto r = DecodeKeyValue(dynamo::ScalarType::kB, &in);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->b(), longest);
+}
+
+// decode ok => the value encodes back to exactly the bytes consumed, for random inputs
+// built from the bytes that matter to the escapes.
+TEST(KeyCodecTest, DecodeKeyValueRoundTripsWhatItAccepts) {
+  std::mt19937 rng(11);
+  const char alphabet[] = {'\0', '\x01', '\x02', 'a', '\xfe', '\xff'};
+  int accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string bytes(1 + rng() % 12, '\0');
+    for (auto& c : bytes) c = alphabet[rng() % sizeof(alphabet)];
+    for (auto type : {dynamo::ScalarType::kS, dynamo::ScalarType::kB}) {
+      std::string_view in = bytes;
+      auto r = DecodeKeyValue(type, &in);
+      if (!r.ok()) continue;
+      ++accepted;
+      std::string again;
+      AppendKeyValue(*r, &again);
+      EXPECT_EQ(again, bytes.substr(0, bytes.size() - in.size()));
+    }
+  }
+  EXPECT_GT(accepted, 1000);
 }
 
 TEST(KeyCodecTest, BeginsWithPrefixBoundsMatchExactlyThePrefixedValues) {
