@@ -89,6 +89,127 @@ TEST(ItemCodecTest, RejectsCorruptInput) {
   }
 }
 
+// Hand-built values. After the version byte: count, then name_len name tag payload per
+// attribute (item_codec.h); tags S=0 N=1 BOOL=3 NULL=4 M=5 SS=7 NS=8 BS=9.
+std::string Bytes(std::initializer_list<int> bytes) {
+  std::string out;
+  for (int b : bytes) out.push_back(static_cast<char>(b));
+  return out;
+}
+std::string Raw(std::initializer_list<int> body) { return "\x01" + Bytes(body); }
+// An item of one attribute "a" whose tag and payload are given.
+std::string OneAttr(std::string tag_and_payload) {
+  return Bytes({0x01, 0x01, 0x01, 'a'}) + tag_and_payload;
+}
+std::string NumberAttr(std::string_view text) {
+  return OneAttr(Bytes({0x01, static_cast<int>(text.size())}) + std::string(text));
+}
+// `maps` single-entry maps around a NULL.
+std::string Nested(int maps) {
+  std::string value = Bytes({0x04});
+  for (int i = 0; i < maps; ++i) value = Bytes({0x05, 0x01, 0x01, 'k'}) + value;
+  return OneAttr(value);
+}
+
+TEST(ItemCodecTest, RejectsWhatTheEncoderCannotWrite) {
+  struct Case {
+    std::string name, bytes;
+  } cases[] = {
+      {"count as a two-byte varint", Raw({0x81, 0x00, 0x01, 'a', 0x04})},
+      {"name length as a two-byte varint", Raw({0x01, 0x81, 0x00, 'a', 0x04})},
+      {"string length as a two-byte varint", OneAttr(Bytes({0x00, 0x81, 0x00, 'x'}))},
+      {"names out of order", Raw({0x02, 0x01, 'b', 0x04, 0x01, 'a', 0x04})},
+      {"duplicate names", Raw({0x02, 0x01, 'a', 0x04, 0x01, 'a', 0x04})},
+      {"BOOL byte 2", OneAttr(Bytes({0x03, 0x02}))},
+      {"BOOL byte 0xFF", OneAttr(Bytes({0x03, 0xFF}))},
+      {"unknown tag", OneAttr(Bytes({0x0A}))},
+      {"number with a plus sign", NumberAttr("+1")},
+      {"number with a trailing fraction zero", NumberAttr("1.50")},
+      {"number with a leading zero", NumberAttr("01")},
+      {"number with an exponent", NumberAttr("1e2")},
+      {"negative zero", NumberAttr("-0")},
+      {"zero with a fraction", NumberAttr("0.0")},
+      {"fraction without a whole part", NumberAttr(".5")},
+      {"number point without a fraction", NumberAttr("5.")},
+      {"number out of range", NumberAttr("1" + std::string(126, '0'))},
+      {"number with 39 digits", NumberAttr(std::string(39, '7'))},
+      {"empty string set", OneAttr(Bytes({0x07, 0x00}))},
+      {"string set out of order", OneAttr(Bytes({0x07, 0x02, 0x01, 'b', 0x01, 'a'}))},
+      {"string set with duplicates", OneAttr(Bytes({0x07, 0x02, 0x01, 'a', 0x01, 'a'}))},
+      {"empty number set", OneAttr(Bytes({0x08, 0x00}))},
+      {"number set out of order", OneAttr(Bytes({0x08, 0x02, 0x01, '2', 0x01, '1'}))},
+      {"number set with duplicates", OneAttr(Bytes({0x08, 0x02, 0x01, '1', 0x01, '1'}))},
+      {"binary set out of order", OneAttr(Bytes({0x09, 0x02, 0x01, 0xFF, 0x01, 0x00}))},
+      {"nesting beyond 32 levels", Nested(32)},
+  };
+  for (const auto& c : cases) {
+    auto r = DecodeItem(c.bytes);
+    if (r.ok()) {
+      ADD_FAILURE() << c.name << " decoded to " << dynamo::ItemDebugString(*r);
+      continue;
+    }
+    EXPECT_EQ(r.status().code(), Code::kCorruption) << c.name;
+    EXPECT_EQ(r.status().message(), "malformed item") << c.name;
+  }
+  // Their valid neighbours decode and encode back, so each case above fails for the
+  // reason it names.
+  const std::string valid[] = {
+      Raw({0x01, 0x01, 'a', 0x04}),
+      OneAttr(Bytes({0x00, 0x01, 'x'})),
+      Raw({0x02, 0x01, 'a', 0x04, 0x01, 'b', 0x04}),
+      OneAttr(Bytes({0x03, 0x01})),
+      NumberAttr("1"),
+      NumberAttr("-0.05"),
+      NumberAttr("10.5"),
+      NumberAttr("0"),
+      OneAttr(Bytes({0x07, 0x02, 0x01, 'a', 0x01, 'b'})),
+      OneAttr(Bytes({0x08, 0x02, 0x01, '1', 0x01, '2'})),
+      OneAttr(Bytes({0x09, 0x02, 0x01, 0x00, 0x01, 0xFF})),
+      Nested(31),
+  };
+  for (const std::string& ok : valid) {
+    auto r = DecodeItem(ok);
+    ASSERT_TRUE(r.ok()) << ::testing::PrintToString(ok);
+    EXPECT_EQ(EncodeItem(*r), ok);
+  }
+}
+
+// decode ok => EncodeItem(decoded) == input, over random single-byte changes, insertions
+// and deletions of valid encodings.
+TEST(ItemCodecTest, DecodeRoundTripsWhatItAccepts) {
+  const std::vector<Item> seeds = {
+      {{"a", AttributeValue::S("xyz")}, {"b", AttributeValue::N("-12.5")}},
+      {{"m", AttributeValue::M({{"l", AttributeValue::L({AttributeValue::Bool(true),
+                                                         AttributeValue::Null()})}})}},
+      {{"ss", AttributeValue::SS({"a", "b"})},
+       {"ns", AttributeValue::NS({Number::FromInt64(-3), Number::FromInt64(7)})},
+       {"bs", AttributeValue::BS({std::string(1, '\0'), "\x01"})}},
+  };
+  std::mt19937 rng(12);
+  int accepted = 0;
+  for (int i = 0; i < 30000; ++i) {
+    std::string bytes = EncodeItem(seeds[rng() % seeds.size()]);
+    const size_t at = 1 + rng() % (bytes.size() - 1);
+    switch (rng() % 3) {
+      case 0:
+        bytes[at] = static_cast<char>(rng() % 4 ? bytes[at] + 1 - static_cast<int>(rng() % 3)
+                                                : static_cast<int>(rng()));
+        break;
+      case 1:
+        bytes.insert(at, 1, static_cast<char>(rng() % 12));
+        break;
+      default:
+        bytes.erase(at, 1);
+        break;
+    }
+    auto r = DecodeItem(bytes);
+    if (!r.ok()) continue;
+    ++accepted;
+    EXPECT_EQ(EncodeItem(*r), bytes) << ::testing::PrintToString(bytes);
+  }
+  EXPECT_GT(accepted, 300);
+}
+
 TEST(VarintTest, RoundTrips) {
   for (uint64_t v : {0ull, 1ull, 127ull, 128ull, 300ull, 1ull << 32, ~0ull}) {
     std::string s;
@@ -102,6 +223,25 @@ TEST(VarintTest, RoundTrips) {
   std::string_view truncated("\x80", 1);
   uint64_t out;
   EXPECT_FALSE(GetVarint64(&truncated, &out));
+}
+
+TEST(VarintTest, RejectsAllButTheShortestForm) {
+  uint64_t out;
+  uint32_t out32;
+  for (std::string_view longer :
+       {std::string_view("\x80\x00", 2), std::string_view("\x81\x80\x00", 3),
+        std::string_view("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 10),
+        std::string_view("\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01", 11)}) {
+    std::string_view in = longer;
+    EXPECT_FALSE(GetVarint64(&in, &out)) << ::testing::PrintToString(std::string(longer));
+    in = longer;
+    EXPECT_FALSE(GetVarint32(&in, &out32));
+  }
+  std::string_view too_wide("\x80\x80\x80\x80\x10", 5);  // 2^32
+  EXPECT_FALSE(GetVarint32(&too_wide, &out32));
+  std::string_view zero("\x00", 1);
+  ASSERT_TRUE(GetVarint64(&zero, &out));
+  EXPECT_EQ(out, 0u);
 }
 
 TEST(KeyCodecTest, StringAndBinaryKeysKeepOrderAndAreprefixFree) {
