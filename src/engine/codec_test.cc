@@ -2,12 +2,19 @@
 
 #include <random>
 
+#include "common/fuzz_seed.h"
 #include "engine/catalog.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
 
 namespace issuetracker::engine {
 namespace {
+
+// Seeds of the "key" fuzz target: the key types ('S', 'N', 'B'; '-' for no sort key) and
+// the encoded values (fuzz/key_fuzzer.cc).
+void SaveKeySeed(std::string_view types, std::string_view encoded) {
+  SaveFuzzSeed("key", std::string(types) + std::string(encoded));
+}
 
 using dynamo::AttributeValue;
 using dynamo::Item;
@@ -30,6 +37,7 @@ TEST(ItemCodecTest, RoundTripsEveryType) {
   };
   for (const auto& item : items) {
     const std::string encoded = EncodeItem(item);
+    SaveFuzzSeed("item", encoded);
     auto decoded = DecodeItem(encoded);
     ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
     EXPECT_EQ(*decoded, item);
@@ -143,6 +151,7 @@ TEST(ItemCodecTest, RejectsWhatTheEncoderCannotWrite) {
       {"nesting beyond 32 levels", Nested(32)},
   };
   for (const auto& c : cases) {
+    SaveFuzzSeed("item", c.bytes);
     auto r = DecodeItem(c.bytes);
     if (r.ok()) {
       ADD_FAILURE() << c.name << " decoded to " << dynamo::ItemDebugString(*r);
@@ -168,6 +177,7 @@ TEST(ItemCodecTest, RejectsWhatTheEncoderCannotWrite) {
       Nested(31),
   };
   for (const std::string& ok : valid) {
+    SaveFuzzSeed("item", ok);
     auto r = DecodeItem(ok);
     ASSERT_TRUE(r.ok()) << ::testing::PrintToString(ok);
     EXPECT_EQ(EncodeItem(*r), ok);
@@ -261,6 +271,8 @@ TEST(KeyCodecTest, StringAndBinaryKeysKeepOrderAndAreprefixFree) {
   for (const auto& v : values) {
     std::string k;
     AppendKeyValue(AttributeValue::S(v), &k);
+    SaveKeySeed("S-", k);
+    if (!keys.empty()) SaveKeySeed("SS", keys.back() + k);
     keys.push_back(k);
     if (v.empty()) continue;  // no stored key is empty: the decoder refuses it (below)
     std::string_view in = k;
@@ -303,6 +315,8 @@ TEST(KeyCodecTest, DecodeKeyValueRejectsWhatNoStoredKeyHolds) {
        "number key with a leading or trailing zero digit"},
   };
   for (const auto& c : cases) {
+    const char type = c.type == ScalarType::kS ? 'S' : c.type == ScalarType::kN ? 'N' : 'B';
+    SaveKeySeed(std::string(1, type) + "-", c.in);
     std::string_view in = c.in;
     auto r = DecodeKeyValue(c.type, &in);
     ASSERT_FALSE(r.ok()) << ::testing::PrintToString(c.in);
@@ -362,6 +376,8 @@ TEST(KeyCodecTest, NumberKeysSortNumerically) {
   for (const auto& t : texts) {
     std::string k;
     AppendKeyValue(AttributeValue::N(t), &k);
+    SaveKeySeed("N-", k);
+    if (!prev.empty()) SaveKeySeed("NN", prev + k);
     if (!prev.empty()) {
       EXPECT_LT(prev, k) << t;
     }
