@@ -1,6 +1,7 @@
 // The plumbing every repository shares: what they run on (Store), expression placeholders
-// (Expr), transactions whose failed conditions map to domain errors (Txn), point lookups,
-// paginated queries, and per-company sequence numbers.
+// (Expr), transactions whose failed conditions map to domain errors (Txn), the session
+// checks every read and write goes through (CheckedRead, StartWrite, CommitWrite; see
+// session.h), point lookups, paginated queries, and per-company sequence numbers.
 //
 // Thread-safety: Store is an immutable bundle of pointers to thread-safe objects; Expr and
 // Txn are single-use builders owned by one call.
