@@ -99,7 +99,9 @@ std::string CanonicalQuery(std::string_view query) {
   return out;
 }
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 // Trims and collapses inner whitespace runs to one space.
 void AppendTrimmed(std::string_view value, std::string* out) {
@@ -208,23 +210,21 @@ SignedHeaders Signer::Sign(const SigningInput& input, const Credentials& credent
   result.amz_date = AmzDate(now);
   result.security_token = credentials.session_token;
   const std::string_view date = std::string_view(result.amz_date).substr(0, 8);
-  const std::string scope =
-      std::string(date) + "/" + region_ + "/" + service_ + "/aws4_request";
+  const std::string scope = std::string(date) + "/" + region_ + "/" + service_ + "/aws4_request";
 
   std::string canonical = CanonicalRequest(input, result.amz_date, result.security_token);
-  std::string string_to_sign = "AWS4-HMAC-SHA256\n" + result.amz_date + "\n" + scope + "\n" +
-                               HexSha256(canonical);
+  std::string string_to_sign =
+      "AWS4-HMAC-SHA256\n" + result.amz_date + "\n" + scope + "\n" + HexSha256(canonical);
   std::string key = SigningKey(credentials.secret_access_key, date);
   std::string signature_bytes = Hmac(key, string_to_sign);
   std::string signature;
-  AppendHex(reinterpret_cast<const unsigned char*>(signature_bytes.data()),
-            signature_bytes.size(), &signature);
+  AppendHex(reinterpret_cast<const unsigned char*>(signature_bytes.data()), signature_bytes.size(),
+            &signature);
 
   // The signed header names are the canonical request's second-to-last line.
   size_t last = canonical.rfind('\n');
   size_t before = canonical.rfind('\n', last - 1);
-  std::string_view signed_names =
-      std::string_view(canonical).substr(before + 1, last - before - 1);
+  std::string_view signed_names = std::string_view(canonical).substr(before + 1, last - before - 1);
 
   result.authorization.reserve(200);
   result.authorization = "AWS4-HMAC-SHA256 Credential=";

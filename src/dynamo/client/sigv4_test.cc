@@ -128,7 +128,8 @@ TEST(SigV4Test, SignaturesMatchBotocore) {
   for (int i = 0; i < 300; ++i) {
     Generated g = Generate(rng);
     boost::json::array headers;
-    for (const auto& [n, v] : g.headers) headers.push_back(boost::json::array{n.c_str(), v.c_str()});
+    for (const auto& [n, v] : g.headers)
+      headers.push_back(boost::json::array{n.c_str(), v.c_str()});
     std::string body64;
     wire::AppendBase64(g.body, &body64);
     std::string url = "https://" + g.host + g.path + (g.query.empty() ? "" : "?" + g.query);
@@ -144,11 +145,11 @@ TEST(SigV4Test, SignaturesMatchBotocore) {
                                         {"time", g.time}});
     requests.push_back(std::move(g));
   }
-  const auto file = std::filesystem::temp_directory_path() /
-                    ("sigv4-" + std::to_string(::getpid()) + ".json");
+  const auto file =
+      std::filesystem::temp_directory_path() / ("sigv4-" + std::to_string(::getpid()) + ".json");
   std::ofstream(file) << boost::json::serialize(input);
-  std::string command = python + " " + IT_SOURCE_DIR "/src/dynamo/client/testdata/botocore_sign.py " +
-                        file.string();
+  std::string command =
+      python + " " + IT_SOURCE_DIR "/src/dynamo/client/testdata/botocore_sign.py " + file.string();
   FILE* pipe = popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string output;
@@ -170,8 +171,8 @@ TEST(SigV4Test, SignaturesMatchBotocore) {
     in.query = g.query;
     in.headers = g.headers;
     in.payload = g.body;
-    SignedHeaders ours =
-        signer.Sign(in, Credentials{g.access_key, g.secret, g.token, "test"}, Clock::from_time_t(g.time));
+    SignedHeaders ours = signer.Sign(in, Credentials{g.access_key, g.secret, g.token, "test"},
+                                     Clock::from_time_t(g.time));
     EXPECT_EQ(ours.amz_date + "\t" + ours.authorization, line)
         << "request " << i << ": " << g.method << " " << g.path << "?" << g.query << "\n"
         << signer.CanonicalRequest(in, ours.amz_date, ours.security_token);
