@@ -323,7 +323,7 @@ TEST_P(BatchTest, ImportItemsFromASource) {
   EXPECT_EQ(extensions()->ImportItems(bad)->items_imported, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllBackends, BatchTest, ::testing::ValuesIn(BackendKinds()));
+INSTANTIATE_TEST_SUITE_P(AllBackends, BatchTest, ::testing::ValuesIn(BackendKinds()), KindName);
 
 }  // namespace
 }  // namespace issuetracker::testing

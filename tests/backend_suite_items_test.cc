@@ -327,7 +327,7 @@ TEST_P(ItemsTest, MetricsCountRequestsCapacityAndErrors) {
   EXPECT_ERROR(metrics()->DescribeTableMetrics({"Missing"}), kResourceNotFound, "Missing");
 }
 
-INSTANTIATE_TEST_SUITE_P(AllBackends, ItemsTest, ::testing::ValuesIn(BackendKinds()));
+INSTANTIATE_TEST_SUITE_P(AllBackends, ItemsTest, ::testing::ValuesIn(BackendKinds()), KindName);
 
 }  // namespace
 }  // namespace issuetracker::testing

@@ -303,7 +303,7 @@ TEST_P(QueryTest, ScanOnIndex) {
   EXPECT_EQ(r->count, 21);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllBackends, QueryTest, ::testing::ValuesIn(BackendKinds()));
+INSTANTIATE_TEST_SUITE_P(AllBackends, QueryTest, ::testing::ValuesIn(BackendKinds()), KindName);
 
 }  // namespace
 }  // namespace issuetracker::testing

@@ -281,7 +281,7 @@ TEST_P(TablesTest, ThousandsOfTablesAreCheap) {
                   MakeItem({{"issue_id", S("ISS-001")}, {"created_date", S("2024-01-15")}})));
 }
 
-INSTANTIATE_TEST_SUITE_P(AllBackends, TablesTest, ::testing::ValuesIn(BackendKinds()));
+INSTANTIATE_TEST_SUITE_P(AllBackends, TablesTest, ::testing::ValuesIn(BackendKinds()), KindName);
 
 }  // namespace
 }  // namespace issuetracker::testing

@@ -38,10 +38,21 @@ void AddGsi(dynamo::CreateTableRequest* r, const std::string& name, const std::s
 // The spec's IssueTracker-Issues-Pooled request (four GSIs), with the given name.
 dynamo::CreateTableRequest IssuesPooledRequest(const std::string& name);
 
+// Names parameterised cases after their backend kind ("PutGet/dynalite").
+inline std::string KindName(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param;
+}
+
 // Fixture: one fresh backend per test, parameterised by backend kind.
 class BackendTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { backend_ = MakeBackend(GetParam(), dir_.path()); }
+  void SetUp() override {
+    std::string unavailable;
+    backend_ = MakeBackend(GetParam(), dir_.path(), &unavailable);
+    if (!backend_) GTEST_SKIP() << GetParam() << " cannot run here: " << unavailable;
+  }
+  // Whether the backend under test is `kind`.
+  bool Is(const char* kind) const { return GetParam() == kind; }
   dynamo::Backend& db() { return *backend_; }
   // The backend's extensions and metrics, or nullptr where it has none (tests of them
   // skip themselves there with IT_REQUIRE).

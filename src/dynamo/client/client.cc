@@ -198,6 +198,7 @@ void DynamoClient::CountAttempt(const CallInfo& info, const Status& failure) {
       ++m.throttled_requests;
     } else if (code == Code::kConditionalCheckFailed) {
       ++m.conditional_check_failed_requests;
+      ++m.user_errors;  // a 400-class rejection (TableMetrics::user_errors)
     } else if (code == Code::kTransactionConflict) {
       ++m.transaction_conflicts;
     } else if (HttpStatusFor(code) >= 500) {
@@ -439,6 +440,8 @@ Result<GetRecordsResponse> DynamoClient::GetRecords(const GetRecordsRequest& r) 
 
 Result<DescribeTableMetricsResponse> DynamoClient::DescribeTableMetrics(
     const DescribeTableMetricsRequest& r) {
+  // A table that does not exist has no metrics (ResourceNotFoundException, as DescribeTable).
+  IT_RETURN_IF_ERROR(DescribeTable({r.table_name}).status());
   DescribeTableMetricsResponse out;
   std::lock_guard<std::mutex> lock(metrics_mu_);
   auto it = tables_.find(r.table_name);

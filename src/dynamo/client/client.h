@@ -106,7 +106,8 @@ class DynamoClient final : public Backend, public TableMetricsSource {
       const GetShardIteratorRequest& request) override;
   Result<GetRecordsResponse> GetRecords(const GetRecordsRequest& request) override;
 
-  // The client's own counts for `table` since it opened (zeros for a table it never named).
+  // The client's own counts for `table` since it opened (zeros for a table it never named);
+  // ResourceNotFoundException when DescribeTable says the table does not exist.
   Result<DescribeTableMetricsResponse> DescribeTableMetrics(
       const DescribeTableMetricsRequest& request) override;
 
