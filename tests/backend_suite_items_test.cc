@@ -111,13 +111,18 @@ TEST_P(ItemsTest, ValidatesKeysAndItems) {
   get.table_name = "Items";
   get.key = MakeItem({{"pk", S("a")}});
   EXPECT_ERROR(db().GetItem(get), kValidation,
-               "The provided key element does not match the schema");
+               Msg("The provided key element does not match the schema",
+                   {{"moto", "Validation Exception"}}));
   get.key = MakeItem({{"pk", S("a")}, {"sk", N(1)}, {"x", N(1)}});
-  EXPECT_ERROR(db().GetItem(get), kValidation,
-               "The provided key element does not match the schema");
+  if (!Departs("moto", "C16")) {
+    EXPECT_ERROR(db().GetItem(get), kValidation,
+                 "The provided key element does not match the schema");
+  }
   get.key = MakeItem({{"pk", S("a")}, {"sk", S("1")}});
-  EXPECT_ERROR(db().GetItem(get), kValidation,
-               "The provided key element does not match the schema");
+  if (!Departs("moto", "C16")) {
+    EXPECT_ERROR(db().GetItem(get), kValidation,
+                 "The provided key element does not match the schema");
+  }
   get.table_name = "Missing";
   get.key = Key("a", 1);
   EXPECT_ERROR(db().GetItem(get), kResourceNotFound, "Requested resource not found");
