@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "dynamo/extensions.h"
 #include "tenancy/layout.h"
 #include "tenancy/provision.h"
 #include "tenancy/schema.h"
@@ -44,8 +45,9 @@ std::unique_ptr<dynamo::Backend> Open(const GlobalOptions& options, const Schema
   }
   auto backend = OpenBackend(options);
   if (!backend.ok()) {
-    fmt::print(stderr, "cannot open the database in {}: {}\n", options.data_dir,
-               backend.status().ToString());
+    auto spec = ParseStore(options);
+    fmt::print(stderr, "cannot open the store {}: {}\n",
+               spec.ok() ? spec->Describe() : options.store, backend.status().ToString());
     return nullptr;
   }
   return std::move(backend).value();
@@ -130,11 +132,14 @@ int RunSeed(const GlobalOptions& options, const SchemaFlags& schema, const SeedF
   fmt::print("Synthetic data: {} ({} Basic, {} Premium, {} Platinum)\n", report->counts.ToString(),
              report->basic, report->premium, report->platinum);
   fmt::print("Setup (company records, Platinum onboarding): {:.2f} s\n", report->setup_seconds);
+  const bool bulk_import = dynamo::FindExtensions(*backend) != nullptr;
   fmt::print(
-      "Bulk write: {:.2f} s, {:.0f} issues/s, {:.0f} items/s ({} threads, ImportItems in "
-      "chunks of up to {} items per table)\n",
+      "Bulk write: {:.2f} s, {:.0f} issues/s, {:.0f} items/s ({} threads, {} in chunks of up to "
+      "{} items per table)\n",
       report->write_seconds, report->issues_per_second, report->items_per_second,
-      flags.synthetic_options.threads, report->chunk_items);
+      flags.synthetic_options.threads,
+      bulk_import ? "ImportItems" : "parallel BatchWriteItem (no bulk import on this store)",
+      report->chunk_items);
   return 0;
 }
 
