@@ -58,7 +58,12 @@ int RunProvision(const GlobalOptions& options, const SchemaFlags& flags) {
   if (!backend) return 2;
   tenancy::Layout layout(flags.config);
   tenancy::SchemaCatalog catalog(layout);
-  tenancy::ProvisionReport report = tenancy::Provisioner(*backend, catalog).ProvisionAll();
+  tenancy::Provisioner provisioner(*backend, catalog);
+  provisioner.set_progress([](std::string_view line) {
+    fmt::print(stderr, "provision: waiting: {}\n", line);
+    std::fflush(stderr);
+  });
+  tenancy::ProvisionReport report = provisioner.ProvisionAll();
   fmt::print("{}", report.ToString());
   if (!report.ok()) {
     fmt::print(stderr, "provision: some tables differ from the schema or failed (see above)\n");

@@ -350,8 +350,9 @@ void Verifier::Monitoring() {
     if (found == 0) {
       stats_problems = "DescribeTable reports no items";
     } else {
-      stats_detail = "ItemCount not refreshed yet (DynamoDB updates it about every six hours); "
-                     "COUNT scans find items";
+      stats_detail =
+          "ItemCount not refreshed yet (DynamoDB updates it about every six hours); "
+          "COUNT scans find items";
     }
   }
   ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
