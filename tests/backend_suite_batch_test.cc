@@ -250,6 +250,20 @@ TEST_P(BatchTest, TransactionIdempotencyToken) {
   EXPECT_ERROR(db().TransactWriteItems(t), kIdempotentParameterMismatch, "same client token");
 }
 
+TEST_P(BatchTest, RetriedTransactionWithItsTokenIsAppliedOnce) {
+  Put("Accounts", MakeItem({{"id", S("d")}, {"balance", N(0)}}));
+  dynamo::TransactWriteItemsRequest t;
+  t.transact_items = {Transfer("d", 5, false)};
+  t.client_request_token = "retry-token";
+  if (Departs("dynalite", "C20")) {
+    EXPECT_ERROR(db().TransactWriteItems(t), kUnknownOperation, "");
+    return;
+  }
+  ASSERT_OK(db().TransactWriteItems(t));
+  ASSERT_OK(db().TransactWriteItems(t));  // a retry after a lost response
+  EXPECT_EQ(Balance("d"), Departs("moto", "C22") ? 10 : 5);
+}
+
 TEST_P(BatchTest, TransactGetReadsConsistently) {
   Put("Accounts", MakeItem({{"id", S("a")}, {"balance", N(1)}, {"owner", S("o")}}));
   dynamo::TransactGetItemsRequest g;
