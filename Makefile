@@ -43,6 +43,7 @@ bench: build
 	$(BUILD_DIR)/bench/engine_bench
 	$(BUILD_DIR)/bench/pitr_bench
 	$(BUILD_DIR)/bench/codec_bench
+	$(BUILD_DIR)/bench/client_bench
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -1,85 +1,111 @@
 #include "dynamo/client/http_pool.h"
 
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <optional>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <cerrno>
+#include <cstring>
 
 namespace issuetracker::dynamo::client {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace ssl = net::ssl;
-using tcp = net::ip::tcp;
+namespace http = boost::beast::http;
 using Clock = std::chrono::steady_clock;
 
+// The trust settings every TLS connection of the pool shares.
 struct ConnectionPool::TlsContext {
-  ssl::context context{ssl::context::tls_client};
+  SSL_CTX* ctx = nullptr;
+  ~TlsContext() {
+    if (ctx) SSL_CTX_free(ctx);
+  }
 };
 
+// One connection: a non-blocking socket (and its TLS session) driven with poll(), so that
+// every step has a deadline and a request costs a few system calls and no thread hand-off.
 struct ConnectionPool::Connection {
-  net::io_context io{1};
-  std::optional<beast::tcp_stream> tcp;
-  std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
-  beast::flat_buffer buffer;
+  int fd = -1;
+  SSL* ssl = nullptr;
+  std::string in;  // received bytes not yet parsed
   Clock::time_point last_used = Clock::now();
 
-  beast::tcp_stream& Lowest() { return tls ? beast::get_lowest_layer(*tls) : *tcp; }
-
-  // Runs the context until every started operation has completed.
-  void Run() {
-    io.restart();
-    io.run();
+  ~Connection() {
+    if (ssl) SSL_free(ssl);
+    if (fd >= 0) ::close(fd);
   }
 
   // Whether the server closed the connection (or sent something unasked) while it idled.
-  bool LooksClosed() {
+  bool LooksClosed() const {
+    if (ssl && SSL_pending(ssl) > 0) return true;
     char byte;
-    ssize_t n = ::recv(Lowest().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
-  }
-
-  template <typename Request>
-  void AsyncWrite(Request& request, beast::error_code* ec, size_t* written) {
-    auto done = [ec, written](beast::error_code e, size_t n) {
-      *ec = e;
-      *written = n;
-    };
-    if (tls) {
-      http::async_write(*tls, request, done);
-    } else {
-      http::async_write(*tcp, request, done);
-    }
-  }
-
-  template <typename Parser>
-  void AsyncRead(Parser& parser, beast::error_code* ec, size_t* read) {
-    auto done = [ec, read](beast::error_code e, size_t n) {
-      *ec = e;
-      *read = n;
-    };
-    if (tls) {
-      http::async_read(*tls, buffer, parser, done);
-    } else {
-      http::async_read(*tcp, buffer, parser, done);
-    }
   }
 };
 
 namespace {
 
-Status TransportError(std::string what, const beast::error_code& ec, bool maybe_delivered) {
+// Waits until `fd` is ready for `events` or the deadline passes; false on timeout.
+bool Wait(int fd, short events, Clock::time_point deadline) {
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, events, 0};
+    int n = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count() + 1, INT32_MAX)));
+    if (n > 0) return true;
+    if (n < 0 && errno != EINTR) return true;  // let the next call report the error
+  }
+}
+
+Status Failure(const std::string& what, const std::string& why, bool maybe_delivered,
+               bool timeout) {
   auto detail = std::make_shared<TransportDetail>();
   detail->maybe_delivered = maybe_delivered;
-  detail->timeout = ec == beast::error::timeout;
-  return Status(Code::kIOError, what + ": " + ec.message(), std::move(detail));
+  detail->timeout = timeout;
+  return Status(Code::kIOError, what + ": " + (timeout ? std::string("timed out") : why),
+                std::move(detail));
+}
+
+std::string SslError(const std::string& fallback) {
+  unsigned long e = ERR_get_error();
+  if (e == 0) return fallback;
+  char buffer[256];
+  ERR_error_string_n(e, buffer, sizeof(buffer));
+  ERR_clear_error();
+  return buffer;
+}
+
+// Drives one non-blocking OpenSSL call until it completes, waiting for the socket as it asks.
+// Returns the call's result (> 0), or 0 with *error set.
+template <typename Call>
+int SslDrive(SSL* ssl, int fd, Clock::time_point deadline, Call call, std::string* error,
+             bool* timeout) {
+  while (true) {
+    ERR_clear_error();
+    int r = call();
+    if (r > 0) return r;
+    int e = SSL_get_error(ssl, r);
+    short events = e == SSL_ERROR_WANT_READ ? POLLIN : e == SSL_ERROR_WANT_WRITE ? POLLOUT : 0;
+    if (events == 0) {
+      *error = e == SSL_ERROR_ZERO_RETURN
+                   ? "connection closed"
+                   : SslError(e == SSL_ERROR_SYSCALL ? std::strerror(errno) : "TLS error");
+      return 0;
+    }
+    if (!Wait(fd, events, deadline)) {
+      *timeout = true;
+      return 0;
+    }
+  }
 }
 
 }  // namespace
@@ -96,70 +122,86 @@ Result<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(Endpoint endpoint
   std::unique_ptr<ConnectionPool> pool(new ConnectionPool(std::move(endpoint), std::move(options)));
   if (pool->endpoint_.https) {
     pool->tls_ = std::make_unique<TlsContext>();
-    ssl::context& ctx = pool->tls_->context;
-    beast::error_code ec;
-    ctx.set_verify_mode(ssl::verify_peer, ec);
-    if (!ec) {
-      if (pool->options_.ca_file.empty()) {
-        ctx.set_default_verify_paths(ec);
-      } else {
-        ctx.load_verify_file(pool->options_.ca_file, ec);
-      }
-    }
-    if (ec) {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    pool->tls_->ctx = ctx;
+    if (ctx == nullptr) return Status::IOError("cannot create a TLS context: " + SslError("?"));
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+    const std::string& ca = pool->options_.ca_file;
+    int ok = ca.empty() ? SSL_CTX_set_default_verify_paths(ctx)
+                        : SSL_CTX_load_verify_locations(ctx, ca.c_str(), nullptr);
+    if (ok != 1) {
       return Status::IOError("cannot set up TLS trust (" +
-                             (pool->options_.ca_file.empty() ? std::string("system CA store")
-                                                             : pool->options_.ca_file) +
-                             "): " + ec.message());
+                             (ca.empty() ? std::string("system CA store") : ca) +
+                             "): " + SslError("no certificates"));
     }
   }
   return pool;
 }
 
 Result<std::unique_ptr<ConnectionPool::Connection>> ConnectionPool::Connect() {
+  const std::string what = "cannot connect to " + endpoint_.Url();
+  const auto deadline = Clock::now() + options_.connect_timeout;
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* addresses = nullptr;
+  if (int rc = ::getaddrinfo(endpoint_.host.c_str(), std::to_string(endpoint_.port).c_str(), &hints,
+                             &addresses);
+      rc != 0) {
+    return Failure("cannot resolve " + endpoint_.host, ::gai_strerror(rc), false, false);
+  }
   auto c = std::make_unique<Connection>();
-  beast::error_code ec = net::error::would_block;
-  tcp::resolver::results_type addresses;
-  tcp::resolver resolver(c->io);
-  resolver.async_resolve(endpoint_.host, std::to_string(endpoint_.port),
-                         [&](beast::error_code e, tcp::resolver::results_type r) {
-                           ec = e;
-                           addresses = std::move(r);
-                         });
-  c->io.restart();
-  c->io.run_for(options_.connect_timeout);
-  if (ec == net::error::would_block) {
-    resolver.cancel();
-    c->Run();
-    return TransportError("cannot resolve " + endpoint_.host, beast::error::timeout, false);
-  }
-  if (ec) return TransportError("cannot resolve " + endpoint_.host, ec, false);
-
-  if (tls_) {
-    c->tls.emplace(c->io, tls_->context);
-  } else {
-    c->tcp.emplace(c->io);
-  }
-  beast::tcp_stream& stream = c->Lowest();
-  stream.expires_after(options_.connect_timeout);
-  stream.async_connect(addresses, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
-  c->Run();
-  if (ec) return TransportError("cannot connect to " + endpoint_.Url(), ec, false);
-  stream.socket().set_option(tcp::no_delay(true), ec);
-
-  if (tls_) {
-    // SNI, and the certificate must name the host (or IP address) we asked for.
-    if (!SSL_set_tlsext_host_name(c->tls->native_handle(), endpoint_.host.c_str())) {
-      return TransportError(
-          "cannot set TLS server name",
-          beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()),
-          false);
+  std::string why = "no address";
+  bool timed_out = false;
+  for (addrinfo* a = addresses; a != nullptr && c->fd < 0; a = a->ai_next) {
+    int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    int rc = ::connect(fd, a->ai_addr, a->ai_addrlen);
+    if (rc != 0 && errno == EINPROGRESS) {
+      if (!Wait(fd, POLLOUT, deadline)) {
+        timed_out = true;
+        ::close(fd);
+        break;
+      }
+      int error = 0;
+      socklen_t len = sizeof(error);
+      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len);
+      rc = error == 0 ? 0 : -1;
+      errno = error;
     }
-    c->tls->set_verify_callback(ssl::host_name_verification(endpoint_.host));
-    stream.expires_after(options_.connect_timeout);
-    c->tls->async_handshake(ssl::stream_base::client, [&](beast::error_code e) { ec = e; });
-    c->Run();
-    if (ec) return TransportError("TLS handshake with " + endpoint_.Url() + " failed", ec, false);
+    if (rc != 0) {
+      why = std::strerror(errno);
+      ::close(fd);
+      continue;
+    }
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    c->fd = fd;
+  }
+  ::freeaddrinfo(addresses);
+  if (c->fd < 0) return Failure(what, why, false, timed_out);
+
+  if (tls_) {
+    c->ssl = SSL_new(tls_->ctx);
+    SSL_set_fd(c->ssl, c->fd);
+    // SNI, and the certificate must name the host (or IP address) we asked for.
+    SSL_set_tlsext_host_name(c->ssl, endpoint_.host.c_str());
+    X509_VERIFY_PARAM* param = SSL_get0_param(c->ssl);
+    if (X509_VERIFY_PARAM_set1_ip_asc(param, endpoint_.host.c_str()) != 1) {
+      X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+      X509_VERIFY_PARAM_set1_host(param, endpoint_.host.c_str(), 0);
+    }
+    std::string error;
+    bool timeout = false;
+    if (SslDrive(
+            c->ssl, c->fd, deadline, [&] { return SSL_connect(c->ssl); }, &error, &timeout) <= 0) {
+      long verify = SSL_get_verify_result(c->ssl);
+      if (verify != X509_V_OK) {
+        error = std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
+      }
+      return Failure("TLS handshake with " + endpoint_.Url() + " failed", error, false, timeout);
+    }
   }
   opened_.fetch_add(1, std::memory_order_relaxed);
   return c;
@@ -187,27 +229,101 @@ Result<HttpResponse> ConnectionPool::Send(const HttpRequest& request) {
   if (!c) {
     IT_ASSIGN_OR_RETURN(c, Connect());
   }
-  http::request<http::span_body<const char>> req{http::verb::post, request.target, 11};
-  req.set(http::field::host, host_header_);
-  for (const auto& [name, value] : request.headers) req.set(name, value);
-  req.body() = {request.body.data(), request.body.size()};
-  req.prepare_payload();
+  const auto deadline = Clock::now() + options_.request_timeout;
 
-  beast::error_code ec;
-  size_t transferred = 0;
-  c->Lowest().expires_after(options_.request_timeout);
-  c->AsyncWrite(req, &ec, &transferred);
-  c->Run();
-  if (ec) {
-    return TransportError("sending the request to " + endpoint_.Url() + " failed", ec,
-                          transferred > 0);
+  // The request head; the body follows it as is.
+  std::string head;
+  head.reserve(512);
+  head += "POST ";
+  head.append(request.target);
+  head += " HTTP/1.1\r\nHost: ";
+  head += host_header_;
+  head += "\r\n";
+  for (const auto& [name, value] : request.headers) {
+    head.append(name);
+    head += ": ";
+    head.append(value);
+    head += "\r\n";
   }
+  head += "Content-Length: ";
+  head += std::to_string(request.body.size());
+  head += "\r\n\r\n";
+
+  const std::string sending = "sending the request to " + endpoint_.Url() + " failed";
+  size_t sent = 0;
+  const size_t total = head.size() + request.body.size();
+  if (c->ssl) {
+    head.append(request.body);  // one TLS write
+    std::string error;
+    bool timeout = false;
+    while (sent < total) {
+      int n = SslDrive(
+          c->ssl, c->fd, deadline,
+          [&] {
+            return SSL_write(c->ssl, head.data() + sent,
+                             static_cast<int>(std::min<size_t>(total - sent, 1 << 30)));
+          },
+          &error, &timeout);
+      if (n <= 0) return Failure(sending, error, sent > 0, timeout);
+      sent += static_cast<size_t>(n);
+    }
+  } else {
+    while (sent < total) {
+      iovec parts[2];
+      int count = 0;
+      if (sent < head.size()) {
+        parts[count++] = {head.data() + sent, head.size() - sent};
+        parts[count++] = {const_cast<char*>(request.body.data()), request.body.size()};
+      } else {
+        size_t at = sent - head.size();
+        parts[count++] = {const_cast<char*>(request.body.data()) + at, request.body.size() - at};
+      }
+      msghdr message{};
+      message.msg_iov = parts;
+      message.msg_iovlen = static_cast<size_t>(count);
+      ssize_t n = ::sendmsg(c->fd, &message, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent += static_cast<size_t>(n);
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        if (!Wait(c->fd, POLLOUT, deadline)) return Failure(sending, "", sent > 0, true);
+      } else {
+        return Failure(sending, std::strerror(errno), sent > 0, false);
+      }
+    }
+  }
+
+  // The response, parsed as it arrives.
+  const std::string reading = "reading the response from " + endpoint_.Url() + " failed";
   http::response_parser<http::string_body> parser;
   parser.body_limit(options_.max_response_bytes);
-  c->AsyncRead(parser, &ec, &transferred);
-  c->Run();
-  if (ec) {
-    return TransportError("reading the response from " + endpoint_.Url() + " failed", ec, true);
+  parser.eager(true);
+  char chunk[65536];
+  while (true) {
+    if (!c->in.empty()) {
+      boost::system::error_code ec;
+      size_t used = parser.put(boost::asio::buffer(c->in.data(), c->in.size()), ec);
+      c->in.erase(0, used);
+      if (ec && ec != http::error::need_more) return Failure(reading, ec.message(), true, false);
+      if (parser.is_done()) break;
+    }
+    ssize_t n;
+    if (c->ssl) {
+      std::string error;
+      bool timeout = false;
+      n = SslDrive(
+          c->ssl, c->fd, deadline, [&] { return SSL_read(c->ssl, chunk, sizeof(chunk)); }, &error,
+          &timeout);
+      if (n <= 0) return Failure(reading, error, true, timeout);
+    } else {
+      n = ::recv(c->fd, chunk, sizeof(chunk), 0);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        if (!Wait(c->fd, POLLIN, deadline)) return Failure(reading, "", true, true);
+        continue;
+      }
+      if (n < 0) return Failure(reading, std::strerror(errno), true, false);
+      if (n == 0) return Failure(reading, "connection closed by the server", true, false);
+    }
+    c->in.append(chunk, static_cast<size_t>(n));
   }
   http::response<http::string_body> res = parser.release();
   HttpResponse out;
@@ -217,7 +333,7 @@ Result<HttpResponse> ConnectionPool::Send(const HttpRequest& request) {
   }
   const bool keep_alive = res.keep_alive();
   out.body = std::move(res.body());
-  if (keep_alive) GiveBack(std::move(c));
+  if (keep_alive && c->in.empty()) GiveBack(std::move(c));
   return out;
 }
 

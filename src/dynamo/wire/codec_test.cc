@@ -109,6 +109,42 @@ TEST(CodecTest, EveryMessageRoundTripsWithEveryMemberSet) {
 #undef IT_ROUND_TRIP
 }
 
+// The streaming decoder of the item-heavy responses gives what the generic one gives.
+template <typename T>
+void ExpectStreamingMatchesGeneric(const std::string& json) {
+  SCOPED_TRACE(json.substr(0, 120));
+  T generic, streaming;
+  Status g = DecodeMessage(json, &generic, true);
+  Status s = Decode(json, &streaming);  // the streaming decoder
+  ASSERT_EQ(g.code(), s.code()) << g.ToString() << " / " << s.ToString();
+  if (g.ok()) {
+    EXPECT_EQ(Encode(streaming), Encode(generic));
+  }
+}
+
+TEST(CodecTest, StreamingDecoderMatchesTheGenericOne) {
+  QueryResponse q;
+  Filler().Fill(q);
+  ExpectStreamingMatchesGeneric<QueryResponse>(Encode(q));
+  GetItemResponse g;
+  Filler().Fill(g);
+  ExpectStreamingMatchesGeneric<GetItemResponse>(Encode(g));
+  for (const char* doc :
+       {R"({})", R"({"Items":[],"Count":0,"ScannedCount":0})",
+        R"({"Count":2,"Items":[{"a":{"S":"x"}},{"b":{"L":[{"N":"1"},{"M":{"c":{"BOOL":true}}}]}}],)"
+        R"("ScannedCount":3,"Future":{"x":[1,{"y":2}]},"LastEvaluatedKey":{"k":{"B":"AP8Q"}}})",
+        R"({"Item":{"s":{"SS":["a","b"]},"n":{"NS":["1","2.5"]},"b":{"BS":["eA=="]}},)"
+        R"("ConsumedCapacity":{"TableName":"T","CapacityUnits":1.5,"Table":{"CapacityUnits":1},)"
+        R"("GlobalSecondaryIndexes":{"I":{"CapacityUnits":0.5}}}})",
+        R"({"Items":[{"a":{"N":"abc"}}]})", R"({"Items":[{"a":"x"}]})",
+        R"({"Items":[{"a":{"B":"abc"}}]})", R"({"Count":"2"})", R"({"Items":{})",
+        R"({"Items":[{"a":{"S":"x","Unknown":{"deep":[1,2]}}}]})",
+        R"({"Item":{"z":{"NULL":true}}})"}) {
+    ExpectStreamingMatchesGeneric<QueryResponse>(doc);
+    ExpectStreamingMatchesGeneric<GetItemResponse>(doc);
+  }
+}
+
 TEST(CodecTest, AttributeValuesAreWrittenAsDynamoDbWritesThem) {
   PutItemRequest put;
   put.table_name = "T";

@@ -72,11 +72,9 @@ Reply Dispatch(Backend& b, std::string_view target, std::string_view body) {
     case Operation::kUpdateContinuousBackups:
       return Serve<UpdateContinuousBackupsRequest>(b, body, &Backend::UpdateContinuousBackups);
     case Operation::kDescribeContinuousBackups:
-      return Serve<DescribeContinuousBackupsRequest>(b, body,
-                                                     &Backend::DescribeContinuousBackups);
+      return Serve<DescribeContinuousBackupsRequest>(b, body, &Backend::DescribeContinuousBackups);
     case Operation::kRestoreTableToPointInTime:
-      return Serve<RestoreTableToPointInTimeRequest>(b, body,
-                                                     &Backend::RestoreTableToPointInTime);
+      return Serve<RestoreTableToPointInTimeRequest>(b, body, &Backend::RestoreTableToPointInTime);
     case Operation::kCreateBackup:
       return Serve<CreateBackupRequest>(b, body, &Backend::CreateBackup);
     case Operation::kDescribeBackup:
