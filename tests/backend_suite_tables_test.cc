@@ -40,6 +40,7 @@ TEST_P(TablesTest, CreateDescribesSpecIssuesTable) {
   auto created = db().CreateTable(request);
   ASSERT_OK(created);
   EXPECT_EQ(created->table_description.table_name, "IssueTracker-Issues-Pooled");
+  WaitActive("IssueTracker-Issues-Pooled");  // DynamoDB creates tables asynchronously
 
   auto d = Describe("IssueTracker-Issues-Pooled");
   EXPECT_EQ(d.table_status, dynamo::TableStatus::kActive);
