@@ -96,9 +96,9 @@ int SslDrive(SSL* ssl, int fd, Clock::time_point deadline, Call call, std::strin
     int e = SSL_get_error(ssl, r);
     short events = e == SSL_ERROR_WANT_READ ? POLLIN : e == SSL_ERROR_WANT_WRITE ? POLLOUT : 0;
     if (events == 0) {
-      *error = e == SSL_ERROR_ZERO_RETURN
-                   ? "connection closed"
-                   : SslError(e == SSL_ERROR_SYSCALL ? std::strerror(errno) : "TLS error");
+      const bool closed = e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && errno == 0);
+      *error = closed ? std::string("connection closed by the server")
+                      : SslError(e == SSL_ERROR_SYSCALL ? std::strerror(errno) : "TLS error");
       return 0;
     }
     if (!Wait(fd, events, deadline)) {
