@@ -128,6 +128,42 @@ TEST_P(ItemsTest, ValidatesKeysAndItems) {
   EXPECT_ERROR(db().GetItem(get), kResourceNotFound, "Requested resource not found");
 }
 
+// Regression: an item nested deeper than the item decoder reads was stored, and every read
+// of it then failed ("malformed item"). DynamoDB refuses values nested beyond 32 levels;
+// so do writes here, PutItem's and UpdateItem's, and what is stored reads back.
+TEST_P(ItemsTest, ItemsNestedBeyond32LevelsAreRefusedNotStoredUnreadable) {
+  auto nested = [](int maps) {
+    AttributeValue v = S("leaf");
+    for (int i = 0; i < maps; ++i) v = AttributeValue::M({{"n", std::move(v)}});
+    return v;
+  };
+  dynamo::PutItemRequest put;
+  put.table_name = "Items";
+  put.item = Key("deep", 1);
+  put.item.emplace("m", nested(31));  // the leaf is at level 32: allowed
+  ASSERT_OK(db().PutItem(put));
+  auto got = Get("Items", Key("deep", 1));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(*got, put.item);
+  if (Departs("dynalite", "C33") || Departs("moto", "C33")) {
+    put.item = Key("deep", 2);
+    put.item.emplace("m", nested(32));
+    EXPECT_TRUE(db().PutItem(put).ok());  // stored, nesting unchecked
+    return;
+  }
+  for (int maps : {32, 70}) {
+    put.item = Key("deep", 2);
+    put.item.emplace("m", nested(maps));
+    EXPECT_ERROR(db().PutItem(put), kValidation, "Nesting Levels have exceeded supported limits");
+  }
+  EXPECT_ERROR(Update(Key("deep", 1), "SET m.n = :v", {{":v", nested(31)}}), kValidation,
+               "Nesting Levels have exceeded supported limits");
+  EXPECT_FALSE(Get("Items", Key("deep", 2)).has_value());
+  got = Get("Items", Key("deep", 1));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->at("m"), nested(31));
+}
+
 TEST_P(ItemsTest, ConditionalPutAndReturnValues) {
   dynamo::PutItemRequest put;
   put.table_name = "Items";

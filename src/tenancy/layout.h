@@ -230,7 +230,8 @@ class Layout {
                               const PageCursor& cursor) const;
   // Decodes and checks a token: it must have been made for this company and this query, and
   // its start key must lie inside the partitions the plan reads. ValidationException
-  // ("Invalid page token ...") otherwise, so a forged token cannot reach other data.
+  // ("Invalid page token ...") otherwise, so a forged token cannot reach other data. Only
+  // EncodePageToken's own spelling is accepted: a decoded cursor encodes back to `token`.
   Result<PageCursor> DecodePageToken(const CompanyScope& scope, const QueryPlan& plan,
                                      std::string_view token) const;
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fuzz_seed.h"
 #include "tenancy/schema_names.h"
 #include "tenancy/tenant_context.h"
 
@@ -26,6 +27,13 @@ class LayoutTest : public ::testing::Test {
   CompanyScope premium_{Company("COMPANY002"), Tier::kPremium};
   CompanyScope platinum_{Company("BIGCORP"), Tier::kPlatinum};
   std::vector<std::string> statuses_{"Open", "In Progress", "In Review", "Closed"};
+
+  // DecodePageToken, recording the token as a seed of the "page_token" fuzz target.
+  Result<PageCursor> DecodeToken(const CompanyScope& scope, const QueryPlan& plan,
+                                 std::string_view token) {
+    SaveFuzzSeed("page_token", token);
+    return layout_.DecodePageToken(scope, plan, token);
+  }
 };
 
 TEST_F(LayoutTest, TableNamesFollowTheSpec) {
@@ -205,14 +213,14 @@ TEST_F(LayoutTest, PageTokensRoundTrip) {
            {"company_id", S("COMPANY001")},
            {"status", S("Open")}};
   std::string token = layout_.EncodePageToken(basic_, plan, PageCursor{0, lek});
-  auto cursor = layout_.DecodePageToken(basic_, plan, token);
+  auto cursor = DecodeToken(basic_, plan, token);
   ASSERT_TRUE(cursor.ok()) << cursor.status().ToString();
   EXPECT_EQ(cursor->step, 0u);
   EXPECT_EQ(cursor->start_key.value(), lek);
 
   QueryPlan silo = layout_.IssuesByCompany(platinum_, statuses_);
   std::string no_key = layout_.EncodePageToken(platinum_, silo, PageCursor{2, std::nullopt});
-  auto c2 = layout_.DecodePageToken(platinum_, silo, no_key);
+  auto c2 = DecodeToken(platinum_, silo, no_key);
   ASSERT_TRUE(c2.ok());
   EXPECT_EQ(c2->step, 2u);
   EXPECT_FALSE(c2->start_key.has_value());
@@ -226,40 +234,35 @@ TEST_F(LayoutTest, ForgedPageTokensAreRejected) {
                  {"status", S("Open")}};
   // A token COMPANY002 legitimately got cannot be used by COMPANY001.
   std::string stolen = layout_.EncodePageToken(premium_, theirs, PageCursor{0, their_key});
-  EXPECT_FALSE(layout_.DecodePageToken(basic_, mine, stolen).ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, stolen).ok());
   // A token built for COMPANY001's query but pointing into COMPANY002's partition.
   std::string forged = layout_.EncodePageToken(basic_, mine, PageCursor{0, their_key});
-  auto r = layout_.DecodePageToken(basic_, mine, forged);
+  auto r = DecodeToken(basic_, mine, forged);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kValidation);
   // Right company_id but another company's composite key.
   Item mixed = their_key;
   mixed["company_id"] = S("COMPANY001");
-  EXPECT_FALSE(
-      layout_.DecodePageToken(basic_, mine, layout_.EncodePageToken(basic_, mine, {0, mixed}))
-          .ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, layout_.EncodePageToken(basic_, mine, {0, mixed})).ok());
   // Extra attributes, wrong partition values, another query kind, garbage.
   Item extra = their_key;
   extra["company_id"] = S("COMPANY001");
   extra["company_issue_id"] = S("COMPANY001#ISSUE#ISS-001");
   extra["title"] = S("x");
-  EXPECT_FALSE(
-      layout_.DecodePageToken(basic_, mine, layout_.EncodePageToken(basic_, mine, {0, extra}))
-          .ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, layout_.EncodePageToken(basic_, mine, {0, extra})).ok());
   QueryPlan open = layout_.IssuesByStatus(basic_, "Open");
   Item closed_key{{"company_issue_id", S("COMPANY001#ISSUE#ISS-001")},
                   {"company_id", S("COMPANY001")},
                   {"status", S("Closed")}};
   EXPECT_FALSE(
-      layout_.DecodePageToken(basic_, open, layout_.EncodePageToken(basic_, open, {0, closed_key}))
-          .ok());
+      DecodeToken(basic_, open, layout_.EncodePageToken(basic_, open, {0, closed_key})).ok());
   std::string other_kind = layout_.EncodePageToken(basic_, open, {0, std::nullopt});
-  EXPECT_FALSE(layout_.DecodePageToken(basic_, mine, other_kind).ok());
-  EXPECT_FALSE(layout_.DecodePageToken(basic_, mine, "not a token!").ok());
-  EXPECT_FALSE(layout_.DecodePageToken(basic_, mine, "").ok());
-  EXPECT_FALSE(layout_.DecodePageToken(basic_, mine, std::string(5000, 'A')).ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, other_kind).ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, "not a token!").ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, "").ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, std::string(5000, 'A')).ok());
   std::string good = layout_.EncodePageToken(basic_, mine, {0, std::nullopt});
-  EXPECT_FALSE(layout_.DecodePageToken(basic_, mine, good + "AA").ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, good + "AA").ok());
 }
 
 TEST_F(LayoutTest, DirectoryStubsAndLogin) {
