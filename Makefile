@@ -47,6 +47,7 @@ bench: build
 	$(BUILD_DIR)/bench/pitr_bench
 	$(BUILD_DIR)/bench/codec_bench
 	$(BUILD_DIR)/bench/tracker_bench
+	$(BUILD_DIR)/bench/client_bench
 	$(BUILD_DIR)/bench/net_bench
 
 # The fuzz targets of fuzz/ (docs/fuzzing.md): clang's libFuzzer with ASan and UBSan, each
