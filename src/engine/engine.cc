@@ -2,6 +2,7 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/iterator.h>
 #include <rocksdb/merge_operator.h>
 #include <rocksdb/table.h>
 
@@ -140,13 +141,31 @@ Status EngineImpl::Open() {
 }
 
 Result<int64_t> EngineImpl::MarkerStamp() {
-  IT_ASSIGN_OR_RETURN(int64_t stamp, change_clock_->Next(clock_->NowMicros()));
-  change_clock_->Done(stamp);
-  return stamp;
+  IT_ASSIGN_OR_RETURN(ChangeStamp marker, change_clock_->Next());
+  change_clock_->Done(marker.stamp);
+  return marker.stamp;
 }
 
-void EngineImpl::WaitForStampsThrough(int64_t stamp) {
-  while (change_clock_->InFlightThrough(stamp)) std::this_thread::yield();
+void EngineImpl::WaitForStampsInFlight() {
+  const int64_t last = change_clock_->Last();
+  while (change_clock_->InFlightThrough(last)) std::this_thread::yield();
+}
+
+Result<int64_t> EngineImpl::LatestChangeDate(const TableDesc& t, int64_t now) {
+  const std::string end = ChangeKey(t.id, INT64_MAX);
+  rocksdb::ReadOptions ro;
+  rocksdb::Slice upper(end);
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, changes_cf_));
+  int64_t latest = now;
+  for (it->Seek(ChangeKey(t.id, now + 1)); it->Valid(); it->Next()) {
+    IT_ASSIGN_OR_RETURN(int64_t date,
+                        DecodeChangeDate(std::string_view(it->key().data(), it->key().size()),
+                                         std::string_view(it->value().data(), it->value().size())));
+    latest = std::max(latest, date);
+  }
+  IT_RETURN_IF_ERROR(FromRocks(it->status()));
+  return latest;
 }
 
 Status EngineImpl::OpenChangeClock() {
@@ -158,7 +177,7 @@ Status EngineImpl::OpenChangeClock() {
   } else if (!s.IsNotFound()) {
     IT_RETURN_IF_ERROR(FromRocks(s));
   }
-  change_clock_ = std::make_unique<ChangeClock>(floor, [this](int64_t lease) {
+  change_clock_ = std::make_unique<ChangeClock>(clock_, floor, [this](int64_t lease) {
     std::string encoded;
     PutFixed64BE(static_cast<uint64_t>(lease), &encoded);
     rocksdb::WriteOptions sync;
@@ -176,6 +195,7 @@ EngineImpl::~EngineImpl() {
   trimmer_cv_.notify_all();
   if (trimmer_.joinable()) trimmer_.join();
   WaitForBackgroundWork();
+  if (change_clock_) (void)change_clock_->Close();  // best effort: else the lease stands
   if (db_) {
     for (auto* h : cf_handles_) db_->DestroyColumnFamilyHandle(h);
     db_->Close().PermitUncheckedError();
@@ -367,10 +387,10 @@ Status EngineImpl::AppendItemChange(const TableDesc& t, std::string_view base_ke
                        view == dynamo::StreamViewType::kNewAndOldImages;
     images.new_image = view == dynamo::StreamViewType::kNewImage ||
                        view == dynamo::StreamViewType::kNewAndOldImages;
-    IT_ASSIGN_OR_RETURN(int64_t stamp, change_clock_->Next(clock_->NowMicros()));
-    tally->stamps.Add(change_clock_.get(), stamp);
+    IT_ASSIGN_OR_RETURN(ChangeStamp at, tally->stamps().Take(change_clock_.get()));
     const dynamo::Item keys = KeyOf(t, nullptr, new_item ? *new_item : *old_item);
-    sink->Put(changes_cf_, ChangeKey(t.id, stamp), EncodeChange(old_item, new_item, images, keys));
+    sink->Put(changes_cf_, ChangeKey(t.id, at.stamp),
+              EncodeChange(old_item, new_item, images, keys, at));
   }
   return Status::Ok();
 }

@@ -80,8 +80,11 @@ struct WriteTally {
   double table_units = 0;
   std::map<std::string, double> index_units;
   // Change stamps of the operation, released once it is committed (the tally outlives
-  // the commit).
-  StampTickets stamps;
+  // the commit). An operation over several tallies (a transaction) points them all at
+  // one StampTickets, whose block it reserved.
+  StampTickets own_stamps;
+  StampTickets* shared_stamps = nullptr;
+  StampTickets& stamps() { return shared_stamps ? *shared_stamps : own_stamps; }
 };
 
 // Where AppendItemChange sends the mutations of one item change: a WriteBatch for
@@ -314,9 +317,14 @@ class EngineImpl {
   // A stamp that marks a point in the change log (a stream's start, a backup id) rather
   // than a write: strictly after every stamp handed out so far.
   Result<int64_t> MarkerStamp();
-  // Waits until every write stamped at or before `stamp` has committed (writes are
-  // short: this is microseconds), so a snapshot taken afterwards holds them all.
-  void WaitForStampsThrough(int64_t stamp);
+  // Waits until every write stamped so far has committed (writes are short: this is
+  // microseconds), so a snapshot taken afterwards holds every write dated up to now.
+  void WaitForStampsInFlight();
+  ChangeClock& change_clock() { return *change_clock_; }
+  // The latest date of a record of table `t` with a stamp above `now`: records stamped
+  // ahead of the wall clock (after a restart, or when the wall clock stepped back) may be
+  // dated after `now`. `now` when there is none.
+  Result<int64_t> LatestChangeDate(const TableDesc& t, int64_t now);
 
   // Change-record retention of a table, in microseconds (0: keep nothing): the longer of
   // its point-in-time-recovery window and, with a stream, the stream retention.

@@ -110,7 +110,7 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
     IT_RETURN_IF_ERROR(AppendItemChange(no_log, key, nullptr, item, &sink, &tally, &stats));
     IT_RETURN_IF_ERROR(sink.status);
     if (logged) {
-      changes.append(EncodeChange(nullptr, item, images, KeyOf(t, nullptr, *item)));
+      changes.append(ChangeBody(nullptr, item, images, KeyOf(t, nullptr, *item)));
       change_ends.push_back(changes.size());
     }
   }
@@ -132,23 +132,25 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
   args[0].column_family = items_cf_;
   args[0].external_files = item_files;
   args[0].options.move_files = true;
-  // Change records are stamped before the lock is taken: their stamps stay in flight
-  // (readers of the change log wait for them) until the ingestion below. A write to one
-  // of these keys meanwhile either commits first — the existence check then fails the
-  // import — or waits for the lock and takes a later stamp: per item, stamp order is
-  // commit order.
+  // Change records are stamped before the lock is taken, as one block with one date (a
+  // restore has the whole import or none of it): their stamps stay in flight (readers
+  // of the change log wait for them) until the ingestion below. A write to one of these
+  // keys meanwhile either commits first — the existence check then fails the import — or
+  // waits for the lock and takes a later stamp: per item, stamp order is commit order.
   if (logged) {
+    StampTickets& stamps = tally.stamps();
+    IT_RETURN_IF_ERROR(stamps.Reserve(&change_clock(), static_cast<int64_t>(change_ends.size())));
     IT_ASSIGN_OR_RETURN(
         auto change_file,
         OneFileIngestion(
             db_.get(), changes_cf_, tmp + "/changes.sst",
             [&](rocksdb::SstFileWriter* writer) -> Status {
+              std::string value;
               for (size_t i = 0, begin = 0; i < change_ends.size(); begin = change_ends[i++]) {
-                IT_ASSIGN_OR_RETURN(int64_t stamp, change_clock_->Next(clock_->NowMicros()));
-                tally.stamps.Add(change_clock_.get(), stamp);
-                IT_RETURN_IF_ERROR(FromRocks(
-                    writer->Put(ChangeKey(t.id, stamp),
-                                rocksdb::Slice(changes.data() + begin, change_ends[i] - begin))));
+                IT_ASSIGN_OR_RETURN(ChangeStamp at, stamps.Take(&change_clock()));
+                value = ChangeHead(at);
+                value.append(changes, begin, change_ends[i] - begin);
+                IT_RETURN_IF_ERROR(FromRocks(writer->Put(ChangeKey(t.id, at.stamp), value)));
               }
               return Status::Ok();
             }));

@@ -289,12 +289,19 @@ Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
 
 namespace {
 
-// Emits the items of `t` (read at `snapshot`) as they were at stamp `at`, restricted to
-// partition keys starting with `prefix` and to hash segment `segment` of `segments`; with
-// `absent`, also reports the keys of items there now that did not exist at `at`. The
-// caller owns the snapshot.
-Status ItemsAtTime(EngineImpl* e, const TableDesc& t, int64_t at, const rocksdb::Snapshot* snapshot,
-                   std::string_view prefix, int64_t segment, int64_t segments,
+// Emits the items of `t` (read at `snapshot`) as they were at time `at` (nullopt: as they
+// are), restricted to partition keys starting with `prefix` and to hash segment `segment`
+// of `segments`; with `absent`, also reports the keys of items there now that did not
+// exist at `at`. The caller owns the snapshot.
+//
+// The state at `at` holds every record up to the first one (in stamp order) dated after
+// `at`, and none from there on (docs/pitr.md). A record's date is never after its stamp,
+// so every record stamped at or before `at` is in; records stamped after `at` but dated
+// at or before it (stamped ahead of the wall clock) are in until the first one dated
+// after `at`.
+Status ItemsAtTime(EngineImpl* e, const TableDesc& t, std::optional<int64_t> at,
+                   const rocksdb::Snapshot* snapshot, std::string_view prefix, int64_t segment,
+                   int64_t segments,
                    const std::function<Status(std::string_view key, Item item)>& sink,
                    const std::function<void(std::string_view key)>& absent = nullptr) {
   rocksdb::ReadOptions ro;
@@ -303,15 +310,21 @@ Status ItemsAtTime(EngineImpl* e, const TableDesc& t, int64_t at, const rocksdb:
   HashSegmentBounds(t.id, kBaseIndexId, segment, segments, &lo, &hi);
   // 1. The first change after `at` of each item holds the item's state at `at`.
   std::unordered_map<std::string, std::optional<Item>> at_time;
-  {
-    const std::string start = ChangeKey(t.id, at + 1), end = ChangeKey(t.id, INT64_MAX);
+  if (at) {
+    const std::string start = ChangeKey(t.id, *at + 1), end = ChangeKey(t.id, INT64_MAX);
     rocksdb::Slice upper(end);
     ro.iterate_upper_bound = &upper;
     std::unique_ptr<rocksdb::Iterator> it(e->db()->NewIterator(ro, e->changes_cf()));
+    bool after = false;  // past the first record dated after `at`
     for (it->Seek(start); it->Valid(); it->Next()) {
-      IT_ASSIGN_OR_RETURN(ChangeRecord r,
-                          DecodeChange(std::string_view(it->key().data(), it->key().size()),
-                                       std::string_view(it->value().data(), it->value().size())));
+      const std::string_view change_key(it->key().data(), it->key().size());
+      const std::string_view change_value(it->value().data(), it->value().size());
+      if (!after) {
+        IT_ASSIGN_OR_RETURN(const int64_t date, DecodeChangeDate(change_key, change_value));
+        if (date <= *at) continue;
+        after = true;
+      }
+      IT_ASSIGN_OR_RETURN(ChangeRecord r, DecodeChange(change_key, change_value));
       const Item* source = KeySource(r);
       if (!source || !PartitionKeyHasPrefix(t, *source, prefix)) continue;
       std::string key = BaseKeyOf(t, *source);
@@ -355,9 +368,11 @@ Status ItemsAtTime(EngineImpl* e, const TableDesc& t, int64_t at, const rocksdb:
 
 }  // namespace
 
-// Validates a restore time against the table's window; returns the stamp to restore to.
-static Result<int64_t> RestoreStamp(const TableDesc& t, int64_t now, int64_t latest_stamp,
-                                    int64_t retention, std::optional<double> seconds, bool latest) {
+// Validates a restore time against the table's window [earliest, latest]; returns the time
+// to restore to, or nullopt for the latest state.
+static Result<std::optional<int64_t>> RestoreTime(const TableDesc& t, int64_t now,
+                                                  int64_t latest_date, int64_t retention,
+                                                  std::optional<double> seconds, bool latest) {
   if (!t.pitr_enabled) {
     return Status(Code::kPointInTimeRecoveryUnavailable,
                   "Point in time recovery is not enabled for table '" + t.name + "'");
@@ -368,12 +383,11 @@ static Result<int64_t> RestoreStamp(const TableDesc& t, int64_t now, int64_t lat
                : "Either RestoreDateTime or UseLatestRestorableTime must be specified");
   }
   const int64_t earliest = std::max(t.pitr_enabled_since_micros, now - retention);
-  // Stamps run ahead of the clock during bursts of writes: "latest" is the newer of the two.
-  if (latest) return std::max(now, latest_stamp);
+  if (latest) return std::optional<int64_t>();
   const auto at = static_cast<int64_t>(std::llround(*seconds * 1e6));
   // DynamoDB restores to a second: a time inside the second the window opened is valid.
-  if (at < earliest - 999999 || at > now) return InvalidRestoreTime();
-  return std::max(at, earliest);
+  if (at < earliest - 999999 || at > latest_date) return InvalidRestoreTime();
+  return std::optional<int64_t>(std::max(at, earliest));
 }
 
 Result<dynamo::RestoreTableToPointInTimeResponse> EngineImpl::RestoreTableToPointInTime(
@@ -390,16 +404,16 @@ Result<dynamo::RestoreTableToPointInTimeResponse> EngineImpl::RestoreTableToPoin
   IT_RETURN_IF_ERROR(ValidateTableName(source, "sourceTableName"));
   std::shared_ptr<const TableDesc> desc;
   const rocksdb::Snapshot* snapshot = nullptr;
-  int64_t at = 0;
+  std::optional<int64_t> at;
   {
     auto table = GetTable(source);
     if (!table.ok()) return Status(Code::kTableNotFound, "Table not found: " + source);
     desc = table->desc_ptr();
-    IT_ASSIGN_OR_RETURN(at, RestoreStamp(*desc, clock_->NowMicros(),
-                                         change_clock_->Watermark(clock_->NowMicros()) - 1,
-                                         PitrRetentionMicros(*desc), r.restore_date_time,
-                                         r.use_latest_restorable_time));
-    WaitForStampsThrough(at);
+    const int64_t now = clock_->NowMicros();
+    IT_ASSIGN_OR_RETURN(const int64_t latest, LatestChangeDate(*desc, now));
+    IT_ASSIGN_OR_RETURN(at, RestoreTime(*desc, now, latest, PitrRetentionMicros(*desc),
+                                        r.restore_date_time, r.use_latest_restorable_time));
+    WaitForStampsInFlight();
     snapshot = db_->GetSnapshot();  // the source stays writable; the restore reads this view
   }
   auto restored = RestoreIntoNewTable(
@@ -424,11 +438,12 @@ Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> EngineImpl::RestoreKeyPref
     return Status::Validation("A key-prefix restore needs a string partition key; " + t.hash.name +
                               " is not");
   }
-  IT_ASSIGN_OR_RETURN(int64_t at, RestoreStamp(t, clock_->NowMicros(),
-                                               change_clock_->Watermark(clock_->NowMicros()) - 1,
-                                               PitrRetentionMicros(t), r.restore_date_time, false));
+  const int64_t now = clock_->NowMicros();
+  IT_ASSIGN_OR_RETURN(const int64_t latest, LatestChangeDate(t, now));
+  IT_ASSIGN_OR_RETURN(std::optional<int64_t> at, RestoreTime(t, now, latest, PitrRetentionMicros(t),
+                                                             r.restore_date_time, false));
   dynamo::RestoreKeyPrefixToPointInTimeResponse response;
-  WaitForStampsThrough(at);
+  WaitForStampsInFlight();
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
   if (r.target_table_name) {
     std::atomic<int64_t> restored_items{0};

@@ -93,7 +93,7 @@ dynamo::StreamRecord ToStreamRecord(const TableDesc& t, const StreamInfo& s, con
                                                      : dynamo::OperationType::kRemove;
   out.aws_region = region;
   auto& d = out.dynamodb;
-  d.approximate_creation_date_time = static_cast<double>(r.stamp / 1000000);
+  d.approximate_creation_date_time = static_cast<double>(r.date / 1000000);
   const Item* source = r.new_image ? &*r.new_image : r.old_image ? &*r.old_image : &*r.keys;
   d.keys = KeyOf(t, nullptr, *source);
   d.sequence_number = SequenceNumberOf(r.stamp);
@@ -229,7 +229,7 @@ Result<dynamo::GetShardIteratorResponse> EngineImpl::GetShardIterator(
       state.position = horizon;
       break;
     case dynamo::ShardIteratorType::kLatest:
-      state.position = s.end ? *s.end : change_clock_->Watermark(clock_->NowMicros());
+      state.position = s.end ? *s.end : change_clock_->Watermark();
       break;
     case dynamo::ShardIteratorType::kAtSequenceNumber:
       state.position = *number;
@@ -265,7 +265,7 @@ Result<dynamo::GetRecordsResponse> EngineImpl::GetRecords(const dynamo::GetRecor
   const int64_t from = std::max(state->position, s.start);
   // Never past a record still being committed: it would be skipped when it lands.
   const int64_t to = std::min(s.end.value_or(INT64_MAX),
-                              change_clock_->Watermark(clock_->NowMicros()));  // exclusive
+                              change_clock_->Watermark());  // exclusive
   dynamo::GetRecordsResponse response;
   rocksdb::ReadOptions ro;
   const std::string upper_key = ChangeKey(desc->id, to);

@@ -147,6 +147,9 @@ Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
 
   std::vector<size_t> stripes;
   for (const auto& p : prepared) stripes.push_back(ItemLocks::StripeOf(p.key));
+  // The transaction's change records take one block of stamps with one date: a restore
+  // to any time has all of them or none.
+  StampTickets stamps;
   std::map<std::string, WriteTally> tallies;
   {
     ItemLocks::Guard guard(&locks_, std::move(stripes));
@@ -174,9 +177,18 @@ Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
       const std::string msg = CancelMessage(detail->reasons);
       return Status(Code::kTransactionCanceled, msg, std::move(detail));
     }
+    int64_t logged = 0;
+    for (size_t i = 0; i < actions.size(); ++i) {
+      const TableDesc& t = *prepared[i].table;
+      if (actions[i].kind != TransactAction::Kind::kConditionCheck &&
+          (t.pitr_enabled || t.stream) && (olds[i] || news[i]))
+        ++logged;
+    }
+    IT_RETURN_IF_ERROR(stamps.Reserve(&change_clock(), logged));
     rocksdb::WriteBatch batch;
     for (size_t i = 0; i < actions.size(); ++i) {
       WriteTally& tally = tallies[actions[i].table_name];
+      tally.shared_stamps = &stamps;
       if (actions[i].kind == TransactAction::Kind::kConditionCheck) {
         tally.table_units += std::max(
             1.0, std::ceil(static_cast<double>(olds[i] ? dynamo::ItemSize(*olds[i]) : 0) / 1024.0));

@@ -327,8 +327,8 @@ Result<dynamo::UpdateContinuousBackupsResponse> EngineImpl::UpdateContinuousBack
       r.table_name,
       [&](TableDesc* d) -> Status {
         if (r.point_in_time_recovery_enabled && !d->pitr_enabled) {
-          // Writes after the swap are stamped after this: the window starts here.
-          IT_ASSIGN_OR_RETURN(d->pitr_enabled_since_micros, MarkerStamp());
+          // Writes after the swap are dated from now on: the window starts here.
+          d->pitr_enabled_since_micros = clock_->NowMicros();
         }
         d->pitr_enabled = r.point_in_time_recovery_enabled;
         d->pitr_recovery_days = days;
@@ -358,7 +358,9 @@ Result<dynamo::DescribeContinuousBackupsResponse> EngineImpl::DescribeContinuous
     pitr.point_in_time_recovery_status = dynamo::PointInTimeRecoveryStatus::kEnabled;
     pitr.earliest_restorable_date_time =
         static_cast<double>(std::max(d.pitr_enabled_since_micros, now - window)) / 1e6;
-    pitr.latest_restorable_date_time = static_cast<double>(now) / 1e6;
+    // Records stamped ahead of the wall clock may be dated after now (docs/pitr.md).
+    IT_ASSIGN_OR_RETURN(const int64_t latest, LatestChangeDate(d, now));
+    pitr.latest_restorable_date_time = static_cast<double>(latest) / 1e6;
     pitr.recovery_period_in_days = d.pitr_recovery_days;
   }
   return response;
