@@ -169,6 +169,9 @@ Result<dynamo::CreateBackupResponse> EngineImpl::CreateBackup(
   IT_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw)));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   IT_RETURN_IF_ERROR(FromRocks(checkpoint->CreateCheckpoint(BackupDir(options_, meta.id))));
+  // A crash from here until the metadata is written leaves a checkpoint without metadata,
+  // which the next open removes.
+  IT_CRASH_POINT(kBackupCheckpointed);
   const dynamo::TableDescription described = Describe(t);
   meta.size_bytes = described.table_size_bytes;
   meta.item_count = described.item_count;
@@ -176,7 +179,22 @@ Result<dynamo::CreateBackupResponse> EngineImpl::CreateBackup(
   batch.Put(catalog_cf_, std::string(kBackupKeyPrefix) + meta.id, SerializeMeta(meta))
       .PermitUncheckedError();
   IT_RETURN_IF_ERROR(Commit(&batch));
+  IT_CRASH_POINT(kBackupRecorded);
   return dynamo::CreateBackupResponse{DetailsOf(meta)};
+}
+
+void EngineImpl::CleanUpOrphanBackups() {
+  std::error_code ec;
+  std::vector<std::filesystem::path> orphans;
+  for (const auto& entry : std::filesystem::directory_iterator(options_.path + "/backups", ec)) {
+    const std::string id = entry.path().filename().string();
+    std::string value;
+    if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, std::string(kBackupKeyPrefix) + id, &value)
+            .IsNotFound())
+      orphans.push_back(entry.path());  // also a checkpoint's unfinished ".tmp" directory
+  }
+  for (const auto& path : orphans) std::filesystem::remove_all(path, ec);
+  IT_CRASH_POINT(kRecoveredBackups);
 }
 
 Result<dynamo::DescribeBackupResponse> EngineImpl::DescribeBackup(
@@ -232,8 +250,10 @@ Result<dynamo::DeleteBackupResponse> EngineImpl::DeleteBackup(
   rocksdb::WriteBatch batch;
   batch.Delete(catalog_cf_, std::string(kBackupKeyPrefix) + meta.id).PermitUncheckedError();
   IT_RETURN_IF_ERROR(Commit(&batch));
+  IT_CRASH_POINT(kBackupUnrecorded);  // the next open removes the checkpoint
   std::error_code ec;
   std::filesystem::remove_all(BackupDir(options_, meta.id), ec);
+  IT_CRASH_POINT(kBackupRemoved);
   dynamo::DeleteBackupResponse response{DescribeMeta(this, meta)};
   response.backup_description.backup_details.backup_status = dynamo::BackupStatus::kDeleted;
   return response;

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "common/result.h"
+#include "engine/crash_points.h"
 #include "engine/engine_impl.h"
 #include "engine/rocks_status.h"
 
@@ -213,7 +214,9 @@ Status BulkLoader::WriteRun() {
   if (files.empty()) return Status::Ok();
   rocksdb::IngestExternalFileOptions ingest;
   ingest.move_files = true;
-  return FromRocks(db_->IngestExternalFile(cf_, files, ingest));
+  IT_RETURN_IF_ERROR(FromRocks(db_->IngestExternalFile(cf_, files, ingest)));
+  IT_CRASH_POINT(kBulkLoadIngested);
+  return Status::Ok();
 }
 
 Status BulkLoader::WriteFiles(std::vector<std::string>* files) {

@@ -26,7 +26,6 @@ constexpr char kItemsCf[] = "items";
 constexpr char kChangesCf[] = "changes";
 constexpr char kChangeLeaseKey[] = "n/change_lease";
 constexpr std::string_view kTablePrefix = "t/";
-constexpr std::string_view kBackfillPrefix = "b/";
 
 // Sums statistics entry by entry (see StatsKey in engine_impl.h).
 class StatsMergeOperator final : public rocksdb::AssociativeMergeOperator {
@@ -86,6 +85,19 @@ std::string TableIdKey(uint32_t table_id) {
   return key;
 }
 
+std::string BackfillMarkerKey(uint32_t table_id, uint8_t index_id) {
+  std::string key = "g";
+  PutFixed32BE(table_id, &key);
+  key.push_back(static_cast<char>(index_id));
+  return key;
+}
+
+std::string CatalogTablePrefix(char prefix, uint32_t table_id) {
+  std::string key(1, prefix);
+  PutFixed32BE(table_id, &key);
+  return key;
+}
+
 // ------------------------------------------------------------------------------ open
 
 std::vector<rocksdb::ColumnFamilyDescriptor> EngineColumnFamilies(const EngineOptions& options) {
@@ -135,6 +147,8 @@ Status EngineImpl::Open() {
   write_options_.disableWAL = false;
   IT_RETURN_IF_ERROR(OpenChangeClock());
   CleanUpInterruptedRestores();
+  CleanUpOrphanBackups();
+  ResumePrefixRestores();
   ResumeBackfills();
   trimmer_ = std::thread([this] { RunTrimmer(); });
   return Status::Ok();
@@ -182,7 +196,9 @@ Status EngineImpl::OpenChangeClock() {
     PutFixed64BE(static_cast<uint64_t>(lease), &encoded);
     rocksdb::WriteOptions sync;
     sync.sync = true;  // the lease must be on disk before any stamp under it is used
-    return FromRocks(db_->Put(sync, catalog_cf_, kChangeLeaseKey, encoded));
+    IT_RETURN_IF_ERROR(FromRocks(db_->Put(sync, catalog_cf_, kChangeLeaseKey, encoded)));
+    IT_CRASH_POINT(kLeasePersisted);
+    return Status::Ok();
   });
   return Status::Ok();
 }
@@ -228,10 +244,16 @@ Result<std::shared_ptr<TableHandle>> EngineImpl::FindHandle(std::string_view nam
   auto handle = std::make_shared<TableHandle>();
   handle->desc = std::make_shared<const TableDesc>(std::move(desc));
   handle->metrics.since_micros = clock_->NowMicros();
-  std::unique_lock<std::shared_mutex> lock(tables_mu_);
-  // Another thread may have loaded it meanwhile; keep the first.
-  auto [it, inserted] = tables_.emplace(std::string(name), handle);
-  return it->second;
+  std::shared_ptr<TableHandle> kept;
+  {
+    std::unique_lock<std::shared_mutex> lock(tables_mu_);
+    // Another thread may have loaded it meanwhile; keep the first.
+    kept = tables_.emplace(std::string(name), handle).first->second;
+  }
+  // An index left backfilling (by a crash, or by a version that kept no marker with the
+  // descriptor) resumes as soon as its table is used.
+  if (kept == handle) EnsureBackfills(*handle->desc);
+  return kept;
 }
 
 Result<TableRef> EngineImpl::GetTable(std::string_view name) {
@@ -265,9 +287,9 @@ Result<uint32_t> EngineImpl::AllocateTableId(rocksdb::WriteBatch* batch) {
   return next;
 }
 
-Status EngineImpl::ChangeDescriptor(std::string_view table_name,
-                                    const std::function<Status(TableDesc*)>& change,
-                                    std::shared_ptr<const TableDesc>* out) {
+Status EngineImpl::ChangeDescriptor(std::string_view table_name, const DescriptorChange& change,
+                                    std::shared_ptr<const TableDesc>* out,
+                                    const DescriptorBatch& also, const CrashPoint* point) {
   IT_ASSIGN_OR_RETURN(auto handle, FindHandle(table_name));
   if (!handle)
     return Status::ResourceNotFound(
@@ -280,7 +302,9 @@ Status EngineImpl::ChangeDescriptor(std::string_view table_name,
   IT_RETURN_IF_ERROR(change(&copy));
   rocksdb::WriteBatch batch;
   IT_RETURN_IF_ERROR(PersistDesc(copy, &batch));
+  if (also) IT_RETURN_IF_ERROR(also(*handle->desc, copy, &batch));
   IT_RETURN_IF_ERROR(Commit(&batch));
+  IT_CRASH_POINT_VALUE(point ? *point : CrashPoint::kDescriptorChanged);
   handle->desc = std::make_shared<const TableDesc>(std::move(copy));
   if (out) *out = handle->desc;
   return Status::Ok();

@@ -22,6 +22,7 @@
 #include "engine/bulk_loader.h"
 #include "engine/catalog.h"
 #include "engine/change_log.h"
+#include "engine/crash_points.h"
 #include "engine/engine.h"
 #include "engine/expression.h"
 #include "engine/item_locks.h"
@@ -352,10 +353,17 @@ class EngineImpl {
   Status PersistDesc(const TableDesc& desc, rocksdb::WriteBatch* batch);
   Result<uint32_t> AllocateTableId(rocksdb::WriteBatch* batch);
   // Swaps in a changed descriptor: persists it and publishes it under the table's
-  // exclusive lock. `change` edits a copy of the current descriptor.
-  Status ChangeDescriptor(std::string_view table_name,
-                          const std::function<Status(TableDesc*)>& change,
-                          std::shared_ptr<const TableDesc>* out = nullptr);
+  // exclusive lock. `change` edits a copy of the current descriptor; `also` (optional)
+  // adds to the same atomic batch what the change implies (a backfill marker, an index's
+  // entries dropped), seeing the table with no write in flight. `*point` (read once
+  // `change` ran; nullptr: kDescriptorChanged) is the crash point reached once the batch is
+  // durable.
+  using DescriptorChange = std::function<Status(TableDesc*)>;
+  using DescriptorBatch =
+      std::function<Status(const TableDesc& before, const TableDesc& after, rocksdb::WriteBatch*)>;
+  Status ChangeDescriptor(std::string_view table_name, const DescriptorChange& change,
+                          std::shared_ptr<const TableDesc>* out = nullptr,
+                          const DescriptorBatch& also = nullptr, const CrashPoint* point = nullptr);
   // Transactions (transact_ops.cc); the structs are private to that file.
   Status PrepareTransactAction(const TransactAction& a, const TableDesc& t, TransactPrepared* p);
   Status EvaluateTransactAction(const TransactAction& a, const TransactPrepared& p,
@@ -367,9 +375,24 @@ class EngineImpl {
   void RunTrimmer();
   void CleanUpInterruptedRestores();
 
-  void StartBackfill(std::shared_ptr<const TableDesc> desc, uint8_t index_id);
+  // Adds to `batch` the removal of index `index` of `t`: its entries, its statistics, its
+  // backfill marker. REQUIRES: no write to `t` in flight (the table locked exclusively).
+  Status DropIndexData(const TableDesc& t, const IndexDesc& index, rocksdb::WriteBatch* batch);
+  // Starts the backfill of every index of `desc` still backfilling, unless one runs
+  // already (called whenever a descriptor is loaded or published).
+  void EnsureBackfills(const TableDesc& desc);
   void RunBackfill(std::string table_name, uint32_t table_id, uint8_t index_id);
+  Status PublishBackfilledIndex(const std::string& table_name, uint32_t table_id, uint8_t index_id);
+  // At open: loads the tables with backfill markers (which resumes their backfills).
   void ResumeBackfills();
+  // At open: finishes in-place prefix restores interrupted by a crash.
+  void ResumePrefixRestores();
+  // At open: removes backup checkpoints that have no metadata (a crash between the two).
+  void CleanUpOrphanBackups();
+  // The in-place part of RestoreKeyPrefixToPointInTime, under its marker `marker_key`.
+  Status RestorePrefixInPlace(const TableDesc& t, const std::string& prefix, int64_t at,
+                              const std::string& marker_key,
+                              dynamo::RestoreKeyPrefixToPointInTimeResponse* response);
 
   EngineOptions options_;
   const Clock* clock_;
@@ -396,8 +419,9 @@ class EngineImpl {
   std::mutex tokens_mu_;  // guards tokens_: ClientRequestToken -> (fingerprint, time)
   std::map<std::string, std::pair<std::string, int64_t>> tokens_;
 
-  std::mutex bg_mu_;  // guards backfills_
+  std::mutex bg_mu_;  // guards backfills_ and backfilling_
   std::vector<std::thread> backfills_;
+  std::set<std::pair<uint32_t, uint8_t>> backfilling_;  // (table id, index id) running
   std::atomic<bool> shutting_down_{false};
 
   std::mutex trimmer_mu_;  // with trimmer_cv_: wakes the trimmer for shutdown
@@ -448,5 +472,10 @@ StatsAccumulator DecodeStats(std::string_view value);
 std::string StreamLabel(int64_t start_micros);
 // Catalog key of the table-id -> name entry ("i" table_id(4)).
 std::string TableIdKey(uint32_t table_id);
+// Catalog key of an index backfill's marker ("g" table_id(4) index_id(1)); its value is the
+// base key the backfill resumes from (empty: the start).
+std::string BackfillMarkerKey(uint32_t table_id, uint8_t index_id);
+// The first key after every catalog key starting with `prefix` followed by `table_id`.
+std::string CatalogTablePrefix(char prefix, uint32_t table_id);
 
 }  // namespace issuetracker::engine

@@ -164,6 +164,7 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
                                                               StatsKey(t.id), EncodeStats(stats)));
                                                         }));
   args.push_back(std::move(stats_file));
+  IT_CRASH_POINT(kImportFilesWritten);
   // Only the existence check and the ingestion block writers.
   ItemLocks::Guard all(&locks_, AllStripes());
   // In key order, as MultiGet reads best.
@@ -188,6 +189,7 @@ Result<dynamo::ImportItemsResponse> EngineImpl::ImportItems(const dynamo::Import
     }
   }
   IT_RETURN_IF_ERROR(FromRocks(db_->IngestExternalFiles(args)));
+  IT_CRASH_POINT(kImportIngested);
   (void)RenderCapacity(dynamo::ReturnConsumedCapacity::kNone, table.metrics(), t.name,
                        tally.table_units, tally.index_units, false);
   response.items_imported = static_cast<int64_t>(key_ends.size());

@@ -31,6 +31,26 @@ namespace {
 
 constexpr std::string_view kRestoreMarkerPrefix = "r/";
 
+// An in-place prefix restore's marker: "p" table_id:u32be id:u64be -> at:u64be prefix.
+std::string PrefixRestoreMarkerKey(uint32_t table_id, int64_t id) {
+  std::string key = CatalogTablePrefix('p', table_id);
+  PutFixed64BE(static_cast<uint64_t>(id), &key);
+  return key;
+}
+
+std::string EncodePrefixRestore(int64_t at, std::string_view prefix) {
+  std::string value;
+  PutFixed64BE(static_cast<uint64_t>(at), &value);
+  value.append(prefix);
+  return value;
+}
+
+std::optional<std::pair<int64_t, std::string>> DecodePrefixRestore(std::string_view value) {
+  if (value.size() < 9) return std::nullopt;
+  return std::make_pair(static_cast<int64_t>(DecodeFixed64BE(value.data())),
+                        std::string(value.substr(8)));
+}
+
 std::string RestoreMarkerKey(uint32_t table_id) {
   std::string key(kRestoreMarkerPrefix);
   PutFixed32BE(table_id, &key);
@@ -100,6 +120,7 @@ Status EngineImpl::TrimChangeLogs() {
                      ChangeKey(table_id, std::max<int64_t>(cutoff, 0)))
         .PermitUncheckedError();
     IT_RETURN_IF_ERROR(Commit(&batch));
+    IT_CRASH_POINT(kTrimmedTable);
     if (table_id == UINT32_MAX) break;
     it->Seek(TableIdPrefix(table_id + 1));
   }
@@ -135,7 +156,8 @@ void EngineImpl::CleanUpInterruptedRestores() {
   }
   (void)Commit(&batch);
   std::error_code ec;
-  std::filesystem::remove_all(options_.path + "/tmp", ec);  // spill files of interrupted restores
+  std::filesystem::remove_all(options_.path + "/tmp", ec);  // files of interrupted loads
+  IT_CRASH_POINT(kRecoveredRestores);
 }
 
 namespace {
@@ -208,6 +230,7 @@ Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
     IT_ASSIGN_OR_RETURN(table_id, AllocateTableId(&batch));
     batch.Put(catalog_cf_, RestoreMarkerKey(table_id), target_name).PermitUncheckedError();
     IT_RETURN_IF_ERROR(Commit(&batch));
+    IT_CRASH_POINT(kRestoreReserved);
     restoring_names_.insert(target_name);
   }
   TableDesc desc = DescFromCreateRequest(request, table_id, NewTableUuid(),
@@ -273,6 +296,7 @@ Result<dynamo::TableDescription> EngineImpl::RestoreIntoNewTable(
   publish.Delete(catalog_cf_, RestoreMarkerKey(table_id)).PermitUncheckedError();
   s = Commit(&publish);
   if (!s.ok()) return fail(s);
+  IT_CRASH_POINT(kRestorePublished);
   auto handle = std::make_shared<TableHandle>();
   handle->desc = std::make_shared<const TableDesc>(std::move(desc));
   handle->metrics.since_micros = clock_->NowMicros();
@@ -443,9 +467,9 @@ Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> EngineImpl::RestoreKeyPref
   IT_ASSIGN_OR_RETURN(std::optional<int64_t> at, RestoreTime(t, now, latest, PitrRetentionMicros(t),
                                                              r.restore_date_time, false));
   dynamo::RestoreKeyPrefixToPointInTimeResponse response;
-  WaitForStampsInFlight();
-  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
   if (r.target_table_name) {
+    WaitForStampsInFlight();
+    const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
     std::atomic<int64_t> restored_items{0};
     auto restored = RestoreIntoNewTable(
         t, *r.target_table_name, {}, [&](int64_t segment, int64_t segments, const ItemSink& sink) {
@@ -460,13 +484,31 @@ Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> EngineImpl::RestoreKeyPref
     response.items_restored = response.items_examined = restored_items.load();
     return response;
   }
-  // In place: every item under the prefix that exists now or existed at T is written to
-  // its state at T through the normal write path (locks, indexes, change records).
-  // One pass: items that existed at T get their state then; items there now that did
-  // not exist at T get "absent".
+  // In place, under a marker that makes the restore finish after a crash.
+  IT_ASSIGN_OR_RETURN(const int64_t id, MarkerStamp());
+  const std::string marker = PrefixRestoreMarkerKey(t.id, id);
+  rocksdb::WriteBatch start;
+  IT_RETURN_IF_ERROR(
+      FromRocks(start.Put(catalog_cf_, marker, EncodePrefixRestore(*at, r.partition_key_prefix))));
+  IT_RETURN_IF_ERROR(Commit(&start));
+  IT_CRASH_POINT(kPrefixRestoreStarted);
+  IT_RETURN_IF_ERROR(RestorePrefixInPlace(t, r.partition_key_prefix, *at, marker, &response));
+  return response;
+}
+
+Status EngineImpl::RestorePrefixInPlace(const TableDesc& t, const std::string& prefix, int64_t at,
+                                        const std::string& marker,
+                                        dynamo::RestoreKeyPrefixToPointInTimeResponse* response) {
+  // Every item under the prefix that exists now or existed at T is written to its state
+  // at T through the normal write path (locks, indexes, change records). One pass: items
+  // that existed at T get their state then; items there now that did not exist at T get
+  // "absent". Running it again gives the same states (the records after T it reads only
+  // grow by later stamps), so a crash midway is finished by running it again at open.
+  WaitForStampsInFlight();
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
   std::map<std::string, std::optional<Item>> desired;
   Status s = ItemsAtTime(
-      this, t, at, snapshot, r.partition_key_prefix, 0, 1,
+      this, t, at, snapshot, prefix, 0, 1,
       [&](std::string_view key, Item item) {
         desired.emplace(std::string(key), std::move(item));
         return Status::Ok();
@@ -475,7 +517,7 @@ Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> EngineImpl::RestoreKeyPref
   db_->ReleaseSnapshot(snapshot);
   IT_RETURN_IF_ERROR(s);
   for (auto& [key, item] : desired) {
-    ++response.items_examined;
+    ++response->items_examined;
     ItemLocks::Guard guard(&locks_, ItemLocks::StripeOf(key));
     std::optional<Item> current;
     IT_RETURN_IF_ERROR(ReadItem(key, &current));
@@ -485,9 +527,42 @@ Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> EngineImpl::RestoreKeyPref
     IT_RETURN_IF_ERROR(AppendItemChange(t, key, current ? &*current : nullptr,
                                         item ? &*item : nullptr, &batch, &tally));
     IT_RETURN_IF_ERROR(Commit(&batch));
-    ++response.items_restored;
+    IT_CRASH_POINT(kPrefixRestoreItem);
+    ++response->items_restored;
   }
-  return response;
+  rocksdb::WriteBatch finish;
+  IT_RETURN_IF_ERROR(FromRocks(finish.Delete(catalog_cf_, marker)));
+  IT_RETURN_IF_ERROR(Commit(&finish));
+  IT_CRASH_POINT(kPrefixRestoreFinished);
+  return Status::Ok();
+}
+
+void EngineImpl::ResumePrefixRestores() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), catalog_cf_));
+  std::vector<std::pair<std::string, std::string>> markers;
+  for (it->Seek("p"); it->Valid() && it->key().starts_with("p"); it->Next())
+    markers.emplace_back(it->key().ToString(), it->value().ToString());
+  for (const auto& [marker, value] : markers) {
+    auto restore = DecodePrefixRestore(value);
+    std::string name;
+    std::shared_ptr<TableHandle> handle;
+    if (marker.size() == 13 && restore &&
+        db_->Get(rocksdb::ReadOptions(), catalog_cf_, TableIdKey(DecodeFixed32BE(&marker[1])),
+                 &name)
+            .ok()) {
+      auto found = FindHandle(name);
+      if (found.ok()) handle = *found;
+    }
+    if (!handle) {  // its table is gone (or the marker is unreadable): nothing to finish
+      rocksdb::WriteBatch drop;
+      drop.Delete(catalog_cf_, marker).PermitUncheckedError();
+      (void)Commit(&drop);
+      continue;
+    }
+    dynamo::RestoreKeyPrefixToPointInTimeResponse ignored;
+    // Best effort: a failure leaves the marker, and the next open tries again.
+    (void)RestorePrefixInPlace(*handle->desc, restore->second, restore->first, marker, &ignored);
+  }
 }
 
 }  // namespace issuetracker::engine

@@ -86,6 +86,7 @@ Result<dynamo::CreateTableResponse> EngineImpl::CreateTable(const dynamo::Create
   IT_RETURN_IF_ERROR(PersistDesc(desc, &batch));
   batch.Put(catalog_cf_, TableIdKey(id), desc.name).PermitUncheckedError();
   IT_RETURN_IF_ERROR(Commit(&batch));
+  IT_CRASH_POINT(kTableCreated);
   auto handle = std::make_shared<TableHandle>();
   handle->desc = std::make_shared<const TableDesc>(std::move(desc));
   handle->metrics.since_micros = clock_->NowMicros();
@@ -151,16 +152,22 @@ Result<dynamo::DeleteTableResponse> EngineImpl::DeleteTable(const dynamo::Delete
   response.table_description = Describe(desc);
   response.table_description.table_status = dynamo::TableStatus::kDeleting;
 
+  // One atomic batch: the descriptor, every item, index entry and change record (each
+  // family under the table's id: one range tombstone) and every marker of the table.
   rocksdb::WriteBatch batch;
   batch.Delete(catalog_cf_, std::string(kTableKeyPrefix) + desc.name).PermitUncheckedError();
-  batch.Delete(catalog_cf_, "b/" + desc.name).PermitUncheckedError();
+  batch.Delete(catalog_cf_, "b/" + desc.name).PermitUncheckedError();  // an old version's
   batch.Delete(catalog_cf_, TableIdKey(desc.id)).PermitUncheckedError();
   batch.Delete(catalog_cf_, StatsKey(desc.id)).PermitUncheckedError();
-  // Every item and index entry of the table lives under its id: one range tombstone.
+  for (char marker : {'g', 'p'}) {
+    const std::string markers = CatalogTablePrefix(marker, desc.id);
+    batch.DeleteRange(catalog_cf_, markers, PrefixSuccessor(markers)).PermitUncheckedError();
+  }
   const std::string prefix = TableIdPrefix(desc.id);
   batch.DeleteRange(items_cf_, prefix, PrefixSuccessor(prefix)).PermitUncheckedError();
   batch.DeleteRange(changes_cf_, prefix, PrefixSuccessor(prefix)).PermitUncheckedError();
   IT_RETURN_IF_ERROR(Commit(&batch));
+  IT_CRASH_POINT(kTableDeleted);
   handle->deleted = true;
   {
     std::unique_lock<std::shared_mutex> tables_lock(tables_mu_);

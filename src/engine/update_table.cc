@@ -8,13 +8,15 @@
 #include "engine/engine_impl.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
+#include "engine/rocks_status.h"
 
 namespace issuetracker::engine {
 
 namespace {
 
 constexpr std::string_view kInvalid = "One or more parameter values were invalid: ";
-constexpr std::string_view kBackfillKeyPrefix = "b/";
+// Backfill markers of earlier versions: "b/<table name>" -> index id, no progress.
+constexpr std::string_view kLegacyBackfillPrefix = "b/";
 constexpr size_t kBackfillChunk = 256;
 
 // Validates and applies one GSI creation to a descriptor copy.
@@ -99,6 +101,7 @@ Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::Update
   std::lock_guard<std::mutex> lock(catalog_mu_);
   std::optional<uint8_t> created_index;
   std::optional<IndexDesc> deleted_index;
+  CrashPoint point = CrashPoint::kDescriptorChanged;
   std::shared_ptr<const TableDesc> published;
   Status s = ChangeDescriptor(
       r.table_name,
@@ -107,6 +110,7 @@ Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::Update
           if (u.create) {
             IT_RETURN_IF_ERROR(AddIndex(*u.create, r.attribute_definitions, d));
             created_index = d->indexes.back().id;
+            point = CrashPoint::kGsiCreated;
           } else if (u.delete_index) {
             auto it = std::find_if(d->indexes.begin(), d->indexes.end(), [&](const IndexDesc& i) {
               return i.name == u.delete_index->index_name;
@@ -117,6 +121,7 @@ Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::Update
             }
             deleted_index = *it;
             d->indexes.erase(it);
+            point = CrashPoint::kGsiDeleted;
           } else if (u.update) {
             auto it = std::find_if(d->indexes.begin(), d->indexes.end(), [&](const IndexDesc& i) {
               return i.name == u.update->index_name;
@@ -173,29 +178,25 @@ Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::Update
         if (r.deletion_protection_enabled) d->deletion_protection = *r.deletion_protection_enabled;
         return Status::Ok();
       },
-      &published);
+      &published,
+      [&](const TableDesc& before, const TableDesc& after, rocksdb::WriteBatch* batch) {
+        // What the index change implies is durable with the descriptor, atomically: a new
+        // index's backfill marker, or a dropped index's entries and statistics (no
+        // writer can target it any more: the swap waits for them).
+        if (created_index) {
+          return FromRocks(batch->Put(catalog_cf_, BackfillMarkerKey(after.id, *created_index),
+                                      rocksdb::Slice()));
+        }
+        if (deleted_index) return DropIndexData(before, *deleted_index, batch);
+        return Status::Ok();
+      },
+      &point);
   if (s.code() == Code::kResourceNotFound && s.message().find("Index") == std::string::npos) {
     return Status::ResourceNotFound("Requested resource not found: Table: " + r.table_name +
                                     " not found");
   }
   IT_RETURN_IF_ERROR(s);
-  if (deleted_index) {
-    // No writer can still target the deleted index: the descriptor swap waited for them.
-    const std::string prefix = TablePrefix(published->id, deleted_index->id);
-    rocksdb::WriteBatch batch;
-    batch.DeleteRange(items_cf_, prefix, PrefixSuccessor(prefix)).PermitUncheckedError();
-    // Its statistics entry is cancelled out (index ids are never reused).
-    std::string value;
-    if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(published->id), &value).ok()) {
-      StatsAccumulator current = DecodeStats(value), cancel;
-      auto it = current.deltas.find(deleted_index->id);
-      if (it != current.deltas.end())
-        cancel.deltas[deleted_index->id] = {-it->second.first, -it->second.second};
-      AppendStats(published->id, cancel, &batch);
-    }
-    IT_RETURN_IF_ERROR(Commit(&batch));
-  }
-  if (created_index) StartBackfill(published, *created_index);
+  if (created_index) EnsureBackfills(*published);
   dynamo::UpdateTableResponse response;
   response.table_description = Describe(*published);
   if (deleted_index) {
@@ -208,40 +209,76 @@ Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::Update
 }
 
 // ------------------------------------------------------------------------- backfill
+//
+// A new index is backfilled in chunks, each one atomic batch: the entries of up to
+// kBackfillChunk items (read under their locks) and the marker's progress. The last step
+// recounts the index's statistics and publishes it ACTIVE, dropping the marker, in one
+// batch under the table's exclusive lock. A crash between steps resumes from the marker.
 
-void EngineImpl::StartBackfill(std::shared_ptr<const TableDesc> desc, uint8_t index_id) {
-  rocksdb::WriteBatch batch;
-  batch
-      .Put(catalog_cf_, std::string(kBackfillKeyPrefix) + desc->name,
-           std::string(1, static_cast<char>(index_id)))
-      .PermitUncheckedError();
-  Commit(&batch).ToString();  // best effort: a lost marker only delays resumption to next open
+Status EngineImpl::DropIndexData(const TableDesc& t, const IndexDesc& index,
+                                 rocksdb::WriteBatch* batch) {
+  const std::string prefix = TablePrefix(t.id, index.id);
+  IT_RETURN_IF_ERROR(FromRocks(batch->DeleteRange(items_cf_, prefix, PrefixSuccessor(prefix))));
+  IT_RETURN_IF_ERROR(FromRocks(batch->Delete(catalog_cf_, BackfillMarkerKey(t.id, index.id))));
+  // Its statistics entry is cancelled out (index ids are never reused).
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(t.id), &value);
+  if (s.IsNotFound()) return Status::Ok();
+  IT_RETURN_IF_ERROR(FromRocks(s));
+  StatsAccumulator current = DecodeStats(value), cancel;
+  auto it = current.deltas.find(index.id);
+  if (it != current.deltas.end()) cancel.deltas[index.id] = {-it->second.first, -it->second.second};
+  AppendStats(t.id, cancel, batch);
+  return Status::Ok();
+}
+
+void EngineImpl::EnsureBackfills(const TableDesc& desc) {
   std::lock_guard<std::mutex> lock(bg_mu_);
-  backfills_.emplace_back(
-      [this, name = desc->name, id = desc->id, index_id] { RunBackfill(name, id, index_id); });
+  if (shutting_down_) return;
+  for (const IndexDesc& index : desc.indexes) {
+    if (!index.backfilling || !backfilling_.emplace(desc.id, index.id).second) continue;
+    backfills_.emplace_back([this, name = desc.name, id = desc.id, index_id = index.id] {
+      RunBackfill(name, id, index_id);
+      std::lock_guard<std::mutex> done(bg_mu_);
+      backfilling_.erase({id, index_id});
+    });
+  }
 }
 
 void EngineImpl::ResumeBackfills() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), catalog_cf_));
-  std::vector<std::pair<std::string, uint8_t>> pending;
-  for (it->Seek(std::string(kBackfillKeyPrefix)); it->Valid() && it->key().starts_with("b/");
+  std::vector<std::string> tables;
+  rocksdb::WriteBatch legacy;
+  // Markers of earlier versions name the table; the descriptor says which index is
+  // backfilling, so they are only dropped (the backfill restarts from the start).
+  for (it->Seek(std::string(kLegacyBackfillPrefix)); it->Valid() && it->key().starts_with("b/");
        it->Next()) {
-    if (it->value().size() == 1) {
-      pending.emplace_back(it->key().ToString().substr(kBackfillKeyPrefix.size()),
-                           static_cast<uint8_t>(it->value()[0]));
+    tables.push_back(it->key().ToString().substr(kLegacyBackfillPrefix.size()));
+    legacy.Delete(catalog_cf_, it->key()).PermitUncheckedError();
+  }
+  for (it->Seek("g"); it->Valid() && it->key().starts_with("g"); it->Next()) {
+    if (it->key().size() != 6) continue;
+    const uint32_t table_id = DecodeFixed32BE(it->key().data() + 1);
+    std::string name;
+    if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, TableIdKey(table_id), &name).ok()) {
+      tables.push_back(name);
+    } else {
+      legacy.Delete(catalog_cf_, it->key()).PermitUncheckedError();  // its table is gone
     }
   }
-  for (auto& [name, index_id] : pending) {
-    auto handle = FindHandle(name);
-    if (!handle.ok() || !*handle) continue;
-    StartBackfill((*handle)->desc, index_id);
-  }
+  // Loading a descriptor starts the backfills of its indexes still backfilling, each
+  // from its marker (or from the start, writing the marker, when it has none).
+  for (const std::string& name : tables) (void)FindHandle(name);
+  (void)Commit(&legacy);
 }
 
 void EngineImpl::RunBackfill(std::string table_name, uint32_t table_id, uint8_t index_id) {
   const std::string base_prefix = TablePrefix(table_id, kBaseIndexId);
   const std::string end = PrefixSuccessor(base_prefix);
-  std::string resume = base_prefix;
+  const std::string marker = BackfillMarkerKey(table_id, index_id);
+  std::string resume;
+  if (!db_->Get(rocksdb::ReadOptions(), catalog_cf_, marker, &resume).ok() || resume.empty())
+    resume = base_prefix;
   bool done = false;
   while (!done && !shutting_down_) {
     auto table = GetTable(table_name);
@@ -249,8 +286,9 @@ void EngineImpl::RunBackfill(std::string table_name, uint32_t table_id, uint8_t 
     const TableDesc& t = table->desc();
     auto index_it = std::find_if(t.indexes.begin(), t.indexes.end(),
                                  [&](const IndexDesc& i) { return i.id == index_id; });
-    if (index_it == t.indexes.end()) return;  // index deleted meanwhile
-    // Collect a chunk of keys, then index each item under its lock.
+    if (index_it == t.indexes.end() || !index_it->backfilling) return;  // index deleted
+    // A chunk of keys, then each item indexed under its lock, all in one batch with the
+    // marker's progress.
     std::vector<std::string> keys;
     {
       rocksdb::ReadOptions ro;
@@ -259,57 +297,77 @@ void EngineImpl::RunBackfill(std::string table_name, uint32_t table_id, uint8_t 
       std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, items_cf_));
       for (it->Seek(resume); it->Valid() && keys.size() < kBackfillChunk; it->Next())
         keys.push_back(it->key().ToString());
+      if (!it->status().ok()) return;  // retried at the next open
       done = keys.size() < kBackfillChunk;
     }
+    std::vector<size_t> stripes;
+    for (const std::string& key : keys) stripes.push_back(ItemLocks::StripeOf(key));
+    ItemLocks::Guard guard(&locks_, std::move(stripes));
+    rocksdb::WriteBatch batch;
     for (const std::string& key : keys) {
-      ItemLocks::Guard guard(&locks_, ItemLocks::StripeOf(key));
       std::optional<dynamo::Item> item;
-      if (!ReadItem(key, &item).ok() || !item) continue;
+      if (!ReadItem(key, &item).ok()) return;  // retried at the next open
+      if (!item) continue;
       auto index_key = IndexKeyOf(t, *index_it, *item);
       if (!index_key) continue;
-      rocksdb::WriteBatch batch;
       batch.Put(items_cf_, *index_key, EncodeItem(ProjectForIndex(t, *index_it, *item)))
           .PermitUncheckedError();
-      Commit(&batch).ToString();
     }
     if (!keys.empty()) resume = keys.back() + std::string(1, '\0');
+    batch.Put(catalog_cf_, marker, resume).PermitUncheckedError();
+    if (!Commit(&batch).ok()) return;  // retried at the next open
+    IT_CRASH_POINT(kGsiBackfillChunk);
   }
   if (!done) return;  // shutting down: the marker stays, the backfill resumes at next open
-  // Publish ACTIVE and recount the index's statistics under the exclusive lock, so that
-  // the count and the switch to live statistics see the same writes.
+  (void)PublishBackfilledIndex(table_name, table_id, index_id);  // else resumed at next open
+}
+
+Status EngineImpl::PublishBackfilledIndex(const std::string& table_name, uint32_t table_id,
+                                          uint8_t index_id) {
+  // Under the exclusive lock no write is in flight: the recount and the switch to live
+  // statistics see the same writes. One batch: recount, ACTIVE descriptor, marker gone.
   std::lock_guard<std::mutex> lock(catalog_mu_);
-  ChangeDescriptor(table_name, [&](TableDesc* d) -> Status {
-    for (IndexDesc& i : d->indexes) {
-      if (i.id != index_id) continue;
-      int64_t items = 0, bytes = 0;
-      const std::string prefix = TablePrefix(table_id, index_id);
-      const std::string upper_key = PrefixSuccessor(prefix);
-      rocksdb::ReadOptions ro;
-      rocksdb::Slice upper(upper_key);
-      ro.iterate_upper_bound = &upper;
-      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, items_cf_));
-      for (it->Seek(prefix); it->Valid(); it->Next()) {
-        auto entry = DecodeItem(std::string_view(it->value().data(), it->value().size()));
-        ++items;
-        if (entry.ok()) bytes += static_cast<int64_t>(dynamo::ItemSize(*entry));
-      }
-      // Replace the index's entry with the recount: merge the difference.
-      std::string value;
-      StatsAccumulator current, delta;
-      if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(table_id), &value).ok())
-        current = DecodeStats(value);
-      const auto old = current.deltas[index_id];
-      delta.deltas[index_id] = {items - old.first, bytes - old.second};
-      rocksdb::WriteBatch batch;
-      AppendStats(table_id, delta, &batch);
-      batch.Delete(catalog_cf_, std::string(kBackfillKeyPrefix) + table_name)
-          .PermitUncheckedError();
-      IT_RETURN_IF_ERROR(Commit(&batch));
-      i.status = dynamo::IndexStatus::kActive;
-      i.backfilling = false;
-    }
-    return Status::Ok();
-  }).ToString();
+  StatsAccumulator delta;
+  static constexpr CrashPoint published_point = CrashPoint::kGsiPublished;
+  return ChangeDescriptor(
+      table_name,
+      [&](TableDesc* d) -> Status {
+        if (d->id != table_id) return Status::ResourceNotFound("table replaced");
+        for (IndexDesc& i : d->indexes) {
+          if (i.id != index_id) continue;
+          i.status = dynamo::IndexStatus::kActive;
+          i.backfilling = false;
+          return Status::Ok();
+        }
+        return Status::ResourceNotFound("index deleted meanwhile");
+      },
+      nullptr,
+      [&](const TableDesc&, const TableDesc&, rocksdb::WriteBatch* batch) -> Status {
+        int64_t items = 0, bytes = 0;
+        const std::string prefix = TablePrefix(table_id, index_id);
+        const std::string upper_key = PrefixSuccessor(prefix);
+        rocksdb::ReadOptions ro;
+        rocksdb::Slice upper(upper_key);
+        ro.iterate_upper_bound = &upper;
+        std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, items_cf_));
+        for (it->Seek(prefix); it->Valid(); it->Next()) {
+          IT_ASSIGN_OR_RETURN(dynamo::Item entry,
+                              DecodeItem(std::string_view(it->value().data(), it->value().size())));
+          ++items;
+          bytes += static_cast<int64_t>(dynamo::ItemSize(entry));
+        }
+        IT_RETURN_IF_ERROR(FromRocks(it->status()));
+        // Replace the index's entry with the recount: merge the difference.
+        std::string value;
+        StatsAccumulator current;
+        if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(table_id), &value).ok())
+          current = DecodeStats(value);
+        const auto old = current.deltas[index_id];
+        delta.deltas[index_id] = {items - old.first, bytes - old.second};
+        AppendStats(table_id, delta, batch);
+        return FromRocks(batch->Delete(catalog_cf_, BackfillMarkerKey(table_id, index_id)));
+      },
+      &published_point);
 }
 
 // ------------------------------------------------------------- continuous backups
