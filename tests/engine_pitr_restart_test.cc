@@ -31,7 +31,7 @@ class PitrRestartTest : public ::testing::Test {
   engine::EngineOptions Options() {
     engine::EngineOptions options;
     options.path = dir_.path() + "/db";
-    options.clock = &clock_;
+    options.env = &env_;
     options.block_cache_bytes = 8u << 20;
     return options;
   }
@@ -78,6 +78,7 @@ class PitrRestartTest : public ::testing::Test {
                        PitrModel* model);
 
   ManualClock clock_{kStart};
+  engine::CustomEnv env_{&clock_};
   TempDir dir_;
   std::unique_ptr<engine::Engine> db_;
 };
@@ -272,7 +273,8 @@ TEST(PitrAtomicityTest, RestoresNeverSplitATransactionOrAnImport) {
   TickingClock clock(kStart);
   engine::EngineOptions options;
   options.path = dir.path() + "/db";
-  options.clock = &clock;
+  engine::CustomEnv env(&clock);
+  options.env = &env;
   auto opened = engine::Engine::Open(options);
   ASSERT_OK(opened);
   engine::Engine& db = **opened;

@@ -31,7 +31,7 @@ class PitrTest : public ::testing::Test {
     db_.reset();
     engine::EngineOptions options;
     options.path = dir_.path() + "/db";
-    options.clock = &clock_;
+    options.env = &env_;
     options.block_cache_bytes = 8u << 20;
     options.pitr_retention_seconds = pitr_retention_seconds;
     options.stream_retention_seconds = 3600;
@@ -48,6 +48,7 @@ class PitrTest : public ::testing::Test {
   }
 
   ManualClock clock_{kStart};
+  engine::CustomEnv env_{&clock_};
   TempDir dir_;
   std::unique_ptr<engine::Engine> db_;
 };

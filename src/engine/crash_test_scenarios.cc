@@ -35,7 +35,8 @@ Item Order(int i) {
 // 10 deletes a millisecond apart; table "Other" (PITR) with 20 items.
 void BuildOrders(const std::string& dir) {
   ManualClock clock(kStart);
-  auto opened = Engine::Open(TestOptions(dir, &clock));
+  CustomEnv env(&clock);
+  auto opened = Engine::Open(TestOptions(dir, &env));
   CRASH_TEST_OK(opened);
   Engine& db = **opened;
   dynamo::CreateTableRequest r;
@@ -102,7 +103,8 @@ void BuildOrders(const std::string& dir) {
 void BuildOrdersWithBackup(const std::string& dir) {
   BuildOrders(dir);
   ManualClock clock(kStart + 10 * kSecond);
-  auto opened = Engine::Open(TestOptions(dir, &clock));
+  CustomEnv env(&clock);
+  auto opened = Engine::Open(TestOptions(dir, &env));
   CRASH_TEST_OK(opened);
   CRASH_TEST_OK((*opened)->CreateBackup({"Orders", "weekly"}));
 }

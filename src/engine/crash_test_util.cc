@@ -14,7 +14,7 @@
 #include <sstream>
 
 #include "engine/catalog.h"
-#include "engine/engine_impl.h"
+#include "engine/core.h"
 #include "engine/item_codec.h"
 
 extern char** environ;
@@ -23,10 +23,10 @@ namespace issuetracker::engine::crash_test {
 
 using dynamo::Item;
 
-EngineOptions TestOptions(const std::string& dir, const Clock* clock) {
+EngineOptions TestOptions(const std::string& dir, Env* env) {
   EngineOptions options;
   options.path = dir;
-  options.clock = clock;
+  options.env = env;
   options.block_cache_bytes = 8u << 20;
   options.stream_retention_seconds = 3600;
   options.trim_interval_seconds = 3600;  // trimming only when a scenario asks for it
@@ -107,8 +107,9 @@ int ChildMain(const char* spec_text) {
   };
   // The child's time runs an hour after the setup's, so dates never go back.
   ManualClock clock(kStart + 3600LL * 1000000);
+  CustomEnv env(&clock);
   if (scenario->during_open) SetCrashPointHandler(handler);
-  auto db = Engine::Open(TestOptions(dir, &clock));
+  auto db = Engine::Open(TestOptions(dir, &env));
   if (!db.ok()) {
     std::fprintf(stderr, "child: %s\n", db.status().ToString().c_str());
     return 3;
@@ -265,7 +266,8 @@ void ExpectTablesConsistent(Engine& db) {
 
 void ExpectNoLeftovers(const std::string& dir) {
   ManualClock clock(kStart);
-  const EngineOptions options = TestOptions(dir, &clock);
+  CustomEnv env(&clock);
+  const EngineOptions options = TestOptions(dir, &env);
   std::vector<rocksdb::ColumnFamilyDescriptor> families = EngineColumnFamilies(options);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;

@@ -18,8 +18,8 @@ namespace issuetracker::engine::crash_test {
 // Where scenarios start: 2023-11-14, in microseconds.
 inline constexpr int64_t kStart = 1700000000LL * 1000000;
 
-// The engine options every run of a scenario uses (in `dir`, with `clock`).
-EngineOptions TestOptions(const std::string& dir, const Clock* clock);
+// The engine options every run of a scenario uses (in `dir`, with `env`).
+EngineOptions TestOptions(const std::string& dir, Env* env);
 
 // One multi-step operation, run in a child process that is killed at one of the crash
 // points it passes.

@@ -44,9 +44,10 @@ class CrashTest : public ::testing::TestWithParam<std::string> {
   // makes the generic checks; returns what the database holds.
   Snapshot Reopen(const std::string& dir) {
     ManualClock clock(kStart + 2 * 3600LL * 1000000);
+    CustomEnv env(&clock);
     Snapshot snapshot;
     {
-      auto db = Engine::Open(TestOptions(dir, &clock));
+      auto db = Engine::Open(TestOptions(dir, &env));
       EXPECT_TRUE(db.ok()) << db.status().ToString();
       if (!db.ok()) return snapshot;
       (*db)->WaitForBackgroundWork();
