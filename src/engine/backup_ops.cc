@@ -175,7 +175,7 @@ Result<dynamo::CreateBackupResponse> Engine::CreateBackup(const dynamo::CreateBa
   rocksdb::WriteBatch batch;
   batch.Put(core_->catalog_cf(), std::string(kBackupKeyPrefix) + meta.id, SerializeMeta(meta))
       .PermitUncheckedError();
-  IT_RETURN_IF_ERROR(core_->Commit(&batch));
+  IT_RETURN_IF_ERROR(core_->CommitDurably(&batch));
   IT_CRASH_POINT(kBackupRecorded);
   return dynamo::CreateBackupResponse{DetailsOf(meta)};
 }
@@ -248,7 +248,7 @@ Result<dynamo::DeleteBackupResponse> Engine::DeleteBackup(const dynamo::DeleteBa
   IT_ASSIGN_OR_RETURN(BackupMeta meta, LoadBackup(*core_, r.backup_arn));
   rocksdb::WriteBatch batch;
   batch.Delete(core_->catalog_cf(), std::string(kBackupKeyPrefix) + meta.id).PermitUncheckedError();
-  IT_RETURN_IF_ERROR(core_->Commit(&batch));
+  IT_RETURN_IF_ERROR(core_->CommitDurably(&batch));
   IT_CRASH_POINT(kBackupUnrecorded);  // the next open removes the checkpoint
   (void)core_->RemoveTree(BackupDir(core_->options(), meta.id));  // else removed at next open
   IT_CRASH_POINT(kBackupRemoved);

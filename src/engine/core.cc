@@ -182,6 +182,8 @@ Status EngineCore::OpenChangeClock() {
 EngineCore::~EngineCore() {
   if (change_clock_) (void)change_clock_->Close();  // best effort: else the lease stands
   if (db_) {
+    // A clean close makes every acknowledged write durable, sync_writes or not.
+    db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
     for (auto* h : cf_handles_) db_->DestroyColumnFamilyHandle(h);
     db_->Close().PermitUncheckedError();
   }

@@ -29,10 +29,10 @@
 #include "engine/catalog.h"
 #include "engine/change_log.h"
 #include "engine/crash_points.h"
-#include "engine/options.h"
 #include "engine/expression.h"
 #include "engine/item_locks.h"
 #include "engine/mutation_sink.h"
+#include "engine/options.h"
 
 namespace issuetracker::engine {
 
@@ -184,6 +184,9 @@ class EngineCore {
   Result<StatsAccumulator> ReadStats(uint32_t table_id);
   // Commits a batch with the engine's write options.
   Status Commit(rocksdb::WriteBatch* batch);
+  // Commits a batch and syncs the WAL, whatever sync_writes says: the last step of the
+  // operations that are durable once acknowledged (restores, backups).
+  Status CommitDurably(rocksdb::WriteBatch* batch);
   // Parses and resolves an optional condition expression of a request.
   Result<std::unique_ptr<Condition>> ResolveOptionalCondition(
       const std::optional<std::string>& text, std::string_view kind, ExpressionResolver* resolver);

@@ -200,7 +200,7 @@ Result<dynamo::TableDescription> Restores::RestoreIntoNewTable(
   publish.Put(core_.catalog_cf(), TableIdKey(table_id), target_name).PermitUncheckedError();
   publish.Put(core_.catalog_cf(), StatsKey(table_id), EncodeStats(stats)).PermitUncheckedError();
   publish.Delete(core_.catalog_cf(), RestoreMarkerKey(table_id)).PermitUncheckedError();
-  s = core_.Commit(&publish);
+  s = core_.CommitDurably(&publish);  // durable once acknowledged, even without sync_writes
   if (!s.ok()) return fail(s);
   IT_CRASH_POINT(kRestorePublished);
   std::lock_guard<std::mutex> lock(core_.catalog_mu());

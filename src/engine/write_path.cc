@@ -147,6 +147,12 @@ Status EngineCore::Commit(rocksdb::WriteBatch* batch) {
   return FromRocks(db_->Write(write_options_, batch));
 }
 
+Status EngineCore::CommitDurably(rocksdb::WriteBatch* batch) {
+  rocksdb::WriteOptions sync = write_options_;
+  sync.sync = true;
+  return FromRocks(db_->Write(sync, batch));
+}
+
 Result<std::unique_ptr<Condition>> EngineCore::ResolveOptionalCondition(
     const std::optional<std::string>& text, std::string_view kind, ExpressionResolver* resolver) {
   if (!text) return std::unique_ptr<Condition>();
