@@ -155,6 +155,7 @@ Status EngineCore::OpenDatabase() {
   changes_cf_ = cf_handles_[2];
   write_options_.sync = options_.sync_writes;
   write_options_.disableWAL = false;
+  item_iterators_ = std::make_unique<IteratorPool>(db_.get(), items_cf_);
   return Status::Ok();
 }
 
@@ -181,6 +182,7 @@ Status EngineCore::OpenChangeClock() {
 
 EngineCore::~EngineCore() {
   if (change_clock_) (void)change_clock_->Close();  // best effort: else the lease stands
+  item_iterators_.reset();                          // iterators before the database
   if (db_) {
     // A clean close makes every acknowledged write durable, sync_writes or not.
     db_->FlushWAL(/*sync=*/true).PermitUncheckedError();

@@ -31,6 +31,7 @@
 #include "engine/crash_points.h"
 #include "engine/expression.h"
 #include "engine/item_locks.h"
+#include "engine/iterator_pool.h"
 #include "engine/mutation_sink.h"
 #include "engine/options.h"
 
@@ -120,6 +121,8 @@ class EngineCore {
   rocksdb::ColumnFamilyHandle* catalog_cf() const { return catalog_cf_; }
   rocksdb::ColumnFamilyHandle* items_cf() const { return items_cf_; }
   rocksdb::ColumnFamilyHandle* changes_cf() const { return changes_cf_; }
+  // Iterators over the items column family for reads (iterator_pool.h).
+  IteratorPool& item_iterators() { return *item_iterators_; }
   ExpressionCache& expressions() { return expressions_; }
   ItemLocks& locks() { return locks_; }
   BlockPool& bulk_blocks() { return bulk_blocks_; }
@@ -254,6 +257,7 @@ class EngineCore {
   rocksdb::ColumnFamilyHandle* changes_cf_ = nullptr;
   rocksdb::WriteOptions write_options_;
   std::unique_ptr<ChangeClock> change_clock_;
+  std::unique_ptr<IteratorPool> item_iterators_;
   ExpressionCache expressions_;
   ItemLocks locks_;
   BlockPool bulk_blocks_{2048};  // up to 512 MB of arena blocks kept for bulk loads

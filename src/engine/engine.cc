@@ -46,6 +46,7 @@ Status Engine::CompactAll() {
   for (rocksdb::ColumnFamilyHandle* cf :
        {core_->catalog_cf(), core_->items_cf(), core_->changes_cf()})
     IT_RETURN_IF_ERROR(FromRocks(core_->db()->CompactRange(options, cf, nullptr, nullptr)));
+  core_->item_iterators().Release();  // they pin the files the compaction replaced
   return Status::Ok();
 }
 

@@ -90,7 +90,8 @@ Status CheckSelect(const ReadPlan& plan, std::optional<Select> select, bool has_
   return Status::Ok();
 }
 
-// Positions `it` on the first entry to read.
+// Positions `it` on the first entry to read. The iterator has no bounds (a pooled one):
+// the plan's range [lower, upper) is checked by the reader, InRange below.
 void Position(const ReadPlan& plan, rocksdb::Iterator* it) {
   if (plan.forward) {
     if (plan.start_after) {
@@ -100,13 +101,17 @@ void Position(const ReadPlan& plan, rocksdb::Iterator* it) {
       it->Seek(plan.lower);
     }
   } else {
-    if (plan.start_after) {
-      it->SeekForPrev(*plan.start_after);
-      if (it->Valid() && it->key() == rocksdb::Slice(*plan.start_after)) it->Prev();
-    } else {
-      it->SeekToLast();
-    }
+    const std::string& from = plan.start_after ? *plan.start_after : plan.upper;
+    it->SeekForPrev(from);  // the last key at or before `from`, which is excluded
+    if (it->Valid() && it->key() == rocksdb::Slice(from)) it->Prev();
   }
+}
+
+// Whether the iterator's key is still inside the plan's range (reading forwards, below
+// `upper`; backwards, at or above `lower`).
+bool InRange(const ReadPlan& plan, const rocksdb::Slice& key) {
+  return plan.forward ? key.compare(rocksdb::Slice(plan.upper)) < 0
+                      : key.compare(rocksdb::Slice(plan.lower)) >= 0;
 }
 
 }  // namespace
@@ -119,18 +124,15 @@ static Status ExecuteRead(EngineCore& core, const ReadPlan& plan,
                           dynamo::QueryResponse* response) {
   std::vector<Item> rows = std::move(response->items);
   *response = dynamo::QueryResponse();
-  rocksdb::ReadOptions ro;
-  rocksdb::Slice lower(plan.lower), upper(plan.upper);
-  ro.iterate_lower_bound = &lower;
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(core.db()->NewIterator(ro, core.items_cf()));
+  IT_ASSIGN_OR_RETURN(IteratorPool::Lease it, core.item_iterators().Take());
   // Rows are decoded into rows[kept] (the next result slot) unless they are only counted
   // or projected, which decode into a scratch item.
   const bool in_place = !plan.count_only && !plan.projection;
   Item scratch;
   size_t kept = 0;
   size_t bytes = 0;
-  for (Position(plan, it.get()); it->Valid(); plan.forward ? it->Next() : it->Prev()) {
+  for (Position(plan, it.get()); it->Valid() && InRange(plan, it->key());
+       plan.forward ? it->Next() : it->Prev()) {
     if (in_place && kept == rows.size()) rows.emplace_back();
     Item& item = in_place ? rows[kept] : scratch;
     size_t size = 0;

@@ -29,6 +29,8 @@ void Streams::RunTrimmer() {
   while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
     lock.unlock();
     (void)Trim();  // best effort: a failed pass is retried next interval
+    // Idle read iterators pin the files they read: none stays idle for long.
+    core_.item_iterators().Release(interval);
     lock.lock();
   }
 }
