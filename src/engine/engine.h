@@ -10,6 +10,11 @@
 //    write, so indexes never drift from their table, even across a crash.
 //  - The write-ahead log is always on: an acknowledged write survives a process kill
 //    (and, with EngineOptions::sync_writes, a machine crash).
+//  - Multi-step operations (index creation, restores, imports, backups, trimming, table
+//    deletion) make each step durable with its state; opening finishes or undoes what a
+//    crash interrupted.
+//  - A point-in-time restore to time T holds exactly the writes acknowledged by T, across
+//    restarts and kills (docs/pitr.md).
 //  - Writes to one item are serialised by a striped lock, so conditional writes are
 //    linearizable; transactions lock all their items (in a global order) and commit in
 //    one atomic write.
