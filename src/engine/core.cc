@@ -96,6 +96,15 @@ std::string CatalogTablePrefix(char prefix, uint32_t table_id) {
 
 // --------------------------------------------------------------------------------- open
 
+rocksdb::ReadOptions LiveItemsReadOptions() {
+  rocksdb::ReadOptions ro;
+  // The items column family's range tombstones drop a deleted table's or index's keys, or
+  // an abandoned restore's. Table and index ids are never reused, so none covers a key of
+  // a live table or index: reads of those need not look for tombstones.
+  ro.ignore_range_deletions = true;
+  return ro;
+}
+
 std::vector<rocksdb::ColumnFamilyDescriptor> EngineColumnFamilies(const EngineOptions& options) {
   rocksdb::BlockBasedTableOptions table_options;
   table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
@@ -155,7 +164,7 @@ Status EngineCore::OpenDatabase() {
   changes_cf_ = cf_handles_[2];
   write_options_.sync = options_.sync_writes;
   write_options_.disableWAL = false;
-  item_iterators_ = std::make_unique<IteratorPool>(db_.get(), items_cf_);
+  item_iterators_ = std::make_unique<IteratorPool>(db_.get(), items_cf_, LiveItemsReadOptions());
   return Status::Ok();
 }
 

@@ -294,6 +294,10 @@ auto EngineCore::Metered(const Tables& tables, Call&& call) -> decltype(call()) 
 // its merge operator even to replay a log, e.g. when a backup checkpoint is opened).
 std::vector<rocksdb::ColumnFamilyDescriptor> EngineColumnFamilies(const EngineOptions& options);
 
+// Read options for the items and index entries of live tables: no range tombstone covers
+// them (core.cc says why), so reads skip looking for tombstones.
+rocksdb::ReadOptions LiveItemsReadOptions();
+
 // ------------------------------------------------------------------ catalog keys
 // persisted: do not reorder (docs/storage-format.md).
 

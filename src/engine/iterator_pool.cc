@@ -23,7 +23,7 @@ Result<IteratorPool::Lease> IteratorPool::Take() {
     it.reset();  // a broken iterator is not given back
   }
   // No bounds and no snapshot: the iterator can serve any read, and be refreshed.
-  it.reset(db_->NewIterator(rocksdb::ReadOptions(), cf_));
+  it.reset(db_->NewIterator(options_, cf_));
   IT_RETURN_IF_ERROR(FromRocks(it->status()));
   return Lease(this, std::move(it));
 }

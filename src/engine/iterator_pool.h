@@ -23,7 +23,9 @@ namespace issuetracker::engine {
 
 class IteratorPool {
  public:
-  IteratorPool(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf) : db_(db), cf_(cf) {}
+  // Iterators of `cf` read with `options` (no bounds, no snapshot: they are refreshed).
+  IteratorPool(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, rocksdb::ReadOptions options)
+      : db_(db), cf_(cf), options_(std::move(options)) {}
 
   // An iterator leased for one read; given back when destroyed.
   class Lease {
@@ -59,6 +61,7 @@ class IteratorPool {
 
   rocksdb::DB* const db_;
   rocksdb::ColumnFamilyHandle* const cf_;
+  const rocksdb::ReadOptions options_;
   std::mutex mu_;
   std::vector<Idle> idle_;  // guarded by mu_; the most recently used last
 };

@@ -159,10 +159,10 @@ static Status ExecuteRead(EngineCore& core, const ReadPlan& plan,
   double units = std::max(1.0, std::ceil(static_cast<double>(bytes) / 4096.0));
   if (!plan.consistent) units /= 2;
   const std::string& table = plan.table->name;
-  if (plan.index) {
+  if (plan.index && capacity_mode != dynamo::ReturnConsumedCapacity::kNone) {
     response->consumed_capacity = EngineCore::RenderCapacity(capacity_mode, plan.metrics, table, 0,
                                                              {{plan.index->name, units}}, true);
-  } else {
+  } else {  // the metrics count the same units either way
     response->consumed_capacity =
         EngineCore::RenderCapacity(capacity_mode, plan.metrics, table, units, {}, true);
   }

@@ -50,7 +50,7 @@ void ApplyIndexEntryChange(rocksdb::ColumnFamilyHandle* items, const IndexDesc& 
 
 Status EngineCore::ReadItem(std::string_view key, std::optional<dynamo::Item>* item,
                             const rocksdb::Snapshot* snapshot) {
-  rocksdb::ReadOptions ro;
+  rocksdb::ReadOptions ro = LiveItemsReadOptions();
   ro.snapshot = snapshot;
   rocksdb::PinnableSlice value;
   rocksdb::Status s = db_->Get(ro, items_cf_, rocksdb::Slice(key.data(), key.size()), &value);
