@@ -124,40 +124,57 @@ Result<dynamo::TableDescription> Restores::RestoreIntoNewTable(
   IT_RETURN_IF_ERROR(ValidateTableName(target_name, "targetTableName"));
   dynamo::CreateTableRequest request = RestoredTableRequest(source, target_name, overrides);
   IT_RETURN_IF_ERROR(ValidateCreateTable(request));
-  uint32_t table_id;
-  {
-    std::lock_guard<std::mutex> lock(core_.catalog_mu());
-    IT_ASSIGN_OR_RETURN(auto existing, core_.FindHandle(target_name));
-    if (existing || restoring_names_.contains(target_name)) {
-      return Status(Code::kTableAlreadyExists, "Table already exists: " + target_name);
-    }
-    rocksdb::WriteBatch batch;
-    IT_ASSIGN_OR_RETURN(table_id, core_.AllocateTableId(&batch));
-    batch.Put(core_.catalog_cf(), RestoreMarkerKey(table_id), target_name).PermitUncheckedError();
-    IT_RETURN_IF_ERROR(core_.Commit(&batch));
-    IT_CRASH_POINT(kRestoreReserved);
-    restoring_names_.insert(target_name);
-  }
+  IT_ASSIGN_OR_RETURN(const uint32_t table_id, ReserveTable(target_name));
   TableDesc desc = DescFromCreateRequest(request, table_id, NewTableUuid(core_.env()),
                                          static_cast<double>(core_.clock()->NowMicros()) / 1e6);
-  auto fail = [&](Status s) -> Status {
-    const std::string prefix = TableIdPrefix(table_id);
+  auto loaded = LoadTable(desc, produce);
+  Status s = loaded.status();
+  if (s.ok()) {
+    rocksdb::WriteBatch publish;
+    s = core_.PersistDesc(desc, &publish);
+    publish.Put(core_.catalog_cf(), TableIdKey(table_id), target_name).PermitUncheckedError();
+    publish.Put(core_.catalog_cf(), StatsKey(table_id), EncodeStats(*loaded))
+        .PermitUncheckedError();
+    publish.Delete(core_.catalog_cf(), RestoreMarkerKey(table_id)).PermitUncheckedError();
+    if (s.ok()) s = core_.CommitDurably(&publish);  // durable once acknowledged, always
+    if (s.ok()) IT_CRASH_POINT(kRestorePublished);
+  }
+  if (!s.ok()) {  // undone now (or, if this fails too, at the next open)
     rocksdb::WriteBatch undo;
+    const std::string prefix = TableIdPrefix(table_id);
     undo.DeleteRange(core_.items_cf(), prefix, PrefixSuccessor(prefix)).PermitUncheckedError();
     undo.Delete(core_.catalog_cf(), RestoreMarkerKey(table_id)).PermitUncheckedError();
     (void)core_.Commit(&undo);
-    std::lock_guard<std::mutex> lock(core_.catalog_mu());
-    restoring_names_.erase(target_name);
-    return s;
-  };
+  }
+  std::lock_guard<std::mutex> lock(core_.catalog_mu());
+  restoring_names_.erase(target_name);
+  IT_RETURN_IF_ERROR(s);
+  return core_.Describe(*core_.AddTable(std::move(desc))->desc);
+}
 
+Result<uint32_t> Restores::ReserveTable(const std::string& target_name) {
+  std::lock_guard<std::mutex> lock(core_.catalog_mu());
+  IT_ASSIGN_OR_RETURN(auto existing, core_.FindHandle(target_name));
+  if (existing || restoring_names_.contains(target_name))
+    return Status(Code::kTableAlreadyExists, "Table already exists: " + target_name);
+  rocksdb::WriteBatch batch;
+  IT_ASSIGN_OR_RETURN(const uint32_t table_id, core_.AllocateTableId(&batch));
+  batch.Put(core_.catalog_cf(), RestoreMarkerKey(table_id), target_name).PermitUncheckedError();
+  IT_RETURN_IF_ERROR(core_.Commit(&batch));
+  IT_CRASH_POINT(kRestoreReserved);
+  restoring_names_.insert(target_name);
+  return table_id;
+}
+
+Result<StatsAccumulator> Restores::LoadTable(const TableDesc& desc,
+                                             const SegmentProducer& produce) {
   // The new table is invisible until published, so no item locks are needed. Its keys
   // are fresh (a new table id), so they are written as sorted SST files and ingested at
   // once; an interrupted restore leaves only a marker, cleaned up at the next open.
   // Segments of the source are read, decoded and turned into records on parallel threads
   // (the bulk of the work); the loader takes their records in batches.
   BulkLoader loader(core_.db(), core_.items_cf(),
-                    core_.options().path + "/tmp/restore-" + std::to_string(table_id),
+                    core_.StagingDir() + "/restore-" + std::to_string(desc.id),
                     &core_.bulk_blocks());
   std::mutex loader_mu;
   const int64_t segments =
@@ -175,37 +192,19 @@ Result<dynamo::TableDescription> Restores::RestoreIntoNewTable(
     });
     segment_status[static_cast<size_t>(segment)] = st.ok() ? sink.Flush() : st;
   };
-  {
-    std::vector<std::thread> threads;
-    for (int64_t segment = 1; segment < segments; ++segment)
-      threads.emplace_back(run_segment, segment);
-    run_segment(0);
-    for (std::thread& thread : threads) thread.join();
-  }
+  std::vector<std::thread> threads;
+  for (int64_t segment = 1; segment < segments; ++segment)
+    threads.emplace_back(run_segment, segment);
+  run_segment(0);
+  for (std::thread& thread : threads) thread.join();
   StatsAccumulator stats;
-  Status s;
   for (int64_t segment = 0; segment < segments; ++segment) {
-    if (s.ok()) s = segment_status[static_cast<size_t>(segment)];
-    for (const auto& [index_id, delta] : segment_stats[static_cast<size_t>(segment)].deltas) {
-      auto& total = stats.deltas[index_id];
-      total.first += delta.first;
-      total.second += delta.second;
-    }
+    IT_RETURN_IF_ERROR(segment_status[static_cast<size_t>(segment)]);
+    for (const auto& [index_id, delta] : segment_stats[static_cast<size_t>(segment)].deltas)
+      stats.Add(index_id, delta.first, delta.second);
   }
-  if (s.ok()) s = loader.Finish();
-  if (!s.ok()) return fail(s);
-
-  rocksdb::WriteBatch publish;
-  IT_RETURN_IF_ERROR(core_.PersistDesc(desc, &publish));
-  publish.Put(core_.catalog_cf(), TableIdKey(table_id), target_name).PermitUncheckedError();
-  publish.Put(core_.catalog_cf(), StatsKey(table_id), EncodeStats(stats)).PermitUncheckedError();
-  publish.Delete(core_.catalog_cf(), RestoreMarkerKey(table_id)).PermitUncheckedError();
-  s = core_.CommitDurably(&publish);  // durable once acknowledged, even without sync_writes
-  if (!s.ok()) return fail(s);
-  IT_CRASH_POINT(kRestorePublished);
-  std::lock_guard<std::mutex> lock(core_.catalog_mu());
-  restoring_names_.erase(target_name);
-  return core_.Describe(*core_.AddTable(std::move(desc))->desc);
+  IT_RETURN_IF_ERROR(loader.Finish());
+  return stats;
 }
 
 // ---------------------------------------------------------------- state at a time T

@@ -60,6 +60,11 @@ class Restores {
   void ResumePrefixRestores();
 
  private:
+  // Allocates the new table's id and writes its restore marker; reserves the name.
+  Result<uint32_t> ReserveTable(const std::string& target_name);
+  // Loads the items `produce` emits into the (unpublished) table; returns its statistics.
+  Result<StatsAccumulator> LoadTable(const TableDesc& desc, const SegmentProducer& produce);
+
   EngineCore& core_;
   // Names of tables being restored (reserved until published); guarded by catalog_mu.
   std::set<std::string> restoring_names_;
