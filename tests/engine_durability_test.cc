@@ -1,5 +1,6 @@
 // Durability and concurrency of the embedded engine: reopen, process kill, linearizable
 // conditional writes, atomic transactions under contention.
+#include <rocksdb/db.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <atomic>
 #include <thread>
 
+#include "engine/core.h"
 #include "engine/engine.h"
 #include "tests/suite_util.h"
 
@@ -52,6 +54,71 @@ int32_t CountTable(dynamo::Backend& db, const std::string& table) {
     if (!r->last_evaluated_key) return total;
     s.exclusive_start_key = r->last_evaluated_key;
   }
+}
+
+// Catalog records the engine relies on, which it cannot read, fail the open (or the
+// CreateTable that reads the table-id counter) with Corruption
+// instead of being guessed (a lease or table-id counter read as absent could reuse stamps
+// or ids; a prefix-restore marker dropped would leave its prefix half restored).
+TEST(EngineDurabilityTest, UnreadableCatalogRecordsFailTheOpen) {
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  {
+    auto db = OpenEngine(path);
+    ASSERT_TRUE(db);
+    ASSERT_OK(db->CreateTable(IssuesPooledRequest("Issues")));
+    ASSERT_OK(db->PutItem(
+        {"Issues", MakeItem({{"company_issue_id", S("C1#ISSUE#1")}, {"company_id", S("C1")}})}));
+  }
+  engine::EngineOptions options;
+  options.path = path;
+  // Writes `value` under catalog key `key` (deletes it with nullopt) with RocksDB itself.
+  auto put_raw = [&](const std::string& key, std::optional<std::string> value) {
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    const rocksdb::Status opened = rocksdb::DB::Open(
+        rocksdb::Options(), path, engine::EngineColumnFamilies(options), &handles, &raw);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
+    ASSERT_TRUE(
+        (value ? raw->Put({}, handles[0], key, *value) : raw->Delete({}, handles[0], key)).ok());
+    for (auto* h : handles) ASSERT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
+    delete raw;
+  };
+  std::string table_marker = "p";
+  table_marker += std::string("\0\0\0\1", 4) + std::string(8, '\0');
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"n/change_lease", "1234567", "seven-byte lease"},
+      {"n/change_lease", std::string(8, '\xff'), "negative lease"},
+      {"n/next_table_id", std::string(2, '\0'), "two-byte table id counter"},
+      {"n/next_table_id", std::string(4, '\0'), "table id counter at 0"},
+      {table_marker, std::string(8, '\0'), "prefix-restore marker without a prefix"},
+      {"p" + std::string(3, '\0'), std::string(8, '\0') + "C1", "short prefix-restore key"},
+  };
+  for (const auto& [key, bad, what] : cases) {
+    {
+      auto db = OpenEngine(path);  // a good open first: it also saves the lease
+      ASSERT_TRUE(db) << what;
+    }
+    put_raw(key, bad);
+    {
+      auto opened = engine::Engine::Open(options);
+      if (key == "n/next_table_id") {  // read when a table is created
+        ASSERT_TRUE(opened.ok()) << what;
+        EXPECT_EQ((*opened)->CreateTable(IssuesPooledRequest("Other")).status().code(),
+                  Code::kCorruption)
+            << what;
+      } else {
+        EXPECT_EQ(opened.status().code(), Code::kCorruption) << what;
+      }
+    }
+    put_raw(key, std::nullopt);
+    if (key == "n/next_table_id") put_raw(key, std::string("\0\0\0\2", 4));
+  }
+  auto db = OpenEngine(path);
+  ASSERT_TRUE(db);
+  auto got = db->GetItem({"Issues", MakeItem({{"company_issue_id", S("C1#ISSUE#1")}})});
+  ASSERT_OK(got);
+  EXPECT_TRUE(got->item.has_value());
 }
 
 TEST(EngineDurabilityTest, ReopenServesExactlyWhatItHeld) {

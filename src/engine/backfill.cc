@@ -101,12 +101,18 @@ void Tables::ResumeBackfills() {
 
 void Tables::RunBackfill(const std::string& table_name, uint32_t table_id, uint8_t index_id) {
   std::string resume;
+  const std::string base = TablePrefix(table_id, kBaseIndexId);
   if (!core_.db()
            ->Get(rocksdb::ReadOptions(), core_.catalog_cf(), BackfillMarkerKey(table_id, index_id),
                  &resume)
            .ok() ||
-      resume.empty())
-    resume = TablePrefix(table_id, kBaseIndexId);
+      resume.empty()) {
+    resume = base;
+  } else if (!std::string_view(resume).starts_with(base)) {
+    // A marker outside the table's items is corrupt: backfilling from it would index other
+    // tables' items or skip this one's. The index stays CREATING (reads of it fail).
+    return;
+  }
   bool done = false;
   while (!done && !stopping_) {
     auto table = core_.GetTable(table_name);

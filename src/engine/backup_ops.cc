@@ -4,6 +4,7 @@
 #include <rocksdb/iterator.h>
 #include <rocksdb/utilities/checkpoint.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
 
@@ -22,19 +23,19 @@ namespace {
 
 constexpr std::string_view kBackupKeyPrefix = "k/";
 
-// persisted: field names are stable. The metadata of one backup.
-struct BackupMeta {
-  std::string id;  // zero-padded creation stamp + random suffix: sorts by creation
-  std::string arn;
-  std::string name;
-  double created = 0;
-  int64_t size_bytes = 0;
-  int64_t item_count = 0;
-  std::string table_arn;
-  std::string desc_json;  // the source table's descriptor at backup time
-};
+// CreateBackup's ids: the stamp in at least 17 decimal digits, '-', 8 lowercase hex digits.
+bool IsBackupId(std::string_view id) {
+  const size_t dash = id.find('-');
+  if (dash == id.npos || dash < 17 || dash > 19 || id.size() != dash + 9) return false;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto hex = [&](char c) { return digit(c) || (c >= 'a' && c <= 'f'); };
+  return std::all_of(id.begin(), id.begin() + dash, digit) &&
+         std::all_of(id.begin() + dash + 1, id.end(), hex);
+}
 
-std::string SerializeMeta(const BackupMeta& m) {
+}  // namespace
+
+std::string SerializeBackupMeta(const BackupMeta& m) {
   return json::serialize(json::object{{"id", m.id},
                                       {"arn", m.arn},
                                       {"name", m.name},
@@ -45,7 +46,7 @@ std::string SerializeMeta(const BackupMeta& m) {
                                       {"desc", m.desc_json}});
 }
 
-Result<BackupMeta> ParseMeta(std::string_view text) {
+Result<BackupMeta> ParseBackupMeta(std::string_view text) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec || !v.is_object()) return Status::Corruption("bad backup metadata");
@@ -60,11 +61,17 @@ Result<BackupMeta> ParseMeta(std::string_view text) {
     m.item_count = o.at("item_count").to_number<int64_t>();
     m.table_arn = std::string(o.at("table_arn").as_string());
     m.desc_json = std::string(o.at("desc").as_string());
+    // The id names the backup's directory: only what CreateBackup writes is accepted.
+    if (!IsBackupId(m.id) || m.arn != m.table_arn + "/backup/" + m.id || !(m.created >= 0) ||
+        m.size_bytes < 0 || m.item_count < 0)
+      return Status::Corruption("bad backup metadata");
     return m;
   } catch (const std::exception& e) {
     return Status::Corruption(std::string("bad backup metadata: ") + e.what());
   }
 }
+
+namespace {
 
 // The backup id at the end of an ARN ("...:table/T/backup/<id>").
 std::optional<std::string> BackupIdOf(std::string_view arn) {
@@ -105,7 +112,7 @@ static Result<BackupMeta> LoadBackup(EngineCore& e, std::string_view arn) {
                                   std::string(kBackupKeyPrefix) + *id, &value);
   if (s.IsNotFound()) return BackupNotFound(arn);
   IT_RETURN_IF_ERROR(FromRocks(s));
-  IT_ASSIGN_OR_RETURN(BackupMeta meta, ParseMeta(value));
+  IT_ASSIGN_OR_RETURN(BackupMeta meta, ParseBackupMeta(value));
   if (meta.arn != arn) return BackupNotFound(arn);
   return meta;
 }
@@ -173,7 +180,7 @@ Result<dynamo::CreateBackupResponse> Engine::CreateBackup(const dynamo::CreateBa
   meta.size_bytes = described.table_size_bytes;
   meta.item_count = described.item_count;
   rocksdb::WriteBatch batch;
-  batch.Put(core_->catalog_cf(), std::string(kBackupKeyPrefix) + meta.id, SerializeMeta(meta))
+  batch.Put(core_->catalog_cf(), std::string(kBackupKeyPrefix) + meta.id, SerializeBackupMeta(meta))
       .PermitUncheckedError();
   IT_RETURN_IF_ERROR(core_->CommitDurably(&batch));
   IT_CRASH_POINT(kBackupRecorded);
@@ -221,7 +228,9 @@ Result<dynamo::ListBackupsResponse> Engine::ListBackups(const dynamo::ListBackup
       core_->db()->NewIterator(rocksdb::ReadOptions(), core_->catalog_cf()));
   for (it->Seek(start); it->Valid() && it->key().starts_with("k/"); it->Next()) {
     IT_ASSIGN_OR_RETURN(BackupMeta m,
-                        ParseMeta(std::string_view(it->value().data(), it->value().size())));
+                        ParseBackupMeta(std::string_view(it->value().data(), it->value().size())));
+    if (it->key().ToStringView().substr(kBackupKeyPrefix.size()) != m.id)
+      return Status::Corruption("backup metadata under another backup's key");
     const std::string table_name = m.table_arn.substr(m.table_arn.rfind('/') + 1);
     if (r.table_name && *r.table_name != table_name) continue;
     if (r.time_range_lower_bound && m.created < *r.time_range_lower_bound) continue;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "dynamo/wire_names.h"
+#include "engine/change_log.h"
 
 namespace issuetracker::engine {
 
@@ -308,7 +309,9 @@ json::object IndexToJson(const IndexDesc& index) {
 }
 
 Status IndexFromJson(const json::object& o, IndexDesc* index) {
-  index->id = static_cast<uint8_t>(o.at("id").to_number<int>());
+  const int id = o.at("id").to_number<int>();
+  if (id < 1 || id > 254) return Status::Corruption("bad index id in table descriptor");
+  index->id = static_cast<uint8_t>(id);
   index->name = std::string(o.at("name").as_string());
   IT_RETURN_IF_ERROR(KeyAttrFromJson(o.at("hash"), &index->hash));
   if (o.contains("range")) {
@@ -388,6 +391,54 @@ Status SettingsFromJson(const json::object& o, TableDesc* d) {
   return Status::Ok();
 }
 
+bool ValidKeyAttrs(const KeyAttr& hash, const std::optional<KeyAttr>& range) {
+  return !hash.name.empty() && (!range || (!range->name.empty() && range->name != hash.name));
+}
+
+// What every descriptor the engine writes satisfies, beyond its JSON shape: the ids the
+// engine builds keys from are in range and unique, names are valid and unique, values
+// are in their ranges. A descriptor that fails is corruption.
+Status CheckStoredDesc(const TableDesc& d) {
+  auto bad = [](std::string_view what) {
+    return Status::Corruption("bad table descriptor: " + std::string(what));
+  };
+  if (d.id == 0) return bad("table id");
+  if (d.name.size() < 3 || d.name.size() > 255 || !ValidNameChars(d.name)) return bad("name");
+  if (d.uuid.empty()) return bad("uuid");
+  if (!ValidKeyAttrs(d.hash, d.range)) return bad("key schema");
+  for (size_t i = 0; i < d.indexes.size(); ++i) {
+    const IndexDesc& index = d.indexes[i];
+    if (index.id >= d.next_index_id) return bad("index id not below the next index id");
+    if (index.name.size() < 3 || index.name.size() > 255 || !ValidNameChars(index.name))
+      return bad("index name");
+    if (!ValidKeyAttrs(index.hash, index.range)) return bad("index key schema");
+    if (index.backfilling && index.status != dynamo::IndexStatus::kCreating)
+      return bad("backfilling index not CREATING");
+    if (index.projection.projection_type != dynamo::ProjectionType::kInclude &&
+        !index.projection.non_key_attributes.empty())
+      return bad("non-key attributes of a projection that is not INCLUDE");
+    for (size_t j = 0; j < i; ++j) {
+      if (d.indexes[j].id == index.id || d.indexes[j].name == index.name)
+        return bad("duplicate index");
+    }
+    if (index.throughput &&
+        (index.throughput->read_capacity_units < 0 || index.throughput->write_capacity_units < 0))
+      return bad("index throughput");
+  }
+  if (d.throughput.read_capacity_units < 0 || d.throughput.write_capacity_units < 0)
+    return bad("throughput");
+  if (!(d.creation_time >= 0) || !(d.last_update_to_pay_per_request >= 0)) return bad("times");
+  if (d.pitr_recovery_days < 1 || d.pitr_recovery_days > 35 || d.pitr_enabled_since_micros < 0)
+    return bad("point-in-time recovery settings");
+  if (d.stream && (!IsStreamLabel(d.stream_label) || d.stream_start_micros < 0))
+    return bad("stream");
+  if (d.previous_stream &&
+      (!IsStreamLabel(d.previous_stream->label) || d.previous_stream->start_micros < 0 ||
+       d.previous_stream->end_micros < d.previous_stream->start_micros))
+    return bad("previous stream");
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string SerializeTableDesc(const TableDesc& d) {
@@ -426,11 +477,16 @@ Result<TableDesc> ParseTableDesc(std::string_view text) {
   if (ec || !v.is_object()) return Status::Corruption("table descriptor is not a JSON object");
   try {
     const auto& o = v.as_object();
+    if (o.at("format").to_number<int>() != 1)
+      return Status::Corruption("unknown table descriptor format");
     TableDesc d;
     d.id = o.at("id").to_number<uint32_t>();
     d.name = std::string(o.at("name").as_string());
     d.uuid = std::string(o.at("uuid").as_string());
-    d.next_index_id = static_cast<uint8_t>(o.at("next_index_id").to_number<int>());
+    const int next_index_id = o.at("next_index_id").to_number<int>();
+    if (next_index_id < 1 || next_index_id > 255)
+      return Status::Corruption("bad next index id in table descriptor");
+    d.next_index_id = static_cast<uint8_t>(next_index_id);
     IT_RETURN_IF_ERROR(KeyAttrFromJson(o.at("hash"), &d.hash));
     if (o.contains("range")) {
       d.range.emplace();
@@ -457,6 +513,7 @@ Result<TableDesc> ParseTableDesc(std::string_view text) {
     d.pitr_recovery_days = o.at("pitr_recovery_days").to_number<int32_t>();
     d.pitr_enabled_since_micros = o.at("pitr_enabled_since_micros").to_number<int64_t>();
     IT_RETURN_IF_ERROR(SettingsFromJson(o.at("settings").as_object(), &d));
+    IT_RETURN_IF_ERROR(CheckStoredDesc(d));
     return d;
   } catch (const std::exception& e) {
     // Boost.JSON's accessors throw on a missing field or a wrong type; a descriptor we

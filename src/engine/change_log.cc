@@ -77,6 +77,7 @@ namespace {
 Result<int64_t> DecodeHead(std::string_view key, std::string_view* value) {
   if (key.size() != 12 || value->empty()) return Status::Corruption("bad change record");
   const int64_t stamp = ChangeKeyStamp(key);
+  if (stamp < 0) return Status::Corruption("bad change stamp");
   const char version = (*value)[0];
   value->remove_prefix(1);
   if (version == kChangeVersionStampDated) return stamp;
@@ -102,7 +103,11 @@ Result<ChangeRecord> DecodeChange(std::string_view key, std::string_view value) 
   if (event > 2) return Status::Corruption("bad change event");
   r.event = static_cast<ChangeEvent>(event);
   const auto flags = static_cast<uint8_t>(value[1]);
-  if (flags == 0 || ((flags & kKeysFlag) ? flags != kKeysFlag : flags > (kOldFlag | kNewFlag)))
+  // The encoder writes keys alone, or the images it kept: never an old image of an
+  // INSERT or a new image of a REMOVE.
+  if (flags == 0 || ((flags & kKeysFlag) ? flags != kKeysFlag : flags > (kOldFlag | kNewFlag)) ||
+      (r.event == ChangeEvent::kInsert && (flags & kOldFlag)) ||
+      (r.event == ChangeEvent::kRemove && (flags & kNewFlag)))
     return Status::Corruption("bad change flags");
   value.remove_prefix(2);
   if (flags & kOldFlag) {
@@ -124,15 +129,71 @@ std::string SequenceNumberOf(int64_t stamp) {
   return buf;
 }
 
-std::optional<int64_t> ParseSequenceNumber(std::string_view text) {
-  if (text.empty() || text.size() > 21) return std::nullopt;
+namespace {
+
+// The value of a string of decimal digits, nullopt if it has anything else or exceeds
+// INT64_MAX.
+std::optional<int64_t> ParseDigits(std::string_view text) {
+  if (text.empty()) return std::nullopt;
   int64_t v = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return std::nullopt;
-    if (v > (INT64_MAX - (c - '0')) / 10) return std::nullopt;
-    v = v * 10 + (c - '0');
+    const int digit = c - '0';
+    if (v > (INT64_MAX - digit) / 10) return std::nullopt;
+    v = v * 10 + digit;
   }
   return v;
+}
+
+// std::to_string of a non-negative value: no leading zero but in "0".
+std::optional<int64_t> ParseCanonicalDecimal(std::string_view text) {
+  if (text.size() > 1 && text[0] == '0') return std::nullopt;
+  return ParseDigits(text);
+}
+
+bool IsTableNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.';
+}
+
+}  // namespace
+
+bool IsStreamLabel(std::string_view label) {
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd.dddddd";
+  if (label.size() != kShape.size()) return false;
+  for (size_t i = 0; i < label.size(); ++i) {
+    if (kShape[i] == 'd' ? (label[i] < '0' || label[i] > '9') : label[i] != kShape[i]) return false;
+  }
+  return true;
+}
+
+std::optional<int64_t> ParseSequenceNumber(std::string_view text) {
+  if (text.size() != 21) return std::nullopt;
+  return ParseDigits(text);
+}
+
+std::string EncodeShardIterator(const ShardIteratorState& s) {
+  return s.table + "|" + s.label + "|" + std::to_string(s.position) + "|" +
+         std::to_string(s.created);
+}
+
+std::optional<ShardIteratorState> DecodeShardIterator(std::string_view text) {
+  std::string_view parts[4];
+  for (int i = 0; i < 3; ++i) {
+    const size_t bar = text.find('|');
+    if (bar == text.npos) return std::nullopt;
+    parts[i] = text.substr(0, bar);
+    text.remove_prefix(bar + 1);
+  }
+  parts[3] = text;
+  const std::string_view table = parts[0];
+  if (table.size() < 3 || table.size() > 255 ||
+      !std::all_of(table.begin(), table.end(), IsTableNameChar) || !IsStreamLabel(parts[1]))
+    return std::nullopt;
+  const auto position = ParseCanonicalDecimal(parts[2]);
+  const auto created = ParseCanonicalDecimal(parts[3]);  // a fourth '|' fails here
+  if (!position || !created) return std::nullopt;
+  return ShardIteratorState{std::string(table), std::string(parts[1]), *position, *created};
 }
 
 Result<ChangeStamp> ChangeClock::Next(int64_t count) {

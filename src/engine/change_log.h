@@ -75,14 +75,38 @@ std::string EncodeChange(const dynamo::Item* old_item, const dynamo::Item* new_i
 std::string ChangeBody(const dynamo::Item* old_item, const dynamo::Item* new_item,
                        const ChangeImages& images, const dynamo::Item& keys);
 std::string ChangeHead(ChangeStamp at);
+// Decodes a record. Corruption for anything EncodeChange cannot write: a key not 12 bytes
+// or with a negative stamp, an unknown version, a date after the stamp or before 0, an
+// unknown event, flags other than the encoder's (keys alone, or old and/or new image; no
+// old image for an INSERT, no new image for a REMOVE), a bad image, trailing bytes.
 Result<ChangeRecord> DecodeChange(std::string_view key, std::string_view value);
-// The date of a record, decoding nothing else.
+// The date of a record, decoding nothing else (the head's checks only).
 Result<int64_t> DecodeChangeDate(std::string_view key, std::string_view value);
 
 // DynamoDB's stream sequence numbers are decimal strings; ours are the stamp, padded to
 // 21 digits so they also sort as strings.
 std::string SequenceNumberOf(int64_t stamp);
+// The stamp of a sequence number as SequenceNumberOf writes it: exactly 21 decimal digits
+// (leading zeros included), at most INT64_MAX. nullopt for anything else (a sign, spaces,
+// another length, a value out of range): sequence numbers come from clients.
 std::optional<int64_t> ParseSequenceNumber(std::string_view text);
+
+// Whether `label` has the form of a stream label (StreamLabel in core.h writes them):
+// "YYYY-MM-DDTHH:MM:SS.ffffff", digits where the letters are.
+bool IsStreamLabel(std::string_view label);
+
+// A stream shard iterator, as handed to clients: "table|label|position|created", where
+// position is the first stamp to return and created the wall-clock microseconds at which
+// the iterator was made; both in canonical decimal (no sign, no leading zero).
+struct ShardIteratorState {
+  std::string table;  // a valid table name
+  std::string label;  // a stream label (StreamLabel's form: "2026-12-01T02:07:21.123456")
+  int64_t position = 0;
+  int64_t created = 0;
+};
+std::string EncodeShardIterator(const ShardIteratorState& state);
+// nullopt for anything EncodeShardIterator cannot write: iterators come from clients.
+std::optional<ShardIteratorState> DecodeShardIterator(std::string_view text);
 
 // Allocates change stamps: strictly increasing, never behind the wall clock, and never
 // behind any stamp handed out before a restart (a persisted lease keeps the floor), and

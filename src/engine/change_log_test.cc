@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/clock.h"
+#include "common/fuzz_seed.h"
 #include "engine/item_codec.h"
 
 namespace issuetracker::engine {
@@ -11,6 +12,24 @@ namespace {
 using dynamo::AttributeValue;
 using dynamo::Item;
 
+// DecodeChange, saving the key and value as a seed of the "change" fuzz target
+// (fuzz/change_fuzzer.cc: the first 12 bytes are the key).
+Result<ChangeRecord> DecodeSeeded(std::string_view key, std::string_view value) {
+  if (key.size() == 12) SaveFuzzSeed("change", std::string(key) + std::string(value));
+  return DecodeChange(key, value);
+}
+
+// ParseSequenceNumber and DecodeShardIterator, saving the text as a seed of the "stream"
+// fuzz target (fuzz/stream_fuzzer.cc).
+std::optional<int64_t> ParseSeeded(std::string_view text) {
+  SaveFuzzSeed("stream", text);
+  return ParseSequenceNumber(text);
+}
+std::optional<ShardIteratorState> DecodeIteratorSeeded(std::string_view text) {
+  SaveFuzzSeed("stream", text);
+  return DecodeShardIterator(text);
+}
+
 TEST(ChangeLogTest, RecordsRoundTripWithTheirDate) {
   const Item old_item = {{"pk", AttributeValue::S("a")}, {"v", AttributeValue::N("1")}};
   const Item new_item = {{"pk", AttributeValue::S("a")}, {"v", AttributeValue::N("2")}};
@@ -18,7 +37,7 @@ TEST(ChangeLogTest, RecordsRoundTripWithTheirDate) {
   const std::string key = ChangeKey(7, 5000);
   const std::string value =
       EncodeChange(&old_item, &new_item, {true, true}, keys, ChangeStamp{5000, 4200});
-  auto r = DecodeChange(key, value);
+  auto r = DecodeSeeded(key, value);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->stamp, 5000);
   EXPECT_EQ(r->date, 4200);
@@ -29,7 +48,7 @@ TEST(ChangeLogTest, RecordsRoundTripWithTheirDate) {
   // Head and body written apart (as imports do) are the same record.
   EXPECT_EQ(ChangeHead({5000, 4200}) + ChangeBody(&old_item, &new_item, {true, true}, keys), value);
   // Keys only, for a table whose records keep no image.
-  auto removed = DecodeChange(key, EncodeChange(&old_item, nullptr, {}, keys, {5000, 5000}));
+  auto removed = DecodeSeeded(key, EncodeChange(&old_item, nullptr, {}, keys, {5000, 5000}));
   ASSERT_TRUE(removed.ok());
   EXPECT_EQ(removed->event, ChangeEvent::kRemove);
   EXPECT_EQ(*removed->keys, keys);
@@ -41,7 +60,7 @@ TEST(ChangeLogTest, VersionOneRecordsAreDatedByTheirStamp) {
   const Item keys = {{"pk", AttributeValue::S("a")}};
   const std::string body = ChangeBody(nullptr, &keys, {}, keys);
   const std::string value = std::string(1, '\x01') + body;
-  auto r = DecodeChange(ChangeKey(1, 123456), value);
+  auto r = DecodeSeeded(ChangeKey(1, 123456), value);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->date, 123456);
   EXPECT_EQ(r->event, ChangeEvent::kInsert);
@@ -52,15 +71,100 @@ TEST(ChangeLogTest, CorruptRecordsAreRejected) {
   const std::string key = ChangeKey(1, 100);
   const std::string body = ChangeBody(nullptr, &keys, {}, keys);
   // A date after the stamp, an unknown version, bad flags, truncation, trailing bytes.
-  EXPECT_FALSE(DecodeChange(key, ChangeHead({100, -1}) + body).ok());
-  EXPECT_FALSE(DecodeChange(key, std::string(1, '\x03') + body).ok());
+  EXPECT_FALSE(DecodeSeeded(key, ChangeHead({100, -1}) + body).ok());
+  EXPECT_FALSE(DecodeSeeded(key, std::string(1, '\x03') + body).ok());
   std::string bad_flags = ChangeHead({100, 100}) + body;
   bad_flags[2] = 5;  // keys only together with an old image
-  EXPECT_FALSE(DecodeChange(key, bad_flags).ok());
+  EXPECT_FALSE(DecodeSeeded(key, bad_flags).ok());
   const std::string good = ChangeHead({100, 100}) + body;
-  for (size_t n = 0; n < good.size(); ++n) EXPECT_FALSE(DecodeChange(key, good.substr(0, n)).ok());
-  EXPECT_FALSE(DecodeChange(key, good + "x").ok());
-  EXPECT_FALSE(DecodeChange(key.substr(0, 11), good).ok());
+  for (size_t n = 0; n < good.size(); ++n) EXPECT_FALSE(DecodeSeeded(key, good.substr(0, n)).ok());
+  EXPECT_FALSE(DecodeSeeded(key, good + "x").ok());
+  EXPECT_FALSE(DecodeSeeded(key.substr(0, 11), good).ok());
+}
+
+TEST(ChangeLogTest, RecordsTheEncoderCannotWriteAreRejected) {
+  const Item item = {{"pk", AttributeValue::S("a")}};
+  const std::string key = ChangeKey(1, 100);
+  auto with = [](std::string value, size_t at, char byte) {
+    value[at] = byte;
+    return value;
+  };
+  // Event at offset 2 and flags at 3 (version, a one-byte date lead, event, flags).
+  const std::string insert_new = EncodeChange(nullptr, &item, {true, true}, item, {100, 100});
+  ASSERT_TRUE(DecodeSeeded(key, insert_new).ok());
+  EXPECT_FALSE(DecodeSeeded(key, with(insert_new, 2, 3)).ok());  // unknown event
+  EXPECT_FALSE(DecodeSeeded(key, with(insert_new, 3, 0)).ok());  // no flags
+  for (int flags : {8, 16, 0x40, 0x80, 6, 7})
+    EXPECT_FALSE(DecodeSeeded(key, with(insert_new, 3, static_cast<char>(flags))).ok()) << flags;
+  // An INSERT has no old image, a REMOVE no new image: the same bytes under the other
+  // event are corrupt.
+  EXPECT_FALSE(DecodeSeeded(key, with(insert_new, 3, 1)).ok());
+  const std::string remove_old = EncodeChange(&item, nullptr, {true, true}, item, {100, 100});
+  ASSERT_TRUE(DecodeSeeded(key, remove_old).ok());
+  EXPECT_FALSE(DecodeSeeded(key, with(remove_old, 3, 2)).ok());
+  const std::string modify_both = EncodeChange(&item, &item, {true, true}, item, {100, 100});
+  EXPECT_FALSE(DecodeSeeded(key, with(modify_both, 2, 0)).ok());  // INSERT with an old image
+  EXPECT_FALSE(DecodeSeeded(key, with(modify_both, 2, 2)).ok());  // REMOVE with a new image
+  // A negative stamp (top bit of the key's stamp set) or a non-shortest date lead.
+  std::string negative = key;
+  negative[4] = static_cast<char>(0x80);
+  EXPECT_EQ(DecodeSeeded(negative, modify_both).status().code(), Code::kCorruption);
+  EXPECT_EQ(DecodeChangeDate(negative, modify_both).status().code(), Code::kCorruption);
+  EXPECT_FALSE(DecodeSeeded(key, std::string("\x02\x80\x00", 3) + modify_both.substr(2)).ok());
+  // A bad image inside a well-formed record.
+  std::string bad_image = insert_new;
+  bad_image[5] = 2;  // the new image's item format version
+  EXPECT_EQ(DecodeSeeded(key, bad_image).status().code(), Code::kCorruption);
+}
+
+TEST(ChangeLogTest, SequenceNumbersAreExactlyWhatWeHandOut) {
+  EXPECT_EQ(SequenceNumberOf(1234), "000000000000000001234");
+  EXPECT_EQ(ParseSeeded(SequenceNumberOf(1234)), 1234);
+  EXPECT_EQ(ParseSeeded(SequenceNumberOf(0)), 0);
+  EXPECT_EQ(ParseSeeded(SequenceNumberOf(INT64_MAX)), INT64_MAX);
+  for (std::string_view bad :
+       {"", "1234", "0000000000000000001234", "00000000000000000123a", "-00000000000000001234",
+        "+00000000000000001234", " 00000000000000001234", "00000000000000001234 ",
+        "009223372036854775808", "999999999999999999999", "0000000000000000\0001234"}) {
+    EXPECT_FALSE(ParseSeeded(bad).has_value()) << bad;
+  }
+}
+
+TEST(ChangeLogTest, ShardIteratorsAreExactlyWhatWeHandOut) {
+  const ShardIteratorState state{"Issues-1.x_y", "2026-12-01T02:07:21.123456", 1700000000000001,
+                                 1700000000000000};
+  const std::string text = EncodeShardIterator(state);
+  EXPECT_EQ(text, "Issues-1.x_y|2026-12-01T02:07:21.123456|1700000000000001|1700000000000000");
+  auto back = DecodeIteratorSeeded(text);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->table, state.table);
+  EXPECT_EQ(back->label, state.label);
+  EXPECT_EQ(back->position, state.position);
+  EXPECT_EQ(back->created, state.created);
+  EXPECT_TRUE(DecodeIteratorSeeded("abc|2026-12-01T02:07:21.123456|0|0").has_value());
+  const std::string label = "|2026-12-01T02:07:21.123456|";
+  for (const std::string& bad : std::vector<std::string>{"",
+                                                         "abc",
+                                                         "abc" + label + "1",
+                                                         "abc" + label + "1|2|3",
+                                                         "ab" + label + "1|2",
+                                                         "a/c" + label + "1|2",
+                                                         std::string(256, 'a') + label + "1|2",
+                                                         "abc" + label + "01|2",
+                                                         "abc" + label + "1|02",
+                                                         "abc" + label + "-1|2",
+                                                         "abc" + label + "+1|2",
+                                                         "abc" + label + "|2",
+                                                         "abc" + label + "1|",
+                                                         "abc" + label + "1 |2",
+                                                         "abc" + label + "9223372036854775808|2",
+                                                         "abc" + label + "1|99999999999999999999",
+                                                         "abc|2026-12-01T02:07:21.12345|1|2",
+                                                         "abc|2026-12-01 02:07:21.123456|1|2",
+                                                         "abc|2026-12-01T02:07:21.12345x|1|2",
+                                                         "abc||1|2"}) {
+    EXPECT_FALSE(DecodeIteratorSeeded(bad).has_value()) << bad;
+  }
 }
 
 TEST(ChangeClockTest, StampsIncreaseDatesFollowTheWallClockAndBlocksAreAdjacent) {

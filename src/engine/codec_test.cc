@@ -1,11 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+#include <functional>
 #include <random>
 
 #include "common/fuzz_seed.h"
 #include "engine/catalog.h"
+#include "engine/core.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
+#include "engine/restores.h"
 
 namespace issuetracker::engine {
 namespace {
@@ -19,6 +23,7 @@ void SaveKeySeed(std::string_view types, std::string_view encoded) {
 using dynamo::AttributeValue;
 using dynamo::Item;
 using dynamo::Number;
+namespace json = boost::json;
 
 TEST(ItemCodecTest, RoundTripsEveryType) {
   const std::vector<Item> items = {
@@ -423,7 +428,8 @@ TEST(CatalogTest, DescriptorRoundTripsThroughJson) {
   ASSERT_TRUE(ValidateCreateTable(r).ok());
   TableDesc d = DescFromCreateRequest(r, 42, "uuid-1", 1700000000.5);
   d.pitr_enabled = true;
-  d.stream_label = "label";
+  d.stream_label = "2023-11-14T22:13:20.500000";
+  SaveFuzzSeed("table_desc", "d" + SerializeTableDesc(d));
   auto back = ParseTableDesc(SerializeTableDesc(d));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->id, 42u);
@@ -437,6 +443,177 @@ TEST(CatalogTest, DescriptorRoundTripsThroughJson) {
   EXPECT_TRUE(back->pitr_enabled);
   EXPECT_EQ(ParseTableDesc("{").status().code(), Code::kCorruption);
   EXPECT_EQ(ParseTableDesc("{\"id\": 1}").status().code(), Code::kCorruption);
+}
+
+// A valid descriptor's JSON, for the corruption tests to alter.
+json::object DescriptorJson() {
+  dynamo::CreateTableRequest r;
+  r.table_name = "Issues";
+  r.attribute_definitions = {{"id", dynamo::ScalarType::kS}, {"g", dynamo::ScalarType::kS}};
+  r.key_schema = {{"id", dynamo::KeyType::kHash}};
+  r.provisioned_throughput = dynamo::ProvisionedThroughput{5, 5};
+  r.global_secondary_indexes = {{"ByG",
+                                 {{"g", dynamo::KeyType::kHash}},
+                                 {dynamo::ProjectionType::kKeysOnly, {}},
+                                 dynamo::ProvisionedThroughput{1, 1}},
+                                {"ByG2",
+                                 {{"g", dynamo::KeyType::kHash}},
+                                 {dynamo::ProjectionType::kAll, {}},
+                                 dynamo::ProvisionedThroughput{1, 1}}};
+  EXPECT_TRUE(ValidateCreateTable(r).ok());
+  const std::string text = SerializeTableDesc(DescFromCreateRequest(r, 3, "uuid-3", 1700000000));
+  return json::parse(text).as_object();
+}
+
+TEST(CatalogTest, DescriptorsTheEngineCannotWriteAreCorruption) {
+  const std::string good = json::serialize(DescriptorJson());
+  SaveFuzzSeed("table_desc", "d" + good);
+  ASSERT_TRUE(ParseTableDesc(good).ok()) << ParseTableDesc(good).status().ToString();
+  using Edit = std::function<void(json::object&)>;
+  auto index = [](json::object& o, int i) -> json::object& {
+    return o["indexes"].as_array()[i].as_object();
+  };
+  const std::vector<std::pair<std::string, Edit>> edits = {
+      {"format 2", [](json::object& o) { o["format"] = 2; }},
+      {"no format", [](json::object& o) { o.erase("format"); }},
+      {"table id 0", [](json::object& o) { o["id"] = 0; }},
+      {"table id negative", [](json::object& o) { o["id"] = -1; }},
+      {"table id too large", [](json::object& o) { o["id"] = 4294967296LL; }},
+      {"table id fractional", [](json::object& o) { o["id"] = 1.5; }},
+      {"short name", [](json::object& o) { o["name"] = "ab"; }},
+      {"name with a slash", [](json::object& o) { o["name"] = "a/b/c"; }},
+      {"empty uuid", [](json::object& o) { o["uuid"] = ""; }},
+      {"empty hash name", [](json::object& o) { o["hash"].as_object()["name"] = ""; }},
+      {"unknown key type", [](json::object& o) { o["hash"].as_object()["type"] = "X"; }},
+      {"range named as hash",
+       [](json::object& o) {
+         o["range"] = json::object{{"name", "id"}, {"type", "S"}};
+       }},
+      {"next index id 0", [](json::object& o) { o["next_index_id"] = 0; }},
+      {"next index id 256", [](json::object& o) { o["next_index_id"] = 256; }},
+      {"index id 0", [&](json::object& o) { index(o, 0)["id"] = 0; }},
+      {"index id 255", [&](json::object& o) { index(o, 0)["id"] = 255; }},
+      {"index id 300 (257 would wrap to 1)", [&](json::object& o) { index(o, 0)["id"] = 257; }},
+      {"index id not below next", [&](json::object& o) { index(o, 1)["id"] = 3; }},
+      {"duplicate index id", [&](json::object& o) { index(o, 1)["id"] = 1; }},
+      {"duplicate index name", [&](json::object& o) { index(o, 1)["name"] = "ByG"; }},
+      {"bad index name", [&](json::object& o) { index(o, 1)["name"] = "B y"; }},
+      {"backfilling ACTIVE index", [&](json::object& o) { index(o, 0)["backfilling"] = true; }},
+      {"unknown index status", [&](json::object& o) { index(o, 0)["status"] = "READY"; }},
+      {"non-key attributes of KEYS_ONLY",
+       [&](json::object& o) { index(o, 0)["non_key_attributes"] = json::array{"x"}; }},
+      {"negative throughput", [](json::object& o) { o["throughput"].as_object()["read"] = -1; }},
+      {"negative index throughput",
+       [&](json::object& o) { index(o, 0)["throughput"].as_object()["write"] = -5; }},
+      {"recovery days 0", [](json::object& o) { o["pitr_recovery_days"] = 0; }},
+      {"recovery days 36", [](json::object& o) { o["pitr_recovery_days"] = 36; }},
+      {"negative creation time", [](json::object& o) { o["creation_time"] = -1.0; }},
+      {"stream with a bad label",
+       [](json::object& o) {
+         auto& st = o["settings"].as_object();
+         st["stream_view_type"] = "KEYS_ONLY";
+         st["stream_label"] = "label";
+         st["stream_start_micros"] = 1;
+       }},
+      {"previous stream ending before it starts",
+       [](json::object& o) {
+         o["settings"].as_object()["previous_stream"] =
+             json::object{{"label", "2023-11-14T22:13:20.500000"},
+                          {"view", "KEYS_ONLY"},
+                          {"start_micros", 10},
+                          {"end_micros", 5}};
+       }},
+      {"tags not an array", [](json::object& o) { o["settings"].as_object()["tags"] = 1; }},
+      {"settings missing", [](json::object& o) { o.erase("settings"); }},
+  };
+  for (const auto& [what, edit] : edits) {
+    json::object o = DescriptorJson();
+    edit(o);
+    const std::string text = json::serialize(o);
+    SaveFuzzSeed("table_desc", "d" + text);
+    EXPECT_EQ(ParseTableDesc(text).status().code(), Code::kCorruption) << what;
+  }
+  for (const std::string& text : {std::string(""), std::string("[]"), std::string("null"),
+                                  good.substr(0, good.size() - 1), good + "x"}) {
+    EXPECT_EQ(ParseTableDesc(text).status().code(), Code::kCorruption) << text;
+  }
+}
+
+TEST(CatalogTest, BackupMetadataTheEngineCannotWriteIsCorruption) {
+  BackupMeta m;
+  m.id = "00001700000000001-0badcafe";
+  m.table_arn = "arn:aws:dynamodb:local:000000000000:table/Issues";
+  m.arn = m.table_arn + "/backup/" + m.id;
+  m.name = "nightly";
+  m.created = 1700000000.5;
+  m.size_bytes = 10;
+  m.item_count = 1;
+  m.desc_json = json::serialize(DescriptorJson());
+  const std::string good = SerializeBackupMeta(m);
+  SaveFuzzSeed("table_desc", "b" + good);
+  auto back = ParseBackupMeta(good);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->id, m.id);
+  EXPECT_EQ(back->desc_json, m.desc_json);
+  using Edit = std::function<void(json::object&)>;
+  const std::vector<std::pair<std::string, Edit>> edits = {
+      {"id climbing out of the backups directory",
+       [](json::object& o) {
+         o["id"] = "../../x";
+         o["arn"] = std::string(o["table_arn"].as_string()) + "/backup/../../x";
+       }},
+      {"id with upper-case hex",
+       [](json::object& o) {
+         o["id"] = "00001700000000001-0BADCAFE";
+         o["arn"] = std::string(o["table_arn"].as_string()) + "/backup/00001700000000001-0BADCAFE";
+       }},
+      {"short id",
+       [](json::object& o) {
+         o["id"] = "1-0badcafe";
+         o["arn"] = std::string(o["table_arn"].as_string()) + "/backup/1-0badcafe";
+       }},
+      {"ARN of another backup",
+       [](json::object& o) {
+         o["arn"] = std::string(o["table_arn"].as_string()) + "/backup/00001700000000002-0badcafe";
+       }},
+      {"negative size", [](json::object& o) { o["size_bytes"] = -1; }},
+      {"negative count", [](json::object& o) { o["item_count"] = -1; }},
+      {"negative creation time", [](json::object& o) { o["created"] = -1.0; }},
+      {"descriptor not a string", [](json::object& o) { o["desc"] = 1; }},
+      {"no name", [](json::object& o) { o.erase("name"); }},
+  };
+  for (const auto& [what, edit] : edits) {
+    json::object o = json::parse(good).as_object();
+    edit(o);
+    const std::string text = json::serialize(o);
+    SaveFuzzSeed("table_desc", "b" + text);
+    EXPECT_EQ(ParseBackupMeta(text).status().code(), Code::kCorruption) << what;
+  }
+  EXPECT_EQ(ParseBackupMeta("{").status().code(), Code::kCorruption);
+}
+
+TEST(StatsCodecTest, StatisticsTheEngineCannotWriteAreCorruption) {
+  StatsAccumulator stats;
+  stats.Add(0, 10, 1000);
+  stats.Add(3, -2, -200);
+  stats.Add(255, 1, 1);
+  const std::string value = EncodeStats(stats);
+  auto back = DecodeStats(value);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->deltas, stats.deltas);
+  ASSERT_TRUE(DecodeStats("").ok());
+  EXPECT_TRUE(DecodeStats("")->deltas.empty());
+  // Truncated at every length that is not whole entries.
+  for (size_t n = 1; n < value.size(); ++n) {
+    if (n % 17 != 0) {
+      EXPECT_EQ(DecodeStats(value.substr(0, n)).status().code(), Code::kCorruption);
+    }
+  }
+  EXPECT_EQ(DecodeStats(value + "x").status().code(), Code::kCorruption);
+  // Index ids out of order or repeated.
+  const std::string first = value.substr(0, 17), second = value.substr(17, 17);
+  EXPECT_EQ(DecodeStats(second + first).status().code(), Code::kCorruption);
+  EXPECT_EQ(DecodeStats(first + first).status().code(), Code::kCorruption);
 }
 
 }  // namespace

@@ -35,14 +35,15 @@ class StatsMergeOperator final : public rocksdb::AssociativeMergeOperator {
   bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing,
              const rocksdb::Slice& value, std::string* new_value,
              rocksdb::Logger* /*logger*/) const override {
-    StatsAccumulator sum = existing
-                               ? DecodeStats(std::string_view(existing->data(), existing->size()))
-                               : StatsAccumulator();
-    for (const auto& [index_id, delta] :
-         DecodeStats(std::string_view(value.data(), value.size())).deltas) {
-      sum.Add(index_id, delta.first, delta.second);
-    }
-    *new_value = EncodeStats(sum);
+    // A value or operand that does not decode fails the merge, which RocksDB reports as
+    // Corruption to the read (or compaction) that needed it.
+    Result<StatsAccumulator> sum =
+        existing ? DecodeStats(std::string_view(existing->data(), existing->size()))
+                 : StatsAccumulator();
+    auto delta = DecodeStats(std::string_view(value.data(), value.size()));
+    if (!sum.ok() || !delta.ok()) return false;
+    for (const auto& [index_id, d] : delta->deltas) sum->Add(index_id, d.first, d.second);
+    *new_value = EncodeStats(*sum);
     return true;
   }
   const char* Name() const override { return "IssueTrackerStatsMerge"; }
@@ -69,13 +70,17 @@ std::string EncodeStats(const StatsAccumulator& stats) {
   return out;
 }
 
-StatsAccumulator DecodeStats(std::string_view value) {
+Result<StatsAccumulator> DecodeStats(std::string_view value) {
   StatsAccumulator stats;
   constexpr size_t kEntry = 1 + 2 * sizeof(int64_t);
-  for (size_t at = 0; at + kEntry <= value.size(); at += kEntry) {
+  if (value.size() % kEntry != 0) return Status::Corruption("truncated table statistics");
+  for (size_t at = 0; at < value.size(); at += kEntry) {
+    const auto index_id = static_cast<uint8_t>(value[at]);
+    if (at > 0 && index_id <= static_cast<uint8_t>(value[at - kEntry]))
+      return Status::Corruption("table statistics out of order");
     int64_t v[2];
     std::memcpy(v, value.data() + at + 1, sizeof(v));
-    stats.Add(static_cast<uint8_t>(value[at]), v[0], v[1]);
+    stats.deltas.emplace_hint(stats.deltas.end(), index_id, std::make_pair(v[0], v[1]));
   }
   return stats;
 }
@@ -172,7 +177,10 @@ Status EngineCore::OpenChangeClock() {
   std::string value;
   int64_t floor = 0;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), catalog_cf_, kChangeLeaseKey, &value);
-  if (s.ok() && value.size() == 8) {
+  if (s.ok()) {
+    // A lease we cannot read could let stamps go back: never guess one.
+    if (value.size() != 8 || static_cast<int64_t>(DecodeFixed64BE(value.data())) < 0)
+      return Status::Corruption("bad change lease in the catalog");
     floor = static_cast<int64_t>(DecodeFixed64BE(value.data()));
   } else if (!s.IsNotFound()) {
     IT_RETURN_IF_ERROR(FromRocks(s));
@@ -263,7 +271,10 @@ Result<uint32_t> EngineCore::AllocateTableId(rocksdb::WriteBatch* batch) {
   std::string value;
   uint32_t next = 1;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), catalog_cf_, kNextTableIdKey, &value);
-  if (s.ok() && value.size() == 4) {
+  if (s.ok()) {
+    // A counter we cannot read could reuse an id: never guess one.
+    if (value.size() != 4 || DecodeFixed32BE(value.data()) == 0)
+      return Status::Corruption("bad next table id in the catalog");
     next = DecodeFixed32BE(value.data());
   } else if (!s.IsNotFound()) {
     IT_RETURN_IF_ERROR(FromRocks(s));

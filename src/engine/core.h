@@ -306,7 +306,9 @@ rocksdb::ReadOptions LiveItemsReadOptions();
 // id (0 is the table), summed entry by entry by the merge operator.
 std::string StatsKey(uint32_t table_id);
 std::string EncodeStats(const StatsAccumulator& stats);
-StatsAccumulator DecodeStats(std::string_view value);
+// Corruption unless `value` is what EncodeStats writes: whole entries, index ids strictly
+// ascending.
+Result<StatsAccumulator> DecodeStats(std::string_view value);
 // Catalog key of the table-id -> name entry ("i" table_id(4)).
 std::string TableIdKey(uint32_t table_id);
 // Catalog key of an index backfill's marker ("g" table_id(4) index_id(1)); its value is the

@@ -32,7 +32,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   // Recovery: undo what cannot be finished, finish what can (docs/engine.md).
   engine->restores_->CleanUpInterruptedRestores();
   engine->restores_->CleanUpOrphanBackups();
-  engine->restores_->ResumePrefixRestores();
+  IT_RETURN_IF_ERROR(engine->restores_->ResumePrefixRestores());
   engine->tables_->ResumeBackfills();
   engine->streams_->StartTrimmer();
   return engine;

@@ -33,10 +33,12 @@ std::string EncodePrefixRestore(int64_t at, std::string_view prefix) {
   return value;
 }
 
+// nullopt for what EncodePrefixRestore cannot write: a negative time, no prefix.
 std::optional<std::pair<int64_t, std::string>> DecodePrefixRestore(std::string_view value) {
   if (value.size() < 9) return std::nullopt;
-  return std::make_pair(static_cast<int64_t>(DecodeFixed64BE(value.data())),
-                        std::string(value.substr(8)));
+  const auto at = static_cast<int64_t>(DecodeFixed64BE(value.data()));
+  if (at < 0) return std::nullopt;
+  return std::make_pair(at, std::string(value.substr(8)));
 }
 
 Status InvalidRestoreTime() {
@@ -204,7 +206,7 @@ Status Restores::RestorePrefixInPlace(const TableDesc& t, const std::string& pre
   return Status::Ok();
 }
 
-void Restores::ResumePrefixRestores() {
+Status Restores::ResumePrefixRestores() {
   std::unique_ptr<rocksdb::Iterator> it(
       core_.db()->NewIterator(rocksdb::ReadOptions(), core_.catalog_cf()));
   std::vector<std::pair<std::string, std::string>> markers;
@@ -212,17 +214,19 @@ void Restores::ResumePrefixRestores() {
     markers.emplace_back(it->key().ToString(), it->value().ToString());
   for (const auto& [marker, value] : markers) {
     auto restore = DecodePrefixRestore(value);
+    // Dropping an unreadable marker would leave its prefix half restored for ever.
+    if (marker.size() != 13 || !restore)
+      return Status::Corruption("unreadable prefix restore marker in the catalog");
     std::string name;
     std::shared_ptr<TableHandle> handle;
-    if (marker.size() == 13 && restore &&
-        core_.db()
+    if (core_.db()
             ->Get(rocksdb::ReadOptions(), core_.catalog_cf(),
                   TableIdKey(DecodeFixed32BE(&marker[1])), &name)
             .ok()) {
       auto found = core_.FindHandle(name);
       if (found.ok()) handle = *found;
     }
-    if (!handle) {  // its table is gone (or the marker is unreadable): nothing to finish
+    if (!handle) {  // its table is gone: nothing to finish
       rocksdb::WriteBatch drop;
       drop.Delete(core_.catalog_cf(), marker).PermitUncheckedError();
       (void)core_.Commit(&drop);
@@ -232,6 +236,7 @@ void Restores::ResumePrefixRestores() {
     // Best effort: a failure leaves the marker, and the next open tries again.
     (void)RestorePrefixInPlace(*handle->desc, restore->second, restore->first, marker, &ignored);
   }
+  return Status::Ok();
 }
 
 }  // namespace issuetracker::engine

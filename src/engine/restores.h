@@ -17,6 +17,25 @@
 
 namespace issuetracker::engine {
 
+// persisted: field names are stable. The metadata of one backup, a JSON object in the
+// catalog under "k/<id>" (docs/storage-format.md).
+struct BackupMeta {
+  std::string id;  // zero-padded creation stamp + random suffix: sorts by creation
+  std::string arn;
+  std::string name;
+  double created = 0;
+  int64_t size_bytes = 0;
+  int64_t item_count = 0;
+  std::string table_arn;
+  std::string desc_json;  // the source table's descriptor at backup time
+};
+std::string SerializeBackupMeta(const BackupMeta& meta);
+// Corruption for what SerializeBackupMeta does not write for a backup CreateBackup made: a
+// missing field or one of the wrong type, an id not in CreateBackup's form (it names the
+// backup's directory), an ARN that is not the table's ARN with the id, negative figures.
+// The descriptor is left to ParseTableDesc.
+Result<BackupMeta> ParseBackupMeta(std::string_view text);
+
 class Restores {
  public:
   explicit Restores(EngineCore& core) : core_(core) {}
@@ -54,10 +73,11 @@ class Restores {
   Result<std::string> StartPrefixRestore(const TableDesc& t, const std::string& prefix, int64_t at);
 
   // Recovery at open, in this order: undoes restores into new tables, removes backup
-  // checkpoints without metadata, finishes in-place prefix restores.
+  // checkpoints without metadata, finishes in-place prefix restores (Corruption, failing
+  // the open, for a marker it cannot read).
   void CleanUpInterruptedRestores();
   void CleanUpOrphanBackups();
-  void ResumePrefixRestores();
+  Status ResumePrefixRestores();
 
  private:
   // Allocates the new table's id and writes its restore marker; reserves the name.

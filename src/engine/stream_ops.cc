@@ -56,36 +56,6 @@ Status StreamNotFound(std::string_view arn) {
                                   " not found");
 }
 
-// The iterator handed to clients: "table|label|position|created", where position is the
-// first stamp to return.
-struct IteratorState {
-  std::string table;
-  std::string label;
-  int64_t position = 0;
-  int64_t created = 0;
-};
-
-std::string EncodeIterator(const IteratorState& s) {
-  return s.table + "|" + s.label + "|" + std::to_string(s.position) + "|" +
-         std::to_string(s.created);
-}
-
-std::optional<IteratorState> DecodeIterator(std::string_view text) {
-  IteratorState s;
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= text.size(); ++i) {
-    if (i == text.size() || text[i] == '|') {
-      parts.emplace_back(text.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  if (parts.size() != 4) return std::nullopt;
-  auto p = ParseSequenceNumber(parts[2]), c = ParseSequenceNumber(parts[3]);
-  if (!p || !c) return std::nullopt;
-  return IteratorState{parts[0], parts[1], *p, *c};
-}
-
 dynamo::StreamRecord ToStreamRecord(const TableDesc& t, const StreamInfo& s, const ChangeRecord& r,
                                     const std::string& region) {
   dynamo::StreamRecord out;
@@ -204,7 +174,7 @@ Result<dynamo::GetShardIteratorResponse> Engine::GetShardIterator(
   }
   const int64_t now = core_->clock()->NowMicros();
   const int64_t horizon = std::max(s.start, now - core_->RetentionMicros(*desc));
-  IteratorState state{desc->name, s.label, 0, now};
+  ShardIteratorState state{desc->name, s.label, 0, now};
   const bool needs_number =
       r.shard_iterator_type == dynamo::ShardIteratorType::kAtSequenceNumber ||
       r.shard_iterator_type == dynamo::ShardIteratorType::kAfterSequenceNumber;
@@ -240,14 +210,14 @@ Result<dynamo::GetShardIteratorResponse> Engine::GetShardIterator(
       state.position = *number + 1;
       break;
   }
-  return dynamo::GetShardIteratorResponse{EncodeIterator(state)};
+  return dynamo::GetShardIteratorResponse{EncodeShardIterator(state)};
 }
 
 Result<dynamo::GetRecordsResponse> Engine::GetRecords(const dynamo::GetRecordsRequest& r) {
   const int32_t limit = r.limit.value_or(kMaxRecords);
   if (limit < 1 || limit > kMaxRecords)
     return Status::Validation("Limit must be between 1 and 1000");
-  auto state = DecodeIterator(r.shard_iterator);
+  auto state = DecodeShardIterator(r.shard_iterator);
   if (!state) return Status::Validation("Invalid ShardIterator");
   const int64_t now = core_->clock()->NowMicros();
   if (now - state->created > kIteratorLifetimeMicros) {
@@ -288,7 +258,8 @@ Result<dynamo::GetRecordsResponse> Engine::GetRecords(const dynamo::GetRecordsRe
   if (!it->status().ok()) return Status::IOError(it->status().ToString());
   // A disabled stream's shard is closed: once drained, no next iterator.
   const bool drained = s.end && !it->Valid() && to == *s.end;
-  if (!drained) response.next_shard_iterator = EncodeIterator({desc->name, s.label, next, now});
+  if (!drained)
+    response.next_shard_iterator = EncodeShardIterator({desc->name, s.label, next, now});
   return response;
 }
 
