@@ -6,7 +6,7 @@ DATA_DIR ?= ./data
 CMAKE_FLAGS ?=
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= number key item expression page_token
+FUZZ_TARGETS ?= number key item expression page_token change stream table_desc
 
 .PHONY: run test test-release deps build build-asan test-asan bench fuzz fuzz-seeds format clean
 
