@@ -44,6 +44,7 @@ int ServeInto(Backend& backend, std::string_view body, std::string* out) {
     s = ScanInto(backend, request, &response);
   }
   if (!s.ok()) return Error(s, out);
+  response.count_only = request.select == Select::kCount;
   EncodeTo(response, out);
   return 200;
 }
