@@ -13,12 +13,12 @@ class Endpoint:
     """`data_dir`: the store's directory (default: one in a temporary directory removed by
     stop())."""
 
-    def __init__(self, binary, extra_args=(), data_dir=None):
+    def __init__(self, binary, extra_args=(), data_dir=None, threads=2):
         self.dir = tempfile.TemporaryDirectory(prefix="issuetracker-client-test-")
         self.stderr_path = os.path.join(self.dir.name, "stderr")
         self.stderr = open(self.stderr_path, "w")
         self.process = subprocess.Popen(
-            [binary, "dynamodb", "--port", "0", "--print-port", "--threads", "2",
+            [binary, "dynamodb", "--port", "0", "--print-port", "--threads", str(threads),
              "--data-dir", data_dir or os.path.join(self.dir.name, "db"), *extra_args],
             stdout=subprocess.PIPE, stderr=self.stderr, stdin=subprocess.DEVNULL)
         line = self.process.stdout.readline().decode().strip()
