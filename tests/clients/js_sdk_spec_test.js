@@ -60,13 +60,15 @@ class Endpoint {
     const first = await Promise.race([
       new Promise((resolve) => lines.once('line', resolve)),
       this.exited.then(() => null),
-      sleep(30000).then(() => null)]);
+      new Promise((resolve) => setTimeout(resolve, 30000, null).unref())]);
     if (!first || !/^\d+$/.test(first)) throw new Error('the endpoint did not start: ' + this.log);
     return Number(first);
   }
   async stop() {
-    this.process.kill('SIGTERM');
+    const t0 = Date.now();
+    this.process.kill("SIGTERM");
     const { code } = await this.exited;
+    if (process.env.IT_DEBUG) console.error("stopped in", Date.now() - t0, "ms");
     if (code !== 0 || !this.log.includes('stopped; the store is closed')) {
       throw new Error(`unclean shutdown (exit ${code}):\n${this.log}`);
     }
@@ -105,7 +107,7 @@ async function createTables(client) {
     check((d.GlobalSecondaryIndexes || []).length === gsis.length, 'CreateTable lists the GSIs');
   }
   for (const t of SPEC.tables) {
-    const w = await ddb.waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: t.name });
+    const w = await ddb.waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: t.name });
     check(w.state === 'SUCCESS', 'waiter: ' + t.name);
     const d = (await client.send(new ddb.DescribeTableCommand({ TableName: t.name }))).Table;
     check(d.TableStatus === 'ACTIVE', 'table ACTIVE');
@@ -300,7 +302,7 @@ async function restoreToPointInTime(client, doc) {
   const r = await client.send(new ddb.RestoreTableToPointInTimeCommand({
     SourceTableName: issues, TargetTableName: target, RestoreDateTime: restoreAt }));
   check(r.TableDescription.TableName === target, 'restore started');
-  const w = await ddb.waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: target });
+  const w = await ddb.waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { TableName: target });
   check(w.state === 'SUCCESS', 'restored table ACTIVE');
   const old = (await doc.send(new lib.GetCommand({ TableName: target,
     Key: { company_issue_id: 'COMPANY001#ISSUE#ISS-001' }, ConsistentRead: true }))).Item;
@@ -319,7 +321,7 @@ async function readStream(client, doc, streams) {
   const d = await client.send(new ddb.UpdateTableCommand({ TableName: table,
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }));
   const arn = d.TableDescription.LatestStreamArn;
-  await ddb.waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: table });
+  await ddb.waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: table });
   const key = { company_comment_id: 'COMPANY002#COMMENT#CMT-002', created_date: '2024-01-13T10:00:00Z' };
   await doc.send(new lib.PutCommand({ TableName: table, Item: { ...key, company_id: 'COMPANY002',
     company_issue_id: 'COMPANY002#ISSUE#ISS-001', author_email: 'lisa@devcorp.com', content: 'Approved.' } }));
@@ -365,14 +367,14 @@ async function main() {
     const client = new ddb.DynamoDBClient(config);
     const doc = lib.DynamoDBDocumentClient.from(client);
     const streams = new ddbStreams.DynamoDBStreamsClient(config);
-    await createTables(client);
-    await enablePitr(client);
-    await putSample(doc);
-    await isolationQueries(client, doc);
-    await verificationSteps(client, doc);
-    await errorCases(client, doc);
-    await restoreToPointInTime(client, doc);
-    await readStream(client, doc, streams);
+    await createTables(client); if (process.env.IT_DEBUG) console.error("createTables", Date.now());
+    await enablePitr(client); if (process.env.IT_DEBUG) console.error("enablePitr", Date.now());
+    await putSample(doc); if (process.env.IT_DEBUG) console.error("putSample", Date.now());
+    await isolationQueries(client, doc); if (process.env.IT_DEBUG) console.error("isolationQueries", Date.now());
+    await verificationSteps(client, doc); if (process.env.IT_DEBUG) console.error("verificationSteps", Date.now());
+    await errorCases(client, doc); if (process.env.IT_DEBUG) console.error("errorCases", Date.now());
+    await restoreToPointInTime(client, doc); if (process.env.IT_DEBUG) console.error("restoreToPointInTime", Date.now());
+    await readStream(client, doc, streams); if (process.env.IT_DEBUG) console.error("readStream", Date.now());
     client.destroy();
     streams.destroy();
   } catch (e) {

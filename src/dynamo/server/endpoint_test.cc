@@ -173,6 +173,29 @@ TEST_F(EndpointTest, ServesTheOperationsWithDynamoDbsAnswers) {
   EXPECT_EQ(json::parse(r.body), json::parse(R"({"Streams":[]})"));
 }
 
+// Found by the differential test against dynalite (docs/compatibility.md).
+TEST_F(EndpointTest, SelectCountAnswersWithoutItemsAndEmptyBatchesGetDynamoDbsMessage) {
+  CreateTable();
+  ASSERT_EQ(Handle(Post("PutItem", R"({"TableName":"Tab","Item":{"pk":{"S":"a"}}})")).status, 200);
+  net::Response r = Handle(Post("Query", R"({"TableName":"Tab","Select":"COUNT",
+    "KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":{"S":"a"}}})"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body), json::parse(R"({"Count":1,"ScannedCount":1})"));
+  r = Handle(Post("Scan", R"({"TableName":"Tab","Select":"COUNT"})"));
+  EXPECT_EQ(json::parse(r.body), json::parse(R"({"Count":1,"ScannedCount":1})"));
+  r = Handle(Post("Scan", R"({"TableName":"Tab"})"));
+  EXPECT_EQ(json::parse(r.body),
+            json::parse(R"({"Items":[{"pk":{"S":"a"}}],"Count":1,"ScannedCount":1})"));
+  r = Handle(Post("BatchWriteItem", R"({"RequestItems":{}})"));
+  EXPECT_EQ(json::parse(r.body).at("message"),
+            "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy "
+            "constraint: Member must have length greater than or equal to 1");
+  r = Handle(Post("PutItem", R"({"TableName":"Tab","Item":{"pk":{"S":""}}})"));
+  EXPECT_EQ(json::parse(r.body).at("message"),
+            "One or more parameter values are not valid. The AttributeValue for a key attribute "
+            "cannot contain an empty string value. Key: pk");
+}
+
 TEST_F(EndpointTest, CorsPreflightAndHeaders) {
   net::Request r;
   r.method = net::Method::kOptions;
