@@ -316,6 +316,31 @@ def read_stream(client, resource, streams):
     check(all(r["eventSource"] == "aws:dynamodb" for r in records), "eventSource")
 
 
+def verified_mode(binary):
+    """With access keys configured, boto3 signing with a known key is served; a wrong secret,
+    an unknown key and an unsigned request get DynamoDB's errors."""
+    endpoint = Endpoint(binary, extra_args=("--access-key", "AKIDVERIFIED:right-secret"))
+    try:
+        def client(key, secret, **kwargs):
+            return boto3.session.Session(aws_access_key_id=key, aws_secret_access_key=secret,
+                                         region_name="us-east-1").client(
+                "dynamodb", endpoint_url=endpoint.url, config=Config(retries={"max_attempts": 1}, **kwargs))
+        check(client("AKIDVERIFIED", "right-secret").list_tables()["TableNames"] == [], "a good signature")
+        e = error_of(lambda: client("AKIDVERIFIED", "wrong-secret").list_tables())
+        check(e.response["Error"]["Code"] == "InvalidSignatureException", "wrong secret: %s" % e)
+        check(e.response["ResponseMetadata"]["HTTPStatusCode"] == 400, "HTTP 400")
+        e = error_of(lambda: client("AKIDUNKNOWN", "right-secret").list_tables())
+        check(e.response["Error"]["Code"] == "UnrecognizedClientException", "unknown key: %s" % e)
+        from botocore import UNSIGNED
+        e = error_of(lambda: client("x", "y", signature_version=UNSIGNED).list_tables())
+        check(e.response["Error"]["Code"] == "MissingAuthenticationTokenException", "unsigned: %s" % e)
+    except BaseException:
+        print(endpoint.log(), file=sys.stderr)
+        endpoint.kill()
+        raise
+    endpoint.stop()
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: boto3_spec_test.py <issuetracker binary>")
@@ -340,6 +365,7 @@ def main():
         endpoint.kill()
         raise
     endpoint.stop()
+    verified_mode(sys.argv[1])
     print("boto3 %s replayed the spec against issuetracker dynamodb: %d checks passed" % (boto3.__version__, checks))
 
 
