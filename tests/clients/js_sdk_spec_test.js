@@ -65,10 +65,8 @@ class Endpoint {
     return Number(first);
   }
   async stop() {
-    const t0 = Date.now();
     this.process.kill("SIGTERM");
     const { code } = await this.exited;
-    if (process.env.IT_DEBUG) console.error("stopped in", Date.now() - t0, "ms");
     if (code !== 0 || !this.log.includes('stopped; the store is closed')) {
       throw new Error(`unclean shutdown (exit ${code}):\n${this.log}`);
     }
@@ -367,14 +365,14 @@ async function main() {
     const client = new ddb.DynamoDBClient(config);
     const doc = lib.DynamoDBDocumentClient.from(client);
     const streams = new ddbStreams.DynamoDBStreamsClient(config);
-    await createTables(client); if (process.env.IT_DEBUG) console.error("createTables", Date.now());
-    await enablePitr(client); if (process.env.IT_DEBUG) console.error("enablePitr", Date.now());
-    await putSample(doc); if (process.env.IT_DEBUG) console.error("putSample", Date.now());
-    await isolationQueries(client, doc); if (process.env.IT_DEBUG) console.error("isolationQueries", Date.now());
-    await verificationSteps(client, doc); if (process.env.IT_DEBUG) console.error("verificationSteps", Date.now());
-    await errorCases(client, doc); if (process.env.IT_DEBUG) console.error("errorCases", Date.now());
-    await restoreToPointInTime(client, doc); if (process.env.IT_DEBUG) console.error("restoreToPointInTime", Date.now());
-    await readStream(client, doc, streams); if (process.env.IT_DEBUG) console.error("readStream", Date.now());
+    await createTables(client);
+    await enablePitr(client);
+    await putSample(doc);
+    await isolationQueries(client, doc);
+    await verificationSteps(client, doc);
+    await errorCases(client, doc);
+    await restoreToPointInTime(client, doc);
+    await readStream(client, doc, streams);
     client.destroy();
     streams.destroy();
   } catch (e) {
