@@ -23,6 +23,11 @@ run: build
 	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) provision
 	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) seed --sample
 	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) verify
+	@echo
+	@echo "The store is ready in $(DATA_DIR). Serve it over the DynamoDB API (docs/dynamodb-endpoint.md):"
+	@echo "  $(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) dynamodb      # http://127.0.0.1:8000, Ctrl-C stops it"
+	@echo "then, in another terminal, try:"
+	@echo "  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws dynamodb list-tables --endpoint-url http://127.0.0.1:8000 --region us-east-1"
 
 # Every test, in the Release build and again under AddressSanitizer and
 # UndefinedBehaviorSanitizer.
@@ -49,6 +54,7 @@ bench: build
 	$(BUILD_DIR)/bench/tracker_bench
 	$(BUILD_DIR)/bench/client_bench
 	$(BUILD_DIR)/bench/net_bench
+	nice bench/endpoint_bench.py $(BUILD_DIR)/src/cli/issuetracker
 
 # The fuzz targets of fuzz/ (docs/fuzzing.md): clang's libFuzzer with ASan and UBSan, each
 # run for FUZZ_SECONDS. Installs clang when missing. Not part of `make test`.

@@ -342,6 +342,9 @@ struct QueryResponse {
   int32_t scanned_count = 0;  // items read before the filter
   std::optional<Item> last_evaluated_key;
   std::optional<ConsumedCapacity> consumed_capacity;
+  // Select COUNT was asked: the wire answer has no "Items" member, as DynamoDB's has none
+  // (set by the wire codec's dispatch; the backends leave it false).
+  bool count_only = false;
 };
 
 struct ScanRequest {

@@ -35,10 +35,10 @@ Result<dynamo::BatchGetItemResponse> Engine::BatchGetItem(const dynamo::BatchGet
   return core_->Metered(TablesOf(r), [&]() -> Result<dynamo::BatchGetItemResponse> {
     size_t total = 0;
     for (const auto& [name, ka] : r.request_items) total += ka.keys.size();
-    if (r.request_items.empty()) {
+    if (r.request_items.empty()) {  // a missing RequestItems is the codec's "Value null"
       return Status::Validation(
-          "1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: "
-          "Member must not be null");
+          "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy "
+          "constraint: Member must have length greater than or equal to 1");
     }
     if (total > kMaxBatchGetKeys)
       return Status::Validation("Too many items requested for the BatchGetItem call");
@@ -127,10 +127,10 @@ Result<dynamo::BatchWriteItemResponse> Engine::BatchWriteItem(
   return core_->Metered(TablesOf(r), [&]() -> Result<dynamo::BatchWriteItemResponse> {
     size_t total = 0;
     for (const auto& [name, writes] : r.request_items) total += writes.size();
-    if (r.request_items.empty()) {
+    if (r.request_items.empty()) {  // a missing RequestItems is the codec's "Value null"
       return Status::Validation(
-          "1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: "
-          "Member must not be null");
+          "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy "
+          "constraint: Member must have length greater than or equal to 1");
     }
     if (total > kMaxBatchWriteRequests)
       return Status::Validation("Too many items requested for the BatchWriteItem call");

@@ -30,7 +30,9 @@ bool IsEmptyKeyValue(const AttributeValue& v) {
 }
 
 std::string EmptyKeyMessage(const AttributeValue& v, std::string_view attr) {
-  return std::string(kInvalid) + "The AttributeValue for a key attribute cannot contain an empty " +
+  // DynamoDB's wording here is "are not valid." (not kInvalid's "were invalid:").
+  return std::string("One or more parameter values are not valid. ") +
+         "The AttributeValue for a key attribute cannot contain an empty " +
          (v.is(AttrType::kS) ? "string" : "binary") + " value. Key: " + std::string(attr);
 }
 

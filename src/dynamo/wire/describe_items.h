@@ -93,7 +93,7 @@ IT_WIRE_DESCRIBE(QueryRequest, "QueryInput") {
 }
 
 IT_WIRE_DESCRIBE(QueryResponse, "QueryOutput") {
-  v("Items", m.items, kAlways);
+  v("Items", m.items, m.count_only ? kOptional : kAlways);
   v("Count", m.count, kAlways);
   v("ScannedCount", m.scanned_count, kAlways);
   v("LastEvaluatedKey", m.last_evaluated_key);
