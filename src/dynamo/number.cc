@@ -117,6 +117,60 @@ Result<Number> Number::Parse(std::string_view text) {
   return n;
 }
 
+bool Number::ParseCanonicalInto(std::string_view t, Number* out) {
+  if (t.empty()) return false;
+  if (t.size() == 1 && t[0] == '0') {
+    out->negative_ = false;
+    out->exponent_ = 0;
+    out->digits_.clear();
+    return true;
+  }
+  const bool negative = t[0] == '-';
+  const char* p = t.data() + (negative ? 1 : 0);
+  const char* const end = t.data() + t.size();
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  // The whole part: "0" (only before a point) or digits without a leading zero.
+  const char* whole_end = p;
+  while (whole_end < end && digit(*whole_end)) ++whole_end;
+  const size_t whole = static_cast<size_t>(whole_end - p);
+  if (whole == 0) return false;
+  const bool zero_whole = *p == '0';
+  if (zero_whole && whole > 1) return false;
+  const char* fraction = whole_end;
+  if (fraction < end) {
+    if (*fraction != '.' || ++fraction == end) return false;
+    for (const char* q = fraction; q < end; ++q) {
+      if (!digit(*q)) return false;
+    }
+    if (end[-1] == '0') return false;
+  } else if (zero_whole) {
+    return false;  // "0" alone was handled above: this is "-0"
+  }
+  std::string& digits = out->digits_;
+  int64_t exponent;
+  if (zero_whole) {  // "0.00ddd": the digits after the fraction's leading zeros
+    const char* first = fraction;
+    while (*first == '0') ++first;  // the fraction ends in a non-zero digit
+    exponent = -static_cast<int64_t>(first - fraction);
+    digits.assign(first, static_cast<size_t>(end - first));
+  } else {  // "ddd[.ddd]": all digits, trailing zeros of the whole part dropped
+    exponent = static_cast<int64_t>(whole);
+    if (fraction < end) {
+      digits.assign(p, whole);
+      digits.append(fraction, static_cast<size_t>(end - fraction));
+    } else {
+      const char* last = whole_end;
+      while (last[-1] == '0') --last;  // the first digit is not '0'
+      digits.assign(p, static_cast<size_t>(last - p));
+    }
+  }
+  if (digits.size() > kMaxSignificantDigits || exponent > kMaxExponent || exponent < kMinExponent)
+    return false;
+  out->negative_ = negative;
+  out->exponent_ = static_cast<int32_t>(exponent);
+  return true;
+}
+
 Number Number::FromInt64(int64_t value) {
   Number n;
   if (value == 0) return n;

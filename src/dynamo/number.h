@@ -34,6 +34,13 @@ class Number {
   // is not allowed. Fails with ValidationException and DynamoDB's message on text that is
   // not a number, more than 38 significant digits, or a magnitude out of range.
   static Result<Number> Parse(std::string_view text);
+  // Parses exactly the text ToString() writes, into `*out`, reusing its storage: "0", or
+  // an optional "-", digits without a leading zero (but the single "0" of "0.5"), and
+  // optionally "." and digits not ending in "0"; within the digit count and exponent range
+  // Parse accepts. Returns false for anything else (a "+", an exponent, "-0", needless
+  // zeros, too many digits, out of range), leaving `*out` unspecified. One pass, no
+  // allocation for a number that fits `*out`'s buffer: for decoding stored numbers.
+  static bool ParseCanonicalInto(std::string_view text, Number* out);
   static Number FromInt64(int64_t value);
 
   // Canonical text: no exponent, no leading or trailing zeros, "-" only for negatives,

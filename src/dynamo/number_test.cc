@@ -46,6 +46,67 @@ TEST(NumberTest, ParsesAndCanonicalises) {
   for (const auto& c : cases) EXPECT_EQ(N(c.in).ToString(), c.out) << c.in;
 }
 
+// ParseCanonicalInto accepts exactly the texts ToString() writes, and parses them as Parse
+// does: checked against Parse + ToString on crafted and random texts.
+TEST(NumberTest, ParseCanonicalIntoAcceptsExactlyToStringsText) {
+  auto check = [](const std::string& text) {
+    auto parsed = Number::Parse(text);
+    const bool canonical = parsed.ok() && parsed->ToString() == text;
+    Number out = Number::Parse("-12345678901234567890.5").value();  // storage to reuse
+    ASSERT_EQ(Number::ParseCanonicalInto(text, &out), canonical) << text;
+    if (canonical) {
+      EXPECT_EQ(out, *parsed) << text;
+      EXPECT_EQ(out.ToString(), text);
+    }
+  };
+  for (const std::string& text : std::vector<std::string>{"0",
+                                                          "1",
+                                                          "-1",
+                                                          "10",
+                                                          "100",
+                                                          "-100",
+                                                          "0.5",
+                                                          "-0.5",
+                                                          "0.05",
+                                                          "0.000001",
+                                                          "12.5",
+                                                          "10.05",
+                                                          "1.0",
+                                                          "01",
+                                                          "-0",
+                                                          "0.",
+                                                          ".5",
+                                                          "+1",
+                                                          "1e3",
+                                                          "1E3",
+                                                          "00.5",
+                                                          "0.50",
+                                                          "-",
+                                                          "",
+                                                          "1.2.3",
+                                                          "1-",
+                                                          "--1",
+                                                          "0.0",
+                                                          "99999999999999999999999999999999999999",
+                                                          "999999999999999999999999999999999999991",
+                                                          "1" + std::string(125, '0'),
+                                                          "1" + std::string(126, '0'),
+                                                          "0." + std::string(129, '0') + "1",
+                                                          "0." + std::string(128, '0') + "1",
+                                                          "12 ",
+                                                          " 12",
+                                                          "1a"}) {
+    check(text);
+  }
+  std::mt19937 rng(7);
+  const std::string alphabet = "0000111999.-+eE ";
+  for (int i = 0; i < 200000; ++i) {
+    std::string text(1 + rng() % 8, ' ');
+    for (char& c : text) c = alphabet[rng() % alphabet.size()];
+    check(text);
+  }
+}
+
 TEST(NumberTest, RejectsWithDynamoMessages) {
   struct Case {
     std::string_view in, message;

@@ -409,6 +409,48 @@ TEST(KeyCodecTest, PartitionsAreContiguousAndHashStable) {
   EXPECT_EQ(PrefixSuccessor("\xff"), "");
 }
 
+// Decoding into a reused item skips comparing a name with its predecessor when both are
+// the names already in their slots (the reused map's own order); out-of-order or repeated
+// names must still be caught whatever the reused item holds.
+TEST(ItemCodecTest, ReusedNamesDoNotHideOutOfOrderNames) {
+  // An item of S attributes with the names given, in that order, as EncodeItem would lay
+  // them out if they were sorted.
+  auto raw = [](const std::vector<std::string>& names) {
+    std::string out(1, '\x01');
+    out.push_back(static_cast<char>(names.size()));
+    for (const std::string& name : names) {
+      out.push_back(static_cast<char>(name.size()));
+      out += name;
+      out += std::string("\x00\x01v", 3);
+    }
+    return out;
+  };
+  const Item abc = {{"a", AttributeValue::S("v")},
+                    {"bbbbbbbbbb", AttributeValue::S("v")},
+                    {"c", AttributeValue::S("v")}};
+  ASSERT_EQ(EncodeItem(abc), raw({"a", "bbbbbbbbbb", "c"}));
+  const std::vector<std::vector<std::string>> bad = {
+      {"a", "c", "bbbbbbbbbb"},      {"bbbbbbbbbb", "bbbbbbbbbb", "c"}, {"a", "a", "c"},
+      {"c", "bbbbbbbbbb", "a"},      {"a", "bbbbbbbbbb", "bbbbbbbbbb"}, {"c", "a"},
+      {"a", "bbbbbbbbbb", "c", "c"}, {"a", "bbbbbbbbbb", "c", "b"}};
+  for (const auto& names : bad) {
+    Item reused = abc;
+    size_t size = 0;
+    EXPECT_EQ(DecodeItemInto(raw(names), &reused, &size).code(), Code::kCorruption) << names.size();
+    EXPECT_TRUE(reused.empty());
+  }
+  // The same shape, and a longer and a shorter one, decode into the reused item.
+  for (const std::vector<std::string>& names :
+       std::vector<std::vector<std::string>>{{"a", "bbbbbbbbbb", "c"},
+                                             {"a", "bbbbbbbbbb", "c", "d"},
+                                             {"a", "c"},
+                                             {"bbbbbbbbbb", "c"}}) {
+    Item reused = abc;
+    ASSERT_TRUE(DecodeItemInto(raw(names), &reused).ok());
+    EXPECT_EQ(EncodeItem(reused), raw(names));
+  }
+}
+
 TEST(CatalogTest, DescriptorRoundTripsThroughJson) {
   dynamo::CreateTableRequest r;
   r.table_name = "IssueTracker-Issues-Pooled";

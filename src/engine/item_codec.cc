@@ -1,5 +1,6 @@
 #include "engine/item_codec.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace issuetracker::engine {
@@ -122,6 +123,21 @@ bool DecodeValue(std::string_view* in, int depth, AttributeValue* v, size_t* siz
   }
 }
 
+// Whether `s` holds exactly the `len` bytes at `p`; short strings (names) inline.
+[[gnu::always_inline]] inline bool SameBytes(const std::string& s, const char* p, size_t len) {
+  if (s.size() != len) return false;
+  const char* q = s.data();
+  if (len >= 8 && len <= 16) {
+    uint64_t a, b, c, d;
+    std::memcpy(&a, q, 8);
+    std::memcpy(&b, p, 8);
+    std::memcpy(&c, q + len - 8, 8);
+    std::memcpy(&d, p + len - 8, 8);
+    return ((a ^ b) | (c ^ d)) == 0;
+  }
+  return std::memcmp(q, p, len) == 0;
+}
+
 // Resizes a reused sequence to `count` elements, keeping the ones it has.
 template <typename Seq>
 void ResizeForReuse(Seq* seq, uint32_t count) {
@@ -138,6 +154,10 @@ bool DecodeMap(std::string_view* in, int depth, dynamo::AttributeMap* m, size_t*
   // Names are stored sorted and unique: fill the flat map's sequence in place and adopt
   // it without re-sorting (checking the order, so corrupt input cannot break the map).
   dynamo::AttributeMap::sequence_type seq = m->extract_sequence();
+  // The names of seq[0, kept) are the map's own, so they are ascending (a flat map's
+  // invariant): a name read equal to the one already in its slot, after a predecessor
+  // that also was, is known to be in order without comparing the two.
+  const size_t kept = std::min<size_t>(seq.size(), count);
   ResizeForReuse(&seq, count);
   size_t total = map_overhead ? 3 + count : 0;
   // A cursor whose address never escapes in the common path, so it stays in registers.
@@ -159,11 +179,27 @@ bool DecodeMap(std::string_view* in, int depth, dynamo::AttributeMap* m, size_t*
     total += len;
     return true;
   };
+  bool previous_kept = false;  // seq[i - 1]'s name was the one already in its slot
   for (uint32_t i = 0; i < count; ++i) {
     auto& [name, value] = seq[i];
-    if (!read_bytes(&name) || p == end) return false;
+    // The name, with its length's one-byte case inline.
+    uint32_t len;
+    if (p < end && static_cast<uint8_t>(*p) < 0x80) {
+      len = static_cast<uint8_t>(*p++);
+    } else {
+      std::string_view rest(p, static_cast<size_t>(end - p));
+      if (!GetVarint32(&rest, &len)) return false;
+      p = rest.data();
+    }
+    if (static_cast<size_t>(end - p) <= len) return false;  // a value must follow
+    total += len;
+    const bool same = i < kept && SameBytes(name, p, len);
+    if (!same) CopyInto(p, len, &name);
+    p += len;
     // Names are written sorted: a name not after its predecessor is corruption.
-    if (i > 0 && !dynamo::AttributeNameLess()(seq[i - 1].first, name)) return false;
+    if (i > 0 && !(same && previous_kept) && !dynamo::AttributeNameLess()(seq[i - 1].first, name))
+      return false;
+    previous_kept = same;
     // Strings, the commonest attribute, inline; everything else through DecodeValue.
     if (*p == static_cast<char>(AttrType::kS)) {
       ++p;
@@ -180,36 +216,13 @@ bool DecodeMap(std::string_view* in, int depth, dynamo::AttributeMap* m, size_t*
   return true;
 }
 
-// True when `t` is exactly what Number::ToString() writes: "0", or an optional "-" and
-// digits without a leading zero (except the one before the point of "0.5"), then
-// optionally "." and digits not ending in zero; no "+", exponent or "-0". Together with
-// Number::Parse (range and digit count) it admits only what EncodeItem writes.
-bool IsCanonicalNumberText(std::string_view t) {
-  if (t == "0") return true;
-  if (!t.empty() && t[0] == '-') t.remove_prefix(1);
-  const size_t dot = t.find('.');
-  const std::string_view whole = t.substr(0, dot);
-  auto all_digits = [](std::string_view s) {
-    for (char c : s) {
-      if (c < '0' || c > '9') return false;
-    }
-    return !s.empty();
-  };
-  if (!all_digits(whole) || (whole[0] == '0' && (whole.size() > 1 || dot == t.npos))) {
-    return false;
-  }
-  if (dot == t.npos) return true;
-  const std::string_view fraction = t.substr(dot + 1);
-  return all_digits(fraction) && fraction.back() != '0';
-}
-
+// A number is stored as exactly the text Number::ToString() writes (ParseCanonicalInto
+// refuses anything else: "+", exponents, "-0", needless zeros, out of range), parsed into
+// `n` reusing its digits' buffer.
 bool DecodeNumber(std::string_view* in, dynamo::Number* n, size_t* size) {
   uint32_t len;
   if (!GetLength(in, &len) || in->size() < len) return false;
-  if (!IsCanonicalNumberText(in->substr(0, len))) return false;
-  auto parsed = dynamo::Number::Parse(in->substr(0, len));
-  if (!parsed.ok()) return false;
-  *n = std::move(*parsed);
+  if (!dynamo::Number::ParseCanonicalInto(in->substr(0, len), n)) return false;
   *size += n->StorageSize();
   in->remove_prefix(len);
   return true;
