@@ -37,7 +37,7 @@ TEST_F(ProvisionTest, CreatesTheSevenTablesThenIsIdempotent) {
   Provisioner provisioner(*backend_, catalog_);
   ProvisionReport first = provisioner.ProvisionAll();
   ASSERT_TRUE(first.ok()) << first.ToString();
-  ASSERT_EQ(first.tables.size(), 7u) << first.ToString();
+  ASSERT_EQ(first.tables.size(), 8u) << first.ToString();
   for (const auto& t : first.tables) {
     EXPECT_EQ(t.state, TableOutcome::State::kCreated) << t.table;
     EXPECT_TRUE(TableExists(t.table));
@@ -145,7 +145,7 @@ TEST_F(ProvisionTest, OnboardAndOffboardPlatinum) {
   ASSERT_TRUE(backend_->DeleteTable({"IssueTracker-Teams-BIGCORP"}).ok());
   ProvisionReport report = provisioner.ProvisionAll();
   ASSERT_TRUE(report.ok()) << report.ToString();
-  EXPECT_EQ(report.tables.size(), 11u);
+  EXPECT_EQ(report.tables.size(), 12u);
   EXPECT_TRUE(TableExists("IssueTracker-Teams-BIGCORP"));
 
   // The purge needs the fence first.
@@ -161,7 +161,7 @@ TEST_F(ProvisionTest, OnboardAndOffboardPlatinum) {
   // Provisioning no longer recreates its tables.
   ProvisionReport after = provisioner.ProvisionAll();
   ASSERT_TRUE(after.ok()) << after.ToString();
-  EXPECT_EQ(after.tables.size(), 7u);
+  EXPECT_EQ(after.tables.size(), 8u);
 }
 
 TEST_F(ProvisionTest, OnboardingRefusesASiloTableThatDrifted) {

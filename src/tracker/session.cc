@@ -241,6 +241,18 @@ void SessionChecks::Remember(const TenantContext& ctx) {
   if (!ctx.administrative()) c.users[ctx.actor().str()] = UserEntry{ctx.role(), now};
 }
 
+std::optional<SessionChecks::Validated> SessionChecks::FindValidated(std::string_view company,
+                                                                     std::string_view user) const {
+  if (!enforced() || options_.reads == SessionCheckOptions::Reads::kStrict) return std::nullopt;
+  const int64_t now = clock_.NowMicros();
+  std::shared_lock lock(mu_);
+  auto c = companies_.find(company);
+  if (c == companies_.end() || !Fresh(c->second.validated_at, now)) return std::nullopt;
+  auto u = c->second.users.find(user);
+  if (u == c->second.users.end() || !Fresh(u->second.validated_at, now)) return std::nullopt;
+  return Validated{c->second.incarnation, c->second.tier, u->second.role};
+}
+
 void SessionChecks::ForgetCompany(const CompanyId& company) {
   std::unique_lock lock(mu_);
   companies_.erase(company.str());

@@ -104,6 +104,17 @@ class SessionChecks {
   // `ctx` was validated just now (by sign-in's own transaction).
   void Remember(const tenancy::TenantContext& ctx);
 
+  // What this process validated of `company` and `user` within the read re-check interval,
+  // or nullopt (nothing fresh, or the checks are off). For Authenticator::Resume, which
+  // builds a context from it instead of reading storage; the context is then re-validated
+  // like any other.
+  struct Validated {
+    std::string incarnation;
+    tenancy::Tier tier;
+    tenancy::Role role;
+  };
+  std::optional<Validated> FindValidated(std::string_view company, std::string_view user) const;
+
   bool enforced() const { return options_.enforcement == SessionCheckOptions::Enforcement::kOn; }
 
  private:
