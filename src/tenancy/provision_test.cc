@@ -67,8 +67,11 @@ TEST_F(ProvisionTest, ReportsPointInTimeRecoveryPerTable) {
     bool mentions_pitr = std::any_of(t.notes.begin(), t.notes.end(), [](const std::string& n) {
       return n.find("point-in-time recovery") != std::string::npos;
     });
-    // Wanted everywhere but CompanyStackMapping; applied or reported as not applicable.
-    EXPECT_EQ(mentions_pitr, t.table != "IssueTracker-CompanyStackMapping") << t.table;
+    // Wanted everywhere but CompanyStackMapping and the service's IdempotencyKeys; applied
+    // or reported as not applicable.
+    EXPECT_EQ(mentions_pitr, t.table != "IssueTracker-CompanyStackMapping" &&
+                                 t.table != "IssueTracker-IdempotencyKeys")
+        << t.table;
   }
 }
 
