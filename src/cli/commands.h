@@ -37,4 +37,12 @@ void AddSeedCommand(CLI::App& app, const GlobalOptions& options);
 // pass/fail table with latencies; exit 1 on any failure.
 void AddVerifyCommand(CLI::App& app, const GlobalOptions& options);
 
+// `issuetracker serve`: the REST API (docs/api.md) on net::Server until SIGINT/SIGTERM.
+// Defined in serve_commands.cc.
+void AddServeCommand(CLI::App& app, const GlobalOptions& options);
+
+// `issuetracker token issue --company C --user U` (role read from storage) or
+// `--platform --subject NAME`: prints a bearer token signed with the configured key.
+void AddTokenCommand(CLI::App& app, const GlobalOptions& options);
+
 }  // namespace issuetracker::cli

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   issuetracker::cli::AddProvisionCommand(app, options);
   issuetracker::cli::AddSeedCommand(app, options);
   issuetracker::cli::AddVerifyCommand(app, options);
+  issuetracker::cli::AddServeCommand(app, options);
+  issuetracker::cli::AddTokenCommand(app, options);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
