@@ -1,5 +1,7 @@
 #include "http/metered_backend.h"
 
+#include <type_traits>
+
 #include "dynamo/extensions.h"
 
 namespace issuetracker::http {
@@ -10,15 +12,26 @@ using namespace dynamo;  // NOLINT: this file only forwards DynamoDB's operation
 
 thread_local const CompanyMeter* current_meter = nullptr;
 
-void Add(const CompanyMeter* m, const ConsumedCapacity& c) {
-  m->read_units->Increment(c.read_capacity_units);
-  m->write_units->Increment(c.write_capacity_units);
+// TOTAL gives CapacityUnits; the split by reads and writes follows the operation.
+void Add(const CompanyMeter* m, const ConsumedCapacity& c, bool write) {
+  double read = c.read_capacity_units;
+  double written = c.write_capacity_units;
+  if (read == 0 && written == 0) (write ? written : read) = c.capacity_units;
+  m->read_units->Increment(read);
+  m->write_units->Increment(written);
 }
-void Add(const CompanyMeter* m, const std::optional<ConsumedCapacity>& c) {
-  if (c) Add(m, *c);
+void Add(const CompanyMeter* m, const std::optional<ConsumedCapacity>& c, bool write) {
+  if (c) Add(m, *c, write);
 }
-void Add(const CompanyMeter* m, const std::vector<ConsumedCapacity>& cs) {
-  for (const ConsumedCapacity& c : cs) Add(m, c);
+void Add(const CompanyMeter* m, const std::vector<ConsumedCapacity>& cs, bool write) {
+  for (const ConsumedCapacity& c : cs) Add(m, c, write);
+}
+
+template <typename Req>
+constexpr bool IsWrite() {
+  return std::is_same_v<Req, PutItemRequest> || std::is_same_v<Req, UpdateItemRequest> ||
+         std::is_same_v<Req, DeleteItemRequest> || std::is_same_v<Req, BatchWriteItemRequest> ||
+         std::is_same_v<Req, TransactWriteItemsRequest>;
 }
 
 size_t Returned(const GetItemResponse& r) { return r.item ? 1 : 0; }
@@ -42,7 +55,7 @@ auto Metered(const Req& request, Call call) -> decltype(call(request)) {
   if (request.return_consumed_capacity != ReturnConsumedCapacity::kNone) {
     auto result = call(request);
     if (result.ok()) {
-      Add(m, result->consumed_capacity);
+      Add(m, result->consumed_capacity, IsWrite<Req>());
       m->returned_items->Increment(static_cast<double>(Returned(*result)));
     }
     return result;
@@ -51,7 +64,7 @@ auto Metered(const Req& request, Call call) -> decltype(call(request)) {
   copy.return_consumed_capacity = ReturnConsumedCapacity::kTotal;
   auto result = call(copy);
   if (result.ok()) {
-    Add(m, result->consumed_capacity);
+    Add(m, result->consumed_capacity, IsWrite<Req>());
     m->returned_items->Increment(static_cast<double>(Returned(*result)));
   }
   return result;
@@ -193,7 +206,7 @@ class MeteredEngineBackend final : public MeteredBackend, public Extensions {
     }
     Status s = extensions_.QueryInto(copy, response);
     if (s.ok()) {
-      Add(m, response->consumed_capacity);
+      Add(m, response->consumed_capacity, false);
       m->returned_items->Increment(static_cast<double>(response->items.size()));
     }
     return s;

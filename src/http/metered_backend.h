@@ -10,8 +10,9 @@
 // outside a scope pass straight through. What the caller receives is unchanged, except
 // that the consumed capacity is filled in.
 //
-// The decorator offers dynamo::Extensions and TableMetricsSource exactly when the wrapped
-// backend does (WrapWithMetering), so callers' fallbacks stay what they were.
+// The decorator offers dynamo::Extensions exactly when the wrapped backend does
+// (WrapWithMetering), so callers' fallbacks stay what they were; its TableMetricsSource
+// forwards to the wrapped backend's, or answers UnknownOperation when that keeps none.
 //
 // Thread-safety: as the wrapped backend; the meters are atomics.
 #pragma once
