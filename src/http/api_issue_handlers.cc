@@ -135,6 +135,8 @@ Status TransitionIssue(Call& call) {
   IT_ASSIGN_OR_RETURN(auto to_name, body.String("status", true));
   IT_RETURN_IF_ERROR(body.Finish());
   IT_ASSIGN_OR_RETURN(tracker::IssueStatus to, tracker::ParseStatus(*to_name));
+  // As the data layer: an invalid transition is invalid for everyone (409), then the role.
+  IT_RETURN_IF_ERROR(tracker::CheckTransition(issue.status, to));
   IT_RETURN_IF_ERROR(
       tracker::CheckOnIssue(*call.ctx, tracker::TransitionAction(issue.status, to), issue));
   IT_RETURN_IF_ERROR(CheckIfMatch(call, IssueETag(issue)));

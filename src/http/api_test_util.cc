@@ -21,7 +21,21 @@ std::string JsonMember(const std::string& body, std::string_view name) {
 std::string Reply::Code() const { return JsonMember(body, "code"); }
 std::string Reply::Member(std::string_view name) const { return JsonMember(body, name); }
 
-ApiFixture::ApiFixture() : ApiFixture(ApiOptions()) {}
+namespace {
+
+// Generous limits, so that tests not about limits are never throttled.
+ApiOptions Unthrottled() {
+  ApiOptions options;
+  for (auto& [tier, plan] : options.plans) {
+    plan.rate_per_second = 1e6;
+    plan.burst = 1e6;
+  }
+  return options;
+}
+
+}  // namespace
+
+ApiFixture::ApiFixture() : ApiFixture(Unthrottled()) {}
 
 ApiFixture::ApiFixture(const ApiOptions& given) {
   ApiOptions options = given;
