@@ -281,9 +281,9 @@ TEST(ApiRules, OwnershipInternalCommentsAndMentions) {
   EXPECT_EQ(
       f.CallIfMatch("POST", path + "/transition", sarah, path, R"({"status":"Closed"})").status,
       409);
-  EXPECT_EQ(f.CallIfMatch("POST", path + "/transition", sarah, path, R"({"status":"In Review"})")
-                .status,
-            200);
+  EXPECT_EQ(
+      f.CallIfMatch("POST", path + "/transition", sarah, path, R"({"status":"In Review"})").status,
+      200);
   EXPECT_EQ(
       f.CallIfMatch("POST", path + "/transition", sarah, path, R"({"status":"Closed"})").status,
       403);

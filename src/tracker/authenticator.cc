@@ -112,6 +112,7 @@ Result<tenancy::TenantContext> Authenticator::Resume(const VerifiedIdentity& ide
   }
   const Status denied(Code::kUnauthenticated,
                       "Unknown user, company, or a disabled account for " + identity.email.str());
+  const uint64_t generation = store_.sessions->generation();
   const tenancy::Layout& layout = *store_.layout;
   dynamo::GetItemRequest get;
   get.table_name = layout.SystemTableName(tenancy::SystemTable::kCompanyManagement).str();
@@ -135,7 +136,7 @@ Result<tenancy::TenantContext> Authenticator::Resume(const VerifiedIdentity& ide
                           std::string(tenancy::RoleName(user->role)));
   }
   tenancy::TenantContext ctx(std::move(scope), user->email, user->role, /*administrative=*/false);
-  store_.sessions->Remember(ctx);
+  store_.sessions->RememberSince(ctx, generation);
   return ctx;
 }
 
