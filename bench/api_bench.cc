@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
   const double load_start = bench::NowSeconds();
   std::vector<std::string> company_ids = {"COMPANY001"};
   for (long long c = 1; c < companies; ++c) {
-    char id[16];
+    char id[32];
     std::snprintf(id, sizeof id, "BENCH%02lld", c);
     company_ids.push_back(id);
     tracker::NewCompany nc{
