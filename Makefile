@@ -19,10 +19,15 @@ $(BUILD_DIR)/build.ninja:
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+PORT ?= 8080
+
+# Provisions, seeds the spec's sample data, verifies, then serves the REST API in the
+# foreground (docs/api.md) until Ctrl-C. It prints the URL and a first curl with a token.
 run: build
 	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) provision
 	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) seed --sample
 	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) verify
+	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) serve --port $(PORT)
 
 # Every test, in the Release build and again under AddressSanitizer and
 # UndefinedBehaviorSanitizer.
@@ -48,6 +53,7 @@ bench: build
 	$(BUILD_DIR)/bench/codec_bench
 	$(BUILD_DIR)/bench/tracker_bench
 	$(BUILD_DIR)/bench/net_bench
+	$(BUILD_DIR)/bench/api_bench
 
 # The fuzz targets of fuzz/ (docs/fuzzing.md): clang's libFuzzer with ASan and UBSan, each
 # run for FUZZ_SECONDS. Installs clang when missing. Not part of `make test`.
