@@ -11,6 +11,8 @@ constexpr std::string_view kPlatformScope = "platform";
 // How long a verified API key is trusted before its record is read again (a revocation
 // by another process takes effect within this; by this process at once).
 constexpr int64_t kApiKeyTrustMicros = 1'000'000;
+// Uncached API key look-ups per client address.
+constexpr RateLimit kApiKeyLookupLimit{20, 40};
 
 Status Unauthenticated(std::string_view why) { return ApiError(401, "unauthenticated", why); }
 
@@ -60,11 +62,19 @@ Result<Principal> VerifyBearer(ApiService::State& state, std::string_view token,
   return principal;
 }
 
-Result<Principal> VerifyApiKey(ApiService::State& state, std::string_view presented, int64_t now) {
+Result<Principal> VerifyApiKey(ApiService::State& state, const net::Request& req,
+                               std::string_view presented, int64_t now) {
   if (auto cached = state.credentials.Find(presented, now)) return *cached;
   std::optional<std::string_view> key_id = ApiKeyIdOf(presented);
   const Status refused = Unauthenticated("The API key was refused");
   if (!key_id) return refused;
+  // A key not verified recently costs storage reads before anyone is known: bounded per
+  // client address, so guessing keys cannot turn into a flood of reads.
+  RateLimitDecision lookups =
+      state.limiter.Acquire("api-key-lookups:" + req.remote_address, kApiKeyLookupLimit);
+  if (!lookups.allowed) {
+    return ApiError(429, "rate_limited", "Too many API key look-ups from this address");
+  }
   IT_ASSIGN_OR_RETURN(std::optional<tracker::ApiKeyRecord> record,
                       state.tracker.api_keys().Find(*key_id));
   if (!record || !state.hasher->Verify(presented, record->key_hash) || record->revoked) {
@@ -91,7 +101,7 @@ Result<Principal> Authenticate(ApiService::State& state, const net::Request& req
     if (!token) return Unauthenticated("Authorization must be \"Bearer <token>\"");
     return VerifyBearer(state, *token, now);
   }
-  if (auto key = req.headers.Find("X-Api-Key")) return VerifyApiKey(state, *key, now);
+  if (auto key = req.headers.Find("X-Api-Key")) return VerifyApiKey(state, req, *key, now);
   return Unauthenticated("Send a bearer token (Authorization: Bearer ...) or an X-Api-Key");
 }
 

@@ -99,6 +99,21 @@ TEST(ApiAuth, ApiKeysAreShownOnceStoredHashedAndRevocable) {
             404);
 }
 
+TEST(ApiAuth, GuessingApiKeysIsRateLimitedPerAddress) {
+  ApiFixture f;
+  int refused = 0, limited = 0;
+  for (int i = 0; i < 60; ++i) {
+    char id[17];
+    std::snprintf(id, sizeof id, "%016x", i);
+    std::string guess = "itk_" + std::string(id) + "_" + std::string(43, 'A');
+    Reply r = f.Call("GET", "/v1/company", "", "", {{"X-Api-Key", guess}});
+    refused += r.status == 401;
+    limited += r.status == 429 && r.Code() == "rate_limited";
+  }
+  EXPECT_EQ(refused, 40);  // the burst
+  EXPECT_EQ(limited, 20);
+}
+
 TEST(ApiPlatform, OnboardChangeTierOffboard) {
   ApiFixture f;
   const std::string ops = f.PlatformToken();
