@@ -157,31 +157,16 @@ Status ParsePlans(const ServeFlags& f, http::ApiOptions* options) {
   return Status::Ok();
 }
 
-int RunServe(const GlobalOptions& global, const ServeFlags& f) {
-  if (Status s = tenancy::ValidateSchemaConfig(f.schema); !s.ok()) {
-    fmt::print(stderr, "{}\n", s.ToString());
-    return 2;
-  }
-  auto engine = OpenBackend(global);
-  if (!engine.ok()) {
-    fmt::print(stderr, "cannot open the database: {}\n", engine.status().ToString());
-    return 2;
-  }
-  std::unique_ptr<dynamo::Backend> backend = http::WrapWithMetering(**engine);
-  tenancy::Layout layout(f.schema);
-  tracker::Tracker tracker(*backend, layout);
-
+// The service's options from the flags and environment; `development` says whether the
+// development secret is in force.
+Result<http::ApiOptions> ServiceOptions(const ServeFlags& f, bool* development) {
   http::ApiOptions options;
-  auto [secret, development] = Secret(f.auth);
+  auto [secret, is_development] = Secret(f.auth);
+  *development = is_development;
   if (!f.auth.jwt_public_key_file.empty()) {
     options.jwt.algorithm = http::JwtAlgorithm::kRS256;
-    auto pem = ReadFile(f.auth.jwt_public_key_file);
-    if (!pem.ok()) {
-      fmt::print(stderr, "{}\n", pem.status().ToString());
-      return 2;
-    }
-    options.jwt.rs256_public_key_pem = *pem;
-    development = false;
+    IT_ASSIGN_OR_RETURN(options.jwt.rs256_public_key_pem, ReadFile(f.auth.jwt_public_key_file));
+    *development = false;
   } else {
     options.jwt.hs256_secret = secret;
   }
@@ -193,25 +178,51 @@ int RunServe(const GlobalOptions& global, const ServeFlags& f) {
     options.api_key_pepper = env && *env ? env : std::string(kDevelopmentPepper);
   }
   options.usage_flush_interval = std::chrono::milliseconds(f.usage_flush_ms);
-  if (Status s = ParsePlans(f, &options); !s.ok()) {
-    fmt::print(stderr, "{}\n", s.ToString());
-    return 2;
+  IT_RETURN_IF_ERROR(ParsePlans(f, &options));
+  return options;
+}
+
+// Prints the URL and, when the sample user exists, a first curl with a token for them.
+void PrintWelcome(dynamo::Backend& backend, const tenancy::Layout& layout, const ServeFlags& f,
+                  const std::string& url) {
+  fmt::print("IssueTracker REST API listening on {} (OpenAPI: {}/openapi.json)\n", url, url);
+  auto role = StoredRole(backend, layout, f.sample_company, f.sample_user);
+  if (role.ok() && f.auth.jwt_private_key_file.empty() && f.auth.jwt_public_key_file.empty()) {
+    auto token = Mint(f.auth, {f.sample_company, f.sample_user,
+                               std::string(tenancy::RoleName(*role)), false, 3600});
+    if (token.ok()) {
+      fmt::print("A first call, as {} of {} (token valid for an hour):\n", f.sample_user,
+                 f.sample_company);
+      fmt::print("  curl -s -H 'Authorization: Bearer {}' {}/v1/issues\n", *token, url);
+    }
   }
+  std::fflush(stdout);
+}
+
+int Fail(const Status& s) {
+  fmt::print(stderr, "serve: {}\n", s.ToString());
+  return 2;
+}
+
+int RunServe(const GlobalOptions& global, const ServeFlags& f) {
+  if (Status s = tenancy::ValidateSchemaConfig(f.schema); !s.ok()) return Fail(s);
+  auto engine = OpenBackend(global);
+  if (!engine.ok()) return Fail(engine.status());
+  std::unique_ptr<dynamo::Backend> backend = http::WrapWithMetering(**engine);
+  tenancy::Layout layout(f.schema);
+  tracker::Tracker tracker(*backend, layout);
+  bool development = false;
+  auto options = ServiceOptions(f, &development);
+  if (!options.ok()) return Fail(options.status());
   std::unique_ptr<http::RequestLogger> logger;
   if (f.request_log != "off") {
     auto created = http::RequestLogger::Create({.path = f.request_log});
-    if (!created.ok()) {
-      fmt::print(stderr, "{}\n", created.status().ToString());
-      return 2;
-    }
+    if (!created.ok()) return Fail(created.status());
     logger = std::move(created).value();
-    options.request_log = logger.get();
+    options->request_log = logger.get();
   }
-  auto service = http::ApiService::Create(std::move(options), tracker, *backend);
-  if (!service.ok()) {
-    fmt::print(stderr, "serve: {}\n", service.status().ToString());
-    return 2;
-  }
+  auto service = http::ApiService::Create(std::move(options).value(), tracker, *backend);
+  if (!service.ok()) return Fail(service.status());
   net::ServerOptions server_options;
   server_options.address = f.listen;
   server_options.port = static_cast<uint16_t>(f.port);
@@ -222,30 +233,14 @@ int RunServe(const GlobalOptions& global, const ServeFlags& f) {
   auto server = net::Server::Start(
       server_options,
       [api](const net::Request& req, net::Response& resp) { api->Handle(req, resp); });
-  if (!server.ok()) {
-    fmt::print(stderr, "serve: {}\n", server.status().ToString());
-    return 2;
-  }
+  if (!server.ok()) return Fail(server.status());
   if (development) {
     fmt::print(stderr,
                "WARNING: using the DEVELOPMENT JWT secret and API key pepper (set IT_JWT_SECRET "
                "and IT_API_KEY_PEPPER, or the flags, for anything but local use)\n");
   }
   const std::string url = fmt::format("http://{}:{}", f.listen, (*server)->port());
-  int signal = net::RunUntilSignal(**server, [&] {
-    fmt::print("IssueTracker REST API listening on {} (OpenAPI: {}/openapi.json)\n", url, url);
-    auto role = StoredRole(*backend, layout, f.sample_company, f.sample_user);
-    if (role.ok() && f.auth.jwt_private_key_file.empty() && f.auth.jwt_public_key_file.empty()) {
-      auto token = Mint(f.auth, {f.sample_company, f.sample_user,
-                                 std::string(tenancy::RoleName(*role)), false, 3600});
-      if (token.ok()) {
-        fmt::print("A first call, as {} of {} (token valid for an hour):\n", f.sample_user,
-                   f.sample_company);
-        fmt::print("  curl -s -H 'Authorization: Bearer {}' {}/v1/issues\n", *token, url);
-      }
-    }
-    std::fflush(stdout);
-  });
+  int signal = net::RunUntilSignal(**server, [&] { PrintWelcome(*backend, layout, f, url); });
   api->SetReady(false);
   api->FlushUsage();
   if (logger) logger->Flush();
