@@ -52,6 +52,7 @@ bench: build
 	$(BUILD_DIR)/bench/pitr_bench
 	$(BUILD_DIR)/bench/codec_bench
 	$(BUILD_DIR)/bench/tracker_bench
+	$(BUILD_DIR)/bench/client_bench
 	$(BUILD_DIR)/bench/net_bench
 	$(BUILD_DIR)/bench/api_bench
 

@@ -353,7 +353,13 @@ class EngineImpl {
   Status EvaluateTransactAction(const TransactAction& a, const TransactPrepared& p,
                                 const std::optional<dynamo::Item>& old,
                                 std::optional<dynamo::Item>* result);
-  Status CheckIdempotency(const dynamo::TransactWriteItemsRequest& r);
+  // ClientRequestToken handling (DynamoDB's, for 10 minutes): whether a transaction with
+  // this token and fingerprint was already applied (then it must not be applied again);
+  // IdempotentParameterMismatchException for the token of a different request.
+  Result<bool> CheckIdempotency(const std::string& token, const std::string& fingerprint);
+  // Records a committed transaction's token. REQUIRES: called before its item locks are
+  // released, so that a concurrent retry finds it.
+  void RememberToken(const std::string& token, const std::string& fingerprint);
 
   Status OpenChangeClock();
   void RunTrimmer();
@@ -385,7 +391,7 @@ class EngineImpl {
   std::unordered_map<std::string, std::shared_ptr<TableHandle>, NameHash, std::equal_to<>> tables_;
   std::mutex catalog_mu_;  // serialises catalog changes (create, delete, update)
 
-  std::mutex tokens_mu_;  // guards tokens_: ClientRequestToken -> (fingerprint, time)
+  std::mutex tokens_mu_;  // guards tokens_: committed ClientRequestToken -> (fingerprint, time)
   std::map<std::string, std::pair<std::string, int64_t>> tokens_;
 
   std::mutex bg_mu_;  // guards backfills_

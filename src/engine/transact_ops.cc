@@ -105,6 +105,32 @@ std::string CancelMessage(const std::vector<dynamo::CancellationReason>& reasons
   return msg + "]";
 }
 
+// What identifies a transaction's request for its ClientRequestToken.
+std::string TransactFingerprint(const dynamo::TransactWriteItemsRequest& r) {
+  std::string fingerprint;
+  for (const auto& w : r.transact_items) {
+    if (w.put)
+      fingerprint += "P" + w.put->table_name + dynamo::ItemDebugString(w.put->item) +
+                     w.put->condition_expression.value_or("");
+    if (w.delete_item)
+      fingerprint += "D" + w.delete_item->table_name + dynamo::ItemDebugString(w.delete_item->key) +
+                     w.delete_item->condition_expression.value_or("");
+    if (w.update)
+      fingerprint += "U" + w.update->table_name + dynamo::ItemDebugString(w.update->key) +
+                     w.update->update_expression + w.update->condition_expression.value_or("");
+    if (w.condition_check)
+      fingerprint += "C" + w.condition_check->table_name +
+                     dynamo::ItemDebugString(w.condition_check->key) +
+                     w.condition_check->condition_expression;
+    const auto* values = w.put           ? &w.put->expression_attribute_values
+                         : w.delete_item ? &w.delete_item->expression_attribute_values
+                         : w.update      ? &w.update->expression_attribute_values
+                                         : &w.condition_check->expression_attribute_values;
+    for (const auto& [k, v] : *values) fingerprint += k + v.DebugString();
+  }
+  return fingerprint;
+}
+
 }  // namespace
 
 Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
@@ -114,7 +140,13 @@ Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
         "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
         "Member must have length less than or equal to 100 and greater than or equal to 1");
   }
-  if (r.client_request_token) IT_RETURN_IF_ERROR(CheckIdempotency(r));
+  // A retry of a transaction already applied succeeds without applying it again (DynamoDB's
+  // ClientRequestToken contract); checked again under the item locks below.
+  const std::string fingerprint = r.client_request_token ? TransactFingerprint(r) : "";
+  if (r.client_request_token) {
+    IT_ASSIGN_OR_RETURN(bool applied, CheckIdempotency(*r.client_request_token, fingerprint));
+    if (applied) return dynamo::TransactWriteItemsResponse{};
+  }
 
   // Pin each table once, in name order.
   std::map<std::string, std::optional<TableRef>> tables;
@@ -150,6 +182,10 @@ Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
   std::map<std::string, WriteTally> tallies;
   {
     ItemLocks::Guard guard(&locks_, std::move(stripes));
+    if (r.client_request_token) {
+      IT_ASSIGN_OR_RETURN(bool applied, CheckIdempotency(*r.client_request_token, fingerprint));
+      if (applied) return dynamo::TransactWriteItemsResponse{};
+    }
     std::vector<dynamo::CancellationReason> reasons(actions.size());
     std::vector<std::optional<Item>> olds(actions.size()), news(actions.size());
     bool cancelled = false;
@@ -187,6 +223,7 @@ Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
                                           news[i] ? &*news[i] : nullptr, &batch, &tally));
     }
     IT_RETURN_IF_ERROR(Commit(&batch));
+    if (r.client_request_token) RememberToken(*r.client_request_token, fingerprint);
   }
   dynamo::TransactWriteItemsResponse response;
   for (auto& [name, tally] : tallies) {
@@ -262,42 +299,27 @@ Status EngineImpl::EvaluateTransactAction(const TransactAction& a, const Transac
   return Status::Ok();
 }
 
-Status EngineImpl::CheckIdempotency(const dynamo::TransactWriteItemsRequest& r) {
+Result<bool> EngineImpl::CheckIdempotency(const std::string& token,
+                                          const std::string& fingerprint) {
   // DynamoDB remembers a ClientRequestToken for 10 minutes; the same token with a
   // different request is an IdempotentParameterMismatchException.
-  std::string fingerprint;
-  for (const auto& w : r.transact_items) {
-    if (w.put)
-      fingerprint += "P" + w.put->table_name + dynamo::ItemDebugString(w.put->item) +
-                     w.put->condition_expression.value_or("");
-    if (w.delete_item)
-      fingerprint += "D" + w.delete_item->table_name + dynamo::ItemDebugString(w.delete_item->key) +
-                     w.delete_item->condition_expression.value_or("");
-    if (w.update)
-      fingerprint += "U" + w.update->table_name + dynamo::ItemDebugString(w.update->key) +
-                     w.update->update_expression + w.update->condition_expression.value_or("");
-    if (w.condition_check)
-      fingerprint += "C" + w.condition_check->table_name +
-                     dynamo::ItemDebugString(w.condition_check->key) +
-                     w.condition_check->condition_expression;
-    const auto* values = w.put           ? &w.put->expression_attribute_values
-                         : w.delete_item ? &w.delete_item->expression_attribute_values
-                         : w.update      ? &w.update->expression_attribute_values
-                                         : &w.condition_check->expression_attribute_values;
-    for (const auto& [k, v] : *values) fingerprint += k + v.DebugString();
-  }
   const int64_t now = clock_->NowMicros();
   constexpr int64_t kWindow = 10LL * 60 * 1000000;
   std::lock_guard<std::mutex> lock(tokens_mu_);
   std::erase_if(tokens_, [&](const auto& e) { return now - e.second.second > kWindow; });
-  auto it = tokens_.find(*r.client_request_token);
-  if (it != tokens_.end() && it->second.first != fingerprint) {
+  auto it = tokens_.find(token);
+  if (it == tokens_.end()) return false;
+  if (it->second.first != fingerprint) {
     return Status(
         Code::kIdempotentParameterMismatch,
         "The request uses the same client token as a previous, but non-identical request.");
   }
-  tokens_[*r.client_request_token] = {fingerprint, now};
-  return Status::Ok();
+  return true;
+}
+
+void EngineImpl::RememberToken(const std::string& token, const std::string& fingerprint) {
+  std::lock_guard<std::mutex> lock(tokens_mu_);
+  tokens_[token] = {fingerprint, clock_->NowMicros()};
 }
 
 Result<dynamo::TransactGetItemsResponse> EngineImpl::TransactGetItems(

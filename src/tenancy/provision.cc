@@ -55,6 +55,17 @@ std::string ProvisionReport::ToString() const {
 }
 
 TableOutcome Provisioner::EnsureTable(const TableSpec& spec) {
+  return EnsureTable(spec, StartCreating(spec));
+}
+
+bool Provisioner::StartCreating(const TableSpec& spec) {
+  auto described = backend_.DescribeTable({spec.name.str()});
+  if (described.ok() || !described.status().Is(Code::kResourceNotFound)) return false;
+  // ResourceInUse: another provisioner created it meanwhile; EnsureTable checks it then.
+  return backend_.CreateTable(catalog_.CreateRequest(spec)).ok();
+}
+
+TableOutcome Provisioner::EnsureTable(const TableSpec& spec, bool created) {
   TableOutcome outcome;
   outcome.table = spec.name.str();
   auto fail = [&outcome](Status s) {
@@ -63,18 +74,18 @@ TableOutcome Provisioner::EnsureTable(const TableSpec& spec) {
     return outcome;
   };
   auto described = backend_.DescribeTable({spec.name.str()});
-  bool created = false;
-  if (!described.ok()) {
-    if (!described.status().Is(Code::kResourceNotFound)) return fail(described.status());
+  if (!described.ok() && described.status().Is(Code::kResourceNotFound) && !created) {
     auto create = backend_.CreateTable(catalog_.CreateRequest(spec));
-    // ResourceInUse: another provisioner created it meanwhile; check it like any other.
     if (!create.ok() && !create.status().Is(Code::kResourceInUse)) return fail(create.status());
     created = create.ok();
-    Status active = WaitForTableActive(backend_, spec.name.str());
-    if (!active.ok()) return fail(active);
-    described = backend_.DescribeTable({spec.name.str()});
-    if (!described.ok()) return fail(described.status());
+  } else if (!described.ok() && !described.status().Is(Code::kResourceNotFound)) {
+    return fail(described.status());
   }
+  // A table (or an index) still being built: wait, as DynamoDB requires before using it.
+  Status active = WaitForTableActive(backend_, spec.name.str(), 600'000, progress_);
+  if (!active.ok()) return fail(active);
+  described = backend_.DescribeTable({spec.name.str()});
+  if (!described.ok()) return fail(described.status());
   outcome.drift = CompareTable(spec, described->table);
   if (!outcome.drift.empty()) {
     outcome.state = TableOutcome::State::kDrifted;
@@ -134,6 +145,16 @@ void Provisioner::ApplyPointInTimeRecovery(const TableSpec& spec, TableOutcome* 
   enable.table_name = spec.name.str();
   enable.point_in_time_recovery_enabled = true;
   auto updated = backend_.UpdateContinuousBackups(enable);
+  // Right after a table is created DynamoDB may still be setting up its backups.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  auto pause = std::chrono::milliseconds(200);
+  while (!updated.ok() && updated.status().Is(Code::kContinuousBackupsUnavailable) &&
+         std::chrono::steady_clock::now() < give_up) {
+    if (progress_) progress_(spec.name.str() + ": waiting for backups to be available");
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(5000));
+    updated = backend_.UpdateContinuousBackups(enable);
+  }
   if (updated.ok()) {
     outcome->notes.push_back("point-in-time recovery: enabled now");
   } else {
@@ -144,8 +165,13 @@ void Provisioner::ApplyPointInTimeRecovery(const TableSpec& spec, TableOutcome* 
 
 ProvisionReport Provisioner::ProvisionAll() {
   ProvisionReport report;
-  for (const TableSpec& spec : catalog_.SharedTables()) {
-    report.tables.push_back(EnsureTable(spec));
+  // Create every missing table first, then wait for them together (each takes seconds on
+  // DynamoDB).
+  const std::vector<TableSpec> shared = catalog_.SharedTables();
+  std::vector<bool> created;
+  for (const TableSpec& spec : shared) created.push_back(StartCreating(spec));
+  for (size_t i = 0; i < shared.size(); ++i) {
+    report.tables.push_back(EnsureTable(shared[i], created[i]));
   }
   for (const TableSpec& spec : catalog_.ServiceTables()) {
     report.tables.push_back(EnsureTable(spec));
@@ -182,8 +208,11 @@ ProvisionReport Provisioner::ProvisionAll() {
                        state->state == LifecycleState::kRetired)) {
       continue;
     }
-    for (const TableSpec& spec : catalog_.SiloTables(*company)) {
-      report.tables.push_back(EnsureTable(spec));
+    const std::vector<TableSpec> silo = catalog_.SiloTables(*company);
+    std::vector<bool> silo_created;
+    for (const TableSpec& spec : silo) silo_created.push_back(StartCreating(spec));
+    for (size_t i = 0; i < silo.size(); ++i) {
+      report.tables.push_back(EnsureTable(silo[i], silo_created[i]));
     }
   }
   return report;
@@ -198,7 +227,10 @@ Result<ProvisionReport> Provisioner::OnboardPlatinum(const AdminAccess& admin,
   const Layout& layout = catalog_.layout();
   ProvisionReport report;
   std::vector<TableSpec> specs = catalog_.SiloTables(scope.company_id());
-  for (const TableSpec& spec : specs) report.tables.push_back(EnsureTable(spec));
+  std::vector<bool> created;
+  for (const TableSpec& spec : specs) created.push_back(StartCreating(spec));
+  for (size_t i = 0; i < specs.size(); ++i)
+    report.tables.push_back(EnsureTable(specs[i], created[i]));
   if (!report.ok()) {
     return Status::Conflict("Cannot onboard " + scope.company_id().str() +
                             ": its silo tables do not match the template:\n" + report.ToString());
