@@ -177,10 +177,4 @@ void WritePage(Call& call, const tracker::Page<T>& page, Encode encode) {
   WritePageEnvelope(call, std::move(items), page.next_token);
 }
 
-// Parses an enumeration value of the data layer, as 422 validation_failed when unknown.
-template <typename T>
-Result<T> ParseValue(Result<T> parsed) {
-  return parsed;
-}
-
 }  // namespace issuetracker::http

@@ -26,11 +26,6 @@ std::string CommentJson(const tracker::Comment& c) {
   return out;
 }
 
-template <typename T>
-Result<T> Parsed(Result<T> r) {
-  return r;  // the data layer's parsers return Validation (422) naming the accepted values
-}
-
 Result<std::optional<tracker::UserEmail>> OptionalEmail(const std::optional<std::string>& s) {
   if (!s) return std::optional<tracker::UserEmail>();
   IT_ASSIGN_OR_RETURN(tracker::UserEmail e, tracker::UserEmail::Parse(*s));
