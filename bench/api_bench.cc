@@ -93,13 +93,15 @@ WrkResult RunWrk(const std::string& command) {
 }
 
 std::string Token(const http::JwtSigner& signer, const std::string& company,
-                  const std::string& user, const std::string& role) {
+                  const std::string& user, const std::string& role,
+                  const std::string& registration) {
   http::JwtClaims claims;
   const int64_t now = SystemClock::Default()->NowMicros() / 1'000'000;
   claims.issuer = "issuetracker";
   claims.audience = {"issuetracker-api"};
   claims.expires_at = now + 24 * 3600;
-  claims.strings = {{"company", company}, {"user", user}, {"role", role}};
+  claims.strings = {
+      {"company", company}, {"user", user}, {"role", role}, {"registration", registration}};
   return signer.Sign(claims).value();
 }
 
@@ -226,7 +228,9 @@ int main(int argc, char** argv) {
   auto signer = http::JwtSigner::Create({.hs256_secret = std::string(kSecret)}).value();
   std::vector<std::string> tokens;
   for (const std::string& id : company_ids) {
-    tokens.push_back(Token(*signer, id, "sarah@techstart.com", "User"));
+    auto ctx = admin.ContextFor(*backend, layout, tracker::CompanyId::Parse(id).value());
+    if (!ctx.ok()) return 1;
+    tokens.push_back(Token(*signer, id, "sarah@techstart.com", "User", ctx->scope().incarnation()));
   }
 
   net::ServerOptions server_options;

@@ -66,9 +66,17 @@ Result<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-// The role stored for `user` in `company` (administrative read).
-Result<tracker::Role> StoredRole(dynamo::Backend& backend, const tenancy::Layout& layout,
-                                 const std::string& company, const std::string& user) {
+// What a token of `user` in `company` carries besides them: the stored role and the
+// company's current registration (its incarnation).
+struct StoredIdentity {
+  tracker::Role role;
+  std::string registration;
+};
+
+// The identity stored for `user` in `company` (administrative read); Forbidden for a
+// disabled user.
+Result<StoredIdentity> ReadIdentity(dynamo::Backend& backend, const tenancy::Layout& layout,
+                                    const std::string& company, const std::string& user) {
   IT_ASSIGN_OR_RETURN(tracker::CompanyId company_id, tracker::CompanyId::Parse(company));
   IT_ASSIGN_OR_RETURN(tracker::UserEmail email, tracker::UserEmail::Parse(user));
   tenancy::AdminAccess admin = tenancy::AdminAccess::Grant("issuetracker token issue");
@@ -78,13 +86,14 @@ Result<tracker::Role> StoredRole(dynamo::Backend& backend, const tenancy::Layout
   if (u.status != tracker::UserStatus::kActive) {
     return Status::Forbidden("user " + user + " is disabled");
   }
-  return u.role;
+  return StoredIdentity{u.role, ctx.scope().incarnation()};
 }
 
 struct TokenRequest {
   std::string company;
   std::string user;
   std::string role;
+  std::string registration;
   bool platform = false;
   int64_t ttl_seconds = 3600;
 };
@@ -112,6 +121,7 @@ Result<std::string> Mint(const AuthFlags& f, const TokenRequest& t) {
     claims.strings["company"] = t.company;
     claims.strings["user"] = t.user;
     claims.strings["role"] = t.role;
+    claims.strings["registration"] = t.registration;
   }
   return signer->Sign(claims);
 }
@@ -186,10 +196,12 @@ Result<http::ApiOptions> ServiceOptions(const ServeFlags& f, bool* development) 
 void PrintWelcome(dynamo::Backend& backend, const tenancy::Layout& layout, const ServeFlags& f,
                   const std::string& url) {
   fmt::print("IssueTracker REST API listening on {} (OpenAPI: {}/openapi.json)\n", url, url);
-  auto role = StoredRole(backend, layout, f.sample_company, f.sample_user);
-  if (role.ok() && f.auth.jwt_private_key_file.empty() && f.auth.jwt_public_key_file.empty()) {
-    auto token = Mint(f.auth, {f.sample_company, f.sample_user,
-                               std::string(tenancy::RoleName(*role)), false, 3600});
+  auto identity = ReadIdentity(backend, layout, f.sample_company, f.sample_user);
+  if (identity.ok() && f.auth.jwt_private_key_file.empty() && f.auth.jwt_public_key_file.empty()) {
+    auto token = Mint(f.auth, {.company = f.sample_company,
+                               .user = f.sample_user,
+                               .role = std::string(tenancy::RoleName(identity->role)),
+                               .registration = identity->registration});
     if (token.ok()) {
       fmt::print("A first call, as {} of {} (token valid for an hour):\n", f.sample_user,
                  f.sample_company);
@@ -261,12 +273,13 @@ int RunTokenIssue(const GlobalOptions& global, const tenancy::SchemaConfig& sche
       return 2;
     }
     tenancy::Layout layout(schema);
-    auto role = StoredRole(**backend, layout, request.company, request.user);
-    if (!role.ok()) {
-      fmt::print(stderr, "token issue: {}\n", role.status().ToString());
+    auto identity = ReadIdentity(**backend, layout, request.company, request.user);
+    if (!identity.ok()) {
+      fmt::print(stderr, "token issue: {}\n", identity.status().ToString());
       return 1;
     }
-    request.role = std::string(tenancy::RoleName(*role));
+    request.role = std::string(tenancy::RoleName(identity->role));
+    request.registration = identity->registration;
   } else if (request.user.empty()) {
     fmt::print(stderr, "token issue --platform: give --subject (the operator)\n");
     return 2;

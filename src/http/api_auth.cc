@@ -27,14 +27,16 @@ Result<Principal> PrincipalOfClaims(const JwtClaims& claims) {
   auto company = claims.Find("company");
   auto user = claims.Find("user");
   auto role = claims.Find("role");
-  if (!company || !user || !role) {
-    return Unauthenticated("The token must carry company, user and role claims");
+  auto registration = claims.Find("registration");
+  if (!company || !user || !role || !registration) {
+    return Unauthenticated("The token must carry company, user, role and registration claims");
   }
   auto parsed_role = tenancy::ParseRole(*role);
   if (!parsed_role.ok()) return Unauthenticated("The token's role claim is not a role");
   p.company = std::string(*company);
   p.user = std::string(*user);
   p.role = *parsed_role;
+  p.registration = std::string(*registration);
   auto company_id = tracker::CompanyId::Parse(p.company);
   auto email = tracker::UserEmail::Parse(p.user);
   if (!company_id.ok() || !email.ok()) {
@@ -114,8 +116,14 @@ Result<tenancy::TenantContext> ContextOf(ApiService::State& state, const Princip
     if (ctx.status().Is(Code::kUnauthenticated)) return Unauthenticated(ctx.status().message());
     return ctx.status();
   }
+  // A credential acts only in the registration of the company it was issued for: after an
+  // offboarding, a new company registered under the same id is another tenant.
   if (!p.api_key_id.empty() && ctx->scope().incarnation() != p.key_incarnation) {
     return Unauthenticated("The API key belongs to an earlier registration of the company");
+  }
+  if (p.api_key_id.empty() && ctx->scope().incarnation() != p.registration) {
+    return Unauthenticated(
+        "The token was issued for another registration of the company; sign in again");
   }
   return ctx;
 }

@@ -51,9 +51,16 @@ TEST(ApiAuth, BadTokensAre401) {
     EXPECT_EQ(r.Header("WWW-Authenticate"), "Bearer realm=\"issuetracker\"") << why;
   }
   EXPECT_EQ(f.Call("GET", "/v1/me", "", "", {{"Authorization", "Basic dXNlcjpwdw=="}}).status, 401);
+  // Signed by us, but without the registration claim, or with one of no registration.
+  auto ours = JwtSigner::Create({.hs256_secret = std::string(kTestSecret)});
+  ASSERT_TRUE(ours.ok());
+  Reply unbound = f.Call("GET", "/v1/me", (*ours)->Sign(claims).value());
+  EXPECT_EQ(unbound.status, 401) << unbound.body;
+  EXPECT_NE(unbound.body.find("registration"), std::string::npos) << unbound.body;
+  claims.strings["registration"] = "0123456789abcdef0123456789abcdef";
+  EXPECT_EQ(f.Call("GET", "/v1/me", (*ours)->Sign(claims).value()).status, 401);
   EXPECT_EQ(f.Snapshot(), before);
   // Wrong issuer and audience: a verifier-level refusal too.
-  auto ours = JwtSigner::Create({.hs256_secret = std::string(kTestSecret)});
   claims.issuer = "someone-else";
   EXPECT_EQ(f.Call("GET", "/v1/me", (*ours)->Sign(claims).value()).status, 401);
   claims.issuer = std::string(kIssuer);
@@ -112,6 +119,39 @@ TEST(ApiAuth, GuessingApiKeysIsRateLimitedPerAddress) {
   }
   EXPECT_EQ(refused, 40);  // the burst
   EXPECT_EQ(limited, 20);
+}
+
+// Regression: a token names a company id, and an id offboarded and registered again (after
+// the quarantine) is another tenant. A token of the earlier registration must not act in the
+// new one, even for a user of the same e-mail and role there.
+TEST(ApiAuth, ATokenOfAnEarlierRegistrationIs401) {
+  ApiFixture f;
+  const std::string ops = f.PlatformToken();
+  const std::string old_token = f.Token("COMPANY002", Users::kAdmin2);
+  ASSERT_EQ(f.Call("GET", "/v1/me", old_token).status, 200);
+  ASSERT_EQ(f.Call("DELETE", "/v1/companies/COMPANY002", ops).status, 204);
+  tracker::CompanyRepository companies(f.tracker().store(),
+                                       {.reregistration_quarantine_micros = 0});
+  auto admin = tenancy::AdminAccess::Grant("re-registration test");
+  auto company = tracker::CompanyId::Parse("COMPANY002").value();
+  auto email = tracker::UserEmail::Parse(Users::kAdmin2).value();
+  ASSERT_TRUE(companies
+                  .Create(admin, {.company_id = company,
+                                  .company_name = "Another DevCorp",
+                                  .contact_email = email})
+                  .ok());
+  auto ctx = admin.ContextFor(f.engine(), f.layout(), company);
+  ASSERT_TRUE(ctx.ok());
+  ASSERT_TRUE(f.tracker().users().Create(*ctx, {email, "Mike", tracker::Role::kAdmin}).ok());
+
+  const std::string before = f.Snapshot();
+  Reply old_me = f.Call("GET", "/v1/me", old_token);
+  EXPECT_EQ(old_me.status, 401) << old_me.body;
+  EXPECT_NE(old_me.body.find("another registration"), std::string::npos) << old_me.body;
+  EXPECT_EQ(f.Call("POST", "/v1/issues", old_token, R"({"title":"x"})").status, 401);
+  EXPECT_EQ(f.Snapshot(), before);
+  Reply new_me = f.Call("GET", "/v1/me", f.Token("COMPANY002", Users::kAdmin2));
+  EXPECT_EQ(new_me.status, 200) << new_me.body;
 }
 
 TEST(ApiPlatform, OnboardChangeTierOffboard) {

@@ -30,6 +30,10 @@ struct Principal {
   tracker::Role role = tracker::Role::kUser;
   std::string api_key_id;       // set when an API key authenticated the call
   std::string key_incarnation;  // the API key's company registration
+  // Bearer tokens: the company registration (incarnation) the token was issued for (its
+  // "registration" claim), so that a token of an offboarded company cannot act in a later
+  // registration of the same id.
+  std::string registration;
   // `company` and `user` parsed (tenants), so each call does not parse them again.
   std::optional<tracker::CompanyId> company_id;
   std::optional<tracker::UserEmail> email;

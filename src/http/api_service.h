@@ -6,8 +6,9 @@
 // one); routing (404 route_not_found / 405 with Allow); authentication (a Bearer JWT
 // verified by http::JwtVerifier, or an X-Api-Key looked up in the ApiKeys table) whose
 // company, user and role become a tenant context through tracker::Authenticator::Resume
-// (never from the path or body); the company's rate limit (token bucket of its tier's usage
-// plan; 429 rate_limited with Retry-After and RateLimit-*) and monthly quota (429
+// (never from the path or body), in the company registration the credential was issued for
+// (a token's "registration" claim, an API key's record); the company's rate limit (token bucket of
+// its tier's usage plan; 429 rate_limited with Retry-After and RateLimit-*) and monthly quota (429
 // monthly_quota_exceeded); the role rule of the route (403, checked here and again by the
 // data layer); the handler, with ETag/If-Match (412/428), Idempotency-Key on creates and
 // cursor pagination; then metrics (/metrics) and one JSON log line.

@@ -73,9 +73,9 @@ ApiFixture::~ApiFixture() = default;
 
 std::string ApiFixture::Token(std::string_view company, std::string_view user, std::string role,
                               int64_t ttl_seconds) {
+  auto admin = tenancy::AdminAccess::Grant("api test token");
+  auto ctx = admin.ContextFor(*backend_, layout_, tracker::CompanyId::Parse(company).value());
   if (role.empty()) {
-    auto admin = tenancy::AdminAccess::Grant("api test token");
-    auto ctx = admin.ContextFor(*backend_, layout_, tracker::CompanyId::Parse(company).value());
     auto u = ctx.ok() ? tracker_->users().Get(*ctx, tracker::UserEmail::Parse(user).value())
                       : Result<tracker::User>(ctx.status());
     role = u.ok() ? std::string(tenancy::RoleName(u->role)) : "User";
@@ -89,6 +89,8 @@ std::string ApiFixture::Token(std::string_view company, std::string_view user, s
   claims.strings["company"] = std::string(company);
   claims.strings["user"] = std::string(user);
   claims.strings["role"] = role;
+  // The company's current registration (any value for a company that does not exist).
+  claims.strings["registration"] = ctx.ok() ? ctx->scope().incarnation() : "none";
   return signer_->Sign(claims).value();
 }
 

@@ -66,7 +66,8 @@ class ApiFixture {
   dynamo::Backend& engine() { return *engine_; }
   const tenancy::Layout& layout() const { return layout_; }
 
-  // A token for `user` of `company` claiming `role` (the stored role when empty).
+  // A token for `user` of `company` claiming `role` (the stored role when empty), issued for
+  // the company's current registration.
   std::string Token(std::string_view company, std::string_view user, std::string role = "",
                     int64_t ttl_seconds = 3600);
   std::string PlatformToken(std::string_view operator_name = "ops@platform.test");
