@@ -38,6 +38,20 @@ class Hammer {
     }
   }
   ~Hammer() { Stop(); }
+  // Waits (up to 30 s, so that a loaded machine only slows the test down) until `n`
+  // requests that started after `since` have finished.
+  void WaitForFinished(int n, Clock::time_point since = Clock::time_point::min()) {
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (Clock::now() < deadline) {
+      {
+        std::lock_guard lock(mu_);
+        int done = 0;
+        for (const Outcome& o : outcomes_) done += o.started > since;
+        if (done >= n) return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   std::vector<Outcome> Stop() {
     stop_ = true;
     for (auto& t : threads_) {
@@ -93,12 +107,12 @@ TEST(ApiRaces, AnAdminDemotedMidFlight) {
         "POST", "/v1/teams", john,
         R"({"team_name":"T)" + std::to_string(n++) + R"(","team_lead":"john@techstart.com"})");
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  hammer.WaitForFinished(3);
   Reply demoted = f.CallIfMatch("PUT", "/v1/users/john@techstart.com/role", super,
                                 "/v1/users/john@techstart.com", R"({"user_role":"User"})");
   ASSERT_EQ(demoted.status, 200) << demoted.body;
   const Clock::time_point changed = Clock::now();
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  hammer.WaitForFinished(3, changed);
   std::vector<Outcome> outcomes = hammer.Stop();
   ExpectAfter(outcomes, changed, 401);
   EXPECT_GT(Count(outcomes, 201), 0);
@@ -117,12 +131,14 @@ TEST(ApiRaces, AUserDisabledMidFlight) {
   Hammer writers(2,
                  [&] { return f.Call("POST", "/v1/issues", sarah, R"({"title":"from sarah"})"); });
   Hammer readers(1, [&] { return f.Call("GET", "/v1/issues/ISS-001", sarah); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  writers.WaitForFinished(3);
+  readers.WaitForFinished(3);
   Reply disabled = f.CallIfMatch("PUT", "/v1/users/sarah@techstart.com/status", admin,
                                  "/v1/users/sarah@techstart.com", R"({"user_status":"disabled"})");
   ASSERT_EQ(disabled.status, 200) << disabled.body;
   const Clock::time_point changed = Clock::now();
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  writers.WaitForFinished(3, changed);
+  readers.WaitForFinished(3, changed);
   std::vector<Outcome> writes = writers.Stop();
   std::vector<Outcome> reads = readers.Stop();
   ExpectAfter(writes, changed, 401);
@@ -146,10 +162,13 @@ TEST(ApiRaces, ACompanyOffboardedWhileItsRequestsRun) {
   // The other company goes on undisturbed.
   const std::string sarah = f.Token("COMPANY001", Users::kUser1);
   Hammer neighbour(1, [&] { return f.Call("GET", "/v1/issues/ISS-001", sarah); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  issues.WaitForFinished(3);
+  comments.WaitForFinished(3);
   ASSERT_EQ(f.Call("DELETE", "/v1/companies/COMPANY002", f.PlatformToken()).status, 204);
   const Clock::time_point changed = Clock::now();
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  issues.WaitForFinished(3, changed);
+  comments.WaitForFinished(3, changed);
+  neighbour.WaitForFinished(3, changed);
   std::vector<Outcome> created = issues.Stop();
   std::vector<Outcome> commented = comments.Stop();
   std::vector<Outcome> neighbours = neighbour.Stop();
