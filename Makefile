@@ -19,15 +19,20 @@ $(BUILD_DIR)/build.ninja:
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+PORT ?= 8080
+
+# Provisions, seeds the spec's sample data, verifies, then serves the REST API in the
+# foreground (docs/api.md) until Ctrl-C. It prints the URL and a first curl with a token.
 run: build
 	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) provision
 	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) seed --sample
 	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) verify
 	@echo
-	@echo "The store is ready in $(DATA_DIR). Serve it over the DynamoDB API (docs/dynamodb-endpoint.md):"
+	@echo "The store is ready in $(DATA_DIR). The REST API starts below (Ctrl-C stops it). To serve the store over the DynamoDB API instead (docs/dynamodb-endpoint.md), after Ctrl-C run:"
 	@echo "  $(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) dynamodb      # http://127.0.0.1:8000, Ctrl-C stops it"
 	@echo "then, in another terminal, try:"
 	@echo "  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws dynamodb list-tables --endpoint-url http://127.0.0.1:8000 --region us-east-1"
+	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) serve --port $(PORT)
 
 # Every test, in the Release build and again under AddressSanitizer and
 # UndefinedBehaviorSanitizer.
@@ -55,6 +60,7 @@ bench: build
 	$(BUILD_DIR)/bench/client_bench
 	$(BUILD_DIR)/bench/net_bench
 	nice bench/endpoint_bench.py $(BUILD_DIR)/src/cli/issuetracker
+	$(BUILD_DIR)/bench/api_bench
 
 # The fuzz targets of fuzz/ (docs/fuzzing.md): clang's libFuzzer with ASan and UBSan, each
 # run for FUZZ_SECONDS. Installs clang when missing. Not part of `make test`.

@@ -64,4 +64,12 @@ void AddVerifyCommand(CLI::App& app, const GlobalOptions& options);
 // serves the store over the DynamoDB API until SIGINT/SIGTERM. Defined in dynamodb_command.cc.
 void AddDynamodbCommand(CLI::App& app, const GlobalOptions& options);
 
+// `issuetracker serve`: the REST API (docs/api.md) on net::Server until SIGINT/SIGTERM.
+// Defined in serve_commands.cc.
+void AddServeCommand(CLI::App& app, const GlobalOptions& options);
+
+// `issuetracker token issue --company C --user U` (role read from storage) or
+// `--platform --subject NAME`: prints a bearer token signed with the configured key.
+void AddTokenCommand(CLI::App& app, const GlobalOptions& options);
+
 }  // namespace issuetracker::cli

@@ -82,6 +82,10 @@ std::string CloudFormationTemplate(const tenancy::SchemaCatalog& catalog,
   for (const tenancy::TableSpec& spec : catalog.SharedTables()) {
     resources[LogicalId(spec.name.str())] = TableResource(catalog, spec);
   }
+  // The REST service's own table (Idempotency-Key records), provisioned with the others.
+  for (const tenancy::TableSpec& spec : catalog.ServiceTables()) {
+    resources[LogicalId(spec.name.str())] = TableResource(catalog, spec);
+  }
   if (platinum) {
     for (const tenancy::TableSpec& spec : catalog.SiloTables(*platinum)) {
       resources[LogicalId(spec.name.str())] = TableResource(catalog, spec);

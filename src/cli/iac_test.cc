@@ -81,13 +81,14 @@ TEST(IacTest, CloudFormationTemplateIsTheProvisionedSchema) {
   json::value tpl = json::parse(CloudFormationTemplate(catalog, std::nullopt));
   EXPECT_EQ(Str(tpl.at("AWSTemplateFormatVersion")), "2010-09-09");
   const json::object& resources = tpl.at("Resources").as_object();
-  EXPECT_EQ(resources.size(), 7u);
+  EXPECT_EQ(resources.size(), 8u);
   for (const auto& spec : catalog.SharedTables()) ExpectTableMatches(resources, catalog, spec);
+  for (const auto& spec : catalog.ServiceTables()) ExpectTableMatches(resources, catalog, spec);
 
   const CompanyId platinum = *CompanyId::Parse("COMPANY042");
   json::value with_silo = json::parse(CloudFormationTemplate(catalog, platinum));
   const json::object& all = with_silo.at("Resources").as_object();
-  EXPECT_EQ(all.size(), 11u);
+  EXPECT_EQ(all.size(), 12u);
   for (const auto& spec : catalog.SiloTables(platinum)) ExpectTableMatches(all, catalog, spec);
   EXPECT_NE(Str(with_silo.at("Description")).find("COMPANY042"), std::string::npos);
 }

@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   issuetracker::cli::AddSeedCommand(app, options);
   issuetracker::cli::AddVerifyCommand(app, options);
   issuetracker::cli::AddDynamodbCommand(app, options);
+  issuetracker::cli::AddServeCommand(app, options);
+  issuetracker::cli::AddTokenCommand(app, options);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -94,6 +94,8 @@ TableName Layout::SystemTableName(SystemTable table) const {
       return TableName(Prefixed("CompanyStackMapping"));
     case SystemTable::kApiKeys:
       return TableName(Prefixed("ApiKeys"));
+    case SystemTable::kIdempotencyKeys:
+      return TableName(Prefixed("IdempotencyKeys"));
   }
   return TableName("");
 }
@@ -124,6 +126,30 @@ Item Layout::CompanyKey(const CompanyId& company) const {
 Item Layout::StackMappingKey(const CompanyId& company, std::string_view stack_name) const {
   return Item{{std::string(attr::kCompanyId), S(company.str())},
               {std::string(attr::kStackName), S(stack_name)}};
+}
+
+Item Layout::ApiKeyKey(Tier tier, std::string_view key_id) const {
+  return Item{{std::string(attr::kTierName), S(TierName(tier))},
+              {std::string(attr::kKeyId), S(key_id)}};
+}
+
+Result<Item> Layout::IdempotencyRecordKey(const CompanyScope& scope, const UserEmail& user,
+                                          std::string_view key) const {
+  bool valid = !key.empty() && key.size() <= kMaxIdempotencyKeyLength;
+  for (char c : key) {
+    valid = valid && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '.' || c == ':' || c == '-');
+  }
+  if (!valid) {
+    return Status::Validation("An idempotency key is 1 to " +
+                              std::to_string(kMaxIdempotencyKeyLength) +
+                              " characters of A-Z a-z 0-9 _ . : -");
+  }
+  std::string sort_key = user.str();
+  sort_key += '/';
+  sort_key += key;
+  return Item{{std::string(attr::kCompanyId), S(scope.company_id().str())},
+              {std::string(attr::kIdempotencyKey), S(std::move(sort_key))}};
 }
 
 Result<CompanyId> Layout::CompanyOf(const Item& item) const {

@@ -92,7 +92,14 @@ struct CompanyGuard {
   std::vector<std::pair<std::string_view, dynamo::AttributeValue>> equals;
 };
 
-enum class SystemTable : uint8_t { kCompanyManagement, kCompanyStackMapping, kApiKeys };
+// The spec's three system tables, and the service's own: IdempotencyKeys (the REST
+// service's Idempotency-Key records; schema.h, ServiceTables).
+enum class SystemTable : uint8_t {
+  kCompanyManagement,
+  kCompanyStackMapping,
+  kApiKeys,
+  kIdempotencyKeys,
+};
 enum class Entity : uint8_t { kIssue, kTeam, kComment, kUser };
 
 // "Issues", "Teams", "Comments", "Users".
@@ -158,6 +165,7 @@ struct CommentRef {
 };
 
 inline constexpr size_t kMaxPageTokenLength = 4096;
+inline constexpr size_t kMaxIdempotencyKeyLength = 128;
 
 class Layout {
  public:
@@ -182,6 +190,20 @@ class Layout {
   Result<CompanyId> CompanyOf(const dynamo::Item& item) const;
   // What a write of `scope` is conditional on (see CompanyGuard).
   CompanyGuard GuardFor(const CompanyScope& scope) const;
+
+  // ApiKeys: partition tier_name ("Basic", ...), sort key_id. The key of one key's record.
+  dynamo::Item ApiKeyKey(Tier tier, std::string_view key_id) const;
+  // A Query for every key record of one tier (consistent), optionally only `company`'s
+  // (a filter on company_id).
+  dynamo::QueryRequest ApiKeysQuery(Tier tier, const std::optional<CompanyId>& company) const;
+
+  // IdempotencyKeys: partition company_id, sort "<user e-mail>/<key>". The record of the
+  // key a user sent; Validation unless `key` is 1..kMaxIdempotencyKeyLength of
+  // [A-Za-z0-9_.:-] (so it can neither hold the separator nor forge another user's key).
+  Result<dynamo::Item> IdempotencyRecordKey(const CompanyScope& scope, const UserEmail& user,
+                                            std::string_view key) const;
+  // A Query for every idempotency record of `company` (consistent), for offboarding.
+  dynamo::QueryRequest IdempotencyRecordsQuery(const CompanyId& company) const;
 
   // ------------------------------------------------------------------ issues
   dynamo::Item IssueKey(const CompanyScope& scope, const IssueId& id,

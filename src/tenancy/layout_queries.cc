@@ -252,4 +252,30 @@ dynamo::QueryRequest Layout::StackMappingQuery(const CompanyId& company) const {
   return request;
 }
 
+dynamo::QueryRequest Layout::ApiKeysQuery(Tier tier,
+                                          const std::optional<CompanyId>& company) const {
+  dynamo::QueryRequest request;
+  request.table_name = SystemTableName(SystemTable::kApiKeys).str();
+  request.key_condition_expression = "#pk = :pk";
+  request.expression_attribute_names["#pk"] = std::string(attr::kTierName);
+  request.expression_attribute_values[":pk"] = S(TierName(tier));
+  if (company) {
+    request.filter_expression = "#c = :c";
+    request.expression_attribute_names["#c"] = std::string(attr::kCompanyId);
+    request.expression_attribute_values[":c"] = S(company->str());
+  }
+  request.consistent_read = true;
+  return request;
+}
+
+dynamo::QueryRequest Layout::IdempotencyRecordsQuery(const CompanyId& company) const {
+  dynamo::QueryRequest request;
+  request.table_name = SystemTableName(SystemTable::kIdempotencyKeys).str();
+  request.key_condition_expression = "#pk = :pk";
+  request.expression_attribute_names["#pk"] = std::string(attr::kCompanyId);
+  request.expression_attribute_values[":pk"] = S(company.str());
+  request.consistent_read = true;
+  return request;
+}
+
 }  // namespace issuetracker::tenancy

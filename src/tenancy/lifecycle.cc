@@ -291,7 +291,15 @@ Status CompanyLifecycle::Offboard(const AdminAccess& admin, const CompanyId& com
   if (!state.tier) return Status::Corruption("Company " + company.str() + " has no tier");
   const CompanyScope scope(company, *state.tier, state.incarnation);
   Provisioner provisioner(backend_, catalog_);
-  IT_RETURN_IF_ERROR(provisioner.PurgeCompany(admin, scope, options_.max_purge_passes));
+  Status purged = provisioner.PurgeCompany(admin, scope, options_.max_purge_passes);
+  if (purged.Is(Code::kConflict)) {
+    // A concurrent offboarding may have finished (retired the id) since the fence was read.
+    IT_ASSIGN_OR_RETURN(CompanyState now, LoadCompanyState(backend_, catalog_.layout(), company));
+    if (now.state == LifecycleState::kRetired && now.incarnation == state.incarnation) {
+      return Status::Ok();
+    }
+  }
+  IT_RETURN_IF_ERROR(purged);
   return Retire(state);
 }
 

@@ -173,6 +173,9 @@ ProvisionReport Provisioner::ProvisionAll() {
   for (size_t i = 0; i < shared.size(); ++i) {
     report.tables.push_back(EnsureTable(shared[i], created[i]));
   }
+  for (const TableSpec& spec : catalog_.ServiceTables()) {
+    report.tables.push_back(EnsureTable(spec));
+  }
   // Silo tables of the Platinum companies recorded in CompanyStackMapping. A Scan is right
   // here: this is a platform-wide administrative read of a system table.
   const Layout& layout = catalog_.layout();
@@ -261,7 +264,50 @@ Status Provisioner::CheckFenced(const CompanyScope& scope) {
 Status Provisioner::PurgeCompany(const AdminAccess& /*admin*/, const CompanyScope& scope,
                                  int max_passes) {
   IT_RETURN_IF_ERROR(CheckFenced(scope));
+  IT_RETURN_IF_ERROR(PurgeServiceRecords(scope));
   return scope.silo() ? PurgeSilo(scope) : PurgePooled(scope, max_passes);
+}
+
+Status Provisioner::PurgeServiceRecords(const CompanyScope& scope) {
+  const Layout& layout = catalog_.layout();
+  std::vector<dynamo::QueryRequest> queries;
+  for (Tier tier : {Tier::kBasic, Tier::kPremium, Tier::kPlatinum}) {
+    queries.push_back(layout.ApiKeysQuery(tier, scope.company_id()));
+  }
+  queries.push_back(layout.IdempotencyRecordsQuery(scope.company_id()));
+  for (int round = 0; round < 2; ++round) {  // delete, then check nothing is left
+    for (dynamo::QueryRequest query : queries) {
+      const bool api_keys = query.table_name == layout.SystemTableName(SystemTable::kApiKeys).str();
+      const std::string_view sort_key = api_keys ? attr::kKeyId : attr::kIdempotencyKey;
+      const std::string_view partition_key = api_keys ? attr::kTierName : attr::kCompanyId;
+      std::vector<dynamo::WriteRequest> deletes;
+      while (true) {
+        auto page = backend_.Query(query);
+        if (!page.ok()) {
+          // A backend provisioned before the service table existed has no records there.
+          if (page.status().Is(Code::kResourceNotFound)) break;
+          return page.status();
+        }
+        for (const Item& item : page->items) {
+          auto pk = item.find(partition_key);
+          auto sk = item.find(sort_key);
+          if (pk == item.end() || sk == item.end()) continue;
+          deletes.push_back(dynamo::WriteRequest{
+              std::nullopt,
+              Item{{std::string(partition_key), pk->second}, {std::string(sort_key), sk->second}}});
+        }
+        if (!page->last_evaluated_key) break;
+        query.exclusive_start_key = std::move(page->last_evaluated_key);
+      }
+      if (deletes.empty()) continue;
+      if (round == 1) {
+        return Status::Internal("Offboarding " + scope.company_id().str() + ": records in " +
+                                query.table_name + " are still there");
+      }
+      IT_RETURN_IF_ERROR(BatchWriteAll(backend_, {{query.table_name, std::move(deletes)}}));
+    }
+  }
+  return Status::Ok();
 }
 
 Status Provisioner::PurgeSilo(const CompanyScope& scope) {

@@ -66,7 +66,8 @@ class Provisioner {
     progress_ = std::move(progress);
   }
 
-  // The seven shared tables, then the silo tables of every Platinum company recorded in
+  // The seven shared tables, the service's tables (SchemaCatalog::ServiceTables), then the
+  // silo tables of every Platinum company recorded in
   // CompanyStackMapping (recreating any that are missing), except those of a company being
   // offboarded.
   ProvisionReport ProvisionAll();
@@ -85,7 +86,8 @@ class Provisioner {
   // Deletes everything `scope`'s company owns: for Platinum its login directory stubs, its
   // silo tables and its CompanyStackMapping entries; for Basic and Premium its items in the
   // four pooled tables (found through its company-partitioned indexes, pass after pass
-  // until one finds nothing, at most `max_passes`). Then checks that nothing is left.
+  // until one finds nothing, at most `max_passes`); on every tier its API key records and
+  // its idempotency records. Then checks that nothing is left.
   // REQUIRES the company to be fenced: its record is in state offboarding in the scope's
   // incarnation (Conflict otherwise), so nothing can be added while it runs
   // (CompanyLifecycle::Offboard). Idempotent: what is already gone is skipped.
@@ -101,6 +103,8 @@ class Provisioner {
   Status CheckFenced(const CompanyScope& scope);
   Status PurgeSilo(const CompanyScope& scope);
   Status PurgePooled(const CompanyScope& scope, int max_passes);
+  // The company's records in ApiKeys and IdempotencyKeys.
+  Status PurgeServiceRecords(const CompanyScope& scope);
   // Deletes the items `plan` finds; returns how many.
   Result<size_t> DeleteQueried(const QueryPlan& plan, const CompanyScope& scope, Entity entity);
 

@@ -37,7 +37,7 @@ TEST_F(ProvisionTest, CreatesTheSevenTablesThenIsIdempotent) {
   Provisioner provisioner(*backend_, catalog_);
   ProvisionReport first = provisioner.ProvisionAll();
   ASSERT_TRUE(first.ok()) << first.ToString();
-  ASSERT_EQ(first.tables.size(), 7u) << first.ToString();
+  ASSERT_EQ(first.tables.size(), 8u) << first.ToString();
   for (const auto& t : first.tables) {
     EXPECT_EQ(t.state, TableOutcome::State::kCreated) << t.table;
     EXPECT_TRUE(TableExists(t.table));
@@ -67,8 +67,11 @@ TEST_F(ProvisionTest, ReportsPointInTimeRecoveryPerTable) {
     bool mentions_pitr = std::any_of(t.notes.begin(), t.notes.end(), [](const std::string& n) {
       return n.find("point-in-time recovery") != std::string::npos;
     });
-    // Wanted everywhere but CompanyStackMapping; applied or reported as not applicable.
-    EXPECT_EQ(mentions_pitr, t.table != "IssueTracker-CompanyStackMapping") << t.table;
+    // Wanted everywhere but CompanyStackMapping and the service's IdempotencyKeys; applied
+    // or reported as not applicable.
+    EXPECT_EQ(mentions_pitr, t.table != "IssueTracker-CompanyStackMapping" &&
+                                 t.table != "IssueTracker-IdempotencyKeys")
+        << t.table;
   }
 }
 
@@ -145,7 +148,7 @@ TEST_F(ProvisionTest, OnboardAndOffboardPlatinum) {
   ASSERT_TRUE(backend_->DeleteTable({"IssueTracker-Teams-BIGCORP"}).ok());
   ProvisionReport report = provisioner.ProvisionAll();
   ASSERT_TRUE(report.ok()) << report.ToString();
-  EXPECT_EQ(report.tables.size(), 11u);
+  EXPECT_EQ(report.tables.size(), 12u);
   EXPECT_TRUE(TableExists("IssueTracker-Teams-BIGCORP"));
 
   // The purge needs the fence first.
@@ -161,7 +164,7 @@ TEST_F(ProvisionTest, OnboardAndOffboardPlatinum) {
   // Provisioning no longer recreates its tables.
   ProvisionReport after = provisioner.ProvisionAll();
   ASSERT_TRUE(after.ok()) << after.ToString();
-  EXPECT_EQ(after.tables.size(), 7u);
+  EXPECT_EQ(after.tables.size(), 8u);
 }
 
 TEST_F(ProvisionTest, OnboardingRefusesASiloTableThatDrifted) {

@@ -92,6 +92,11 @@ void CompareKeyTypes(const TableSpec& spec, const dynamo::TableDescription& tabl
 
 }  // namespace
 
+std::vector<TableSpec> SchemaCatalog::ServiceTables() const {
+  return {Table(layout_.SystemTableName(SystemTable::kIdempotencyKeys), attr::kCompanyId,
+                attr::kIdempotencyKey, {}, false)};
+}
+
 std::vector<TableSpec> SchemaCatalog::SharedTables() const {
   const Layout& l = layout_;
   std::vector<TableSpec> tables;

@@ -50,6 +50,10 @@ class SchemaCatalog {
 
   // The seven shared tables, in the order of the spec's "Test 1: All Tables Created".
   std::vector<TableSpec> SharedTables() const;
+  // The service's own tables, beside the spec's seven: IdempotencyKeys (partition
+  // company_id, sort idempotency_key; no PITR: its records expire after a day), where the
+  // REST service keeps Idempotency-Key records (docs/schema.md).
+  std::vector<TableSpec> ServiceTables() const;
   // The four silo tables of a Platinum company (Issues, Teams, Comments, Users).
   std::vector<TableSpec> SiloTables(const CompanyId& company) const;
 

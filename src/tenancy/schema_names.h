@@ -18,6 +18,8 @@ inline constexpr std::string_view kStackName = "stack_name";
 inline constexpr std::string_view kTierName = "tier_name";
 inline constexpr std::string_view kKeyId = "key_id";
 inline constexpr std::string_view kCompanyTier = "company_tier";
+// The service's IdempotencyKeys table (sort key; partition: company_id).
+inline constexpr std::string_view kIdempotencyKey = "idempotency_key";
 
 // The company lifecycle (lifecycle.h), on CompanyManagement records.
 inline constexpr std::string_view kLifecycleState = "lifecycle_state";

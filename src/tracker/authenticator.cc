@@ -102,4 +102,42 @@ Result<tenancy::TenantContext> Authenticator::SignIn(const VerifiedIdentity& ide
   return ctx;
 }
 
+Result<tenancy::TenantContext> Authenticator::Resume(const VerifiedIdentity& identity,
+                                                     Role claimed_role) {
+  if (auto known = store_.sessions->FindValidated(identity.company_id.str(), identity.email.str());
+      known && known->role == claimed_role) {
+    tenancy::CompanyScope scope(identity.company_id, known->tier, known->incarnation);
+    return tenancy::TenantContext(std::move(scope), identity.email, claimed_role,
+                                  /*administrative=*/false);
+  }
+  const Status denied(Code::kUnauthenticated,
+                      "Unknown user, company, or a disabled account for " + identity.email.str());
+  const uint64_t generation = store_.sessions->generation();
+  const tenancy::Layout& layout = *store_.layout;
+  dynamo::GetItemRequest get;
+  get.table_name = layout.SystemTableName(tenancy::SystemTable::kCompanyManagement).str();
+  get.key = layout.CompanyKey(identity.company_id);
+  get.consistent_read = true;
+  IT_ASSIGN_OR_RETURN(dynamo::GetItemResponse response, store_.backend->GetItem(get));
+  if (!response.item) return denied;
+  IT_ASSIGN_OR_RETURN(tenancy::CompanyState state,
+                      tenancy::ParseCompanyState(layout, *response.item));
+  // A record from before the lifecycle has no incarnation yet: only SignIn adopts it.
+  if (state.state != tenancy::LifecycleState::kActive || state.incarnation.empty()) return denied;
+  IT_ASSIGN_OR_RETURN(Company company, DecodeCompany(layout, *response.item));
+  if (company.subscription_status == SubscriptionStatus::kCancelled) return denied;
+  tenancy::CompanyScope scope(company.company_id, company.company_tier, state.incarnation);
+  IT_ASSIGN_OR_RETURN(std::optional<User> user,
+                      internal::FindUserIn(store_, scope, identity.email));
+  if (!user || user->status != UserStatus::kActive) return denied;
+  if (user->role != claimed_role) {
+    return SessionInvalid("the role of " + identity.email.str() + " changed from " +
+                          std::string(tenancy::RoleName(claimed_role)) + " to " +
+                          std::string(tenancy::RoleName(user->role)));
+  }
+  tenancy::TenantContext ctx(std::move(scope), user->email, user->role, /*administrative=*/false);
+  store_.sessions->RememberSince(ctx, generation);
+  return ctx;
+}
+
 }  // namespace issuetracker::tracker

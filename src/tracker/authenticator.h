@@ -38,6 +38,16 @@ class Authenticator {
   // with the same message whichever check failed (so it reveals nothing).
   Result<tenancy::TenantContext> SignIn(const VerifiedIdentity& identity);
 
+  // The context of one request that an upstream credential authenticated (the REST
+  // service's verified bearer token, or an API key acting for its creator): `identity` and
+  // the role the credential claims. Unlike SignIn it writes nothing (it runs on every
+  // request): it builds the context from this process's fresh validation of the company and
+  // user (SessionChecks::FindValidated) when there is one, else from the stored records (two
+  // consistent GetItems), which it then remembers. The claimed role must be the stored one.
+  // Unauthenticated otherwise, as for SignIn, and SessionInvalid ("... role ... changed ...")
+  // when only the role differs. The context is re-validated by every call like any other.
+  Result<tenancy::TenantContext> Resume(const VerifiedIdentity& identity, Role claimed_role);
+
  private:
   Store store_;
 };

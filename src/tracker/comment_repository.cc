@@ -114,6 +114,54 @@ Result<Comment> CommentRepository::Find(const TenantContext& ctx, const IssueId&
   return comment;
 }
 
+Result<Comment> CommentRepository::Edit(const TenantContext& ctx, const Comment& as_read,
+                                        const CommentChanges& changes) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
+  IT_RETURN_IF_ERROR(Check(ctx, Action::kComment));
+  IT_ASSIGN_OR_RETURN(Comment comment, Find(ctx, as_read.issue_id, as_read.comment_id));
+  if (comment.author_email != ctx.actor()) {
+    return Status::Forbidden("Only the author of comment " + comment.comment_id.str() +
+                             " may edit it");
+  }
+  if (comment.content != as_read.content) {
+    return Status::Conflict("Comment " + comment.comment_id.str() + " was changed meanwhile");
+  }
+  NewComment edited{.content = changes.content.value_or(comment.content),
+                    .is_internal = comment.is_internal,
+                    .mentions = changes.mentions.value_or(comment.mentions),
+                    .attachments = comment.attachments};
+  IT_RETURN_IF_ERROR(ValidateComment(edited));
+  std::vector<UserEmail> mentions;
+  for (const UserEmail& m : edited.mentions) {
+    if (std::find(mentions.begin(), mentions.end(), m) == mentions.end()) mentions.push_back(m);
+  }
+  const tenancy::Layout& layout = *store_.layout;
+  const CompanyScope& scope = ctx.scope();
+  dynamo::Item key =
+      layout.CommentKey(scope, {comment.issue_id, comment.comment_id}, comment.created_date);
+  Expr e;
+  std::string content = e.Name(field::kContent);
+  std::string condition = "attribute_exists(" + e.Name(internal::KeyAttribute(key)) + ") AND " +
+                          content + " = " + e.Value(comment.content);
+  std::string update = "SET " + content + " = " + e.Value(edited.content) + ", " +
+                       e.Name(field::kMentions) + " = " + e.Value(EmailList(mentions));
+  Txn txn;
+  txn.Update(layout.TableFor(scope, Entity::kComment).str(), std::move(key), update, condition,
+             std::move(e),
+             Status::Conflict("Comment " + comment.comment_id.str() + " was changed meanwhile"));
+  if (changes.mentions) {
+    for (const UserEmail& m : mentions) {
+      internal::CheckActiveUser(
+          store_, scope, m, &txn,
+          Status::Validation("Mentioned user " + m.str() + " is not a user of this company"));
+    }
+  }
+  IT_RETURN_IF_ERROR(CommitWrite(store_, ctx, &txn));
+  comment.content = std::move(edited.content);
+  comment.mentions = std::move(mentions);
+  return comment;
+}
+
 Status CommentRepository::Delete(const TenantContext& ctx, const IssueId& issue,
                                  const CommentId& comment_id) {
   IT_RETURN_IF_ERROR(StartWrite(store_, ctx));

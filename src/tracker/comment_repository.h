@@ -12,6 +12,7 @@
 // Thread-safety: safe to call from many threads.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,12 @@ struct NewComment {
   std::vector<std::string> attachments;  // file names; at most kMaxAttachments
 };
 
+// What Edit changes; unset members stay as they are.
+struct CommentChanges {
+  std::optional<std::string> content;
+  std::optional<std::vector<UserEmail>> mentions;  // replaces the list; checked as in Add
+};
+
 class CommentRepository {
  public:
   explicit CommentRepository(Store store) : store_(store) {}
@@ -42,6 +49,13 @@ class CommentRepository {
   // One comment of an issue. NotFound when absent or hidden from the caller.
   Result<Comment> Get(const tenancy::TenantContext& ctx, const IssueId& issue,
                       const CommentId& comment);
+
+  // Changes a comment's content or mentions: its author only (nobody rewrites another's
+  // words; Admins may delete them). `as_read` is the comment as the caller last read it:
+  // Conflict when its content changed since (the write is conditional on it). NotFound as
+  // Get; Forbidden for another's comment; Validation as Add.
+  Result<Comment> Edit(const tenancy::TenantContext& ctx, const Comment& as_read,
+                       const CommentChanges& changes);
 
   // Deletes a comment: its author, or Admin and above.
   Status Delete(const tenancy::TenantContext& ctx, const IssueId& issue, const CommentId& comment);

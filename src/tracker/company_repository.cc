@@ -78,6 +78,20 @@ Status CompanyRepository::RecordApiCall(const tenancy::TenantContext& ctx) {
                                           std::to_string(company.monthly_quota) + " API calls");
 }
 
+Result<Company> CompanyRepository::AddApiCalls(const tenancy::TenantContext& ctx, int64_t calls) {
+  if (calls > 0) {
+    Expr e;
+    std::string update = "ADD " + e.Name(field::kApiCallsUsed) + " " + e.Value(calls);
+    std::string condition = "attribute_exists(" + e.Name(attr::kCompanyId) + ")";
+    Txn txn;
+    txn.Update(store_.layout->SystemTableName(SystemTable::kCompanyManagement).str(),
+               store_.layout->CompanyKey(ctx.company_id()), std::move(update), std::move(condition),
+               std::move(e), Status::NotFound("The company no longer exists"));
+    IT_RETURN_IF_ERROR(CommitCleanup(store_, ctx, &txn));
+  }
+  return LoadCompany(store_, ctx);
+}
+
 Result<Company> CompanyRepository::UpdateLimits(const tenancy::TenantContext& ctx,
                                                 std::optional<int64_t> monthly_quota,
                                                 std::optional<int64_t> max_users) {

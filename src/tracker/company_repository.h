@@ -45,6 +45,14 @@ class CompanyRepository {
   // Forbidden when the subscription is not active.
   Status RecordApiCall(const tenancy::TenantContext& ctx);
 
+  // Adds `calls` API calls that were already admitted (the REST service counts calls in
+  // memory and flushes them in batches, docs/api.md): one unconditional ADD on
+  // api_calls_used under the company's part of the guard (the company active in ctx's
+  // incarnation; the calls were made, whoever made them), so it may pass monthly_quota by
+  // what was admitted before the last flush. Returns the record as it is after the ADD
+  // (consistent read), so the caller learns other processes' usage too. REQUIRES: calls >= 0.
+  Result<Company> AddApiCalls(const tenancy::TenantContext& ctx, int64_t calls);
+
   // Changes the quota and the user limit (Root User). Validation when max_users would fall
   // below current_users.
   Result<Company> UpdateLimits(const tenancy::TenantContext& ctx,

@@ -182,6 +182,7 @@ Status SessionChecks::CheckWriteStart(const TenantContext& ctx) {
 Status SessionChecks::Validate(const TenantContext& ctx, bool company_too) {
   // Validated as of before the reads: the entry expires no later than it should.
   const int64_t now = clock_.NowMicros();
+  const uint64_t generation = generation_.load(std::memory_order_acquire);
   const std::string& company = ctx.company_id().str();
   if (company_too) {
     dynamo::GetItemRequest get{
@@ -214,6 +215,8 @@ Status SessionChecks::Validate(const TenantContext& ctx, bool company_too) {
     }
   }
   std::unique_lock lock(mu_);
+  // A change made by this process meanwhile: the reads were valid, but not worth keeping.
+  if (generation_.load(std::memory_order_acquire) != generation) return Status::Ok();
   auto it = companies_.find(std::string_view(company));
   if (company_too) {
     if (it == companies_.end()) it = companies_.emplace(company, CompanyEntry{}).first;
@@ -241,13 +244,40 @@ void SessionChecks::Remember(const TenantContext& ctx) {
   if (!ctx.administrative()) c.users[ctx.actor().str()] = UserEntry{ctx.role(), now};
 }
 
+std::optional<SessionChecks::Validated> SessionChecks::FindValidated(std::string_view company,
+                                                                     std::string_view user) const {
+  if (!enforced() || options_.reads == SessionCheckOptions::Reads::kStrict) return std::nullopt;
+  const int64_t now = clock_.NowMicros();
+  std::shared_lock lock(mu_);
+  auto c = companies_.find(company);
+  if (c == companies_.end() || !Fresh(c->second.validated_at, now)) return std::nullopt;
+  auto u = c->second.users.find(user);
+  if (u == c->second.users.end() || !Fresh(u->second.validated_at, now)) return std::nullopt;
+  return Validated{c->second.incarnation, c->second.tier, u->second.role};
+}
+
+void SessionChecks::RememberSince(const TenantContext& ctx, uint64_t generation) {
+  if (!enforced()) return;
+  const int64_t now = clock_.NowMicros();
+  std::unique_lock lock(mu_);
+  if (generation_.load(std::memory_order_acquire) != generation) return;
+  CompanyEntry& c = companies_[ctx.company_id().str()];
+  if (c.incarnation != ctx.scope().incarnation() || c.tier != ctx.tier()) c.users.clear();
+  c.incarnation = ctx.scope().incarnation();
+  c.tier = ctx.tier();
+  c.validated_at = now;
+  if (!ctx.administrative()) c.users[ctx.actor().str()] = UserEntry{ctx.role(), now};
+}
+
 void SessionChecks::ForgetCompany(const CompanyId& company) {
   std::unique_lock lock(mu_);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
   companies_.erase(company.str());
 }
 
 void SessionChecks::ForgetUser(const CompanyId& company, const UserEmail& user) {
   std::unique_lock lock(mu_);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
   auto it = companies_.find(std::string_view(company.str()));
   if (it != companies_.end()) it->second.users.erase(user.str());
 }

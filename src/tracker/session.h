@@ -23,6 +23,7 @@
 // Thread-safety: safe to call from many threads; the cache is guarded by a shared mutex.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <shared_mutex>
@@ -104,6 +105,23 @@ class SessionChecks {
   // `ctx` was validated just now (by sign-in's own transaction).
   void Remember(const tenancy::TenantContext& ctx);
 
+  // A counter that every Forget* raises. A caller that validated from storage reads it
+  // before its reads and passes it to RememberSince, which records nothing when a change of
+  // this process may have happened meanwhile (so a stale validation cannot outlive it).
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  void RememberSince(const tenancy::TenantContext& ctx, uint64_t generation);
+
+  // What this process validated of `company` and `user` within the read re-check interval,
+  // or nullopt (nothing fresh, or the checks are off). For Authenticator::Resume, which
+  // builds a context from it instead of reading storage; the context is then re-validated
+  // like any other.
+  struct Validated {
+    std::string incarnation;
+    tenancy::Tier tier;
+    tenancy::Role role;
+  };
+  std::optional<Validated> FindValidated(std::string_view company, std::string_view user) const;
+
   bool enforced() const { return options_.enforcement == SessionCheckOptions::Enforcement::kOn; }
 
  private:
@@ -132,6 +150,7 @@ class SessionChecks {
   const tenancy::Layout& layout_;
   const Clock& clock_;
   const SessionCheckOptions options_;
+  std::atomic<uint64_t> generation_{0};
   mutable std::shared_mutex mu_;
   // Guarded by mu_: positive validations by company id, then user e-mail.
   std::unordered_map<std::string, CompanyEntry, StringHash, std::equal_to<>> companies_;

@@ -124,6 +124,63 @@ Result<Team> TeamRepository::ChangeMembers(const TenantContext& ctx, const TeamI
   return Status::Conflict("Team " + id.str() + " is changing too often; try again");
 }
 
+Result<Team> TeamRepository::Edit(const TenantContext& ctx, const TeamId& id,
+                                  int64_t expected_version, const TeamChanges& changes) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
+  IT_RETURN_IF_ERROR(Check(ctx, Action::kManageTeams));
+  IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx, id));
+  if (team.version != expected_version) {
+    return internal::VersionConflict("Team " + id.str(), expected_version, team.version);
+  }
+  if (changes.team_name) {
+    IT_RETURN_IF_ERROR(CheckText("team_name", *changes.team_name, kMaxNameLength, true));
+    team.team_name = *changes.team_name;
+  }
+  if (changes.description) {
+    IT_RETURN_IF_ERROR(
+        CheckText("description", *changes.description, kMaxDescriptionLength, false));
+    team.description = *changes.description;
+  }
+  if (changes.max_members) team.max_members = *changes.max_members;
+  if (changes.team_lead) {
+    team.team_lead = *changes.team_lead;
+    if (std::find(team.members.begin(), team.members.end(), team.team_lead) == team.members.end()) {
+      team.members.push_back(team.team_lead);
+    }
+  }
+  if (team.max_members < 1 || team.max_members > kMaxTeamMembers) {
+    return Status::Validation("max_members must be between 1 and " +
+                              std::to_string(kMaxTeamMembers));
+  }
+  if (static_cast<int64_t>(team.members.size()) > team.max_members) {
+    return Status::Validation("A team of at most " + std::to_string(team.max_members) +
+                              " members cannot have " + std::to_string(team.members.size()));
+  }
+  const tenancy::Layout& layout = *store_.layout;
+  dynamo::Item key = layout.TeamKey(ctx.scope(), id, team.created_date);
+  Expr e;
+  std::string condition = internal::VersionCondition(team.version, internal::KeyAttribute(key), &e);
+  std::string update = "SET " + e.Name(attr::kTeamName) + " = " + e.Value(team.team_name) + ", " +
+                       e.Name(attr::kTeamLead) + " = " + e.Value(team.team_lead.str()) + ", " +
+                       e.Name(field::kMembers) + " = " + e.Value(EmailList(team.members)) + ", " +
+                       e.Name(field::kMaxMembers) + " = " + e.Value(team.max_members) + ", " +
+                       e.Name(field::kVersion) + " = " + e.Value(team.version + 1);
+  if (team.description.empty()) {
+    update += " REMOVE " + e.Name(field::kDescription);
+  } else {
+    update += ", " + e.Name(field::kDescription) + " = " + e.Value(team.description);
+  }
+  Txn txn;
+  txn.Update(layout.TableFor(ctx.scope(), Entity::kTeam).str(), std::move(key), update, condition,
+             std::move(e), Status::Conflict("Team " + id.str() + " was changed meanwhile"));
+  if (changes.team_lead) {
+    internal::CheckActiveUser(store_, ctx.scope(), team.team_lead, &txn, NotAUser(team.team_lead));
+  }
+  IT_RETURN_IF_ERROR(CommitWrite(store_, ctx, &txn));
+  ++team.version;
+  return team;
+}
+
 Result<Team> TeamRepository::SetStatus(const TenantContext& ctx, const TeamId& id,
                                        TeamStatus status) {
   IT_RETURN_IF_ERROR(StartWrite(store_, ctx));

@@ -29,6 +29,15 @@ struct NewTeam {
   int64_t max_members = 10;  // 1..kMaxTeamMembers
 };
 
+// Field changes of Edit; unset members stay as they are.
+struct TeamChanges {
+  std::optional<std::string> team_name;
+  std::optional<std::string> description;
+  // A new lead: an active user of the company; made a member when not one yet.
+  std::optional<UserEmail> team_lead;
+  std::optional<int64_t> max_members;  // 1..kMaxTeamMembers, not below the member count
+};
+
 class TeamRepository {
  public:
   explicit TeamRepository(Store store) : store_(store) {}
@@ -39,6 +48,12 @@ class TeamRepository {
 
   // A team of ctx's company. NotFound when absent.
   Result<Team> Get(const tenancy::TenantContext& ctx, const TeamId& id);
+
+  // Changes a team's name, description, lead or size limit (Admin and above). Conflict
+  // when `expected_version` (Team::version as read) is stale; Validation for bad fields, a
+  // lead who is not an active user, or a limit below the member count.
+  Result<Team> Edit(const tenancy::TenantContext& ctx, const TeamId& id, int64_t expected_version,
+                    const TeamChanges& changes);
 
   // Adds a member (an active user of the company). Validation when the team is full.
   Result<Team> AddMember(const tenancy::TenantContext& ctx, const TeamId& id,

@@ -15,9 +15,11 @@
 #include "common/clock.h"
 #include "dynamo/backend.h"
 #include "tenancy/layout.h"
+#include "tracker/api_key_repository.h"
 #include "tracker/authenticator.h"
 #include "tracker/comment_repository.h"
 #include "tracker/company_repository.h"
+#include "tracker/idempotency_repository.h"
 #include "tracker/issue_repository.h"
 #include "tracker/session.h"
 #include "tracker/store.h"
@@ -29,6 +31,7 @@ namespace issuetracker::tracker {
 struct TrackerOptions {
   SessionCheckOptions sessions;
   tenancy::LifecycleOptions lifecycle;
+  IdempotencyOptions idempotency;
 };
 
 class Tracker {
@@ -43,6 +46,8 @@ class Tracker {
         teams_(store_),
         issues_(store_),
         comments_(store_),
+        api_keys_(store_),
+        idempotency_(store_, options.idempotency),
         auth_(store_) {}
 
   CompanyRepository& companies() { return companies_; }
@@ -50,6 +55,8 @@ class Tracker {
   TeamRepository& teams() { return teams_; }
   IssueRepository& issues() { return issues_; }
   CommentRepository& comments() { return comments_; }
+  ApiKeyRepository& api_keys() { return api_keys_; }
+  IdempotencyRepository& idempotency() { return idempotency_; }
   Authenticator& auth() { return auth_; }
   const Store& store() const { return store_; }
 
@@ -61,6 +68,8 @@ class Tracker {
   TeamRepository teams_;
   IssueRepository issues_;
   CommentRepository comments_;
+  ApiKeyRepository api_keys_;
+  IdempotencyRepository idempotency_;
   Authenticator auth_;
 };
 
