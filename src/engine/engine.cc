@@ -11,6 +11,7 @@
 #include <cstring>
 #include <set>
 
+#include "dynamo/legacy.h"
 #include "dynamo/wire_names.h"
 #include "engine/engine_impl.h"
 #include "engine/item_codec.h"
@@ -622,9 +623,12 @@ auto Metered(EngineImpl* impl, const Tables& tables, Call&& call) {
 std::array<std::string_view, 1> TablesOf(const std::string& table) { return {table}; }
 }  // namespace
 
+// Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
 #define IT_FORWARD_METERED(Ret, Name, Req)                                               \
-  Ret Engine::Name(const Req& r) {                                                       \
-    return Metered(impl_.get(), TablesOf(r.table_name), [&] { return impl_->Name(r); }); \
+  Ret Engine::Name(const Req& request) {                                                 \
+    return dynamo::legacy::Apply(request, [&](const Req& r) {                            \
+      return Metered(impl_.get(), TablesOf(r.table_name), [&] { return impl_->Name(r); }); \
+    });                                                                                  \
   }
 #define IT_FORWARD_MULTI(Ret, Name, Req)                                      \
   Ret Engine::Name(const Req& r) {                                            \
@@ -632,8 +636,10 @@ std::array<std::string_view, 1> TablesOf(const std::string& table) { return {tab
   }
 // Query and Scan have one implementation, into a response (Backend::QueryInto).
 #define IT_FORWARD_INTO(Name, Req, Resp)                                                           \
-  Status Engine::Name##Into(const Req& r, Resp* response) {                                        \
-    return Metered(impl_.get(), TablesOf(r.table_name), [&] { return impl_->Name(r, response); }); \
+  Status Engine::Name##Into(const Req& request, Resp* response) {                                  \
+    return dynamo::legacy::Apply(request, [&](const Req& r) {                                      \
+      return Metered(impl_.get(), TablesOf(r.table_name), [&] { return impl_->Name(r, response); }); \
+    });                                                                                            \
   }                                                                                                \
   Result<Resp> Engine::Name(const Req& r) {                                                        \
     Resp response;                                                                                 \
@@ -656,7 +662,11 @@ IT_FORWARD_METERED(Result<dynamo::UpdateItemResponse>, UpdateItem, dynamo::Updat
 IT_FORWARD_METERED(Result<dynamo::DeleteItemResponse>, DeleteItem, dynamo::DeleteItemRequest)
 IT_FORWARD_INTO(Query, dynamo::QueryRequest, dynamo::QueryResponse)
 IT_FORWARD_INTO(Scan, dynamo::ScanRequest, dynamo::ScanResponse)
-IT_FORWARD_MULTI(Result<dynamo::BatchGetItemResponse>, BatchGetItem, dynamo::BatchGetItemRequest)
+Result<dynamo::BatchGetItemResponse> Engine::BatchGetItem(const dynamo::BatchGetItemRequest& request) {
+  return dynamo::legacy::Apply(request, [&](const dynamo::BatchGetItemRequest& r) {
+    return Metered(impl_.get(), TablesOf(r), [&] { return impl_->BatchGetItem(r); });
+  });
+}
 IT_FORWARD_MULTI(Result<dynamo::BatchWriteItemResponse>, BatchWriteItem,
                  dynamo::BatchWriteItemRequest)
 IT_FORWARD_MULTI(Result<dynamo::TransactWriteItemsResponse>, TransactWriteItems,
