@@ -22,16 +22,15 @@ Status Invalid(std::string_view detail) {
 // with a prefix no placeholder already in the maps starts with.
 class Placeholders {
  public:
-  Placeholders(ExpressionNames* names, ExpressionValues* values)
-      : names_(names), values_(values) {
+  Placeholders(ExpressionNames* names, ExpressionValues* values) : names_(names), values_(values) {
     auto taken = [&](const std::string& p) {
       if (names_) {
         for (const auto& [key, unused] : *names_)
-          if (key.compare(1, p.size(), p) == 0) return true;
+          if (key.size() > p.size() && key.compare(1, p.size(), p) == 0) return true;
       }
       if (values_) {
         for (const auto& [key, unused] : *values_)
-          if (key.compare(1, p.size(), p) == 0) return true;
+          if (key.size() > p.size() && key.compare(1, p.size(), p) == 0) return true;
       }
       return false;
     };
@@ -242,7 +241,8 @@ Result<std::string> FilterText(const Conditions& filter, std::optional<Condition
                                Placeholders& p) {
   std::vector<std::string> parts;
   for (const auto& [name, condition] : filter) {
-    IT_RETURN_IF_ERROR(CheckArguments(condition.comparison_operator, condition.attribute_value_list));
+    IT_RETURN_IF_ERROR(
+        CheckArguments(condition.comparison_operator, condition.attribute_value_list));
     parts.push_back(
         ConditionText(name, condition.comparison_operator, condition.attribute_value_list, p));
   }
@@ -265,7 +265,8 @@ Result<std::string> KeyConditionText(const Conditions& conditions, Placeholders&
       default:
         return Status::Validation("Attempted conditional constraint is not an indexable operation");
     }
-    IT_RETURN_IF_ERROR(CheckArguments(condition.comparison_operator, condition.attribute_value_list));
+    IT_RETURN_IF_ERROR(
+        CheckArguments(condition.comparison_operator, condition.attribute_value_list));
     parts.push_back(
         ConditionText(name, condition.comparison_operator, condition.attribute_value_list, p));
   }
@@ -278,13 +279,12 @@ Result<std::string> KeyConditionText(const Conditions& conditions, Placeholders&
 }
 
 // Expected -> a condition expression.
-Result<std::string> ExpectedText(const ExpectedMap& expected,
-                                 std::optional<ConditionalOperator> op, Placeholders& p) {
+Result<std::string> ExpectedText(const ExpectedMap& expected, std::optional<ConditionalOperator> op,
+                                 Placeholders& p) {
   std::vector<std::string> parts;
   for (const auto& [name, e] : expected) {
     if (e.attribute_value_list && e.value) {
-      return Invalid("Value and AttributeValueList cannot be used together for Attribute: " +
-                     name);
+      return Invalid("Value and AttributeValueList cannot be used together for Attribute: " + name);
     }
     if (e.comparison_operator) {
       const ComparisonOperator cmp = *e.comparison_operator;
@@ -306,8 +306,8 @@ Result<std::string> ExpectedText(const ExpectedMap& expected,
       continue;
     }
     if (e.attribute_value_list) {
-      return Invalid("AttributeValueList can only be used with a ComparisonOperator for Attribute: " +
-                     name);
+      return Invalid(
+          "AttributeValueList can only be used with a ComparisonOperator for Attribute: " + name);
     }
     const bool exists = e.exists.value_or(true);
     if (exists && !e.value) {
@@ -362,8 +362,7 @@ Result<std::string> UpdateText(const std::map<std::string, AttributeValueUpdate>
         } else if (IsOneOf(type, {AttrType::kN, AttrType::kSS, AttrType::kNS, AttrType::kBS})) {
           add.push_back(p.Name(name) + " " + p.Value(*u.value));
         } else {
-          return Invalid("ADD action is not supported for the type " +
-                         std::string(TypeName(type)));
+          return Invalid("ADD action is not supported for the type " + std::string(TypeName(type)));
         }
         break;
     }
@@ -508,7 +507,8 @@ Status TranslateConditional(Request* r) {
                                                  &r->expression_attribute_values));
   IT_RETURN_IF_ERROR(CheckConditionalOperator(r->conditional_operator, r->expected.size()));
   Placeholders p(&r->expression_attribute_names, &r->expression_attribute_values);
-  IT_ASSIGN_OR_RETURN(r->condition_expression, ExpectedText(r->expected, r->conditional_operator, p));
+  IT_ASSIGN_OR_RETURN(r->condition_expression,
+                      ExpectedText(r->expected, r->conditional_operator, p));
   r->expected.clear();
   r->conditional_operator.reset();
   return Status::Ok();

@@ -47,12 +47,12 @@ TEST(LegacyTest, KeyConditionsAndFilter) {
   r.key_conditions["sk"] =
       Cond(ComparisonOperator::kBetween, {AttributeValue::N(1), AttributeValue::N(5)});
   r.query_filter["x"] = Cond(ComparisonOperator::kNotNull);
-  r.query_filter["y"] = Cond(ComparisonOperator::kIn, {AttributeValue::S("a"), AttributeValue::S("b")});
+  r.query_filter["y"] =
+      Cond(ComparisonOperator::kIn, {AttributeValue::S("a"), AttributeValue::S("b")});
   r.conditional_operator = ConditionalOperator::kOr;
   ASSERT_TRUE(Translate(&r).ok());
   EXPECT_EQ(*r.key_condition_expression, "#lgc0 = :lgc0 AND #lgc1 BETWEEN :lgc1 AND :lgc2");
-  EXPECT_EQ(*r.filter_expression,
-            "(attribute_exists(#lgc2)) OR (#lgc3 IN (:lgc3, :lgc4))");
+  EXPECT_EQ(*r.filter_expression, "(attribute_exists(#lgc2)) OR (#lgc3 IN (:lgc3, :lgc4))");
   EXPECT_FALSE(r.conditional_operator.has_value());
   EXPECT_EQ(r.expression_attribute_values.size(), 5u);
 }
@@ -94,13 +94,15 @@ TEST(LegacyTest, ConditionArgumentErrors) {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {Cond(ComparisonOperator::kEq), "One or more parameter values were invalid: Invalid number of "
-                                      "argument(s) for the EQ ComparisonOperator"},
+      {Cond(ComparisonOperator::kEq),
+       "One or more parameter values were invalid: Invalid number of "
+       "argument(s) for the EQ ComparisonOperator"},
       {Cond(ComparisonOperator::kNull, {AttributeValue::S("a")}),
        "One or more parameter values were invalid: Invalid number of argument(s) for the NULL "
        "ComparisonOperator"},
-      {Cond(ComparisonOperator::kIn), "One or more parameter values were invalid: Invalid number "
-                                      "of argument(s) for the IN ComparisonOperator"},
+      {Cond(ComparisonOperator::kIn),
+       "One or more parameter values were invalid: Invalid number "
+       "of argument(s) for the IN ComparisonOperator"},
       {Cond(ComparisonOperator::kBetween, {AttributeValue::N(1)}),
        "One or more parameter values were invalid: Invalid number of argument(s) for the BETWEEN "
        "ComparisonOperator"},
@@ -243,8 +245,9 @@ TEST(LegacyTest, AttributeUpdatesErrors) {
             "One or more parameter values were invalid: Only DELETE action is allowed when no "
             "attribute value is specified");
   r.attribute_updates["a"] = {AttributeValue::S("x"), AttributeAction::kAdd};
-  EXPECT_EQ(Translate(&r).message(),
-            "One or more parameter values were invalid: ADD action is not supported for the type S");
+  EXPECT_EQ(
+      Translate(&r).message(),
+      "One or more parameter values were invalid: ADD action is not supported for the type S");
   r.attribute_updates["a"] = {AttributeValue::N(1), AttributeAction::kDelete};
   EXPECT_EQ(Translate(&r).message(),
             "One or more parameter values were invalid: DELETE action with value is not "

@@ -36,8 +36,8 @@ constexpr std::array<std::string_view, 4> kShardIteratorType = {
     "TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"};
 constexpr std::array<std::string_view, 3> kOperationType = {"INSERT", "MODIFY", "REMOVE"};
 constexpr std::array<std::string_view, 13> kComparisonOperator = {
-    "IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ",      "GT",
-    "NOT_NULL", "NE", "LE", "BEGINS_WITH", "GE", "CONTAINS"};
+    "IN",       "NULL", "BETWEEN", "LT",          "NOT_CONTAINS", "EQ",      "GT",
+    "NOT_NULL", "NE",   "LE",      "BEGINS_WITH", "GE",           "CONTAINS"};
 constexpr std::array<std::string_view, 2> kConditionalOperator = {"AND", "OR"};
 constexpr std::array<std::string_view, 3> kAttributeAction = {"ADD", "PUT", "DELETE"};
 

@@ -624,27 +624,28 @@ std::array<std::string_view, 1> TablesOf(const std::string& table) { return {tab
 }  // namespace
 
 // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
-#define IT_FORWARD_METERED(Ret, Name, Req)                                               \
-  Ret Engine::Name(const Req& request) {                                                 \
-    return dynamo::legacy::Apply(request, [&](const Req& r) {                            \
+#define IT_FORWARD_METERED(Ret, Name, Req)                                                 \
+  Ret Engine::Name(const Req& request) {                                                   \
+    return dynamo::legacy::Apply(request, [&](const Req& r) {                              \
       return Metered(impl_.get(), TablesOf(r.table_name), [&] { return impl_->Name(r); }); \
-    });                                                                                  \
+    });                                                                                    \
   }
 #define IT_FORWARD_MULTI(Ret, Name, Req)                                      \
   Ret Engine::Name(const Req& r) {                                            \
     return Metered(impl_.get(), TablesOf(r), [&] { return impl_->Name(r); }); \
   }
 // Query and Scan have one implementation, into a response (Backend::QueryInto).
-#define IT_FORWARD_INTO(Name, Req, Resp)                                                           \
-  Status Engine::Name##Into(const Req& request, Resp* response) {                                  \
-    return dynamo::legacy::Apply(request, [&](const Req& r) {                                      \
-      return Metered(impl_.get(), TablesOf(r.table_name), [&] { return impl_->Name(r, response); }); \
-    });                                                                                            \
-  }                                                                                                \
-  Result<Resp> Engine::Name(const Req& r) {                                                        \
-    Resp response;                                                                                 \
-    IT_RETURN_IF_ERROR(Name##Into(r, &response));                                                  \
-    return response;                                                                               \
+#define IT_FORWARD_INTO(Name, Req, Resp)                          \
+  Status Engine::Name##Into(const Req& request, Resp* response) { \
+    return dynamo::legacy::Apply(request, [&](const Req& r) {     \
+      return Metered(impl_.get(), TablesOf(r.table_name),         \
+                     [&] { return impl_->Name(r, response); });   \
+    });                                                           \
+  }                                                               \
+  Result<Resp> Engine::Name(const Req& r) {                       \
+    Resp response;                                                \
+    IT_RETURN_IF_ERROR(Name##Into(r, &response));                 \
+    return response;                                              \
   }
 
 IT_FORWARD(Result<dynamo::CreateTableResponse>, CreateTable, dynamo::CreateTableRequest)
@@ -662,7 +663,8 @@ IT_FORWARD_METERED(Result<dynamo::UpdateItemResponse>, UpdateItem, dynamo::Updat
 IT_FORWARD_METERED(Result<dynamo::DeleteItemResponse>, DeleteItem, dynamo::DeleteItemRequest)
 IT_FORWARD_INTO(Query, dynamo::QueryRequest, dynamo::QueryResponse)
 IT_FORWARD_INTO(Scan, dynamo::ScanRequest, dynamo::ScanResponse)
-Result<dynamo::BatchGetItemResponse> Engine::BatchGetItem(const dynamo::BatchGetItemRequest& request) {
+Result<dynamo::BatchGetItemResponse> Engine::BatchGetItem(
+    const dynamo::BatchGetItemRequest& request) {
   return dynamo::legacy::Apply(request, [&](const dynamo::BatchGetItemRequest& r) {
     return Metered(impl_.get(), TablesOf(r), [&] { return impl_->BatchGetItem(r); });
   });

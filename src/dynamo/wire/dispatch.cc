@@ -93,6 +93,12 @@ Reply Dispatch(Backend& b, std::string_view target, std::string_view body) {
       return Serve<GetShardIteratorRequest>(b, body, &Backend::GetShardIterator);
     case Operation::kGetRecords:
       return Serve<GetRecordsRequest>(b, body, &Backend::GetRecords);
+    case Operation::kExecuteStatement:
+      return Serve<ExecuteStatementRequest>(b, body, &Backend::ExecuteStatement);
+    case Operation::kBatchExecuteStatement:
+      return Serve<BatchExecuteStatementRequest>(b, body, &Backend::BatchExecuteStatement);
+    case Operation::kExecuteTransaction:
+      return Serve<ExecuteTransactionRequest>(b, body, &Backend::ExecuteTransaction);
   }
   return Error(Status(Code::kUnknownOperation, "Unknown operation"));
 }
