@@ -61,12 +61,12 @@ TEST_P(LegacyTest, KeyConditionsQueryFilterAndAttributesToGet) {
 
   // QueryFilter conditions ORed.
   q = Partition();
-  q.query_filter["n"] = Cond(ComparisonOperator::kLt, {N(2)});
+  q.query_filter["kind"] = Cond(ComparisonOperator::kEq, {S("even")});
   q.query_filter["tags"] = Cond(ComparisonOperator::kContains, {S("t2")});
   q.conditional_operator = ConditionalOperator::kOr;
   r = db().Query(q);
   ASSERT_OK(r);
-  EXPECT_EQ(Ns(*r), (std::vector<int64_t>{0, 1, 2, 5, 8}));
+  EXPECT_EQ(Ns(*r), (std::vector<int64_t>{0, 2, 4, 5, 6, 8}));
 
   // Sort key operators.
   struct Case {

@@ -15,11 +15,11 @@ class PartiqlTest : public BackendTest {
   void SetUp() override {
     BackendTest::SetUp();
     if (IsSkipped()) return;
-    auto r = TableRequest("Pq", "pk", ScalarType::kS, "n", ScalarType::kN);
+    auto r = TableRequest("Pql", "pk", ScalarType::kS, "n", ScalarType::kN);
     AddGsi(&r, "ByKind", "kind");
     Create(r);
     for (int i = 0; i < 6; ++i) {
-      Put("Pq", MakeItem({{"pk", S("p")},
+      Put("Pql", MakeItem({{"pk", S("p")},
                           {"n", N(i)},
                           {"kind", S(i % 2 ? "odd" : "even")},
                           {"doc", AttributeValue::M({{"x", N(i * 10)}})}}));
@@ -46,32 +46,36 @@ class PartiqlTest : public BackendTest {
   // dynalite has no PartiQL (C34): its answer is UnknownOperationException.
   bool NoPartiql() {
     if (!Departs("dynalite", "C34")) return false;
-    EXPECT_ERROR(Exec("SELECT * FROM Pq"), kUnknownOperation, "");
+    auto r = Exec("SELECT * FROM Pql");
+    EXPECT_FALSE(r.ok());
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), Code::kUnknownOperation) << r.status().ToString();
+    }
     return true;
   }
 };
 
 TEST_P(PartiqlTest, SelectOnKeysWithFiltersProjectionsAndIndexes) {
   if (NoPartiql()) return;
-  auto r = Exec(R"(SELECT * FROM "Pq" WHERE pk = 'p' AND n >= 2 AND kind = 'odd')");
+  auto r = Exec(R"(SELECT * FROM "Pql" WHERE pk = 'p' AND n >= 2 AND kind = 'odd')");
   ASSERT_OK(r);
   EXPECT_EQ(Ns(r->items), (std::vector<int64_t>{3, 5}));
 
-  r = Exec("SELECT n, doc.x FROM Pq WHERE pk = ? AND n BETWEEN ? AND ?", {S("p"), N(1), N(2)});
+  r = Exec("SELECT n, doc.x FROM Pql WHERE pk = ? AND n BETWEEN ? AND ?", {S("p"), N(1), N(2)});
   ASSERT_OK(r);
   ASSERT_EQ(r->items.size(), 2u);
   EXPECT_EQ(r->items[1], MakeItem({{"n", N(2)}, {"doc", AttributeValue::M({{"x", N(20)}})}}));
 
   // No key equality: a scan with the condition as filter.
-  r = Exec("SELECT * FROM Pq WHERE n IN [0, 4] OR begins_with(kind, 'od')");
+  r = Exec("SELECT * FROM Pql WHERE n IN [0, 4] OR begins_with(kind, 'od')");
   ASSERT_OK(r);
   EXPECT_EQ(NsSet(r->items), (std::multiset<int64_t>{0, 1, 3, 4, 5}));
 
-  r = Exec(R"(SELECT n FROM "Pq"."ByKind" WHERE kind = 'even')");
+  r = Exec(R"(SELECT n FROM "Pql"."ByKind" WHERE kind = 'even')");
   ASSERT_OK(r);
   EXPECT_EQ(NsSet(r->items), (std::multiset<int64_t>{0, 2, 4}));
 
-  r = Exec("SELECT * FROM Pq WHERE pk = 'p' AND doc IS MISSING");
+  r = Exec("SELECT * FROM Pql WHERE pk = 'p' AND doc IS MISSING");
   ASSERT_OK(r);
   EXPECT_TRUE(r->items.empty());
 }
@@ -79,7 +83,7 @@ TEST_P(PartiqlTest, SelectOnKeysWithFiltersProjectionsAndIndexes) {
 TEST_P(PartiqlTest, LimitAndNextTokenPageThroughResults) {
   if (NoPartiql()) return;
   dynamo::ExecuteStatementRequest request;
-  request.statement = "SELECT * FROM Pq WHERE pk = 'p'";
+  request.statement = "SELECT * FROM Pql WHERE pk = 'p'";
   request.limit = 4;
   std::vector<int64_t> seen;
   int pages = 0;
@@ -95,13 +99,13 @@ TEST_P(PartiqlTest, LimitAndNextTokenPageThroughResults) {
 
 TEST_P(PartiqlTest, InsertUpdateDelete) {
   if (NoPartiql()) return;
-  ASSERT_OK(Exec("INSERT INTO Pq VALUE {'pk': 'q', 'n': 1, 'c': 1, 'tags': <<'a'>>}"));
-  EXPECT_ERROR(Exec("INSERT INTO Pq VALUE {'pk': 'q', 'n': 1}"), kDuplicateItem,
+  ASSERT_OK(Exec("INSERT INTO Pql VALUE {'pk': 'q', 'n': 1, 'c': 1, 'tags': <<'a'>>}"));
+  EXPECT_ERROR(Exec("INSERT INTO Pql VALUE {'pk': 'q', 'n': 1}"), kDuplicateItem,
                "Duplicate primary key exists in table");
 
   dynamo::ExecuteStatementRequest update;
   update.statement =
-      "UPDATE Pq SET c = c + 2 SET note = ? SET tags = set_add(tags, <<'b'>>) REMOVE gone "
+      "UPDATE Pql SET c = c + 2 SET note = ? SET tags = set_add(tags, <<'b'>>) REMOVE gone "
       "WHERE pk = 'q' AND n = 1 RETURNING ALL NEW *";
   update.parameters = {S("hello")};
   auto r = db().ExecuteStatement(update);
@@ -114,25 +118,25 @@ TEST_P(PartiqlTest, InsertUpdateDelete) {
                                    {"tags", AttributeValue::SS({"a", "b"})}}));
 
   // UPDATE of a missing item, or with a WHERE condition that fails.
-  EXPECT_ERROR(Exec("UPDATE Pq SET c = 1 WHERE pk = 'q' AND n = 99"), kConditionalCheckFailed, "");
-  EXPECT_ERROR(Exec("UPDATE Pq SET c = 1 WHERE pk = 'q' AND n = 1 AND c > 10"),
+  EXPECT_ERROR(Exec("UPDATE Pql SET c = 1 WHERE pk = 'q' AND n = 99"), kConditionalCheckFailed, "");
+  EXPECT_ERROR(Exec("UPDATE Pql SET c = 1 WHERE pk = 'q' AND n = 1 AND c > 10"),
                kConditionalCheckFailed, "");
-  EXPECT_ERROR(Exec("UPDATE Pq SET c = 1 WHERE pk = 'q'"), kValidation, "");
+  EXPECT_ERROR(Exec("UPDATE Pql SET c = 1 WHERE pk = 'q'"), kValidation, "");
 
-  EXPECT_ERROR(Exec("DELETE FROM Pq WHERE pk = 'q' AND n = 1 AND c = 4"), kConditionalCheckFailed,
+  EXPECT_ERROR(Exec("DELETE FROM Pql WHERE pk = 'q' AND n = 1 AND c = 4"), kConditionalCheckFailed,
                "");
-  r = Exec("DELETE FROM Pq WHERE pk = 'q' AND n = 1 RETURNING ALL OLD *");
+  r = Exec("DELETE FROM Pql WHERE pk = 'q' AND n = 1 RETURNING ALL OLD *");
   ASSERT_OK(r);
   ASSERT_EQ(r->items.size(), 1u);
   EXPECT_EQ(r->items[0].at("c"), N(3));
-  EXPECT_FALSE(Get("Pq", MakeItem({{"pk", S("q")}, {"n", N(1)}})).has_value());
+  EXPECT_FALSE(Get("Pql", MakeItem({{"pk", S("q")}, {"n", N(1)}})).has_value());
 }
 
 TEST_P(PartiqlTest, ErrorsAreDynamoDBs) {
   if (NoPartiql()) return;
-  EXPECT_ERROR(Exec("SELEKT * FROM Pq"), kValidation,
+  EXPECT_ERROR(Exec("SELEKT * FROM Pql"), kValidation,
                "Statement wasn't well formed, can't be processed");
-  EXPECT_ERROR(Exec("SELECT * FROM Pq WHERE pk = ?"), kValidation,
+  EXPECT_ERROR(Exec("SELECT * FROM Pql WHERE pk = ?"), kValidation,
                "Number of parameters in request and statement don't match");
   EXPECT_ERROR(Exec("SELECT * FROM Missing WHERE pk = 'a'"), kResourceNotFound, "");
 }
@@ -141,9 +145,9 @@ TEST_P(PartiqlTest, BatchExecuteStatementReportsEachStatement) {
   if (NoPartiql()) return;
   dynamo::BatchExecuteStatementRequest writes;
   writes.statements = {
-      {"INSERT INTO Pq VALUE {'pk': 'b', 'n': 1}", {}, false, {}},
-      {"INSERT INTO Pq VALUE {'pk': 'p', 'n': 0}", {}, false, {}},  // exists
-      {"UPDATE Pq SET v = 1 WHERE pk = 'p' AND n = 1", {}, false, {}},
+      {"INSERT INTO Pql VALUE {'pk': 'b', 'n': 1}", {}, false, {}},
+      {"INSERT INTO Pql VALUE {'pk': 'p', 'n': 0}", {}, false, {}},  // exists
+      {"UPDATE Pql SET v = 1 WHERE pk = 'p' AND n = 1", {}, false, {}},
   };
   auto w = db().BatchExecuteStatement(writes);
   ASSERT_OK(w);
@@ -155,9 +159,9 @@ TEST_P(PartiqlTest, BatchExecuteStatementReportsEachStatement) {
 
   dynamo::BatchExecuteStatementRequest reads;
   reads.statements = {
-      {"SELECT * FROM Pq WHERE pk = 'b' AND n = 1", {}, false, {}},
-      {"SELECT v FROM Pq WHERE pk = ? AND n = ?", {S("p"), N(1)}, true, {}},
-      {"SELECT * FROM Pq WHERE pk = 'p'", {}, false, {}},  // not the full key
+      {"SELECT * FROM Pql WHERE pk = 'b' AND n = 1", {}, false, {}},
+      {"SELECT v FROM Pql WHERE pk = ? AND n = ?", {S("p"), N(1)}, true, {}},
+      {"SELECT * FROM Pql WHERE pk = 'p'", {}, false, {}},  // not the full key
   };
   auto r = db().BatchExecuteStatement(reads);
   ASSERT_OK(r);
@@ -174,9 +178,9 @@ TEST_P(PartiqlTest, ExecuteTransactionIsAllOrNothing) {
   if (NoPartiql()) return;
   dynamo::ExecuteTransactionRequest t;
   t.transact_statements = {
-      {"INSERT INTO Pq VALUE {'pk': 't', 'n': 1}", {}, {}},
-      {"UPDATE Pq SET v = 7 WHERE pk = 'p' AND n = 2", {}, {}},
-      {"INSERT INTO Pq VALUE {'pk': 'p', 'n': 3}", {}, {}},  // exists: cancels all
+      {"INSERT INTO Pql VALUE {'pk': 't', 'n': 1}", {}, {}},
+      {"UPDATE Pql SET v = 7 WHERE pk = 'p' AND n = 2", {}, {}},
+      {"INSERT INTO Pql VALUE {'pk': 'p', 'n': 3}", {}, {}},  // exists: cancels all
   };
   auto status = db().ExecuteTransaction(t);
   EXPECT_ERROR(status, kTransactionCanceled, "");
@@ -185,18 +189,18 @@ TEST_P(PartiqlTest, ExecuteTransactionIsAllOrNothing) {
   ASSERT_EQ(detail->reasons.size(), 3u);
   EXPECT_EQ(detail->reasons[0].code, "None");
   EXPECT_EQ(detail->reasons[2].code, "DuplicateItem");
-  EXPECT_FALSE(Get("Pq", MakeItem({{"pk", S("t")}, {"n", N(1)}})).has_value());
+  EXPECT_FALSE(Get("Pql", MakeItem({{"pk", S("t")}, {"n", N(1)}})).has_value());
 
   t.transact_statements.pop_back();
   t.transact_statements.push_back(
-      {"EXISTS(SELECT * FROM Pq WHERE pk = 'p' AND n = 3 AND kind = 'odd')", {}, {}});
+      {"EXISTS(SELECT * FROM Pql WHERE pk = 'p' AND n = 3 AND kind = 'odd')", {}, {}});
   t.client_request_token = "partiql-token-1";
   ASSERT_OK(db().ExecuteTransaction(t));
-  EXPECT_EQ(Get("Pq", MakeItem({{"pk", S("p")}, {"n", N(2)}}))->at("v"), N(7));
+  EXPECT_EQ(Get("Pql", MakeItem({{"pk", S("p")}, {"n", N(2)}}))->at("v"), N(7));
 
   dynamo::ExecuteTransactionRequest reads;
-  reads.transact_statements = {{"SELECT * FROM Pq WHERE pk = 't' AND n = 1", {}, {}},
-                               {"SELECT n FROM Pq WHERE pk = 'none' AND n = 1", {}, {}}};
+  reads.transact_statements = {{"SELECT * FROM Pql WHERE pk = 't' AND n = 1", {}, {}},
+                               {"SELECT n FROM Pql WHERE pk = 'none' AND n = 1", {}, {}}};
   auto r = db().ExecuteTransaction(reads);
   ASSERT_OK(r);
   ASSERT_EQ(r->responses.size(), 2u);
