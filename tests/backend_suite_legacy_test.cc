@@ -54,6 +54,10 @@ TEST_P(LegacyTest, KeyConditionsQueryFilterAndAttributesToGet) {
   q.attributes_to_get = dynamo::AttributeNames{"n", "kind"};
   auto r = db().Query(q);
   ASSERT_OK(r);
+  if (Departs("moto", "C36")) {  // the sort key condition and AttributesToGet are ignored
+    EXPECT_NE(Ns(*r), (std::vector<int64_t>{3, 5, 7}));
+    return;
+  }
   EXPECT_EQ(Ns(*r), (std::vector<int64_t>{3, 5, 7}));
   EXPECT_EQ(r->scanned_count, 6);
   ASSERT_FALSE(r->items.empty());
@@ -66,7 +70,12 @@ TEST_P(LegacyTest, KeyConditionsQueryFilterAndAttributesToGet) {
   q.conditional_operator = ConditionalOperator::kOr;
   r = db().Query(q);
   ASSERT_OK(r);
-  EXPECT_EQ(Ns(*r), (std::vector<int64_t>{0, 2, 4, 5, 6, 8}));
+  if (Departs("dynalite", "C35")) {
+    // dynalite's OR answers false at the first condition that fails (kind, in name order).
+    EXPECT_EQ(Ns(*r), (std::vector<int64_t>{0, 2, 4, 6, 8}));
+  } else {
+    EXPECT_EQ(Ns(*r), (std::vector<int64_t>{0, 2, 4, 5, 6, 8}));
+  }
 
   // Sort key operators.
   struct Case {
@@ -111,7 +120,11 @@ TEST_P(LegacyTest, ScanFilterOperatorsAndSelectCount) {
     auto r = db().Scan(s);
     ASSERT_OK(r);
     EXPECT_EQ(r->count, c.expected) << c.attribute;
-    EXPECT_TRUE(r->items.empty());
+    if (Departs("moto", "C36")) {  // moto returns the items for COUNT
+      EXPECT_EQ(r->items.size(), static_cast<size_t>(c.expected));
+    } else {
+      EXPECT_TRUE(r->items.empty());
+    }
   }
 }
 
@@ -123,6 +136,10 @@ TEST_P(LegacyTest, GetItemAndBatchGetItemAttributesToGet) {
   auto r = db().GetItem(g);
   ASSERT_OK(r);
   ASSERT_TRUE(r->item.has_value());
+  if (Departs("moto", "C36")) {  // AttributesToGet ignored
+    EXPECT_EQ(r->item->size(), 4u);
+    return;
+  }
   EXPECT_EQ(*r->item, MakeItem({{"kind", S("odd")}}));
 
   dynamo::BatchGetItemRequest b;
@@ -165,6 +182,10 @@ TEST_P(LegacyTest, ExpectedOnPutUpdateDelete) {
   EXPECT_ERROR(db().UpdateItem(u), kConditionalCheckFailed, "");
   // ORed: the second condition holds.
   u.conditional_operator = ConditionalOperator::kOr;
+  if (Departs("dynalite", "C35") || Departs("moto", "C36")) {
+    EXPECT_ERROR(db().UpdateItem(u), kConditionalCheckFailed, "");
+    return;
+  }
   ASSERT_OK(db().UpdateItem(u));
 
   dynamo::DeleteItemRequest d;
@@ -207,6 +228,10 @@ TEST_P(LegacyTest, AttributeUpdatesActions) {
 
   u.attribute_updates.clear();
   u.attribute_updates["s"] = AttributeValueUpdate{S("x"), AttributeAction::kAdd};
+  if (Departs("moto", "C36")) {  // HTTP 500 for invalid AttributeUpdates
+    EXPECT_ERROR(db().UpdateItem(u), kInternalServerError, "");
+    return;
+  }
   EXPECT_ERROR(db().UpdateItem(u), kValidation,
                "One or more parameter values were invalid: ADD action is not supported for the "
                "type S");
@@ -220,6 +245,10 @@ TEST_P(LegacyTest, MixingLegacyAndExpressionParametersIsRejected) {
   q.query_filter["kind"] = Cond(ComparisonOperator::kEq, {S("odd")});
   q.filter_expression = "kind = :k";
   q.expression_attribute_values[":k"] = S("odd");
+  if (Departs("moto", "C36")) {  // mixing accepted
+    ASSERT_OK(db().Query(q));
+    return;
+  }
   EXPECT_ERROR(db().Query(q), kValidation,
                "Can not use both expression and non-expression parameters in the same request: "
                "Non-expression parameters: {QueryFilter} Expression parameters: "
@@ -265,6 +294,10 @@ TEST_P(LegacyTest, ConditionValidationErrors) {
   dynamo::ScanRequest s;
   s.table_name = "Legacy";
   s.scan_filter["n"] = Cond(ComparisonOperator::kBetween, {N(5), N(1)});
+  if (Departs("moto", "C36")) {  // the legacy conditions are not validated
+    ASSERT_OK(db().Scan(s));
+    return;
+  }
   EXPECT_ERROR(db().Scan(s), kValidation,
                "The BETWEEN condition was provided a range where the lower bound is greater than "
                "the upper bound");
@@ -278,8 +311,12 @@ TEST_P(LegacyTest, ConditionValidationErrors) {
   s.scan_filter["n"] = Cond(ComparisonOperator::kNotNull);
   s.attributes_to_get = dynamo::AttributeNames{"n"};
   s.select = Select::kCount;
-  EXPECT_ERROR(db().Scan(s), kValidation,
-               "Cannot specify the AttributesToGet when choosing to get only the Count");
+  if (Departs("dynalite", "C35")) {
+    ASSERT_OK(db().Scan(s));
+  } else {
+    EXPECT_ERROR(db().Scan(s), kValidation,
+                 "Cannot specify the AttributesToGet when choosing to get only the Count");
+  }
 
   dynamo::PutItemRequest put;
   put.table_name = "Legacy";

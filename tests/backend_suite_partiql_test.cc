@@ -20,9 +20,9 @@ class PartiqlTest : public BackendTest {
     Create(r);
     for (int i = 0; i < 6; ++i) {
       Put("Pql", MakeItem({{"pk", S("p")},
-                          {"n", N(i)},
-                          {"kind", S(i % 2 ? "odd" : "even")},
-                          {"doc", AttributeValue::M({{"x", N(i * 10)}})}}));
+                           {"n", N(i)},
+                           {"kind", S(i % 2 ? "odd" : "even")},
+                           {"doc", AttributeValue::M({{"x", N(i * 10)}})}}));
     }
   }
 
@@ -63,6 +63,10 @@ TEST_P(PartiqlTest, SelectOnKeysWithFiltersProjectionsAndIndexes) {
 
   r = Exec("SELECT n, doc.x FROM Pql WHERE pk = ? AND n BETWEEN ? AND ?", {S("p"), N(1), N(2)});
   ASSERT_OK(r);
+  if (Departs("moto", "C37")) {  // BETWEEN with parameters selects the wrong items
+    EXPECT_NE(r->items.size(), 2u);
+    return;
+  }
   ASSERT_EQ(r->items.size(), 2u);
   EXPECT_EQ(r->items[1], MakeItem({{"n", N(2)}, {"doc", AttributeValue::M({{"x", N(20)}})}}));
 
@@ -99,6 +103,11 @@ TEST_P(PartiqlTest, LimitAndNextTokenPageThroughResults) {
 
 TEST_P(PartiqlTest, InsertUpdateDelete) {
   if (NoPartiql()) return;
+  if (Departs("moto", "C37")) {  // HTTP 500 for a set literal
+    EXPECT_ERROR(Exec("INSERT INTO Pql VALUE {'pk': 'q', 'n': 1, 'c': 1, 'tags': <<'a'>>}"),
+                 kInternalServerError, "");
+    return;
+  }
   ASSERT_OK(Exec("INSERT INTO Pql VALUE {'pk': 'q', 'n': 1, 'c': 1, 'tags': <<'a'>>}"));
   EXPECT_ERROR(Exec("INSERT INTO Pql VALUE {'pk': 'q', 'n': 1}"), kDuplicateItem,
                "Duplicate primary key exists in table");
@@ -134,6 +143,10 @@ TEST_P(PartiqlTest, InsertUpdateDelete) {
 
 TEST_P(PartiqlTest, ErrorsAreDynamoDBs) {
   if (NoPartiql()) return;
+  if (Departs("moto", "C37")) {  // HTTP 500 for a malformed statement
+    EXPECT_ERROR(Exec("SELEKT * FROM Pql"), kInternalServerError, "");
+    return;
+  }
   EXPECT_ERROR(Exec("SELEKT * FROM Pql"), kValidation,
                "Statement wasn't well formed, can't be processed");
   EXPECT_ERROR(Exec("SELECT * FROM Pql WHERE pk = ?"), kValidation,
@@ -150,6 +163,10 @@ TEST_P(PartiqlTest, BatchExecuteStatementReportsEachStatement) {
       {"UPDATE Pql SET v = 1 WHERE pk = 'p' AND n = 1", {}, false, {}},
   };
   auto w = db().BatchExecuteStatement(writes);
+  if (Departs("moto", "C37")) {  // the batch fails as a whole instead of per statement
+    EXPECT_FALSE(w.ok());
+    return;
+  }
   ASSERT_OK(w);
   ASSERT_EQ(w->responses.size(), 3u);
   EXPECT_FALSE(w->responses[0].error.has_value());
@@ -183,6 +200,10 @@ TEST_P(PartiqlTest, ExecuteTransactionIsAllOrNothing) {
       {"INSERT INTO Pql VALUE {'pk': 'p', 'n': 3}", {}, {}},  // exists: cancels all
   };
   auto status = db().ExecuteTransaction(t);
+  if (Departs("moto", "C37")) {  // HTTP 500 instead of the cancellation
+    EXPECT_ERROR(status, kInternalServerError, "");
+    return;
+  }
   EXPECT_ERROR(status, kTransactionCanceled, "");
   const auto* detail = status.status().DetailAs<dynamo::TransactionCanceledDetail>();
   ASSERT_NE(detail, nullptr);
