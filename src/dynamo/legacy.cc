@@ -150,8 +150,11 @@ bool Greater(const AttributeValue& a, const AttributeValue& b) {
   }
 }
 
-// DynamoDB's checks of one condition's operator and arguments.
-Status CheckArguments(ComparisonOperator op, const std::vector<AttributeValue>& args) {
+// DynamoDB's checks of one condition's operator and arguments. The argument types are
+// checked for filters and key conditions, not for Expected (where EQ may compare lists and
+// maps).
+Status CheckArguments(ComparisonOperator op, const std::vector<AttributeValue>& args,
+                      bool check_types = true) {
   const auto [min, max] = ArgumentCount(op);
   if (args.size() < min || args.size() > max) {
     return Invalid("Invalid number of argument(s) for the " + std::string(ToWire(op)) +
@@ -163,7 +166,7 @@ Status CheckArguments(ComparisonOperator op, const std::vector<AttributeValue>& 
     }
   }
   for (const AttributeValue& v : args) {
-    if (!TypeAllowed(op, v.type())) {
+    if (check_types && !TypeAllowed(op, v.type())) {
       return Invalid("ComparisonOperator " + std::string(ToWire(op)) + " is not valid for " +
                      std::string(TypeName(v.type())) + " AttributeValue type");
     }
@@ -301,7 +304,7 @@ Result<std::string> ExpectedText(const ExpectedMap& expected, std::optional<Cond
       std::vector<AttributeValue> args;
       if (e.attribute_value_list) args = *e.attribute_value_list;
       if (e.value) args.push_back(*e.value);
-      IT_RETURN_IF_ERROR(CheckArguments(cmp, args));
+      IT_RETURN_IF_ERROR(CheckArguments(cmp, args, /*check_types=*/false));
       parts.push_back(ConditionText(name, cmp, args, p));
       continue;
     }

@@ -223,6 +223,20 @@ TEST(LegacyTest, ExpectedErrors) {
             "a ComparisonOperator for Attribute: a");
 }
 
+TEST(LegacyTest, ExpectedComparesListsAndMaps) {
+  PutItemRequest r;
+  r.expected["m"].comparison_operator = ComparisonOperator::kEq;
+  r.expected["m"].attribute_value_list =
+      std::vector<AttributeValue>{AttributeValue::M({{"k", AttributeValue::N(1)}})};
+  ASSERT_TRUE(Translate(&r).ok());
+  EXPECT_EQ(*r.condition_expression, "#lgc0 = :lgc0");
+  ScanRequest s;
+  s.scan_filter["m"] = Cond(ComparisonOperator::kEq, {AttributeValue::L({})});
+  EXPECT_EQ(Translate(&s).message(),
+            "One or more parameter values were invalid: ComparisonOperator EQ is not valid for L "
+            "AttributeValue type");
+}
+
 TEST(LegacyTest, AttributeUpdatesTranslate) {
   UpdateItemRequest r;
   r.attribute_updates["a"] = {AttributeValue::S("x"), std::nullopt};
