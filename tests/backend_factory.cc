@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
-#include <random>
 
 #include "dynamo/client/client.h"
 #include "dynamo/wire/dispatch.h"
@@ -17,24 +16,6 @@
 #include "tests/stub_server.h"
 
 namespace issuetracker::testing {
-
-TempDir::TempDir() {
-  std::random_device rd;
-  const auto base = std::filesystem::temp_directory_path();
-  for (;;) {
-    auto candidate = base / ("issuetracker-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::error_code ec;
-    if (std::filesystem::create_directory(candidate, ec)) {
-      path_ = candidate.string();
-      return;
-    }
-  }
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
 
 std::vector<std::string> BackendKinds() { return {"embedded", "loopback", "dynalite", "moto"}; }
 

@@ -16,21 +16,9 @@
 #include <vector>
 
 #include "dynamo/backend.h"
+#include "tests/temp_dir.h"
 
 namespace issuetracker::testing {
-
-// A fresh directory under $TMPDIR, removed (recursively) when destroyed.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Every backend kind, in the order above.
 std::vector<std::string> BackendKinds();

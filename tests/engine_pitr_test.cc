@@ -14,6 +14,7 @@
 
 #include "common/clock.h"
 #include "engine/engine.h"
+#include "tests/pitr_model.h"
 #include "tests/suite_util.h"
 
 namespace issuetracker::testing {
@@ -30,7 +31,7 @@ class PitrTest : public ::testing::Test {
     db_.reset();
     engine::EngineOptions options;
     options.path = dir_.path() + "/db";
-    options.clock = &clock_;
+    options.env = &env_;
     options.block_cache_bytes = 8u << 20;
     options.pitr_retention_seconds = pitr_retention_seconds;
     options.stream_retention_seconds = 3600;
@@ -39,132 +40,23 @@ class PitrTest : public ::testing::Test {
     db_ = std::move(e).value();
   }
   void CreateTracked(const std::string& name, bool stream = false) {
-    auto r = TableRequest(name, "pk", ScalarType::kS, "sk", ScalarType::kN);
-    AddGsi(&r, "ByColor", "color", "sk", dynamo::ProjectionType::kAll, ScalarType::kS,
-           ScalarType::kN);
-    AddGsi(&r, "ByOwner", "owner", "", dynamo::ProjectionType::kKeysOnly);
-    if (stream)
-      r.stream_specification =
-          dynamo::StreamSpecification{true, dynamo::StreamViewType::kNewAndOldImages};
-    ASSERT_OK(db_->CreateTable(r));
-    dynamo::UpdateContinuousBackupsRequest pitr;
-    pitr.table_name = name;
-    pitr.point_in_time_recovery_enabled = true;
-    ASSERT_OK(db_->UpdateContinuousBackups(pitr));
+    ASSERT_NO_FATAL_FAILURE(CreateTrackedTable(*db_, name, stream));
   }
-  // All items of a table (or of an index), keyed by their debug string for comparison.
   std::map<std::string, Item> ScanAll(const std::string& table,
                                       std::optional<std::string> index = std::nullopt) {
-    std::map<std::string, Item> out;
-    dynamo::ScanRequest s;
-    s.table_name = table;
-    s.index_name = index;
-    for (;;) {
-      auto r = db_->Scan(s);
-      EXPECT_TRUE(r.ok()) << r.status().ToString();
-      if (!r.ok()) return out;
-      for (auto& item : r->items) out.emplace(dynamo::ItemDebugString(item), item);
-      if (!r->last_evaluated_key) return out;
-      s.exclusive_start_key = r->last_evaluated_key;
-    }
+    return testing::ScanAll(*db_, table, std::move(index));
   }
-  static double Seconds(int64_t micros) { return static_cast<double>(micros) / 1e6; }
 
   ManualClock clock_{kStart};
+  engine::CustomEnv env_{&clock_};
   TempDir dir_;
   std::unique_ptr<engine::Engine> db_;
 };
 
-// A reference model: the table's items after every operation, by time.
-class Model {
- public:
-  // `item` null: the item was deleted.
-  void Apply(int64_t time, const std::string& key, const Item* item) {
-    if (item) {
-      current_[key] = *item;
-    } else {
-      current_.erase(key);
-    }
-    history_.emplace_back(time, current_);
-  }
-  // The items at `time` (inclusive), keyed by debug string.
-  std::map<std::string, Item> At(int64_t time, std::string_view prefix = "") const {
-    const std::map<std::string, Item>* state = &empty_;
-    for (const auto& [t, s] : history_) {
-      if (t > time) break;
-      state = &s;
-    }
-    std::map<std::string, Item> out;
-    for (const auto& [k, item] : *state) {
-      if (k.starts_with(prefix)) out.emplace(dynamo::ItemDebugString(item), item);
-    }
-    return out;
-  }
-  // What an index with the given key attribute and projection would hold.
-  static std::map<std::string, Item> Index(const std::map<std::string, Item>& items,
-                                           const std::string& attr, bool keys_only) {
-    std::map<std::string, Item> out;
-    for (const auto& [k, item] : items) {
-      if (!item.contains(attr)) continue;
-      Item entry =
-          keys_only
-              ? MakeItem({{"pk", item.at("pk")}, {"sk", item.at("sk")}, {attr, item.at(attr)}})
-              : item;
-      out.emplace(dynamo::ItemDebugString(entry), entry);
-    }
-    return out;
-  }
-  const std::map<std::string, Item>& current() const { return current_; }
-
- private:
-  std::map<std::string, Item> current_;  // by "pk/sk"
-  std::vector<std::pair<int64_t, std::map<std::string, Item>>> history_;
-  std::map<std::string, Item> empty_;
-};
-
-// Applies `count` random writes to `table` and to `model`, advancing the clock 1..5 ms each.
-void RandomWrites(engine::Engine& db, ManualClock& clock, Model& model, const std::string& table,
-                  int count, std::mt19937& rng) {
-  const char* colors[] = {"red", "green", "blue"};
-  for (int i = 0; i < count; ++i) {
-    clock.AdvanceMicros(1000 * (1 + static_cast<int64_t>(rng() % 5)));
-    const std::string pk = "C" + std::to_string(rng() % 3) + "#ITEM#" + std::to_string(rng() % 40);
-    const int64_t sk = static_cast<int64_t>(rng() % 3);
-    const std::string key = pk + "/" + std::to_string(sk);
-    const Item k = MakeItem({{"pk", S(pk)}, {"sk", N(sk)}});
-    const int op = static_cast<int>(rng() % 10);
-    if (op < 5) {  // put
-      Item item = k;
-      item.emplace("v", N(i));
-      if (rng() % 4) item.emplace("color", S(colors[rng() % 3]));
-      if (rng() % 2) item.emplace("owner", S("u" + std::to_string(rng() % 5)));
-      dynamo::PutItemRequest put{table, item};
-      ASSERT_OK(db.PutItem(put));
-      model.Apply(clock.NowMicros(), key, &item);
-    } else if (op < 8) {  // update
-      dynamo::UpdateItemRequest u;
-      u.table_name = table;
-      u.key = k;
-      u.update_expression = "SET v = :v, color = :c";
-      u.expression_attribute_values = {{":v", N(i)}, {":c", S(colors[rng() % 3])}};
-      u.return_values = dynamo::ReturnValue::kAllNew;
-      auto r = db.UpdateItem(u);
-      ASSERT_OK(r);
-      model.Apply(clock.NowMicros(), key, r->attributes ? &*r->attributes : nullptr);
-    } else {  // delete
-      dynamo::DeleteItemRequest d;
-      d.table_name = table;
-      d.key = k;
-      ASSERT_OK(db.DeleteItem(d));
-      model.Apply(clock.NowMicros(), key, nullptr);
-    }
-  }
-}
-
 TEST_F(PitrTest, RestoresMatchTheModelAtRandomTimes) {
   CreateTracked("Issues");
   std::mt19937 rng(1234);
-  Model model;
+  PitrModel model;
   // Items written before PITR is turned on are part of the base state.
   const int64_t enabled = clock_.NowMicros();
   RandomWrites(*db_, clock_, model, "Issues", 3000, rng);
@@ -189,23 +81,20 @@ TEST_F(PitrTest, RestoresMatchTheModelAtRandomTimes) {
     EXPECT_EQ(restored->table_description.global_secondary_indexes.size(), 2u);
     const auto expected = model.At(at);
     EXPECT_EQ(ScanAll(target), expected) << "restore to " << at;
-    EXPECT_EQ(ScanAll(target, "ByColor"), Model::Index(expected, "color", false));
-    EXPECT_EQ(ScanAll(target, "ByOwner"), Model::Index(expected, "owner", true));
+    EXPECT_EQ(ScanAll(target, "ByColor"), PitrModel::Index(expected, "color", false));
+    EXPECT_EQ(ScanAll(target, "ByOwner"), PitrModel::Index(expected, "owner", true));
     auto d = db_->DescribeTable({target});
     ASSERT_OK(d);
     EXPECT_EQ(d->table.item_count, static_cast<int64_t>(expected.size()));
   }
   // The source is untouched.
-  std::map<std::string, Item> current;
-  for (const auto& [k, item] : model.current())
-    current.emplace(dynamo::ItemDebugString(item), item);
-  EXPECT_EQ(ScanAll("Issues"), current);
+  EXPECT_EQ(ScanAll("Issues"), model.Current());
 }
 
 TEST_F(PitrTest, PrefixRestoreTouchesOnlyThatTenant) {
   CreateTracked("Pooled");
   std::mt19937 rng(99);
-  Model model;
+  PitrModel model;
   const int64_t enabled = clock_.NowMicros();
   RandomWrites(*db_, clock_, model, "Pooled", 1500, rng);
   const int64_t at = enabled + (clock_.NowMicros() - enabled) / 2 + 500;
@@ -233,8 +122,8 @@ TEST_F(PitrTest, PrefixRestoreTouchesOnlyThatTenant) {
   expected.insert(c2.begin(), c2.end());
   expected.insert(c1.begin(), c1.end());
   EXPECT_EQ(ScanAll("Pooled"), expected);
-  EXPECT_EQ(ScanAll("Pooled", "ByColor"), Model::Index(expected, "color", false));
-  EXPECT_EQ(ScanAll("Pooled", "ByOwner"), Model::Index(expected, "owner", true));
+  EXPECT_EQ(ScanAll("Pooled", "ByColor"), PitrModel::Index(expected, "color", false));
+  EXPECT_EQ(ScanAll("Pooled", "ByOwner"), PitrModel::Index(expected, "owner", true));
   auto d = db_->DescribeTable({"Pooled"});
   ASSERT_OK(d);
   EXPECT_EQ(d->table.item_count, static_cast<int64_t>(expected.size()));
@@ -308,7 +197,7 @@ TEST_F(PitrTest, RetentionTrimsOldRecordsAndMovesTheWindow) {
 TEST_F(PitrTest, RestoreWhileWritesContinue) {
   CreateTracked("Busy");
   std::mt19937 rng(5);
-  Model model;
+  PitrModel model;
   RandomWrites(*db_, clock_, model, "Busy", 800, rng);
   const int64_t at = clock_.NowMicros() + 500;
   clock_.AdvanceMicros(1000);

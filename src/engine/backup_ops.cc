@@ -6,12 +6,11 @@
 
 #include <boost/json.hpp>
 #include <cmath>
-#include <filesystem>
-#include <random>
 
-#include "engine/engine_impl.h"
+#include "engine/engine.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
+#include "engine/restores.h"
 #include "engine/rocks_status.h"
 
 namespace issuetracker::engine {
@@ -94,16 +93,16 @@ dynamo::BackupDetails DetailsOf(const BackupMeta& m) {
 
 }  // namespace
 
-std::string BackupDir(const EngineOptions& options, std::string_view id) {
+static std::string BackupDir(const EngineOptions& options, std::string_view id) {
   return options.path + "/backups/" + std::string(id);
 }
 
-static Result<BackupMeta> LoadBackup(EngineImpl* e, std::string_view arn) {
+static Result<BackupMeta> LoadBackup(EngineCore& e, std::string_view arn) {
   auto id = BackupIdOf(arn);
   if (!id) return BackupNotFound(arn);
   std::string value;
-  rocksdb::Status s = e->db()->Get(rocksdb::ReadOptions(), e->catalog_cf(),
-                                   std::string(kBackupKeyPrefix) + *id, &value);
+  rocksdb::Status s = e.db()->Get(rocksdb::ReadOptions(), e.catalog_cf(),
+                                  std::string(kBackupKeyPrefix) + *id, &value);
   if (s.IsNotFound()) return BackupNotFound(arn);
   IT_RETURN_IF_ERROR(FromRocks(s));
   IT_ASSIGN_OR_RETURN(BackupMeta meta, ParseMeta(value));
@@ -111,12 +110,12 @@ static Result<BackupMeta> LoadBackup(EngineImpl* e, std::string_view arn) {
   return meta;
 }
 
-static dynamo::BackupDescription DescribeMeta(EngineImpl* e, const BackupMeta& m) {
+static dynamo::BackupDescription DescribeMeta(EngineCore& e, const BackupMeta& m) {
   dynamo::BackupDescription d;
   d.backup_details = DetailsOf(m);
   auto desc = ParseTableDesc(m.desc_json);
   if (desc.ok()) {
-    dynamo::TableDescription t = e->Describe(*desc);
+    dynamo::TableDescription t = e.Describe(*desc);
     auto& s = d.source_table_details;
     s.table_name = t.table_name;
     s.table_id = t.table_id;
@@ -133,8 +132,7 @@ static dynamo::BackupDescription DescribeMeta(EngineImpl* e, const BackupMeta& m
   return d;
 }
 
-Result<dynamo::CreateBackupResponse> EngineImpl::CreateBackup(
-    const dynamo::CreateBackupRequest& r) {
+Result<dynamo::CreateBackupResponse> Engine::CreateBackup(const dynamo::CreateBackupRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   if (r.backup_name.size() < 3 || r.backup_name.size() > 255 ||
       r.backup_name.find_first_not_of(
@@ -145,47 +143,66 @@ Result<dynamo::CreateBackupResponse> EngineImpl::CreateBackup(
         "' at 'backupName' failed to satisfy constraint: Member must satisfy regular "
         "expression pattern: [a-zA-Z0-9_.-]+ and have length between 3 and 255");
   }
-  auto table = GetTable(r.table_name);
+  auto table = core_->GetTable(r.table_name);
   if (!table.ok()) return Status(Code::kTableNotFound, "Table not found: " + r.table_name);
   const TableDesc& t = table->desc();
   BackupMeta meta;
-  static thread_local std::mt19937 rng(std::random_device{}());
   char id[40];
-  const int64_t now = clock_->NowMicros();
+  const int64_t now = core_->clock()->NowMicros();
   // A change stamp is strictly increasing: backup ids sort in creation order.
-  IT_ASSIGN_OR_RETURN(const int64_t stamp, MarkerStamp());
+  IT_ASSIGN_OR_RETURN(const int64_t stamp, core_->MarkerStamp());
   std::snprintf(id, sizeof(id), "%017lld-%08x", static_cast<long long>(stamp),
-                static_cast<unsigned>(rng()));
+                static_cast<unsigned>(core_->env()->Random64()));
   meta.id = id;
-  meta.arn = TableArn(t.name) + "/backup/" + meta.id;
+  meta.arn = core_->TableArn(t.name) + "/backup/" + meta.id;
   meta.name = r.backup_name;
   meta.created = static_cast<double>(now) / 1e6;
-  meta.table_arn = TableArn(t.name);
+  meta.table_arn = core_->TableArn(t.name);
   meta.desc_json = SerializeTableDesc(t);
   // The checkpoint is one consistent instant of the whole database; writers go on
   // meanwhile (the table's shared lock only keeps its schema still).
-  std::filesystem::create_directories(options_.path + "/backups");
+  IT_RETURN_IF_ERROR(core_->CreateDirs(core_->options().path + "/backups"));
   rocksdb::Checkpoint* raw = nullptr;
-  IT_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw)));
+  IT_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(core_->db(), &raw)));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-  IT_RETURN_IF_ERROR(FromRocks(checkpoint->CreateCheckpoint(BackupDir(options_, meta.id))));
-  const dynamo::TableDescription described = Describe(t);
+  IT_RETURN_IF_ERROR(FromRocks(checkpoint->CreateCheckpoint(BackupDir(core_->options(), meta.id))));
+  // A crash from here until the metadata is written leaves a checkpoint without metadata,
+  // which the next open removes.
+  IT_CRASH_POINT(kBackupCheckpointed);
+  const dynamo::TableDescription described = core_->Describe(t);
   meta.size_bytes = described.table_size_bytes;
   meta.item_count = described.item_count;
   rocksdb::WriteBatch batch;
-  batch.Put(catalog_cf_, std::string(kBackupKeyPrefix) + meta.id, SerializeMeta(meta))
+  batch.Put(core_->catalog_cf(), std::string(kBackupKeyPrefix) + meta.id, SerializeMeta(meta))
       .PermitUncheckedError();
-  IT_RETURN_IF_ERROR(Commit(&batch));
+  IT_RETURN_IF_ERROR(core_->CommitDurably(&batch));
+  IT_CRASH_POINT(kBackupRecorded);
   return dynamo::CreateBackupResponse{DetailsOf(meta)};
 }
 
-Result<dynamo::DescribeBackupResponse> EngineImpl::DescribeBackup(
-    const dynamo::DescribeBackupRequest& r) {
-  IT_ASSIGN_OR_RETURN(BackupMeta meta, LoadBackup(this, r.backup_arn));
-  return dynamo::DescribeBackupResponse{DescribeMeta(this, meta)};
+void Restores::CleanUpOrphanBackups() {
+  auto entries = core_.Children(core_.options().path + "/backups");
+  if (!entries.ok()) return;  // tried again at the next open
+  for (const std::string& id : *entries) {
+    std::string value;
+    if (core_.db()
+            ->Get(rocksdb::ReadOptions(), core_.catalog_cf(), std::string(kBackupKeyPrefix) + id,
+                  &value)
+            .IsNotFound()) {
+      // Also a checkpoint's unfinished ".tmp" directory.
+      (void)core_.RemoveTree(BackupDir(core_.options(), id));
+    }
+  }
+  IT_CRASH_POINT(kRecoveredBackups);
 }
 
-Result<dynamo::ListBackupsResponse> EngineImpl::ListBackups(const dynamo::ListBackupsRequest& r) {
+Result<dynamo::DescribeBackupResponse> Engine::DescribeBackup(
+    const dynamo::DescribeBackupRequest& r) {
+  IT_ASSIGN_OR_RETURN(BackupMeta meta, LoadBackup(*core_, r.backup_arn));
+  return dynamo::DescribeBackupResponse{DescribeMeta(*core_, meta)};
+}
+
+Result<dynamo::ListBackupsResponse> Engine::ListBackups(const dynamo::ListBackupsRequest& r) {
   const int32_t limit = r.limit.value_or(100);
   if (limit < 1 || limit > 100) {
     return Status::Validation(
@@ -200,7 +217,8 @@ Result<dynamo::ListBackupsResponse> EngineImpl::ListBackups(const dynamo::ListBa
     start += *id + std::string(1, '\0');
   }
   dynamo::ListBackupsResponse response;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), catalog_cf_));
+  std::unique_ptr<rocksdb::Iterator> it(
+      core_->db()->NewIterator(rocksdb::ReadOptions(), core_->catalog_cf()));
   for (it->Seek(start); it->Valid() && it->key().starts_with("k/"); it->Next()) {
     IT_ASSIGN_OR_RETURN(BackupMeta m,
                         ParseMeta(std::string_view(it->value().data(), it->value().size())));
@@ -226,26 +244,27 @@ Result<dynamo::ListBackupsResponse> EngineImpl::ListBackups(const dynamo::ListBa
   return response;
 }
 
-Result<dynamo::DeleteBackupResponse> EngineImpl::DeleteBackup(
-    const dynamo::DeleteBackupRequest& r) {
-  IT_ASSIGN_OR_RETURN(BackupMeta meta, LoadBackup(this, r.backup_arn));
+Result<dynamo::DeleteBackupResponse> Engine::DeleteBackup(const dynamo::DeleteBackupRequest& r) {
+  IT_ASSIGN_OR_RETURN(BackupMeta meta, LoadBackup(*core_, r.backup_arn));
   rocksdb::WriteBatch batch;
-  batch.Delete(catalog_cf_, std::string(kBackupKeyPrefix) + meta.id).PermitUncheckedError();
-  IT_RETURN_IF_ERROR(Commit(&batch));
-  std::error_code ec;
-  std::filesystem::remove_all(BackupDir(options_, meta.id), ec);
-  dynamo::DeleteBackupResponse response{DescribeMeta(this, meta)};
+  batch.Delete(core_->catalog_cf(), std::string(kBackupKeyPrefix) + meta.id).PermitUncheckedError();
+  IT_RETURN_IF_ERROR(core_->CommitDurably(&batch));
+  IT_CRASH_POINT(kBackupUnrecorded);  // the next open removes the checkpoint
+  (void)core_->RemoveTree(BackupDir(core_->options(), meta.id));  // else removed at next open
+  IT_CRASH_POINT(kBackupRemoved);
+  dynamo::DeleteBackupResponse response{DescribeMeta(*core_, meta)};
   response.backup_description.backup_details.backup_status = dynamo::BackupStatus::kDeleted;
   return response;
 }
 
-Result<dynamo::RestoreTableFromBackupResponse> EngineImpl::RestoreTableFromBackup(
+Result<dynamo::RestoreTableFromBackupResponse> Engine::RestoreTableFromBackup(
     const dynamo::RestoreTableFromBackupRequest& r) {
-  IT_ASSIGN_OR_RETURN(BackupMeta meta, LoadBackup(this, r.backup_arn));
+  IT_ASSIGN_OR_RETURN(BackupMeta meta, LoadBackup(*core_, r.backup_arn));
   IT_ASSIGN_OR_RETURN(TableDesc source, ParseTableDesc(meta.desc_json));
   // Open the checkpoint read-only, with the column families it was written with.
   rocksdb::Options db_options;
-  EngineOptions backup_options = options_;
+  db_options.env = core_->db()->GetEnv();  // the Env's file system
+  EngineOptions backup_options = core_->options();
   backup_options.block_cache_bytes = 8u << 20;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = EngineColumnFamilies(backup_options);
   std::vector<std::string> names;
@@ -253,15 +272,15 @@ Result<dynamo::RestoreTableFromBackupResponse> EngineImpl::RestoreTableFromBacku
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   IT_RETURN_IF_ERROR(FromRocks(rocksdb::DB::OpenForReadOnly(
-      db_options, BackupDir(options_, meta.id), families, &handles, &raw)));
+      db_options, BackupDir(core_->options(), meta.id), families, &handles, &raw)));
   std::unique_ptr<rocksdb::DB> backup(raw);
   rocksdb::ColumnFamilyHandle* items = nullptr;
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i] == "items") items = handles[i];
   }
-  auto restored = RestoreIntoNewTable(
+  auto restored = restores_->RestoreIntoNewTable(
       source, r.target_table_name, r.overrides,
-      [&](int64_t segment, int64_t segments, const ItemSink& sink) -> Status {
+      [&](int64_t segment, int64_t segments, const Restores::ItemSink& sink) -> Status {
         if (!items) return Status::Corruption("backup has no items column family");
         std::string lo, hi;
         HashSegmentBounds(source.id, kBaseIndexId, segment, segments, &lo, &hi);

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
 #include <thread>
 #include <tuple>
 
 #include "common/result.h"
-#include "engine/engine_impl.h"
+#include "engine/crash_points.h"
+#include "engine/file_util.h"
 #include "engine/rocks_status.h"
 
 namespace issuetracker::engine {
@@ -45,9 +45,9 @@ BulkLoader::BulkLoader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::st
       memory_budget_(memory_budget),
       target_file_bytes_(target_file_bytes),
       buckets_(kBuckets) {
-  std::error_code ec;
-  std::filesystem::remove_all(tmp_dir_, ec);
-  std::filesystem::create_directories(tmp_dir_, ec);
+  // Errors surface when the files are written.
+  (void)RemoveTree(db_->GetFileSystem(), tmp_dir_);
+  (void)CreateDirs(db_->GetFileSystem(), tmp_dir_);
 }
 
 void BulkLoader::ReleaseBlocks() {
@@ -60,8 +60,7 @@ void BulkLoader::ReleaseBlocks() {
 
 BulkLoader::~BulkLoader() {
   ReleaseBlocks();
-  std::error_code ec;
-  std::filesystem::remove_all(tmp_dir_, ec);
+  (void)RemoveTree(db_->GetFileSystem(), tmp_dir_);
 }
 
 size_t BulkLoader::BucketOf(std::string_view key) {
@@ -213,7 +212,9 @@ Status BulkLoader::WriteRun() {
   if (files.empty()) return Status::Ok();
   rocksdb::IngestExternalFileOptions ingest;
   ingest.move_files = true;
-  return FromRocks(db_->IngestExternalFile(cf_, files, ingest));
+  IT_RETURN_IF_ERROR(FromRocks(db_->IngestExternalFile(cf_, files, ingest)));
+  IT_CRASH_POINT(kBulkLoadIngested);
+  return Status::Ok();
 }
 
 Status BulkLoader::WriteFiles(std::vector<std::string>* files) {

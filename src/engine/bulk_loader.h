@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "engine/mutation_sink.h"
 
 namespace issuetracker::engine {
 
@@ -120,6 +121,60 @@ class BulkLoader {
   // The last value stored: where the caller's bytes were and where the copy is.
   const char* last_value_source_ = nullptr;
   Entry last_value_{};
+};
+
+// Sends the write path's mutations to a BulkLoader: only puts into the items column
+// family are possible there (a table being loaded has no change log, and its statistics
+// are summed with a StatsAccumulator); anything else is an internal error, kept in
+// `status` for the caller to check after each item.
+class BulkLoadSink final : public MutationSink {
+ public:
+  BulkLoadSink(BulkLoader* loader, rocksdb::ColumnFamilyHandle* items)
+      : loader_(loader), items_(items) {}
+  void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) override;
+  void Delete(rocksdb::ColumnFamilyHandle*, std::string_view) override {
+    status = Status::Internal("a bulk load cannot delete");
+  }
+  void Merge(rocksdb::ColumnFamilyHandle*, std::string_view, std::string_view) override {
+    status = Status::Internal("a bulk load cannot merge");
+  }
+  Status status;
+
+ private:
+  BulkLoader* loader_;
+  rocksdb::ColumnFamilyHandle* items_;
+};
+
+// One producer's bulk-load mutations, handed in batches to a loader that several
+// producers share: each batch is added under the loader's lock, so producers run in
+// parallel and the (single-threaded) loader takes a batch at a time. Flush() hands over
+// the rest.
+class StagedLoadSink final : public MutationSink {
+ public:
+  StagedLoadSink(BulkLoader* loader, std::mutex* loader_mu, rocksdb::ColumnFamilyHandle* items)
+      : loader_(loader), loader_mu_(loader_mu), items_(items) {}
+  void Put(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value) override;
+  void Delete(rocksdb::ColumnFamilyHandle*, std::string_view) override {
+    status = Status::Internal("a bulk load cannot delete");
+  }
+  void Merge(rocksdb::ColumnFamilyHandle*, std::string_view, std::string_view) override {
+    status = Status::Internal("a bulk load cannot merge");
+  }
+  Status Flush();
+  Status status;
+
+ private:
+  static constexpr size_t kBatchBytes = size_t{1} << 20;
+  BulkLoader* loader_;
+  std::mutex* loader_mu_;
+  rocksdb::ColumnFamilyHandle* items_;
+  // A value equal to the previous one (an ALL-projection index entry's) is staged once.
+  static constexpr uint32_t kRepeatedValue = UINT32_MAX;
+  std::string data_;                                  // keys and values, back to back
+  std::vector<std::pair<uint32_t, uint32_t>> sizes_;  // (key size, value size or repeated)
+  const char* last_source_ = nullptr;                 // the caller's bytes of the last value
+  size_t last_offset_ = 0;                            // and where they were staged
+  size_t last_size_ = 0;
 };
 
 }  // namespace issuetracker::engine

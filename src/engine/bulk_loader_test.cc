@@ -7,7 +7,7 @@
 #include <map>
 #include <random>
 
-#include "engine/engine_impl.h"
+#include "engine/bulk_loader.h"
 
 namespace issuetracker::engine {
 namespace {

@@ -1,5 +1,6 @@
 #include "engine/change_log.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "engine/item_codec.h"
@@ -8,7 +9,8 @@ namespace issuetracker::engine {
 
 namespace {
 
-constexpr char kChangeVersion = 0x01;
+constexpr char kChangeVersionStampDated = 0x01;  // no date field: the date is the stamp
+constexpr char kChangeVersion = 0x02;
 constexpr uint8_t kOldFlag = 1, kNewFlag = 2, kKeysFlag = 4;
 
 void PutImage(const dynamo::Item& item, std::string* out) {
@@ -40,10 +42,16 @@ int64_t ChangeKeyStamp(std::string_view key) {
 }
 uint32_t ChangeKeyTable(std::string_view key) { return DecodeFixed32BE(key.data()); }
 
-std::string EncodeChange(const dynamo::Item* old_item, const dynamo::Item* new_item,
-                         const ChangeImages& images, const dynamo::Item& keys) {
+std::string ChangeHead(ChangeStamp at) {
   std::string out;
   out.push_back(kChangeVersion);
+  PutVarint64(static_cast<uint64_t>(at.stamp - at.date), &out);
+  return out;
+}
+
+std::string ChangeBody(const dynamo::Item* old_item, const dynamo::Item* new_item,
+                       const ChangeImages& images, const dynamo::Item& keys) {
+  std::string out;
   const ChangeEvent event =
       !old_item ? ChangeEvent::kInsert : (new_item ? ChangeEvent::kModify : ChangeEvent::kRemove);
   out.push_back(static_cast<char>(event));
@@ -58,16 +66,45 @@ std::string EncodeChange(const dynamo::Item* old_item, const dynamo::Item* new_i
   return out;
 }
 
-Result<ChangeRecord> DecodeChange(std::string_view key, std::string_view value) {
-  if (key.size() != 12 || value.size() < 3 || value[0] != kChangeVersion)
+std::string EncodeChange(const dynamo::Item* old_item, const dynamo::Item* new_item,
+                         const ChangeImages& images, const dynamo::Item& keys, ChangeStamp at) {
+  return ChangeHead(at) + ChangeBody(old_item, new_item, images, keys);
+}
+
+namespace {
+
+// Reads the version and date of a record, leaving `value` at its event byte.
+Result<int64_t> DecodeHead(std::string_view key, std::string_view* value) {
+  if (key.size() != 12 || value->empty()) return Status::Corruption("bad change record");
+  const int64_t stamp = ChangeKeyStamp(key);
+  const char version = (*value)[0];
+  value->remove_prefix(1);
+  if (version == kChangeVersionStampDated) return stamp;
+  uint64_t lead;
+  if (version != kChangeVersion || !GetVarint64(value, &lead) ||
+      lead > static_cast<uint64_t>(stamp))
     return Status::Corruption("bad change record");
+  return stamp - static_cast<int64_t>(lead);
+}
+
+}  // namespace
+
+Result<int64_t> DecodeChangeDate(std::string_view key, std::string_view value) {
+  return DecodeHead(key, &value);
+}
+
+Result<ChangeRecord> DecodeChange(std::string_view key, std::string_view value) {
   ChangeRecord r;
+  IT_ASSIGN_OR_RETURN(r.date, DecodeHead(key, &value));
+  if (value.size() < 2) return Status::Corruption("bad change record");
   r.stamp = ChangeKeyStamp(key);
-  const auto event = static_cast<uint8_t>(value[1]);
+  const auto event = static_cast<uint8_t>(value[0]);
   if (event > 2) return Status::Corruption("bad change event");
   r.event = static_cast<ChangeEvent>(event);
-  const auto flags = static_cast<uint8_t>(value[2]);
-  value.remove_prefix(3);
+  const auto flags = static_cast<uint8_t>(value[1]);
+  if (flags == 0 || ((flags & kKeysFlag) ? flags != kKeysFlag : flags > (kOldFlag | kNewFlag)))
+    return Status::Corruption("bad change flags");
+  value.remove_prefix(2);
   if (flags & kOldFlag) {
     IT_ASSIGN_OR_RETURN(r.old_image, GetImage(&value));
   }
@@ -98,32 +135,81 @@ std::optional<int64_t> ParseSequenceNumber(std::string_view text) {
   return v;
 }
 
-Result<int64_t> ChangeClock::Next(int64_t now_micros) {
+Result<ChangeStamp> ChangeClock::Next(int64_t count) {
   std::lock_guard<std::mutex> lock(mu_);
-  const int64_t next = std::max(now_micros, last_ + 1);
-  if (next > lease_) {
-    const int64_t lease = next + kLeaseMicros;
+  const int64_t now = wall_->NowMicros();
+  const int64_t first = std::max(now, last_ + 1);
+  const int64_t last = first + count - 1;
+  if (last > lease_) {
+    const int64_t lease = last + kLeaseMicros;
     IT_RETURN_IF_ERROR(persist_(lease));
     lease_ = lease;
   }
-  last_ = next;
-  in_flight_.insert(next);
-  return next;
+  last_ = last;
+  in_flight_.emplace(first, last);
+  return ChangeStamp{first, now};
 }
 
-void ChangeClock::Done(int64_t stamp) {
+void ChangeClock::Done(int64_t first) {
   std::lock_guard<std::mutex> lock(mu_);
-  in_flight_.erase(stamp);
+  in_flight_.erase(first);
 }
 
 bool ChangeClock::InFlightThrough(int64_t stamp) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return !in_flight_.empty() && *in_flight_.begin() <= stamp;
+  return !in_flight_.empty() && in_flight_.begin()->first <= stamp;
 }
 
-int64_t ChangeClock::Watermark(int64_t now_micros) const {
+int64_t ChangeClock::Watermark() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return in_flight_.empty() ? std::max(last_ + 1, now_micros) : *in_flight_.begin();
+  return in_flight_.empty() ? std::max(last_ + 1, wall_->NowMicros()) : in_flight_.begin()->first;
+}
+
+int64_t ChangeClock::Last() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_;
+}
+
+Status ChangeClock::Close() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (lease_ == last_) return Status::Ok();
+  IT_RETURN_IF_ERROR(persist_(last_));
+  lease_ = last_;
+  return Status::Ok();
+}
+
+StampTickets::StampTickets(StampTickets&& other) noexcept
+    : clock_(other.clock_),
+      blocks_(std::move(other.blocks_)),
+      next_(other.next_),
+      end_(other.end_) {
+  other.blocks_.clear();
+  other.end_ = other.next_.stamp;
+}
+
+StampTickets::~StampTickets() {
+  for (int64_t first : blocks_) clock_->Done(first);
+}
+
+Status StampTickets::Reserve(ChangeClock* clock, int64_t count) {
+  if (count <= 0) return Status::Ok();
+  IT_ASSIGN_OR_RETURN(next_, clock->Next(count));
+  clock_ = clock;
+  blocks_.push_back(next_.stamp);
+  end_ = next_.stamp + count;
+  return Status::Ok();
+}
+
+Result<ChangeStamp> StampTickets::Take(ChangeClock* clock) {
+  if (next_.stamp < end_) {
+    const ChangeStamp taken = next_;
+    ++next_.stamp;
+    return taken;
+  }
+  IT_ASSIGN_OR_RETURN(ChangeStamp taken, clock->Next(1));
+  clock_ = clock;
+  blocks_.push_back(taken.stamp);
+  return taken;
 }
 
 }  // namespace issuetracker::engine

@@ -4,19 +4,25 @@
 //
 // persisted: do not reorder. In the "changes" column family (docs/storage-format.md):
 //   key   : table_id(4, BE) stamp(8, BE)
-//   value : version(0x01) event(1) flags(1) [old image] [new image | key attributes]
+//   value : version(0x02) varint64(stamp - date) event(1) flags(1)
+//           [old image] [new image | key attributes]
 //           event: 0 INSERT, 1 MODIFY, 2 REMOVE; flags: 1 old image, 2 new image,
 //           4 keys only; each image is varint32 length + EncodeItem bytes.
-// The stamp is a hybrid logical clock in microseconds since the epoch: the wall clock,
-// bumped to stay strictly increasing. A record's stamp is both its time (what
-// point-in-time recovery compares against) and its stream sequence number, so records
-// of one item are ordered as their writes were (writes to an item are serialised by
-// its lock, which is held while the stamp is taken).
+//           Version 0x01 (written before the date was kept) has no date field: its date is
+//           its stamp.
+// A record has two times. Its stamp orders it: strictly increasing across the database
+// and across restarts, it is the stream sequence number, and one item's records are in
+// the order its writes committed (the stamp is taken under the item's lock). Its date is
+// the wall-clock time at which the write took its stamp: what a point-in-time restore
+// compares with the requested time. The stamp is never below the date, and is usually
+// equal to it; it runs ahead of the wall clock after a restart (it continues above the
+// persisted lease) and during bursts of more than one write per microsecond.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -24,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "dynamo/attribute_value.h"
 
@@ -32,7 +39,8 @@ namespace issuetracker::engine {
 enum class ChangeEvent : uint8_t { kInsert = 0, kModify = 1, kRemove = 2 };
 
 struct ChangeRecord {
-  int64_t stamp = 0;  // microseconds since the epoch; also the sequence number
+  int64_t stamp = 0;  // the record's place in the log; also the stream sequence number
+  int64_t date = 0;   // wall-clock microseconds since the epoch when the write was stamped
   ChangeEvent event = ChangeEvent::kInsert;
   std::optional<dynamo::Item> old_image;
   std::optional<dynamo::Item> new_image;
@@ -51,11 +59,25 @@ std::string ChangeKey(uint32_t table_id, int64_t stamp);
 int64_t ChangeKeyStamp(std::string_view key);
 uint32_t ChangeKeyTable(std::string_view key);
 
+// A stamp with its date (see above). REQUIRES: date <= stamp.
+struct ChangeStamp {
+  int64_t stamp = 0;
+  int64_t date = 0;
+};
+
 // Encodes a record of a write from `old_item` to `new_item` (either may be null, not
-// both). `keys` is used when the images kept do not include the key attributes.
+// both), stamped `at`. `keys` is used when the images kept do not include the key
+// attributes.
 std::string EncodeChange(const dynamo::Item* old_item, const dynamo::Item* new_item,
-                         const ChangeImages& images, const dynamo::Item& keys);
+                         const ChangeImages& images, const dynamo::Item& keys, ChangeStamp at);
+// The same record in two parts, for writers that encode records before they are stamped
+// (imports): the value is ChangeHead(at) followed by ChangeBody(...).
+std::string ChangeBody(const dynamo::Item* old_item, const dynamo::Item* new_item,
+                       const ChangeImages& images, const dynamo::Item& keys);
+std::string ChangeHead(ChangeStamp at);
 Result<ChangeRecord> DecodeChange(std::string_view key, std::string_view value);
+// The date of a record, decoding nothing else.
+Result<int64_t> DecodeChangeDate(std::string_view key, std::string_view value);
 
 // DynamoDB's stream sequence numbers are decimal strings; ours are the stamp, padded to
 // 21 digits so they also sort as strings.
@@ -63,7 +85,8 @@ std::string SequenceNumberOf(int64_t stamp);
 std::optional<int64_t> ParseSequenceNumber(std::string_view text);
 
 // Allocates change stamps: strictly increasing, never behind the wall clock, and never
-// behind any stamp handed out before a restart (a persisted lease keeps the floor).
+// behind any stamp handed out before a restart (a persisted lease keeps the floor), and
+// dates them with the wall clock.
 //
 // A stamp is taken before its write commits, so a reader must not read past a stamp
 // still in flight, or it would skip that record when it lands. The clock tracks stamps
@@ -71,53 +94,63 @@ std::optional<int64_t> ParseSequenceNumber(std::string_view text);
 // Thread-safe.
 class ChangeClock {
  public:
-  // `persist(lease)` durably records that stamps up to `lease` may have been used.
+  // `persist(lease)` durably records that no stamp above `lease` has been handed out.
   using PersistFn = std::function<Status(int64_t lease)>;
-  ChangeClock(int64_t floor, PersistFn persist)
-      : last_(floor), lease_(floor), persist_(std::move(persist)) {}
+  // `wall` must outlive the clock; `floor` is the lease read at open.
+  ChangeClock(const Clock* wall, int64_t floor, PersistFn persist)
+      : wall_(wall), last_(floor), lease_(floor), persist_(std::move(persist)) {}
 
-  // The next stamp, given the wall clock's `now_micros`, registered as in flight.
-  Result<int64_t> Next(int64_t now_micros);
-  // The write carrying `stamp` committed (or was abandoned).
-  void Done(int64_t stamp);
+  // `count` consecutive stamps, all dated with the wall clock's time now (read under the
+  // clock's lock, so dates never decrease in stamp order while the wall clock does not
+  // step back). Returns the first; all are in flight until Done(first).
+  Result<ChangeStamp> Next(int64_t count = 1);
+  // The write carrying the block that starts at `first` committed (or was abandoned).
+  void Done(int64_t first);
   // Every record with a smaller stamp is committed or will never be: the oldest stamp in
   // flight or, with none, the next stamp that can still be handed out — which is never
-  // below the wall clock's `now_micros`.
-  int64_t Watermark(int64_t now_micros) const;
+  // below the wall clock.
+  int64_t Watermark() const;
   // Whether a write stamped at or before `stamp` is still in flight.
   bool InFlightThrough(int64_t stamp) const;
+  // The highest stamp handed out so far.
+  int64_t Last() const;
+  // Persists the exact lease (the last stamp handed out), so that after a clean restart
+  // stamps continue from the wall clock rather than from a lease ahead of it. No stamp
+  // may be taken afterwards.
+  Status Close();
 
  private:
   static constexpr int64_t kLeaseMicros = 60LL * 1000000;
+  const Clock* wall_;
   mutable std::mutex mu_;
-  int64_t last_;                 // guarded by mu_
-  int64_t lease_;                // guarded by mu_
-  std::set<int64_t> in_flight_;  // guarded by mu_
+  int64_t last_;                          // guarded by mu_
+  int64_t lease_;                         // guarded by mu_
+  std::map<int64_t, int64_t> in_flight_;  // first stamp -> last stamp; guarded by mu_
   PersistFn persist_;
 };
 
-// Stamps taken for one operation's batch; released (Done) when destroyed, which callers
-// arrange to be after the batch is committed. Movable, not copyable.
+// The stamps of one operation, released (Done) when destroyed, which callers arrange to
+// be after the operation's batch is committed. An operation that knows how many records
+// it writes reserves them as one block with one date, so that its records are adjacent
+// in the log and a restore never separates them; otherwise each Take() stamps one record.
+// Movable, not copyable.
 class StampTickets {
  public:
   StampTickets() = default;
-  StampTickets(StampTickets&& other) noexcept
-      : clock_(other.clock_), stamps_(std::move(other.stamps_)) {
-    other.stamps_.clear();
-  }
+  StampTickets(StampTickets&& other) noexcept;
   StampTickets& operator=(StampTickets&&) = delete;
   StampTickets(const StampTickets&) = delete;
-  ~StampTickets() {
-    for (int64_t s : stamps_) clock_->Done(s);
-  }
-  void Add(ChangeClock* clock, int64_t stamp) {
-    clock_ = clock;
-    stamps_.push_back(stamp);
-  }
+  ~StampTickets();
+  // Reserves `count` consecutive stamps for the next Take() calls.
+  Status Reserve(ChangeClock* clock, int64_t count);
+  // The next reserved stamp, or a fresh one when none is left.
+  Result<ChangeStamp> Take(ChangeClock* clock);
 
  private:
   ChangeClock* clock_ = nullptr;
-  std::vector<int64_t> stamps_;
+  std::vector<int64_t> blocks_;  // first stamps, each released by Done()
+  ChangeStamp next_;             // next reserved stamp ...
+  int64_t end_ = 0;              // ... up to this one, exclusive
 };
 
 }  // namespace issuetracker::engine

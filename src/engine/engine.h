@@ -10,6 +10,11 @@
 //    write, so indexes never drift from their table, even across a crash.
 //  - The write-ahead log is always on: an acknowledged write survives a process kill
 //    (and, with EngineOptions::sync_writes, a machine crash).
+//  - Multi-step operations (index creation, restores, imports, backups, trimming, table
+//    deletion) make each step durable with its state; opening finishes or undoes what a
+//    crash interrupted.
+//  - A point-in-time restore to time T holds exactly the writes acknowledged by T, across
+//    restarts and kills (docs/pitr.md).
 //  - Writes to one item are serialised by a striped lock, so conditional writes are
 //    linearizable; transactions lock all their items (in a global order) and commit in
 //    one atomic write.
@@ -20,46 +25,37 @@
 #include <memory>
 #include <string>
 
-#include "common/clock.h"
 #include "common/result.h"
 #include "dynamo/backend.h"
 #include "dynamo/extensions.h"
+#include "engine/options.h"
 
 namespace issuetracker::engine {
 
-struct EngineOptions {
-  // Directory of the database; created when missing.
-  std::string path;
-  // fsync the write-ahead log on every write (survives power loss, slower).
-  bool sync_writes = false;
-  // RocksDB block cache for items and indexes.
-  size_t block_cache_bytes = 256u << 20;
-  // Used for table creation times and (later) change records. Not owned; must outlive
-  // the engine. nullptr means the system clock.
-  const Clock* clock = nullptr;
-  // How long change records are kept for point-in-time recovery (DynamoDB: 35 days; a
-  // table's RecoveryPeriodInDays can shorten it) and for streams (DynamoDB: 24 hours).
-  // Tests set seconds.
-  int64_t pitr_retention_seconds = 35LL * 86400;
-  int64_t stream_retention_seconds = 86400;
-  // How often the background trimmer drops change records past retention.
-  int64_t trim_interval_seconds = 60;
-  // Region and account that appear in ARNs.
-  std::string region = "local";
-  std::string account_id = "000000000000";
-};
+// The engine's parts: a core shared by all (core.h), and one part per family of
+// operations holding the core and the family's state and background work.
+class EngineCore;
+class Tables;
+class Restores;
+class Streams;
+class Importer;
+class Transactions;
 
-class EngineImpl;
-
+// Each operation is declared once, here, and defined in its family's file: tables
+// (table_ops.cc, update_table.cc), items (item_ops.cc, query_ops.cc, batch_ops.cc,
+// transact_ops.cc), point-in-time recovery and backups (restore_ops.cc, backup_ops.cc),
+// streams (stream_ops.cc), import (import_ops.cc).
 class Engine final : public dynamo::Backend,
                      public dynamo::Extensions,
                      public dynamo::TableMetricsSource {
  public:
-  // Opens (creating when missing) the database at options.path.
-  // IOError when the directory cannot be used or is locked by another process.
+  // Opens (creating when missing) the database at options.path, finishing or undoing
+  // what a crash interrupted (docs/engine.md). IOError when the directory cannot be
+  // used or is locked by another process.
   static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options);
   ~Engine() override;
 
+  // dynamo::Backend: tables.
   Result<dynamo::CreateTableResponse> CreateTable(const dynamo::CreateTableRequest& r) override;
   Result<dynamo::DescribeTableResponse> DescribeTable(
       const dynamo::DescribeTableRequest& r) override;
@@ -70,7 +66,7 @@ class Engine final : public dynamo::Backend,
   Status UntagResource(const dynamo::UntagResourceRequest& r) override;
   Result<dynamo::ListTagsOfResourceResponse> ListTagsOfResource(
       const dynamo::ListTagsOfResourceRequest& r) override;
-
+  // Items.
   Result<dynamo::PutItemResponse> PutItem(const dynamo::PutItemRequest& r) override;
   Result<dynamo::GetItemResponse> GetItem(const dynamo::GetItemRequest& r) override;
   Result<dynamo::UpdateItemResponse> UpdateItem(const dynamo::UpdateItemRequest& r) override;
@@ -84,6 +80,7 @@ class Engine final : public dynamo::Backend,
       const dynamo::TransactWriteItemsRequest& r) override;
   Result<dynamo::TransactGetItemsResponse> TransactGetItems(
       const dynamo::TransactGetItemsRequest& r) override;
+  // Point-in-time recovery and backups.
   Result<dynamo::UpdateContinuousBackupsResponse> UpdateContinuousBackups(
       const dynamo::UpdateContinuousBackupsRequest& r) override;
   Result<dynamo::DescribeContinuousBackupsResponse> DescribeContinuousBackups(
@@ -97,6 +94,7 @@ class Engine final : public dynamo::Backend,
   Result<dynamo::DeleteBackupResponse> DeleteBackup(const dynamo::DeleteBackupRequest& r) override;
   Result<dynamo::RestoreTableFromBackupResponse> RestoreTableFromBackup(
       const dynamo::RestoreTableFromBackupRequest& r) override;
+  // Streams.
   Result<dynamo::ListStreamsResponse> ListStreams(const dynamo::ListStreamsRequest& r) override;
   Result<dynamo::DescribeStreamResponse> DescribeStream(
       const dynamo::DescribeStreamRequest& r) override;
@@ -127,8 +125,14 @@ class Engine final : public dynamo::Backend,
   void WaitForBackgroundWork();
 
  private:
-  explicit Engine(std::unique_ptr<EngineImpl> impl);
-  std::unique_ptr<EngineImpl> impl_;
+  Engine();
+  // Destroyed in reverse: the parts (and their background threads) before the core.
+  std::unique_ptr<EngineCore> core_;
+  std::unique_ptr<Tables> tables_;
+  std::unique_ptr<Restores> restores_;
+  std::unique_ptr<Streams> streams_;
+  std::unique_ptr<Importer> importer_;
+  std::unique_ptr<Transactions> transactions_;
 };
 
 }  // namespace issuetracker::engine

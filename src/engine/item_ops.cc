@@ -1,8 +1,11 @@
 // Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem.
 #include <cmath>
 
-#include "engine/engine_impl.h"
+#include "dynamo/legacy.h"
+#include "engine/core.h"
+#include "engine/engine.h"
 #include "engine/item_codec.h"
+#include "engine/item_validation.h"
 #include "engine/key_codec.h"
 
 namespace issuetracker::engine {
@@ -36,70 +39,84 @@ Status CheckReturnValues(ReturnValue rv, bool update) {
 
 }  // namespace
 
-Result<dynamo::PutItemResponse> EngineImpl::PutItem(const dynamo::PutItemRequest& r) {
-  IT_RETURN_IF_ERROR(CheckReturnValues(r.return_values, false));
-  IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
-  const TableDesc& t = table.desc();
-  IT_RETURN_IF_ERROR(
-      ValidateItemForWrite(t, r.item, "Item size has exceeded the maximum allowed size"));
-  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.condition_expression.has_value(),
-                                             r.expression_attribute_names,
-                                             r.expression_attribute_values));
-  ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
-  IT_ASSIGN_OR_RETURN(auto condition, ResolveOptionalCondition(r.condition_expression,
-                                                               "ConditionExpression", &resolver));
-  IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+Result<dynamo::PutItemResponse> Engine::PutItem(const dynamo::PutItemRequest& r) {
+  // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
+  if (dynamo::legacy::Uses(r))
+    return dynamo::legacy::Apply(r, [&](const auto& t) { return PutItem(t); });
+  return core_->Metered(r.table_name, [&]() -> Result<dynamo::PutItemResponse> {
+    IT_RETURN_IF_ERROR(CheckReturnValues(r.return_values, false));
+    IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(r.table_name));
+    const TableDesc& t = table.desc();
+    IT_RETURN_IF_ERROR(
+        ValidateItemForWrite(t, r.item, "Item size has exceeded the maximum allowed size"));
+    IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.condition_expression.has_value(),
+                                               r.expression_attribute_names,
+                                               r.expression_attribute_values));
+    ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
+    IT_ASSIGN_OR_RETURN(
+        auto condition,
+        core_->ResolveOptionalCondition(r.condition_expression, "ConditionExpression", &resolver));
+    IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
 
-  // Sets are stored sorted; an item without sets is written as given, without a copy.
-  std::optional<Item> normalised;
-  if (dynamo::HasSets(r.item)) {
-    normalised = r.item;
-    for (auto& [name, value] : *normalised) value.Normalize();
-  }
-  const Item& item = normalised ? *normalised : r.item;
-  const std::string key = BaseKeyOf(t, item);
-  WriteTally tally;
-  std::optional<Item> old;
-  {
-    ItemLocks::Guard guard(&locks_, ItemLocks::StripeOf(key));
-    IT_RETURN_IF_ERROR(ReadItem(key, &old));
-    if (condition && !condition->Evaluate(old ? &*old : nullptr)) {
-      return ConditionFailed(r.return_values_on_condition_check_failure, old);
+    // Sets are stored sorted; an item without sets is written as given, without a copy.
+    std::optional<Item> normalised;
+    if (dynamo::HasSets(r.item)) {
+      normalised = r.item;
+      for (auto& [name, value] : *normalised) value.Normalize();
     }
-    rocksdb::WriteBatch batch;
-    IT_RETURN_IF_ERROR(AppendItemChange(t, key, old ? &*old : nullptr, &item, &batch, &tally));
-    IT_RETURN_IF_ERROR(Commit(&batch));
-  }
-  dynamo::PutItemResponse response;
-  if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
-  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
-                                              tally.table_units, tally.index_units, false);
-  return response;
+    const Item& item = normalised ? *normalised : r.item;
+    const std::string key = BaseKeyOf(t, item);
+    WriteTally tally;
+    std::optional<Item> old;
+    {
+      ItemLocks::Guard guard(&core_->locks(), ItemLocks::StripeOf(key));
+      IT_RETURN_IF_ERROR(core_->ReadItem(key, &old));
+      if (condition && !condition->Evaluate(old ? &*old : nullptr)) {
+        return ConditionFailed(r.return_values_on_condition_check_failure, old);
+      }
+      rocksdb::WriteBatch batch;
+      IT_RETURN_IF_ERROR(
+          core_->AppendItemChange(t, key, old ? &*old : nullptr, &item, &batch, &tally));
+      IT_RETURN_IF_ERROR(core_->Commit(&batch));
+    }
+    dynamo::PutItemResponse response;
+    if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
+    response.consumed_capacity =
+        EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
+                                   tally.table_units, tally.index_units, false);
+    return response;
+  });
 }
 
-Result<dynamo::GetItemResponse> EngineImpl::GetItem(const dynamo::GetItemRequest& r) {
-  IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
-  const TableDesc& t = table.desc();
-  IT_ASSIGN_OR_RETURN(std::string key, EncodeKeyParam(t, r.key));
-  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.projection_expression.has_value(),
-                                             r.expression_attribute_names, {}));
-  std::optional<ProjectionPaths> projection;
-  dynamo::ExpressionValues no_values;
-  ExpressionResolver resolver(r.expression_attribute_names, no_values);
-  if (r.projection_expression) {
-    IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseProjection(*r.projection_expression));
-    IT_ASSIGN_OR_RETURN(projection, resolver.ResolveProjection(*ast));
-  }
-  IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
-  std::optional<Item> item;
-  IT_RETURN_IF_ERROR(ReadItem(key, &item));
-  dynamo::GetItemResponse response;
-  const size_t size = item ? dynamo::ItemSize(*item) : 0;
-  if (item) response.item = projection ? ApplyProjection(*item, *projection) : std::move(*item);
-  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
-                                              ReadUnits(size, r.consistent_read), {}, true);
-  if (response.item) table.metrics()->returned_items.fetch_add(1, std::memory_order_relaxed);
-  return response;
+Result<dynamo::GetItemResponse> Engine::GetItem(const dynamo::GetItemRequest& r) {
+  // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
+  if (dynamo::legacy::Uses(r))
+    return dynamo::legacy::Apply(r, [&](const auto& t) { return GetItem(t); });
+  return core_->Metered(r.table_name, [&]() -> Result<dynamo::GetItemResponse> {
+    IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(r.table_name));
+    const TableDesc& t = table.desc();
+    IT_ASSIGN_OR_RETURN(std::string key, EncodeKeyParam(t, r.key));
+    IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.projection_expression.has_value(),
+                                               r.expression_attribute_names, {}));
+    std::optional<ProjectionPaths> projection;
+    dynamo::ExpressionValues no_values;
+    ExpressionResolver resolver(r.expression_attribute_names, no_values);
+    if (r.projection_expression) {
+      IT_ASSIGN_OR_RETURN(auto ast, core_->expressions().ParseProjection(*r.projection_expression));
+      IT_ASSIGN_OR_RETURN(projection, resolver.ResolveProjection(*ast));
+    }
+    IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+    std::optional<Item> item;
+    IT_RETURN_IF_ERROR(core_->ReadItem(key, &item));
+    dynamo::GetItemResponse response;
+    const size_t size = item ? dynamo::ItemSize(*item) : 0;
+    if (item) response.item = projection ? ApplyProjection(*item, *projection) : std::move(*item);
+    response.consumed_capacity =
+        EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
+                                   ReadUnits(size, r.consistent_read), {}, true);
+    if (response.item) table.metrics()->returned_items.fetch_add(1, std::memory_order_relaxed);
+    return response;
+  });
 }
 
 namespace {
@@ -134,97 +151,113 @@ Status CheckUpdatePaths(const TableDesc& t, const Update& update) {
 
 }  // namespace
 
-Result<dynamo::UpdateItemResponse> EngineImpl::UpdateItem(const dynamo::UpdateItemRequest& r) {
-  IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
-  const TableDesc& t = table.desc();
-  IT_ASSIGN_OR_RETURN(std::string key, EncodeKeyParam(t, r.key));
-  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.update_expression || r.condition_expression,
-                                             r.expression_attribute_names,
-                                             r.expression_attribute_values));
-  ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
-  std::unique_ptr<Update> update;
-  if (r.update_expression) {
-    IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseUpdate(*r.update_expression));
-    IT_ASSIGN_OR_RETURN(update, resolver.ResolveUpdate(*ast));
-    IT_RETURN_IF_ERROR(CheckUpdatePaths(t, *update));
-  }
-  IT_ASSIGN_OR_RETURN(auto condition, ResolveOptionalCondition(r.condition_expression,
-                                                               "ConditionExpression", &resolver));
-  IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+Result<dynamo::UpdateItemResponse> Engine::UpdateItem(const dynamo::UpdateItemRequest& r) {
+  // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
+  if (dynamo::legacy::Uses(r))
+    return dynamo::legacy::Apply(r, [&](const auto& t) { return UpdateItem(t); });
+  return core_->Metered(r.table_name, [&]() -> Result<dynamo::UpdateItemResponse> {
+    IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(r.table_name));
+    const TableDesc& t = table.desc();
+    IT_ASSIGN_OR_RETURN(std::string key, EncodeKeyParam(t, r.key));
+    IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.update_expression || r.condition_expression,
+                                               r.expression_attribute_names,
+                                               r.expression_attribute_values));
+    ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
+    std::unique_ptr<Update> update;
+    if (r.update_expression) {
+      IT_ASSIGN_OR_RETURN(auto ast, core_->expressions().ParseUpdate(*r.update_expression));
+      IT_ASSIGN_OR_RETURN(update, resolver.ResolveUpdate(*ast));
+      IT_RETURN_IF_ERROR(CheckUpdatePaths(t, *update));
+    }
+    IT_ASSIGN_OR_RETURN(
+        auto condition,
+        core_->ResolveOptionalCondition(r.condition_expression, "ConditionExpression", &resolver));
+    IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
 
-  WriteTally tally;
-  std::optional<Item> old;
-  Item updated;
-  {
-    ItemLocks::Guard guard(&locks_, ItemLocks::StripeOf(key));
-    IT_RETURN_IF_ERROR(ReadItem(key, &old));
-    if (condition && !condition->Evaluate(old ? &*old : nullptr)) {
-      return ConditionFailed(r.return_values_on_condition_check_failure, old);
-    }
-    updated = old ? *old : r.key;
-    if (update) IT_RETURN_IF_ERROR(update->Apply(&updated));
-    IT_RETURN_IF_ERROR(ValidateItemForWrite(
-        t, updated, "Item size to update has exceeded the maximum allowed size"));
-    rocksdb::WriteBatch batch;
-    IT_RETURN_IF_ERROR(AppendItemChange(t, key, old ? &*old : nullptr, &updated, &batch, &tally));
-    IT_RETURN_IF_ERROR(Commit(&batch));
-  }
-  dynamo::UpdateItemResponse response;
-  switch (r.return_values) {
-    case ReturnValue::kNone:
-      break;
-    case ReturnValue::kAllOld:
-      response.attributes = old;
-      break;
-    case ReturnValue::kAllNew:
-      response.attributes = std::move(updated);
-      break;
-    case ReturnValue::kUpdatedOld:
-    case ReturnValue::kUpdatedNew: {
-      const Item* source =
-          r.return_values == ReturnValue::kUpdatedOld ? (old ? &*old : nullptr) : &updated;
-      if (source && update) {
-        Item projected = ApplyProjection(*source, ProjectionPaths{update->Paths(), nullptr});
-        if (!projected.empty()) response.attributes = std::move(projected);
+    WriteTally tally;
+    std::optional<Item> old;
+    Item updated;
+    {
+      ItemLocks::Guard guard(&core_->locks(), ItemLocks::StripeOf(key));
+      IT_RETURN_IF_ERROR(core_->ReadItem(key, &old));
+      if (condition && !condition->Evaluate(old ? &*old : nullptr)) {
+        return ConditionFailed(r.return_values_on_condition_check_failure, old);
       }
-      break;
+      updated = old ? *old : r.key;
+      if (update) IT_RETURN_IF_ERROR(update->Apply(&updated));
+      IT_RETURN_IF_ERROR(ValidateItemForWrite(
+          t, updated, "Item size to update has exceeded the maximum allowed size"));
+      rocksdb::WriteBatch batch;
+      IT_RETURN_IF_ERROR(
+          core_->AppendItemChange(t, key, old ? &*old : nullptr, &updated, &batch, &tally));
+      IT_RETURN_IF_ERROR(core_->Commit(&batch));
     }
-  }
-  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
-                                              tally.table_units, tally.index_units, false);
-  return response;
+    dynamo::UpdateItemResponse response;
+    switch (r.return_values) {
+      case ReturnValue::kNone:
+        break;
+      case ReturnValue::kAllOld:
+        response.attributes = old;
+        break;
+      case ReturnValue::kAllNew:
+        response.attributes = std::move(updated);
+        break;
+      case ReturnValue::kUpdatedOld:
+      case ReturnValue::kUpdatedNew: {
+        const Item* source =
+            r.return_values == ReturnValue::kUpdatedOld ? (old ? &*old : nullptr) : &updated;
+        if (source && update) {
+          Item projected = ApplyProjection(*source, ProjectionPaths{update->Paths(), nullptr});
+          if (!projected.empty()) response.attributes = std::move(projected);
+        }
+        break;
+      }
+    }
+    response.consumed_capacity =
+        EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
+                                   tally.table_units, tally.index_units, false);
+    return response;
+  });
 }
 
-Result<dynamo::DeleteItemResponse> EngineImpl::DeleteItem(const dynamo::DeleteItemRequest& r) {
-  IT_RETURN_IF_ERROR(CheckReturnValues(r.return_values, false));
-  IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
-  const TableDesc& t = table.desc();
-  IT_ASSIGN_OR_RETURN(std::string key, EncodeKeyParam(t, r.key));
-  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.condition_expression.has_value(),
-                                             r.expression_attribute_names,
-                                             r.expression_attribute_values));
-  ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
-  IT_ASSIGN_OR_RETURN(auto condition, ResolveOptionalCondition(r.condition_expression,
-                                                               "ConditionExpression", &resolver));
-  IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+Result<dynamo::DeleteItemResponse> Engine::DeleteItem(const dynamo::DeleteItemRequest& r) {
+  // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
+  if (dynamo::legacy::Uses(r))
+    return dynamo::legacy::Apply(r, [&](const auto& t) { return DeleteItem(t); });
+  return core_->Metered(r.table_name, [&]() -> Result<dynamo::DeleteItemResponse> {
+    IT_RETURN_IF_ERROR(CheckReturnValues(r.return_values, false));
+    IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(r.table_name));
+    const TableDesc& t = table.desc();
+    IT_ASSIGN_OR_RETURN(std::string key, EncodeKeyParam(t, r.key));
+    IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.condition_expression.has_value(),
+                                               r.expression_attribute_names,
+                                               r.expression_attribute_values));
+    ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
+    IT_ASSIGN_OR_RETURN(
+        auto condition,
+        core_->ResolveOptionalCondition(r.condition_expression, "ConditionExpression", &resolver));
+    IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
 
-  WriteTally tally;
-  std::optional<Item> old;
-  {
-    ItemLocks::Guard guard(&locks_, ItemLocks::StripeOf(key));
-    IT_RETURN_IF_ERROR(ReadItem(key, &old));
-    if (condition && !condition->Evaluate(old ? &*old : nullptr)) {
-      return ConditionFailed(r.return_values_on_condition_check_failure, old);
+    WriteTally tally;
+    std::optional<Item> old;
+    {
+      ItemLocks::Guard guard(&core_->locks(), ItemLocks::StripeOf(key));
+      IT_RETURN_IF_ERROR(core_->ReadItem(key, &old));
+      if (condition && !condition->Evaluate(old ? &*old : nullptr)) {
+        return ConditionFailed(r.return_values_on_condition_check_failure, old);
+      }
+      rocksdb::WriteBatch batch;
+      IT_RETURN_IF_ERROR(
+          core_->AppendItemChange(t, key, old ? &*old : nullptr, nullptr, &batch, &tally));
+      if (old) IT_RETURN_IF_ERROR(core_->Commit(&batch));
     }
-    rocksdb::WriteBatch batch;
-    IT_RETURN_IF_ERROR(AppendItemChange(t, key, old ? &*old : nullptr, nullptr, &batch, &tally));
-    if (old) IT_RETURN_IF_ERROR(Commit(&batch));
-  }
-  dynamo::DeleteItemResponse response;
-  if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
-  response.consumed_capacity = RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
-                                              tally.table_units, tally.index_units, false);
-  return response;
+    dynamo::DeleteItemResponse response;
+    if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
+    response.consumed_capacity =
+        EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
+                                   tally.table_units, tally.index_units, false);
+    return response;
+  });
 }
 
 }  // namespace issuetracker::engine

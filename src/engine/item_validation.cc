@@ -1,6 +1,7 @@
 // Key encoding and DynamoDB's validation of keys and items.
+#include "engine/item_validation.h"
+
 #include "dynamo/wire_names.h"
-#include "engine/engine_impl.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
 

@@ -3,9 +3,12 @@
 
 #include <cmath>
 
+#include "dynamo/legacy.h"
 #include "dynamo/wire_names.h"
-#include "engine/engine_impl.h"
+#include "engine/core.h"
+#include "engine/engine.h"
 #include "engine/item_codec.h"
+#include "engine/item_validation.h"
 #include "engine/key_codec.h"
 
 namespace issuetracker::engine {
@@ -88,7 +91,8 @@ Status CheckSelect(const ReadPlan& plan, std::optional<Select> select, bool has_
   return Status::Ok();
 }
 
-// Positions `it` on the first entry to read.
+// Positions `it` on the first entry to read. The iterator has no bounds (a pooled one):
+// the plan's range [lower, upper) is checked by the reader, InRange below.
 void Position(const ReadPlan& plan, rocksdb::Iterator* it) {
   if (plan.forward) {
     if (plan.start_after) {
@@ -98,13 +102,17 @@ void Position(const ReadPlan& plan, rocksdb::Iterator* it) {
       it->Seek(plan.lower);
     }
   } else {
-    if (plan.start_after) {
-      it->SeekForPrev(*plan.start_after);
-      if (it->Valid() && it->key() == rocksdb::Slice(*plan.start_after)) it->Prev();
-    } else {
-      it->SeekToLast();
-    }
+    const std::string& from = plan.start_after ? *plan.start_after : plan.upper;
+    it->SeekForPrev(from);  // the last key at or before `from`, which is excluded
+    if (it->Valid() && it->key() == rocksdb::Slice(from)) it->Prev();
   }
+}
+
+// Whether the iterator's key is still inside the plan's range (reading forwards, below
+// `upper`; backwards, at or above `lower`).
+bool InRange(const ReadPlan& plan, const rocksdb::Slice& key) {
+  return plan.forward ? key.compare(rocksdb::Slice(plan.upper)) < 0
+                      : key.compare(rocksdb::Slice(plan.lower)) >= 0;
 }
 
 }  // namespace
@@ -112,23 +120,20 @@ void Position(const ReadPlan& plan, rocksdb::Iterator* it) {
 // The shared range read: iterates, applies Limit, the 1 MB page limit, the filter and the
 // projection, and computes read capacity from the bytes read. Rows are decoded into the
 // items already in `response` (see Backend::QueryInto), reusing their storage.
-static Status ExecuteRead(EngineImpl* engine, const ReadPlan& plan,
+static Status ExecuteRead(EngineCore& core, const ReadPlan& plan,
                           dynamo::ReturnConsumedCapacity capacity_mode,
                           dynamo::QueryResponse* response) {
   std::vector<Item> rows = std::move(response->items);
   *response = dynamo::QueryResponse();
-  rocksdb::ReadOptions ro;
-  rocksdb::Slice lower(plan.lower), upper(plan.upper);
-  ro.iterate_lower_bound = &lower;
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(engine->db()->NewIterator(ro, engine->items_cf()));
+  IT_ASSIGN_OR_RETURN(IteratorPool::Lease it, core.item_iterators().Take());
   // Rows are decoded into rows[kept] (the next result slot) unless they are only counted
   // or projected, which decode into a scratch item.
   const bool in_place = !plan.count_only && !plan.projection;
   Item scratch;
   size_t kept = 0;
   size_t bytes = 0;
-  for (Position(plan, it.get()); it->Valid(); plan.forward ? it->Next() : it->Prev()) {
+  for (Position(plan, it.get()); it->Valid() && InRange(plan, it->key());
+       plan.forward ? it->Next() : it->Prev()) {
     if (in_place && kept == rows.size()) rows.emplace_back();
     Item& item = in_place ? rows[kept] : scratch;
     size_t size = 0;
@@ -155,12 +160,12 @@ static Status ExecuteRead(EngineImpl* engine, const ReadPlan& plan,
   double units = std::max(1.0, std::ceil(static_cast<double>(bytes) / 4096.0));
   if (!plan.consistent) units /= 2;
   const std::string& table = plan.table->name;
-  if (plan.index) {
-    response->consumed_capacity = EngineImpl::RenderCapacity(capacity_mode, plan.metrics, table, 0,
+  if (plan.index && capacity_mode != dynamo::ReturnConsumedCapacity::kNone) {
+    response->consumed_capacity = EngineCore::RenderCapacity(capacity_mode, plan.metrics, table, 0,
                                                              {{plan.index->name, units}}, true);
-  } else {
+  } else {  // the metrics count the same units either way
     response->consumed_capacity =
-        EngineImpl::RenderCapacity(capacity_mode, plan.metrics, table, units, {}, true);
+        EngineCore::RenderCapacity(capacity_mode, plan.metrics, table, units, {}, true);
   }
   plan.metrics->returned_items.fetch_add(response->count, std::memory_order_relaxed);
   return Status::Ok();
@@ -275,127 +280,154 @@ Status CheckLimit(const std::optional<int32_t>& limit) {
 
 }  // namespace
 
-Status EngineImpl::Query(const dynamo::QueryRequest& r, dynamo::QueryResponse* response) {
-  IT_RETURN_IF_ERROR(CheckLimit(r.limit));
-  IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
-  ReadPlan plan;
-  plan.metrics = table.metrics();
-  IT_RETURN_IF_ERROR(ResolveIndex(table.desc(), r.index_name, r.consistent_read, &plan));
-  if (!r.key_condition_expression) {
-    return Status::Validation(
-        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
-        "request.");
-  }
-  ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
-  IT_ASSIGN_OR_RETURN(auto key_ast, expressions_.ParseCondition(*r.key_condition_expression,
-                                                                "KeyConditionExpression"));
-  const KeyAttr& hash_key = plan.index ? plan.index->hash : plan.table->hash;
-  const auto& range_key = plan.index ? plan.index->range : plan.table->range;
-  IT_ASSIGN_OR_RETURN(
-      KeyCondition kc,
-      resolver.ResolveKeyCondition(*key_ast, hash_key.name, range_key ? range_key->name : ""));
-  IT_ASSIGN_OR_RETURN(auto filter,
-                      ResolveOptionalCondition(r.filter_expression, "FilterExpression", &resolver));
-  std::optional<ProjectionPaths> projection;
-  if (r.projection_expression) {
-    IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseProjection(*r.projection_expression));
-    IT_ASSIGN_OR_RETURN(projection, resolver.ResolveProjection(*ast));
-  }
-  IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
-  IT_RETURN_IF_ERROR(CheckSelect(plan, r.select, projection.has_value()));
-  if (filter) {
-    for (const std::string& attr : filter->TopLevelAttributes()) {
-      if (attr == hash_key.name || (range_key && attr == range_key->name)) {
-        return Status::Validation(
-            "Filter Expression can only contain non-primary key attributes: Primary key "
-            "attribute: " +
-            attr);
+Status Engine::QueryInto(const dynamo::QueryRequest& r, dynamo::QueryResponse* response) {
+  // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
+  if (dynamo::legacy::Uses(r))
+    return dynamo::legacy::Apply(r, [&](const auto& t) { return QueryInto(t, response); });
+  return core_->Metered(r.table_name, [&]() -> Status {
+    IT_RETURN_IF_ERROR(CheckLimit(r.limit));
+    IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(r.table_name));
+    ReadPlan plan;
+    plan.metrics = table.metrics();
+    IT_RETURN_IF_ERROR(ResolveIndex(table.desc(), r.index_name, r.consistent_read, &plan));
+    if (!r.key_condition_expression) {
+      return Status::Validation(
+          "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
+          "request.");
+    }
+    ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
+    IT_ASSIGN_OR_RETURN(auto key_ast, core_->expressions().ParseCondition(
+                                          *r.key_condition_expression, "KeyConditionExpression"));
+    const KeyAttr& hash_key = plan.index ? plan.index->hash : plan.table->hash;
+    const auto& range_key = plan.index ? plan.index->range : plan.table->range;
+    IT_ASSIGN_OR_RETURN(
+        KeyCondition kc,
+        resolver.ResolveKeyCondition(*key_ast, hash_key.name, range_key ? range_key->name : ""));
+    IT_ASSIGN_OR_RETURN(auto filter, core_->ResolveOptionalCondition(
+                                         r.filter_expression, "FilterExpression", &resolver));
+    std::optional<ProjectionPaths> projection;
+    if (r.projection_expression) {
+      IT_ASSIGN_OR_RETURN(auto ast, core_->expressions().ParseProjection(*r.projection_expression));
+      IT_ASSIGN_OR_RETURN(projection, resolver.ResolveProjection(*ast));
+    }
+    IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+    IT_RETURN_IF_ERROR(CheckSelect(plan, r.select, projection.has_value()));
+    if (filter) {
+      for (const std::string& attr : filter->TopLevelAttributes()) {
+        if (attr == hash_key.name || (range_key && attr == range_key->name)) {
+          return Status::Validation(
+              "Filter Expression can only contain non-primary key attributes: Primary key "
+              "attribute: " +
+              attr);
+        }
       }
     }
-  }
-  IT_RETURN_IF_ERROR(PlanKeyRange(kc, &plan));
-  if (r.exclusive_start_key) {
-    IT_ASSIGN_OR_RETURN(std::string start,
-                        EncodeStartKey(table.desc(), plan.index, *r.exclusive_start_key));
-    const std::string partition =
-        PartitionPrefix(table.desc().id, plan.index ? plan.index->id : kBaseIndexId, kc.hash_value);
-    if (!std::string_view(start).starts_with(partition)) {
-      return Status::Validation(
-          "The provided starting key is outside query boundaries based on provided conditions");
+    IT_RETURN_IF_ERROR(PlanKeyRange(kc, &plan));
+    if (r.exclusive_start_key) {
+      IT_ASSIGN_OR_RETURN(std::string start,
+                          EncodeStartKey(table.desc(), plan.index, *r.exclusive_start_key));
+      const std::string partition = PartitionPrefix(
+          table.desc().id, plan.index ? plan.index->id : kBaseIndexId, kc.hash_value);
+      if (!std::string_view(start).starts_with(partition)) {
+        return Status::Validation(
+            "The provided starting key is outside query boundaries based on provided conditions");
+      }
+      if (start < plan.lower || start >= plan.upper) {
+        return Status::Validation(
+            "The provided starting key does not match the range key predicate");
+      }
+      plan.start_after = std::move(start);
     }
-    if (start < plan.lower || start >= plan.upper) {
-      return Status::Validation("The provided starting key does not match the range key predicate");
-    }
-    plan.start_after = std::move(start);
-  }
-  plan.forward = r.scan_index_forward;
-  plan.limit = r.limit.value_or(0);
-  plan.filter = filter.get();
-  plan.projection = projection ? &*projection : nullptr;
-  plan.count_only =
-      r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
-  plan.consistent = r.consistent_read;
-  return ExecuteRead(this, plan, r.return_consumed_capacity, response);
+    plan.forward = r.scan_index_forward;
+    plan.limit = r.limit.value_or(0);
+    plan.filter = filter.get();
+    plan.projection = projection ? &*projection : nullptr;
+    plan.count_only =
+        r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
+    plan.consistent = r.consistent_read;
+    return ExecuteRead(*core_, plan, r.return_consumed_capacity, response);
+  });
 }
 
-Status EngineImpl::Scan(const dynamo::ScanRequest& r, dynamo::ScanResponse* response) {
-  IT_RETURN_IF_ERROR(CheckLimit(r.limit));
-  if (r.segment.has_value() != r.total_segments.has_value()) {
-    return Status::Validation(r.segment ? "The TotalSegments parameter is required but was not "
-                                          "present in the request when Segment parameter is present"
-                                        : "The Segment parameter is required but was not present "
-                                          "in the request when parameter TotalSegments is present");
-  }
-  const int64_t total = r.total_segments.value_or(1);
-  const int64_t segment = r.segment.value_or(0);
-  if (total < 1 || total > 1000000) {
-    return Status::Validation("1 validation error detected: Value '" + std::to_string(total) +
-                              "' at 'totalSegments' failed to satisfy constraint: Member must have "
-                              "value less than or equal to 1000000 and greater than or equal to 1");
-  }
-  if (segment < 0 || segment >= total) {
-    return Status::Validation(
-        "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
-        "Segment: " +
-        std::to_string(segment) + " is not less than TotalSegments: " + std::to_string(total));
-  }
-  IT_ASSIGN_OR_RETURN(TableRef table, GetTable(r.table_name));
-  ReadPlan plan;
-  plan.metrics = table.metrics();
-  IT_RETURN_IF_ERROR(ResolveIndex(table.desc(), r.index_name, r.consistent_read, &plan));
-  ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
-  IT_ASSIGN_OR_RETURN(auto filter,
-                      ResolveOptionalCondition(r.filter_expression, "FilterExpression", &resolver));
-  std::optional<ProjectionPaths> projection;
-  if (r.projection_expression) {
-    IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseProjection(*r.projection_expression));
-    IT_ASSIGN_OR_RETURN(projection, resolver.ResolveProjection(*ast));
-  }
-  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.filter_expression || r.projection_expression,
-                                             r.expression_attribute_names,
-                                             r.expression_attribute_values));
-  IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
-  IT_RETURN_IF_ERROR(CheckSelect(plan, r.select, projection.has_value()));
-  // Segments are contiguous ranges of the 32-bit partition hash.
-  HashSegmentBounds(table.desc().id, plan.index ? plan.index->id : kBaseIndexId, segment, total,
-                    &plan.lower, &plan.upper);
-  if (r.exclusive_start_key) {
-    IT_ASSIGN_OR_RETURN(std::string start,
-                        EncodeStartKey(table.desc(), plan.index, *r.exclusive_start_key));
-    if (start < plan.lower || start >= plan.upper) {
-      return Status::Validation(
-          "The provided Exclusive start key does not map to the provided Segment and TotalSegments "
-          "values.");
+Status Engine::ScanInto(const dynamo::ScanRequest& r, dynamo::ScanResponse* response) {
+  // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
+  if (dynamo::legacy::Uses(r))
+    return dynamo::legacy::Apply(r, [&](const auto& t) { return ScanInto(t, response); });
+  return core_->Metered(r.table_name, [&]() -> Status {
+    IT_RETURN_IF_ERROR(CheckLimit(r.limit));
+    if (r.segment.has_value() != r.total_segments.has_value()) {
+      return Status::Validation(r.segment
+                                    ? "The TotalSegments parameter is required but was not "
+                                      "present in the request when Segment parameter is present"
+                                    : "The Segment parameter is required but was not present "
+                                      "in the request when parameter TotalSegments is present");
     }
-    plan.start_after = std::move(start);
-  }
-  plan.limit = r.limit.value_or(0);
-  plan.filter = filter.get();
-  plan.projection = projection ? &*projection : nullptr;
-  plan.count_only =
-      r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
-  plan.consistent = r.consistent_read;
-  return ExecuteRead(this, plan, r.return_consumed_capacity, response);
+    const int64_t total = r.total_segments.value_or(1);
+    const int64_t segment = r.segment.value_or(0);
+    if (total < 1 || total > 1000000) {
+      return Status::Validation(
+          "1 validation error detected: Value '" + std::to_string(total) +
+          "' at 'totalSegments' failed to satisfy constraint: Member must have "
+          "value less than or equal to 1000000 and greater than or equal to 1");
+    }
+    if (segment < 0 || segment >= total) {
+      return Status::Validation(
+          "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
+          "Segment: " +
+          std::to_string(segment) + " is not less than TotalSegments: " + std::to_string(total));
+    }
+    IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(r.table_name));
+    ReadPlan plan;
+    plan.metrics = table.metrics();
+    IT_RETURN_IF_ERROR(ResolveIndex(table.desc(), r.index_name, r.consistent_read, &plan));
+    ExpressionResolver resolver(r.expression_attribute_names, r.expression_attribute_values);
+    IT_ASSIGN_OR_RETURN(auto filter, core_->ResolveOptionalCondition(
+                                         r.filter_expression, "FilterExpression", &resolver));
+    std::optional<ProjectionPaths> projection;
+    if (r.projection_expression) {
+      IT_ASSIGN_OR_RETURN(auto ast, core_->expressions().ParseProjection(*r.projection_expression));
+      IT_ASSIGN_OR_RETURN(projection, resolver.ResolveProjection(*ast));
+    }
+    IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.filter_expression || r.projection_expression,
+                                               r.expression_attribute_names,
+                                               r.expression_attribute_values));
+    IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+    IT_RETURN_IF_ERROR(CheckSelect(plan, r.select, projection.has_value()));
+    // Segments are contiguous ranges of the 32-bit partition hash.
+    HashSegmentBounds(table.desc().id, plan.index ? plan.index->id : kBaseIndexId, segment, total,
+                      &plan.lower, &plan.upper);
+    if (r.exclusive_start_key) {
+      IT_ASSIGN_OR_RETURN(std::string start,
+                          EncodeStartKey(table.desc(), plan.index, *r.exclusive_start_key));
+      if (start < plan.lower || start >= plan.upper) {
+        return Status::Validation(
+            "The provided Exclusive start key does not map to the provided Segment and "
+            "TotalSegments "
+            "values.");
+      }
+      plan.start_after = std::move(start);
+    }
+    plan.limit = r.limit.value_or(0);
+    plan.filter = filter.get();
+    plan.projection = projection ? &*projection : nullptr;
+    plan.count_only =
+        r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
+    plan.consistent = r.consistent_read;
+    return ExecuteRead(*core_, plan, r.return_consumed_capacity, response);
+  });
+}
+
+// Query and Scan have one implementation each, into a response (QueryInto, ScanInto).
+Result<dynamo::QueryResponse> Engine::Query(const dynamo::QueryRequest& r) {
+  dynamo::QueryResponse response;
+  IT_RETURN_IF_ERROR(QueryInto(r, &response));
+  return response;
+}
+
+Result<dynamo::ScanResponse> Engine::Scan(const dynamo::ScanRequest& r) {
+  dynamo::ScanResponse response;
+  IT_RETURN_IF_ERROR(ScanInto(r, &response));
+  return response;
 }
 
 }  // namespace issuetracker::engine

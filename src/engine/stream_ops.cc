@@ -5,9 +5,11 @@
 
 #include <ctime>
 
-#include "engine/engine_impl.h"
+#include "engine/engine.h"
 #include "engine/item_codec.h"
+#include "engine/item_validation.h"
 #include "engine/key_codec.h"
+#include "engine/streams.h"
 
 namespace issuetracker::engine {
 
@@ -93,7 +95,7 @@ dynamo::StreamRecord ToStreamRecord(const TableDesc& t, const StreamInfo& s, con
                                                      : dynamo::OperationType::kRemove;
   out.aws_region = region;
   auto& d = out.dynamodb;
-  d.approximate_creation_date_time = static_cast<double>(r.stamp / 1000000);
+  d.approximate_creation_date_time = static_cast<double>(r.date / 1000000);
   const Item* source = r.new_image ? &*r.new_image : r.old_image ? &*r.old_image : &*r.keys;
   d.keys = KeyOf(t, nullptr, *source);
   d.sequence_number = SequenceNumberOf(r.stamp);
@@ -112,22 +114,22 @@ dynamo::StreamRecord ToStreamRecord(const TableDesc& t, const StreamInfo& s, con
 
 // Resolves a stream ARN ("<table arn>/stream/<label>") to its table and stream.
 static Result<std::pair<std::shared_ptr<const TableDesc>, StreamInfo>> FindStream(
-    EngineImpl* e, std::string_view arn) {
-  const std::string prefix = e->TableArn("");
+    EngineCore& e, std::string_view arn) {
+  const std::string prefix = e.TableArn("");
   const auto pos = arn.find("/stream/");
   if (!arn.starts_with(prefix) || pos == std::string_view::npos) return StreamNotFound(arn);
   const std::string table(arn.substr(prefix.size(), pos - prefix.size()));
   const std::string label(arn.substr(pos + 8));
-  auto ref = e->GetTable(table);
+  auto ref = e.GetTable(table);
   if (!ref.ok()) return StreamNotFound(arn);
-  const int64_t now = e->clock()->NowMicros();
-  for (auto& s : StreamsOf(ref->desc(), now, e->options().stream_retention_seconds * 1000000)) {
+  const int64_t now = e.clock()->NowMicros();
+  for (auto& s : StreamsOf(ref->desc(), now, e.options().stream_retention_seconds * 1000000)) {
     if (s.label == label) return std::make_pair(ref->desc_ptr(), s);
   }
   return StreamNotFound(arn);
 }
 
-Result<dynamo::ListStreamsResponse> EngineImpl::ListStreams(const dynamo::ListStreamsRequest& r) {
+Result<dynamo::ListStreamsResponse> Engine::ListStreams(const dynamo::ListStreamsRequest& r) {
   const int32_t limit = r.limit.value_or(100);
   if (limit < 1 || limit > 100) return Status::Validation("Limit must be between 1 and 100");
   std::vector<std::string> tables;
@@ -144,9 +146,9 @@ Result<dynamo::ListStreamsResponse> EngineImpl::ListStreams(const dynamo::ListSt
   }
   dynamo::ListStreamsResponse response;
   bool started = !r.exclusive_start_stream_arn;
-  const int64_t now = clock_->NowMicros();
+  const int64_t now = core_->clock()->NowMicros();
   for (const auto& name : tables) {
-    auto table = GetTable(name);
+    auto table = core_->GetTable(name);
     if (!table.ok()) {
       if (r.table_name)
         return Status::ResourceNotFound("Requested resource not found: Table: " + name +
@@ -154,8 +156,8 @@ Result<dynamo::ListStreamsResponse> EngineImpl::ListStreams(const dynamo::ListSt
       continue;
     }
     for (const auto& s :
-         StreamsOf(table->desc(), now, options_.stream_retention_seconds * 1000000)) {
-      const std::string arn = TableArn(name) + "/stream/" + s.label;
+         StreamsOf(table->desc(), now, core_->options().stream_retention_seconds * 1000000)) {
+      const std::string arn = core_->TableArn(name) + "/stream/" + s.label;
       if (!started) {
         started = arn == *r.exclusive_start_stream_arn;
         continue;
@@ -170,9 +172,9 @@ Result<dynamo::ListStreamsResponse> EngineImpl::ListStreams(const dynamo::ListSt
   return response;
 }
 
-Result<dynamo::DescribeStreamResponse> EngineImpl::DescribeStream(
+Result<dynamo::DescribeStreamResponse> Engine::DescribeStream(
     const dynamo::DescribeStreamRequest& r) {
-  IT_ASSIGN_OR_RETURN(auto found, FindStream(this, r.stream_arn));
+  IT_ASSIGN_OR_RETURN(auto found, FindStream(*core_, r.stream_arn));
   const auto& [desc, s] = found;
   dynamo::DescribeStreamResponse response;
   auto& d = response.stream_description;
@@ -193,15 +195,15 @@ Result<dynamo::DescribeStreamResponse> EngineImpl::DescribeStream(
   return response;
 }
 
-Result<dynamo::GetShardIteratorResponse> EngineImpl::GetShardIterator(
+Result<dynamo::GetShardIteratorResponse> Engine::GetShardIterator(
     const dynamo::GetShardIteratorRequest& r) {
-  IT_ASSIGN_OR_RETURN(auto found, FindStream(this, r.stream_arn));
+  IT_ASSIGN_OR_RETURN(auto found, FindStream(*core_, r.stream_arn));
   const auto& [desc, s] = found;
   if (r.shard_id != ShardIdOf(s)) {
     return Status::ResourceNotFound("Requested resource not found: Shard does not exist");
   }
-  const int64_t now = clock_->NowMicros();
-  const int64_t horizon = std::max(s.start, now - RetentionMicros(*desc));
+  const int64_t now = core_->clock()->NowMicros();
+  const int64_t horizon = std::max(s.start, now - core_->RetentionMicros(*desc));
   IteratorState state{desc->name, s.label, 0, now};
   const bool needs_number =
       r.shard_iterator_type == dynamo::ShardIteratorType::kAtSequenceNumber ||
@@ -229,7 +231,7 @@ Result<dynamo::GetShardIteratorResponse> EngineImpl::GetShardIterator(
       state.position = horizon;
       break;
     case dynamo::ShardIteratorType::kLatest:
-      state.position = s.end ? *s.end : change_clock_->Watermark(clock_->NowMicros());
+      state.position = s.end ? *s.end : core_->change_clock().Watermark();
       break;
     case dynamo::ShardIteratorType::kAtSequenceNumber:
       state.position = *number;
@@ -241,23 +243,23 @@ Result<dynamo::GetShardIteratorResponse> EngineImpl::GetShardIterator(
   return dynamo::GetShardIteratorResponse{EncodeIterator(state)};
 }
 
-Result<dynamo::GetRecordsResponse> EngineImpl::GetRecords(const dynamo::GetRecordsRequest& r) {
+Result<dynamo::GetRecordsResponse> Engine::GetRecords(const dynamo::GetRecordsRequest& r) {
   const int32_t limit = r.limit.value_or(kMaxRecords);
   if (limit < 1 || limit > kMaxRecords)
     return Status::Validation("Limit must be between 1 and 1000");
   auto state = DecodeIterator(r.shard_iterator);
   if (!state) return Status::Validation("Invalid ShardIterator");
-  const int64_t now = clock_->NowMicros();
+  const int64_t now = core_->clock()->NowMicros();
   if (now - state->created > kIteratorLifetimeMicros) {
     return Status(Code::kExpiredIterator, "Iterator expired. The iterator was created at time " +
                                               std::to_string(state->created / 1000000) +
                                               " while right now it's " +
                                               std::to_string(now / 1000000));
   }
-  IT_ASSIGN_OR_RETURN(auto found,
-                      FindStream(this, TableArn(state->table) + "/stream/" + state->label));
+  IT_ASSIGN_OR_RETURN(
+      auto found, FindStream(*core_, core_->TableArn(state->table) + "/stream/" + state->label));
   const auto& [desc, s] = found;
-  const int64_t horizon = std::max(s.start, now - RetentionMicros(*desc));
+  const int64_t horizon = std::max(s.start, now - core_->RetentionMicros(*desc));
   if (state->position < horizon && state->position > s.start) {
     return Status(Code::kTrimmedDataAccess,
                   "The operation attempted to read past the oldest stream record in a shard");
@@ -265,13 +267,13 @@ Result<dynamo::GetRecordsResponse> EngineImpl::GetRecords(const dynamo::GetRecor
   const int64_t from = std::max(state->position, s.start);
   // Never past a record still being committed: it would be skipped when it lands.
   const int64_t to = std::min(s.end.value_or(INT64_MAX),
-                              change_clock_->Watermark(clock_->NowMicros()));  // exclusive
+                              core_->change_clock().Watermark());  // exclusive
   dynamo::GetRecordsResponse response;
   rocksdb::ReadOptions ro;
   const std::string upper_key = ChangeKey(desc->id, to);
   rocksdb::Slice upper(upper_key);
   ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, changes_cf_));
+  std::unique_ptr<rocksdb::Iterator> it(core_->db()->NewIterator(ro, core_->changes_cf()));
   int64_t next = from;
   size_t bytes = 0;
   for (it->Seek(ChangeKey(desc->id, from)); it->Valid(); it->Next()) {
@@ -279,7 +281,7 @@ Result<dynamo::GetRecordsResponse> EngineImpl::GetRecords(const dynamo::GetRecor
     IT_ASSIGN_OR_RETURN(ChangeRecord rec,
                         DecodeChange(std::string_view(it->key().data(), it->key().size()),
                                      std::string_view(it->value().data(), it->value().size())));
-    response.records.push_back(ToStreamRecord(*desc, s, rec, options_.region));
+    response.records.push_back(ToStreamRecord(*desc, s, rec, core_->options().region));
     bytes += static_cast<size_t>(response.records.back().dynamodb.size_bytes);
     next = rec.stamp + 1;
   }
@@ -289,6 +291,8 @@ Result<dynamo::GetRecordsResponse> EngineImpl::GetRecords(const dynamo::GetRecor
   if (!drained) response.next_shard_iterator = EncodeIterator({desc->name, s.label, next, now});
   return response;
 }
+
+Status Engine::TrimChangeLogs() { return streams_->Trim(); }
 
 std::string StreamLabel(int64_t start_micros) {
   const time_t secs = static_cast<time_t>(start_micros / 1000000);

@@ -1,13 +1,13 @@
-// Control plane: CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTable, tags
-// and the continuous-backups switch.
+// Control plane: CreateTable, DescribeTable, ListTables, DeleteTable, tags, table metrics
+// (UpdateTable and the continuous-backups switch are in update_table.cc).
 #include <rocksdb/iterator.h>
 
 #include <algorithm>
-#include <random>
 #include <set>
 
 #include "dynamo/wire_names.h"
-#include "engine/engine_impl.h"
+#include "engine/core.h"
+#include "engine/engine.h"
 #include "engine/item_codec.h"
 #include "engine/key_codec.h"
 
@@ -18,9 +18,8 @@ namespace {
 constexpr std::string_view kTableKeyPrefix = "t/";
 constexpr size_t kMaxTags = 50;
 
-std::string NewUuid() {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  const uint64_t a = rng(), b = rng();
+std::string NewUuid(Env* env) {
+  const uint64_t a = env->Random64(), b = env->Random64();
   char buf[37];
   std::snprintf(buf, sizeof(buf), "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
                 static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFF),
@@ -66,49 +65,43 @@ void MergeTags(const std::vector<dynamo::Tag>& tags, std::vector<dynamo::Tag>* e
 
 }  // namespace
 
-Result<dynamo::CreateTableResponse> EngineImpl::CreateTable(const dynamo::CreateTableRequest& r) {
+Result<dynamo::CreateTableResponse> Engine::CreateTable(const dynamo::CreateTableRequest& r) {
   IT_RETURN_IF_ERROR(ValidateCreateTable(r));
   IT_RETURN_IF_ERROR(ValidateTags(r.tags));
-  std::lock_guard<std::mutex> lock(catalog_mu_);
-  IT_ASSIGN_OR_RETURN(auto existing, FindHandle(r.table_name));
+  std::lock_guard<std::mutex> lock(core_->catalog_mu());
+  IT_ASSIGN_OR_RETURN(auto existing, core_->FindHandle(r.table_name));
   if (existing) {
     std::shared_lock<std::shared_mutex> table_lock(existing->mu);
     if (!existing->deleted) return Status::ResourceInUse("Table already exists: " + r.table_name);
   }
   rocksdb::WriteBatch batch;
-  IT_ASSIGN_OR_RETURN(uint32_t id, AllocateTableId(&batch));
-  TableDesc desc =
-      DescFromCreateRequest(r, id, NewUuid(), static_cast<double>(clock_->NowMicros()) / 1e6);
+  IT_ASSIGN_OR_RETURN(uint32_t id, core_->AllocateTableId(&batch));
+  TableDesc desc = DescFromCreateRequest(r, id, NewUuid(core_->env()),
+                                         static_cast<double>(core_->clock()->NowMicros()) / 1e6);
   if (desc.stream) {
-    IT_ASSIGN_OR_RETURN(desc.stream_start_micros, MarkerStamp());
+    IT_ASSIGN_OR_RETURN(desc.stream_start_micros, core_->MarkerStamp());
     desc.stream_label = StreamLabel(desc.stream_start_micros);
   }
-  IT_RETURN_IF_ERROR(PersistDesc(desc, &batch));
-  batch.Put(catalog_cf_, TableIdKey(id), desc.name).PermitUncheckedError();
-  IT_RETURN_IF_ERROR(Commit(&batch));
-  auto handle = std::make_shared<TableHandle>();
-  handle->desc = std::make_shared<const TableDesc>(std::move(desc));
-  handle->metrics.since_micros = clock_->NowMicros();
-  {
-    std::unique_lock<std::shared_mutex> tables_lock(tables_mu_);
-    tables_[r.table_name] = handle;
-  }
+  IT_RETURN_IF_ERROR(core_->PersistDesc(desc, &batch));
+  batch.Put(core_->catalog_cf(), TableIdKey(id), desc.name).PermitUncheckedError();
+  IT_RETURN_IF_ERROR(core_->Commit(&batch));
+  IT_CRASH_POINT(kTableCreated);
+  auto handle = core_->AddTable(std::move(desc));
   dynamo::CreateTableResponse response;
-  response.table_description = Describe(*handle->desc);
+  response.table_description = core_->Describe(*handle->desc);
   return response;
 }
 
-Result<dynamo::DescribeTableResponse> EngineImpl::DescribeTable(
-    const dynamo::DescribeTableRequest& r) {
+Result<dynamo::DescribeTableResponse> Engine::DescribeTable(const dynamo::DescribeTableRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
-  auto table = GetTable(r.table_name);
+  auto table = core_->GetTable(r.table_name);
   if (!table.ok()) return TableNotFound(r.table_name);
   dynamo::DescribeTableResponse response;
-  response.table = Describe(table->desc());
+  response.table = core_->Describe(table->desc());
   return response;
 }
 
-Result<dynamo::ListTablesResponse> EngineImpl::ListTables(const dynamo::ListTablesRequest& r) {
+Result<dynamo::ListTablesResponse> Engine::ListTables(const dynamo::ListTablesRequest& r) {
   const int32_t limit = r.limit.value_or(100);
   if (limit < 1 || limit > 100) {
     return Status::Validation("1 validation error detected: Value '" + std::to_string(limit) +
@@ -119,7 +112,8 @@ Result<dynamo::ListTablesResponse> EngineImpl::ListTables(const dynamo::ListTabl
     IT_RETURN_IF_ERROR(ValidateTableName(*r.exclusive_start_table_name, "exclusiveStartTableName"));
   }
   dynamo::ListTablesResponse response;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), catalog_cf_));
+  std::unique_ptr<rocksdb::Iterator> it(
+      core_->db()->NewIterator(rocksdb::ReadOptions(), core_->catalog_cf()));
   std::string start(kTableKeyPrefix);
   if (r.exclusive_start_table_name) start += *r.exclusive_start_table_name + std::string(1, '\0');
   for (it->Seek(start); it->Valid() && it->key().starts_with(rocksdb::Slice(
@@ -134,10 +128,10 @@ Result<dynamo::ListTablesResponse> EngineImpl::ListTables(const dynamo::ListTabl
   return response;
 }
 
-Result<dynamo::DeleteTableResponse> EngineImpl::DeleteTable(const dynamo::DeleteTableRequest& r) {
+Result<dynamo::DeleteTableResponse> Engine::DeleteTable(const dynamo::DeleteTableRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
-  std::lock_guard<std::mutex> lock(catalog_mu_);
-  IT_ASSIGN_OR_RETURN(auto handle, FindHandle(r.table_name));
+  std::lock_guard<std::mutex> lock(core_->catalog_mu());
+  IT_ASSIGN_OR_RETURN(auto handle, core_->FindHandle(r.table_name));
   if (!handle) return TableNotFound(r.table_name);
   std::unique_lock<std::shared_mutex> table_lock(handle->mu);
   if (handle->deleted) return TableNotFound(r.table_name);
@@ -148,34 +142,38 @@ Result<dynamo::DeleteTableResponse> EngineImpl::DeleteTable(const dynamo::Delete
         "deletion protection first.");
   }
   dynamo::DeleteTableResponse response;
-  response.table_description = Describe(desc);
+  response.table_description = core_->Describe(desc);
   response.table_description.table_status = dynamo::TableStatus::kDeleting;
 
+  // One atomic batch: the descriptor, every item, index entry and change record (each
+  // family under the table's id: one range tombstone) and every marker of the table.
   rocksdb::WriteBatch batch;
-  batch.Delete(catalog_cf_, std::string(kTableKeyPrefix) + desc.name).PermitUncheckedError();
-  batch.Delete(catalog_cf_, "b/" + desc.name).PermitUncheckedError();
-  batch.Delete(catalog_cf_, TableIdKey(desc.id)).PermitUncheckedError();
-  batch.Delete(catalog_cf_, StatsKey(desc.id)).PermitUncheckedError();
-  // Every item and index entry of the table lives under its id: one range tombstone.
-  const std::string prefix = TableIdPrefix(desc.id);
-  batch.DeleteRange(items_cf_, prefix, PrefixSuccessor(prefix)).PermitUncheckedError();
-  batch.DeleteRange(changes_cf_, prefix, PrefixSuccessor(prefix)).PermitUncheckedError();
-  IT_RETURN_IF_ERROR(Commit(&batch));
-  handle->deleted = true;
-  {
-    std::unique_lock<std::shared_mutex> tables_lock(tables_mu_);
-    tables_.erase(r.table_name);
+  rocksdb::ColumnFamilyHandle* catalog = core_->catalog_cf();
+  batch.Delete(catalog, std::string(kTableKeyPrefix) + desc.name).PermitUncheckedError();
+  batch.Delete(catalog, "b/" + desc.name).PermitUncheckedError();  // an old version's
+  batch.Delete(catalog, TableIdKey(desc.id)).PermitUncheckedError();
+  batch.Delete(catalog, StatsKey(desc.id)).PermitUncheckedError();
+  for (char marker : {'g', 'p'}) {
+    const std::string markers = CatalogTablePrefix(marker, desc.id);
+    batch.DeleteRange(catalog, markers, PrefixSuccessor(markers)).PermitUncheckedError();
   }
+  const std::string prefix = TableIdPrefix(desc.id);
+  for (rocksdb::ColumnFamilyHandle* cf : {core_->items_cf(), core_->changes_cf()})
+    batch.DeleteRange(cf, prefix, PrefixSuccessor(prefix)).PermitUncheckedError();
+  IT_RETURN_IF_ERROR(core_->Commit(&batch));
+  IT_CRASH_POINT(kTableDeleted);
+  handle->deleted = true;
+  core_->RemoveTable(r.table_name);
   return response;
 }
 
-Status EngineImpl::TagResource(const dynamo::TagResourceRequest& r) {
+Status Engine::TagResource(const dynamo::TagResourceRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTags(r.tags));
-  const std::string prefix = TableArn("");
+  const std::string prefix = core_->TableArn("");
   if (!r.resource_arn.starts_with(prefix))
     return Status::Validation("Invalid TableArn: " + r.resource_arn);
   const std::string name = r.resource_arn.substr(prefix.size());
-  Status s = ChangeDescriptor(name, [&](TableDesc* d) {
+  Status s = core_->ChangeDescriptor(name, [&](TableDesc* d) {
     MergeTags(r.tags, &d->tags);
     if (d->tags.size() > kMaxTags)
       return Status(Code::kLimitExceeded, "The number of tags exceeds the limit of 50");
@@ -188,11 +186,11 @@ Status EngineImpl::TagResource(const dynamo::TagResourceRequest& r) {
   return s;
 }
 
-Status EngineImpl::UntagResource(const dynamo::UntagResourceRequest& r) {
-  const std::string prefix = TableArn("");
+Status Engine::UntagResource(const dynamo::UntagResourceRequest& r) {
+  const std::string prefix = core_->TableArn("");
   if (!r.resource_arn.starts_with(prefix))
     return Status::Validation("Invalid TableArn: " + r.resource_arn);
-  Status s = ChangeDescriptor(r.resource_arn.substr(prefix.size()), [&](TableDesc* d) {
+  Status s = core_->ChangeDescriptor(r.resource_arn.substr(prefix.size()), [&](TableDesc* d) {
     std::erase_if(d->tags, [&](const dynamo::Tag& t) {
       return std::find(r.tag_keys.begin(), r.tag_keys.end(), t.key) != r.tag_keys.end();
     });
@@ -205,18 +203,46 @@ Status EngineImpl::UntagResource(const dynamo::UntagResourceRequest& r) {
   return s;
 }
 
-Result<dynamo::ListTagsOfResourceResponse> EngineImpl::ListTagsOfResource(
+Result<dynamo::ListTagsOfResourceResponse> Engine::ListTagsOfResource(
     const dynamo::ListTagsOfResourceRequest& r) {
-  const std::string prefix = TableArn("");
+  const std::string prefix = core_->TableArn("");
   if (!r.resource_arn.starts_with(prefix))
     return Status::Validation("Invalid TableArn: " + r.resource_arn);
-  auto table = GetTable(r.resource_arn.substr(prefix.size()));
+  auto table = core_->GetTable(r.resource_arn.substr(prefix.size()));
   if (!table.ok()) {
     return Status::ResourceNotFound("Requested resource not found: ResourcArn: " + r.resource_arn +
                                     " not found");
   }
   dynamo::ListTagsOfResourceResponse response;
   response.tags = table->desc().tags;
+  return response;
+}
+
+Result<dynamo::DescribeTableMetricsResponse> Engine::DescribeTableMetrics(
+    const dynamo::DescribeTableMetricsRequest& r) {
+  IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
+  IT_ASSIGN_OR_RETURN(auto handle, core_->FindHandle(r.table_name));
+  if (!handle) return TableNotFound(r.table_name);
+  const TableMetricsCells& m = handle->metrics;
+  dynamo::DescribeTableMetricsResponse response;
+  auto& out = response.metrics;
+  out.table_name = r.table_name;
+  out.since = static_cast<double>(m.since_micros) / 1e6;
+  out.requests = m.requests.load();
+  out.consumed_read_capacity_units = static_cast<double>(m.read_milli_units.load()) / 1000;
+  out.consumed_write_capacity_units = static_cast<double>(m.write_milli_units.load()) / 1000;
+  out.returned_item_count = m.returned_items.load();
+  out.throttled_requests = 0;  // the embedded engine never throttles
+  out.user_errors = m.user_errors.load();
+  out.system_errors = m.system_errors.load();
+  out.conditional_check_failed_requests = m.conditional_check_failed.load();
+  out.transaction_conflicts = m.transaction_conflicts.load();
+  const int64_t successes = m.successes.load();
+  out.successful_request_latency_avg_ms =
+      successes
+          ? static_cast<double>(m.latency_micros_sum.load()) / 1000 / static_cast<double>(successes)
+          : 0;
+  out.successful_request_latency_max_ms = static_cast<double>(m.latency_micros_max.load()) / 1000;
   return response;
 }
 

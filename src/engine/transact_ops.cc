@@ -9,34 +9,14 @@
 #include <cmath>
 #include <set>
 
-#include "engine/engine_impl.h"
+#include "engine/engine.h"
 #include "engine/item_codec.h"
+#include "engine/item_validation.h"
+#include "engine/transactions.h"
 
 namespace issuetracker::engine {
 
 using dynamo::Item;
-
-// One action, normalised across the four kinds.
-struct TransactAction {
-  enum class Kind { kConditionCheck, kPut, kDelete, kUpdate } kind;
-  std::string table_name;
-  const Item* item = nullptr;  // Put
-  const Item* key = nullptr;   // others
-  std::optional<std::string> condition;
-  const std::string* update = nullptr;
-  const dynamo::ExpressionNames* names = nullptr;
-  const dynamo::ExpressionValues* values = nullptr;
-  dynamo::ReturnValuesOnConditionCheckFailure on_failure;
-};
-
-// An action resolved against its table.
-struct TransactPrepared {
-  const TableDesc* table = nullptr;
-  std::string key;
-  std::unique_ptr<Condition> condition;
-  std::unique_ptr<Update> update;
-  std::optional<Item> put_item;
-};
 
 namespace {
 
@@ -131,67 +111,113 @@ std::string TransactFingerprint(const dynamo::TransactWriteItemsRequest& r) {
   return fingerprint;
 }
 
+// The distinct tables a transaction names.
+std::set<std::string> TablesOf(const dynamo::TransactWriteItemsRequest& r) {
+  std::set<std::string> out;
+  for (const auto& w : r.transact_items) {
+    if (w.put) out.insert(w.put->table_name);
+    if (w.update) out.insert(w.update->table_name);
+    if (w.delete_item) out.insert(w.delete_item->table_name);
+    if (w.condition_check) out.insert(w.condition_check->table_name);
+  }
+  return out;
+}
+std::set<std::string> TablesOf(const dynamo::TransactGetItemsRequest& r) {
+  std::set<std::string> out;
+  for (const auto& g : r.transact_items) out.insert(g.table_name);
+  return out;
+}
+
 }  // namespace
 
-Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
+Result<dynamo::TransactWriteItemsResponse> Engine::TransactWriteItems(
     const dynamo::TransactWriteItemsRequest& r) {
-  if (r.transact_items.empty() || r.transact_items.size() > kMaxTransactItems) {
-    return Status::Validation(
-        "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
-        "Member must have length less than or equal to 100 and greater than or equal to 1");
-  }
-  // A retry of a transaction already applied succeeds without applying it again (DynamoDB's
-  // ClientRequestToken contract); checked again under the item locks below.
-  const std::string fingerprint = r.client_request_token ? TransactFingerprint(r) : "";
-  if (r.client_request_token) {
-    IT_ASSIGN_OR_RETURN(bool applied, CheckIdempotency(*r.client_request_token, fingerprint));
-    if (applied) return dynamo::TransactWriteItemsResponse{};
-  }
-
-  // Pin each table once, in name order.
-  std::map<std::string, std::optional<TableRef>> tables;
-  std::vector<TransactAction> actions;
-  for (const auto& w : r.transact_items) {
-    IT_ASSIGN_OR_RETURN(TransactAction a, Normalise(w));
-    tables.emplace(a.table_name, std::nullopt);
-    actions.push_back(a);
-  }
-  for (auto& [name, ref] : tables) {
-    IT_ASSIGN_OR_RETURN(TableRef t, GetTable(name));
-    ref.emplace(std::move(t));
-  }
-
-  // Static validation: keys, items, expressions. These fail the whole request.
-  std::vector<TransactPrepared> prepared(actions.size());
-  std::set<std::string> seen;
-  size_t total_bytes = 0;
-  for (size_t i = 0; i < actions.size(); ++i) {
-    IT_RETURN_IF_ERROR(
-        PrepareTransactAction(actions[i], tables.at(actions[i].table_name)->desc(), &prepared[i]));
-    if (!seen.insert(prepared[i].key).second) {
+  return core_->Metered(TablesOf(r), [&]() -> Result<dynamo::TransactWriteItemsResponse> {
+    if (r.transact_items.empty() || r.transact_items.size() > kMaxTransactItems) {
       return Status::Validation(
-          "Transaction request cannot include multiple operations on one item");
+          "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
+          "Member must have length less than or equal to 100 and greater than or equal to 1");
     }
-    total_bytes += prepared[i].put_item ? dynamo::ItemSize(*prepared[i].put_item) : 0;
-  }
-  if (total_bytes > kMaxTransactBytes)
-    return Status::Validation("Transaction request exceeds the maximum size of 4 MB");
+    // A retry of a transaction already applied succeeds without applying it again
+    // (DynamoDB's ClientRequestToken contract); checked again under the item locks.
+    Transactions::Token token;
+    if (r.client_request_token) {
+      token.token = &*r.client_request_token;
+      token.fingerprint = TransactFingerprint(r);
+      IT_ASSIGN_OR_RETURN(bool applied,
+                          transactions_->CheckIdempotency(*token.token, token.fingerprint));
+      if (applied) return dynamo::TransactWriteItemsResponse{};
+    }
 
+    // Pin each table once, in name order.
+    std::map<std::string, std::optional<TableRef>> tables;
+    std::vector<TransactAction> actions;
+    for (const auto& w : r.transact_items) {
+      IT_ASSIGN_OR_RETURN(TransactAction a, Normalise(w));
+      tables.emplace(a.table_name, std::nullopt);
+      actions.push_back(a);
+    }
+    for (auto& [name, ref] : tables) {
+      IT_ASSIGN_OR_RETURN(TableRef t, core_->GetTable(name));
+      ref.emplace(std::move(t));
+    }
+
+    // Static validation: keys, items, expressions. These fail the whole request.
+    std::vector<TransactPrepared> prepared(actions.size());
+    std::set<std::string> seen;
+    size_t total_bytes = 0;
+    for (size_t i = 0; i < actions.size(); ++i) {
+      IT_RETURN_IF_ERROR(transactions_->Prepare(
+          actions[i], tables.at(actions[i].table_name)->desc(), &prepared[i]));
+      if (!seen.insert(prepared[i].key).second) {
+        return Status::Validation(
+            "Transaction request cannot include multiple operations on one item");
+      }
+      total_bytes += prepared[i].put_item ? dynamo::ItemSize(*prepared[i].put_item) : 0;
+    }
+    if (total_bytes > kMaxTransactBytes)
+      return Status::Validation("Transaction request exceeds the maximum size of 4 MB");
+
+    std::map<std::string, WriteTally> tallies;
+    // The tallies point at the transaction's stamps, released once it is committed.
+    bool applied = false;
+    IT_RETURN_IF_ERROR(transactions_->Apply(actions, prepared, token, &tallies, &applied));
+    if (applied) return dynamo::TransactWriteItemsResponse{};
+    dynamo::TransactWriteItemsResponse response;
+    for (auto& [name, tally] : tallies) {
+      // Transactional writes cost twice the units of plain ones.
+      std::map<std::string, double> index_units;
+      for (const auto& [index, units] : tally.index_units) index_units[index] = 2 * units;
+      if (auto c =
+              EngineCore::RenderCapacity(r.return_consumed_capacity, tables.at(name)->metrics(),
+                                         name, 2 * tally.table_units, index_units, false)) {
+        response.consumed_capacity.push_back(std::move(*c));
+      }
+    }
+    return response;
+  });
+}
+
+Status Transactions::Apply(const std::vector<TransactAction>& actions,
+                           const std::vector<TransactPrepared>& prepared, const Token& token,
+                           std::map<std::string, WriteTally>* tallies, bool* already_applied) {
+  // The transaction's change records take one block of stamps with one date: a restore
+  // to any time has all of them or none.
+  StampTickets stamps;
   std::vector<size_t> stripes;
   for (const auto& p : prepared) stripes.push_back(ItemLocks::StripeOf(p.key));
-  std::map<std::string, WriteTally> tallies;
   {
-    ItemLocks::Guard guard(&locks_, std::move(stripes));
-    if (r.client_request_token) {
-      IT_ASSIGN_OR_RETURN(bool applied, CheckIdempotency(*r.client_request_token, fingerprint));
-      if (applied) return dynamo::TransactWriteItemsResponse{};
+    ItemLocks::Guard guard(&core_.locks(), std::move(stripes));
+    if (token.token) {
+      IT_ASSIGN_OR_RETURN(*already_applied, CheckIdempotency(*token.token, token.fingerprint));
+      if (*already_applied) return Status::Ok();
     }
     std::vector<dynamo::CancellationReason> reasons(actions.size());
     std::vector<std::optional<Item>> olds(actions.size()), news(actions.size());
     bool cancelled = false;
     for (size_t i = 0; i < actions.size(); ++i) {
-      IT_RETURN_IF_ERROR(ReadItem(prepared[i].key, &olds[i]));
-      Status s = EvaluateTransactAction(actions[i], prepared[i], olds[i], &news[i]);
+      IT_RETURN_IF_ERROR(core_.ReadItem(prepared[i].key, &olds[i]));
+      Status s = Evaluate(actions[i], prepared[i], olds[i], &news[i]);
       if (!s.ok()) {
         cancelled = true;
         reasons[i].code = s.code() == Code::kConditionalCheckFailed ? "ConditionalCheckFailed"
@@ -210,36 +236,35 @@ Result<dynamo::TransactWriteItemsResponse> EngineImpl::TransactWriteItems(
       const std::string msg = CancelMessage(detail->reasons);
       return Status(Code::kTransactionCanceled, msg, std::move(detail));
     }
+    int64_t logged = 0;
+    for (size_t i = 0; i < actions.size(); ++i) {
+      const TableDesc& t = *prepared[i].table;
+      if (actions[i].kind != TransactAction::Kind::kConditionCheck &&
+          (t.pitr_enabled || t.stream) && (olds[i] || news[i]))
+        ++logged;
+    }
+    IT_RETURN_IF_ERROR(stamps.Reserve(&core_.change_clock(), logged));
     rocksdb::WriteBatch batch;
     for (size_t i = 0; i < actions.size(); ++i) {
-      WriteTally& tally = tallies[actions[i].table_name];
+      WriteTally& tally = (*tallies)[actions[i].table_name];
+      tally.shared_stamps = &stamps;
       if (actions[i].kind == TransactAction::Kind::kConditionCheck) {
         tally.table_units += std::max(
             1.0, std::ceil(static_cast<double>(olds[i] ? dynamo::ItemSize(*olds[i]) : 0) / 1024.0));
         continue;
       }
-      IT_RETURN_IF_ERROR(AppendItemChange(*prepared[i].table, prepared[i].key,
-                                          olds[i] ? &*olds[i] : nullptr,
-                                          news[i] ? &*news[i] : nullptr, &batch, &tally));
+      IT_RETURN_IF_ERROR(core_.AppendItemChange(*prepared[i].table, prepared[i].key,
+                                                olds[i] ? &*olds[i] : nullptr,
+                                                news[i] ? &*news[i] : nullptr, &batch, &tally));
     }
-    IT_RETURN_IF_ERROR(Commit(&batch));
-    if (r.client_request_token) RememberToken(*r.client_request_token, fingerprint);
+    IT_RETURN_IF_ERROR(core_.Commit(&batch));
+    if (token.token) RememberToken(*token.token, token.fingerprint);
   }
-  dynamo::TransactWriteItemsResponse response;
-  for (auto& [name, tally] : tallies) {
-    // Transactional writes cost twice the units of plain ones.
-    std::map<std::string, double> index_units;
-    for (const auto& [index, units] : tally.index_units) index_units[index] = 2 * units;
-    if (auto c = RenderCapacity(r.return_consumed_capacity, tables.at(name)->metrics(), name,
-                                2 * tally.table_units, index_units, false)) {
-      response.consumed_capacity.push_back(std::move(*c));
-    }
-  }
-  return response;
+  for (auto& [name, tally] : *tallies) tally.shared_stamps = nullptr;  // released below
+  return Status::Ok();
 }
 
-Status EngineImpl::PrepareTransactAction(const TransactAction& a, const TableDesc& t,
-                                         TransactPrepared* p) {
+Status Transactions::Prepare(const TransactAction& a, const TableDesc& t, TransactPrepared* p) {
   p->table = &t;
   if (a.kind == TransactAction::Kind::kPut) {
     IT_RETURN_IF_ERROR(
@@ -254,7 +279,7 @@ Status EngineImpl::PrepareTransactAction(const TransactAction& a, const TableDes
   IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(has_condition || a.update, *a.names, *a.values));
   ExpressionResolver resolver(*a.names, *a.values);
   if (a.update) {
-    IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseUpdate(*a.update));
+    IT_ASSIGN_OR_RETURN(auto ast, core_.expressions().ParseUpdate(*a.update));
     IT_ASSIGN_OR_RETURN(p->update, resolver.ResolveUpdate(*ast));
     for (const Path& path : p->update->Paths()) {
       if (t.IsKeyAttribute(path.front().name)) {
@@ -265,16 +290,16 @@ Status EngineImpl::PrepareTransactAction(const TransactAction& a, const TableDes
     }
   }
   if (has_condition) {
-    IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseCondition(*a.condition, "ConditionExpression"));
+    IT_ASSIGN_OR_RETURN(auto ast,
+                        core_.expressions().ParseCondition(*a.condition, "ConditionExpression"));
     IT_ASSIGN_OR_RETURN(p->condition, resolver.ResolveCondition(*ast));
   }
   IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
   return Status::Ok();
 }
 
-Status EngineImpl::EvaluateTransactAction(const TransactAction& a, const TransactPrepared& p,
-                                          const std::optional<Item>& old,
-                                          std::optional<Item>* result) {
+Status Transactions::Evaluate(const TransactAction& a, const TransactPrepared& p,
+                              const std::optional<Item>& old, std::optional<Item>* result) {
   if (p.condition && !p.condition->Evaluate(old ? &*old : nullptr))
     return Status::ConditionalCheckFailed();
   switch (a.kind) {
@@ -299,13 +324,13 @@ Status EngineImpl::EvaluateTransactAction(const TransactAction& a, const Transac
   return Status::Ok();
 }
 
-Result<bool> EngineImpl::CheckIdempotency(const std::string& token,
-                                          const std::string& fingerprint) {
+Result<bool> Transactions::CheckIdempotency(const std::string& token,
+                                            const std::string& fingerprint) {
   // DynamoDB remembers a ClientRequestToken for 10 minutes; the same token with a
   // different request is an IdempotentParameterMismatchException.
-  const int64_t now = clock_->NowMicros();
+  const int64_t now = core_.clock()->NowMicros();
   constexpr int64_t kWindow = 10LL * 60 * 1000000;
-  std::lock_guard<std::mutex> lock(tokens_mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::erase_if(tokens_, [&](const auto& e) { return now - e.second.second > kWindow; });
   auto it = tokens_.find(token);
   if (it == tokens_.end()) return false;
@@ -317,69 +342,72 @@ Result<bool> EngineImpl::CheckIdempotency(const std::string& token,
   return true;
 }
 
-void EngineImpl::RememberToken(const std::string& token, const std::string& fingerprint) {
-  std::lock_guard<std::mutex> lock(tokens_mu_);
-  tokens_[token] = {fingerprint, clock_->NowMicros()};
+void Transactions::RememberToken(const std::string& token, const std::string& fingerprint) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tokens_[token] = {fingerprint, core_.clock()->NowMicros()};
 }
 
-Result<dynamo::TransactGetItemsResponse> EngineImpl::TransactGetItems(
+Result<dynamo::TransactGetItemsResponse> Engine::TransactGetItems(
     const dynamo::TransactGetItemsRequest& r) {
-  if (r.transact_items.empty() || r.transact_items.size() > kMaxTransactItems) {
-    return Status::Validation(
-        "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
-        "Member must have length less than or equal to 100 and greater than or equal to 1");
-  }
-  std::map<std::string, std::optional<TableRef>> tables;
-  for (const auto& g : r.transact_items) tables.emplace(g.table_name, std::nullopt);
-  for (auto& [name, ref] : tables) {
-    IT_ASSIGN_OR_RETURN(TableRef t, GetTable(name));
-    ref.emplace(std::move(t));
-  }
-  struct Planned {
-    std::string key;
-    std::optional<ProjectionPaths> projection;
-  };
-  std::vector<Planned> planned;
-  for (const auto& g : r.transact_items) {
-    Planned p;
-    IT_ASSIGN_OR_RETURN(p.key, EncodeKeyParam(tables.at(g.table_name)->desc(), g.key));
-    IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(g.projection_expression.has_value(),
-                                               g.expression_attribute_names, {}));
-    dynamo::ExpressionValues no_values;
-    ExpressionResolver resolver(g.expression_attribute_names, no_values);
-    if (g.projection_expression) {
-      IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseProjection(*g.projection_expression));
-      IT_ASSIGN_OR_RETURN(p.projection, resolver.ResolveProjection(*ast));
+  return core_->Metered(TablesOf(r), [&]() -> Result<dynamo::TransactGetItemsResponse> {
+    if (r.transact_items.empty() || r.transact_items.size() > kMaxTransactItems) {
+      return Status::Validation(
+          "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
+          "Member must have length less than or equal to 100 and greater than or equal to 1");
     }
-    IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
-    planned.push_back(std::move(p));
-  }
-  // One snapshot: every item is read at the same instant, between whole transactions.
-  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
-  dynamo::TransactGetItemsResponse response;
-  std::map<std::string, double> units;
-  Status status;
-  for (size_t i = 0; i < planned.size() && status.ok(); ++i) {
-    std::optional<Item> item;
-    status = ReadItem(planned[i].key, &item, snapshot);
-    const size_t size = item ? dynamo::ItemSize(*item) : 0;
-    units[r.transact_items[i].table_name] +=
-        2 * std::max(1.0, std::ceil(static_cast<double>(size) / 4096.0));
-    dynamo::ItemResponse ir;
-    if (item)
-      ir.item =
-          planned[i].projection ? ApplyProjection(*item, *planned[i].projection) : std::move(*item);
-    response.responses.push_back(std::move(ir));
-  }
-  db_->ReleaseSnapshot(snapshot);
-  IT_RETURN_IF_ERROR(status);
-  for (const auto& [name, u] : units) {
-    if (auto c = RenderCapacity(r.return_consumed_capacity, tables.at(name)->metrics(), name, u, {},
-                                true)) {
-      response.consumed_capacity.push_back(std::move(*c));
+    std::map<std::string, std::optional<TableRef>> tables;
+    for (const auto& g : r.transact_items) tables.emplace(g.table_name, std::nullopt);
+    for (auto& [name, ref] : tables) {
+      IT_ASSIGN_OR_RETURN(TableRef t, core_->GetTable(name));
+      ref.emplace(std::move(t));
     }
-  }
-  return response;
+    struct Planned {
+      std::string key;
+      std::optional<ProjectionPaths> projection;
+    };
+    std::vector<Planned> planned;
+    for (const auto& g : r.transact_items) {
+      Planned p;
+      IT_ASSIGN_OR_RETURN(p.key, EncodeKeyParam(tables.at(g.table_name)->desc(), g.key));
+      IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(g.projection_expression.has_value(),
+                                                 g.expression_attribute_names, {}));
+      dynamo::ExpressionValues no_values;
+      ExpressionResolver resolver(g.expression_attribute_names, no_values);
+      if (g.projection_expression) {
+        IT_ASSIGN_OR_RETURN(auto ast,
+                            core_->expressions().ParseProjection(*g.projection_expression));
+        IT_ASSIGN_OR_RETURN(p.projection, resolver.ResolveProjection(*ast));
+      }
+      IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+      planned.push_back(std::move(p));
+    }
+    // One snapshot: every item is read at the same instant, between whole transactions.
+    const rocksdb::Snapshot* snapshot = core_->db()->GetSnapshot();
+    dynamo::TransactGetItemsResponse response;
+    std::map<std::string, double> units;
+    Status status;
+    for (size_t i = 0; i < planned.size() && status.ok(); ++i) {
+      std::optional<Item> item;
+      status = core_->ReadItem(planned[i].key, &item, snapshot);
+      const size_t size = item ? dynamo::ItemSize(*item) : 0;
+      units[r.transact_items[i].table_name] +=
+          2 * std::max(1.0, std::ceil(static_cast<double>(size) / 4096.0));
+      dynamo::ItemResponse ir;
+      if (item)
+        ir.item = planned[i].projection ? ApplyProjection(*item, *planned[i].projection)
+                                        : std::move(*item);
+      response.responses.push_back(std::move(ir));
+    }
+    core_->db()->ReleaseSnapshot(snapshot);
+    IT_RETURN_IF_ERROR(status);
+    for (const auto& [name, u] : units) {
+      if (auto c = EngineCore::RenderCapacity(r.return_consumed_capacity,
+                                              tables.at(name)->metrics(), name, u, {}, true)) {
+        response.consumed_capacity.push_back(std::move(*c));
+      }
+    }
+    return response;
+  });
 }
 
 }  // namespace issuetracker::engine

@@ -1,21 +1,18 @@
-// UpdateTable (settings, GSI creation with background backfill, GSI deletion) and the
-// continuous-backups switch.
-#include <rocksdb/iterator.h>
-
+// UpdateTable (settings, GSI creation — backfilled in the background by Tables —, GSI
+// deletion) and the continuous-backups switch.
 #include <algorithm>
 
 #include "dynamo/wire_names.h"
-#include "engine/engine_impl.h"
-#include "engine/item_codec.h"
-#include "engine/key_codec.h"
+#include "engine/core.h"
+#include "engine/engine.h"
+#include "engine/rocks_status.h"
+#include "engine/tables.h"
 
 namespace issuetracker::engine {
 
 namespace {
 
 constexpr std::string_view kInvalid = "One or more parameter values were invalid: ";
-constexpr std::string_view kBackfillKeyPrefix = "b/";
-constexpr size_t kBackfillChunk = 256;
 
 // Validates and applies one GSI creation to a descriptor copy.
 Status AddIndex(const dynamo::CreateGlobalSecondaryIndexAction& a,
@@ -79,9 +76,91 @@ Status AddIndex(const dynamo::CreateGlobalSecondaryIndexAction& a,
   return Status::Ok();
 }
 
-}  // namespace
+// What an UpdateTable changed besides settings: the index created or deleted.
+struct IndexUpdate {
+  std::optional<uint8_t> created;
+  std::optional<IndexDesc> deleted;
+  CrashPoint point = CrashPoint::kDescriptorChanged;
+};
 
-Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::UpdateTableRequest& r) {
+Result<std::vector<IndexDesc>::iterator> FindIndexToUpdate(TableDesc* d, const std::string& name) {
+  auto it = std::find_if(d->indexes.begin(), d->indexes.end(),
+                         [&](const IndexDesc& i) { return i.name == name; });
+  if (it == d->indexes.end())
+    return Status::ResourceNotFound("Requested resource not found: Index: " + name);
+  return it;
+}
+
+// Applies the request's index updates to a descriptor copy.
+Status ApplyIndexUpdates(const dynamo::UpdateTableRequest& r, TableDesc* d, IndexUpdate* out) {
+  for (const auto& u : r.global_secondary_index_updates) {
+    if (u.create) {
+      IT_RETURN_IF_ERROR(AddIndex(*u.create, r.attribute_definitions, d));
+      out->created = d->indexes.back().id;
+      out->point = CrashPoint::kGsiCreated;
+    } else if (u.delete_index) {
+      IT_ASSIGN_OR_RETURN(auto it, FindIndexToUpdate(d, u.delete_index->index_name));
+      out->deleted = *it;
+      d->indexes.erase(it);
+      out->point = CrashPoint::kGsiDeleted;
+    } else if (u.update) {
+      IT_ASSIGN_OR_RETURN(auto it, FindIndexToUpdate(d, u.update->index_name));
+      it->throughput = u.update->provisioned_throughput;
+    }
+  }
+  return Status::Ok();
+}
+
+// Applies the request's stream change to a descriptor copy.
+Status ApplyStreamUpdate(EngineCore& core, const dynamo::StreamSpecification& spec, TableDesc* d) {
+  if (spec.stream_enabled) {
+    if (d->stream) return Status::Validation("Table already has an enabled stream: " + d->name);
+    if (!spec.stream_view_type) {
+      return Status::Validation(std::string(kInvalid) +
+                                "StreamViewType must be specified when StreamEnabled is true");
+    }
+    d->stream = spec;
+    // The descriptor swap waits for in-flight writes, so every later write gets a stamp
+    // after this one: the stream starts exactly here.
+    IT_ASSIGN_OR_RETURN(d->stream_start_micros, core.MarkerStamp());
+    d->stream_label = StreamLabel(d->stream_start_micros);
+    return Status::Ok();
+  }
+  if (!d->stream) return Status::Validation("Table already has stream disabled: " + d->name);
+  TableDesc::PastStream past;
+  past.label = d->stream_label;
+  past.view = d->stream->stream_view_type.value_or(dynamo::StreamViewType::kKeysOnly);
+  past.start_micros = d->stream_start_micros;
+  IT_ASSIGN_OR_RETURN(past.end_micros, core.MarkerStamp());
+  d->previous_stream = past;
+  d->stream.reset();
+  return Status::Ok();
+}
+
+// Applies the request's settings to a descriptor copy.
+Status ApplySettings(EngineCore& core, const dynamo::UpdateTableRequest& r, TableDesc* d) {
+  if (r.billing_mode && *r.billing_mode != d->billing_mode) {
+    d->billing_mode = *r.billing_mode;
+    if (d->billing_mode == dynamo::BillingMode::kPayPerRequest)
+      d->last_update_to_pay_per_request = static_cast<double>(core.clock()->NowMicros()) / 1e6;
+  }
+  if (r.provisioned_throughput) {
+    if (d->billing_mode == dynamo::BillingMode::kPayPerRequest) {
+      return Status::Validation(std::string(kInvalid) +
+                                "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
+                                "specified when BillingMode is PAY_PER_REQUEST");
+    }
+    d->throughput = *r.provisioned_throughput;
+  }
+  if (r.sse_specification) d->sse = r.sse_specification;
+  if (r.stream_specification)
+    IT_RETURN_IF_ERROR(ApplyStreamUpdate(core, *r.stream_specification, d));
+  if (r.table_class) d->table_class = *r.table_class;
+  if (r.deletion_protection_enabled) d->deletion_protection = *r.deletion_protection_enabled;
+  return Status::Ok();
+}
+
+Status CheckUpdateRequest(const dynamo::UpdateTableRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   const bool nothing = r.global_secondary_index_updates.empty() && !r.billing_mode &&
                        !r.provisioned_throughput && !r.sse_specification &&
@@ -96,239 +175,66 @@ Result<dynamo::UpdateTableResponse> EngineImpl::UpdateTable(const dynamo::Update
                   "Subscriber limit exceeded: Only 1 online index can be created or deleted "
                   "simultaneously per table");
   }
-  std::lock_guard<std::mutex> lock(catalog_mu_);
-  std::optional<uint8_t> created_index;
-  std::optional<IndexDesc> deleted_index;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<dynamo::UpdateTableResponse> Engine::UpdateTable(const dynamo::UpdateTableRequest& r) {
+  IT_RETURN_IF_ERROR(CheckUpdateRequest(r));
+  std::lock_guard<std::mutex> lock(core_->catalog_mu());
+  IndexUpdate update;
   std::shared_ptr<const TableDesc> published;
-  Status s = ChangeDescriptor(
-      r.table_name,
-      [&](TableDesc* d) -> Status {
-        for (const auto& u : r.global_secondary_index_updates) {
-          if (u.create) {
-            IT_RETURN_IF_ERROR(AddIndex(*u.create, r.attribute_definitions, d));
-            created_index = d->indexes.back().id;
-          } else if (u.delete_index) {
-            auto it = std::find_if(d->indexes.begin(), d->indexes.end(), [&](const IndexDesc& i) {
-              return i.name == u.delete_index->index_name;
-            });
-            if (it == d->indexes.end()) {
-              return Status::ResourceNotFound("Requested resource not found: Index: " +
-                                              u.delete_index->index_name);
-            }
-            deleted_index = *it;
-            d->indexes.erase(it);
-          } else if (u.update) {
-            auto it = std::find_if(d->indexes.begin(), d->indexes.end(), [&](const IndexDesc& i) {
-              return i.name == u.update->index_name;
-            });
-            if (it == d->indexes.end()) {
-              return Status::ResourceNotFound("Requested resource not found: Index: " +
-                                              u.update->index_name);
-            }
-            it->throughput = u.update->provisioned_throughput;
-          }
-        }
-        if (r.billing_mode && *r.billing_mode != d->billing_mode) {
-          d->billing_mode = *r.billing_mode;
-          if (d->billing_mode == dynamo::BillingMode::kPayPerRequest) {
-            d->last_update_to_pay_per_request = static_cast<double>(clock_->NowMicros()) / 1e6;
-          }
-        }
-        if (r.provisioned_throughput) {
-          if (d->billing_mode == dynamo::BillingMode::kPayPerRequest) {
-            return Status::Validation(std::string(kInvalid) +
-                                      "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-                                      "specified when BillingMode is PAY_PER_REQUEST");
-          }
-          d->throughput = *r.provisioned_throughput;
-        }
-        if (r.sse_specification) d->sse = r.sse_specification;
-        if (r.stream_specification) {
-          if (r.stream_specification->stream_enabled) {
-            if (d->stream)
-              return Status::Validation("Table already has an enabled stream: " + d->name);
-            if (!r.stream_specification->stream_view_type) {
-              return Status::Validation(
-                  std::string(kInvalid) +
-                  "StreamViewType must be specified when StreamEnabled is true");
-            }
-            d->stream = r.stream_specification;
-            // The descriptor swap waits for in-flight writes, so every later write gets a
-            // stamp after this one: the stream starts exactly here.
-            IT_ASSIGN_OR_RETURN(d->stream_start_micros, MarkerStamp());
-            d->stream_label = StreamLabel(d->stream_start_micros);
-          } else {
-            if (!d->stream)
-              return Status::Validation("Table already has stream disabled: " + d->name);
-            TableDesc::PastStream past;
-            past.label = d->stream_label;
-            past.view = d->stream->stream_view_type.value_or(dynamo::StreamViewType::kKeysOnly);
-            past.start_micros = d->stream_start_micros;
-            IT_ASSIGN_OR_RETURN(past.end_micros, MarkerStamp());
-            d->previous_stream = past;
-            d->stream.reset();
-          }
-        }
-        if (r.table_class) d->table_class = *r.table_class;
-        if (r.deletion_protection_enabled) d->deletion_protection = *r.deletion_protection_enabled;
-        return Status::Ok();
-      },
-      &published);
+  auto change = [&](TableDesc* d) -> Status {
+    IT_RETURN_IF_ERROR(ApplyIndexUpdates(r, d, &update));
+    return ApplySettings(*core_, r, d);
+  };
+  // What the index change implies is durable with the descriptor, atomically: a new
+  // index's backfill marker, or a dropped index's entries and statistics (no writer can
+  // target it any more: the swap waits for them).
+  auto also = [&](const TableDesc& before, const TableDesc& after, rocksdb::WriteBatch* batch) {
+    if (update.created) {
+      return FromRocks(batch->Put(core_->catalog_cf(), BackfillMarkerKey(after.id, *update.created),
+                                  rocksdb::Slice()));
+    }
+    if (update.deleted) return tables_->DropIndexData(before, *update.deleted, batch);
+    return Status::Ok();
+  };
+  Status s = core_->ChangeDescriptor(r.table_name, change, &published, also, &update.point);
   if (s.code() == Code::kResourceNotFound && s.message().find("Index") == std::string::npos) {
     return Status::ResourceNotFound("Requested resource not found: Table: " + r.table_name +
                                     " not found");
   }
   IT_RETURN_IF_ERROR(s);
-  if (deleted_index) {
-    // No writer can still target the deleted index: the descriptor swap waited for them.
-    const std::string prefix = TablePrefix(published->id, deleted_index->id);
-    rocksdb::WriteBatch batch;
-    batch.DeleteRange(items_cf_, prefix, PrefixSuccessor(prefix)).PermitUncheckedError();
-    // Its statistics entry is cancelled out (index ids are never reused).
-    std::string value;
-    if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(published->id), &value).ok()) {
-      StatsAccumulator current = DecodeStats(value), cancel;
-      auto it = current.deltas.find(deleted_index->id);
-      if (it != current.deltas.end())
-        cancel.deltas[deleted_index->id] = {-it->second.first, -it->second.second};
-      AppendStats(published->id, cancel, &batch);
-    }
-    IT_RETURN_IF_ERROR(Commit(&batch));
-  }
-  if (created_index) StartBackfill(published, *created_index);
+  if (update.created) tables_->EnsureBackfills(*published);
   dynamo::UpdateTableResponse response;
-  response.table_description = Describe(*published);
-  if (deleted_index) {
+  response.table_description = core_->Describe(*published);
+  if (update.deleted) {
     dynamo::GlobalSecondaryIndexDescription g;
-    g.index_name = deleted_index->name;
+    g.index_name = update.deleted->name;
     g.index_status = dynamo::IndexStatus::kDeleting;
     response.table_description.global_secondary_indexes.push_back(std::move(g));
   }
   return response;
 }
 
-// ------------------------------------------------------------------------- backfill
-
-void EngineImpl::StartBackfill(std::shared_ptr<const TableDesc> desc, uint8_t index_id) {
-  rocksdb::WriteBatch batch;
-  batch
-      .Put(catalog_cf_, std::string(kBackfillKeyPrefix) + desc->name,
-           std::string(1, static_cast<char>(index_id)))
-      .PermitUncheckedError();
-  Commit(&batch).ToString();  // best effort: a lost marker only delays resumption to next open
-  std::lock_guard<std::mutex> lock(bg_mu_);
-  backfills_.emplace_back(
-      [this, name = desc->name, id = desc->id, index_id] { RunBackfill(name, id, index_id); });
-}
-
-void EngineImpl::ResumeBackfills() {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), catalog_cf_));
-  std::vector<std::pair<std::string, uint8_t>> pending;
-  for (it->Seek(std::string(kBackfillKeyPrefix)); it->Valid() && it->key().starts_with("b/");
-       it->Next()) {
-    if (it->value().size() == 1) {
-      pending.emplace_back(it->key().ToString().substr(kBackfillKeyPrefix.size()),
-                           static_cast<uint8_t>(it->value()[0]));
-    }
-  }
-  for (auto& [name, index_id] : pending) {
-    auto handle = FindHandle(name);
-    if (!handle.ok() || !*handle) continue;
-    StartBackfill((*handle)->desc, index_id);
-  }
-}
-
-void EngineImpl::RunBackfill(std::string table_name, uint32_t table_id, uint8_t index_id) {
-  const std::string base_prefix = TablePrefix(table_id, kBaseIndexId);
-  const std::string end = PrefixSuccessor(base_prefix);
-  std::string resume = base_prefix;
-  bool done = false;
-  while (!done && !shutting_down_) {
-    auto table = GetTable(table_name);
-    if (!table.ok() || table->desc().id != table_id) return;  // table deleted
-    const TableDesc& t = table->desc();
-    auto index_it = std::find_if(t.indexes.begin(), t.indexes.end(),
-                                 [&](const IndexDesc& i) { return i.id == index_id; });
-    if (index_it == t.indexes.end()) return;  // index deleted meanwhile
-    // Collect a chunk of keys, then index each item under its lock.
-    std::vector<std::string> keys;
-    {
-      rocksdb::ReadOptions ro;
-      rocksdb::Slice upper(end);
-      ro.iterate_upper_bound = &upper;
-      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, items_cf_));
-      for (it->Seek(resume); it->Valid() && keys.size() < kBackfillChunk; it->Next())
-        keys.push_back(it->key().ToString());
-      done = keys.size() < kBackfillChunk;
-    }
-    for (const std::string& key : keys) {
-      ItemLocks::Guard guard(&locks_, ItemLocks::StripeOf(key));
-      std::optional<dynamo::Item> item;
-      if (!ReadItem(key, &item).ok() || !item) continue;
-      auto index_key = IndexKeyOf(t, *index_it, *item);
-      if (!index_key) continue;
-      rocksdb::WriteBatch batch;
-      batch.Put(items_cf_, *index_key, EncodeItem(ProjectForIndex(t, *index_it, *item)))
-          .PermitUncheckedError();
-      Commit(&batch).ToString();
-    }
-    if (!keys.empty()) resume = keys.back() + std::string(1, '\0');
-  }
-  if (!done) return;  // shutting down: the marker stays, the backfill resumes at next open
-  // Publish ACTIVE and recount the index's statistics under the exclusive lock, so that
-  // the count and the switch to live statistics see the same writes.
-  std::lock_guard<std::mutex> lock(catalog_mu_);
-  ChangeDescriptor(table_name, [&](TableDesc* d) -> Status {
-    for (IndexDesc& i : d->indexes) {
-      if (i.id != index_id) continue;
-      int64_t items = 0, bytes = 0;
-      const std::string prefix = TablePrefix(table_id, index_id);
-      const std::string upper_key = PrefixSuccessor(prefix);
-      rocksdb::ReadOptions ro;
-      rocksdb::Slice upper(upper_key);
-      ro.iterate_upper_bound = &upper;
-      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, items_cf_));
-      for (it->Seek(prefix); it->Valid(); it->Next()) {
-        auto entry = DecodeItem(std::string_view(it->value().data(), it->value().size()));
-        ++items;
-        if (entry.ok()) bytes += static_cast<int64_t>(dynamo::ItemSize(*entry));
-      }
-      // Replace the index's entry with the recount: merge the difference.
-      std::string value;
-      StatsAccumulator current, delta;
-      if (db_->Get(rocksdb::ReadOptions(), catalog_cf_, StatsKey(table_id), &value).ok())
-        current = DecodeStats(value);
-      const auto old = current.deltas[index_id];
-      delta.deltas[index_id] = {items - old.first, bytes - old.second};
-      rocksdb::WriteBatch batch;
-      AppendStats(table_id, delta, &batch);
-      batch.Delete(catalog_cf_, std::string(kBackfillKeyPrefix) + table_name)
-          .PermitUncheckedError();
-      IT_RETURN_IF_ERROR(Commit(&batch));
-      i.status = dynamo::IndexStatus::kActive;
-      i.backfilling = false;
-    }
-    return Status::Ok();
-  }).ToString();
-}
-
 // ------------------------------------------------------------- continuous backups
 
-Result<dynamo::UpdateContinuousBackupsResponse> EngineImpl::UpdateContinuousBackups(
+Result<dynamo::UpdateContinuousBackupsResponse> Engine::UpdateContinuousBackups(
     const dynamo::UpdateContinuousBackupsRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   const int32_t days = r.recovery_period_in_days.value_or(35);
   if (days < 1 || days > 35) {
     return Status::Validation("RecoveryPeriodInDays must be between 1 and 35");
   }
-  std::lock_guard<std::mutex> lock(catalog_mu_);
+  std::lock_guard<std::mutex> lock(core_->catalog_mu());
   std::shared_ptr<const TableDesc> published;
-  Status s = ChangeDescriptor(
+  Status s = core_->ChangeDescriptor(
       r.table_name,
       [&](TableDesc* d) -> Status {
         if (r.point_in_time_recovery_enabled && !d->pitr_enabled) {
-          // Writes after the swap are stamped after this: the window starts here.
-          IT_ASSIGN_OR_RETURN(d->pitr_enabled_since_micros, MarkerStamp());
+          // Writes after the swap are dated from now on: the window starts here.
+          d->pitr_enabled_since_micros = core_->clock()->NowMicros();
         }
         d->pitr_enabled = r.point_in_time_recovery_enabled;
         d->pitr_recovery_days = days;
@@ -344,21 +250,23 @@ Result<dynamo::UpdateContinuousBackupsResponse> EngineImpl::UpdateContinuousBack
   return dynamo::UpdateContinuousBackupsResponse{described.continuous_backups_description};
 }
 
-Result<dynamo::DescribeContinuousBackupsResponse> EngineImpl::DescribeContinuousBackups(
+Result<dynamo::DescribeContinuousBackupsResponse> Engine::DescribeContinuousBackups(
     const dynamo::DescribeContinuousBackupsRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
-  auto table = GetTable(r.table_name);
+  auto table = core_->GetTable(r.table_name);
   if (!table.ok()) return Status(Code::kTableNotFound, "Table not found: " + r.table_name);
   const TableDesc& d = table->desc();
   dynamo::DescribeContinuousBackupsResponse response;
   auto& pitr = response.continuous_backups_description.point_in_time_recovery_description;
   if (d.pitr_enabled) {
-    const int64_t now = clock_->NowMicros();
-    const int64_t window = PitrRetentionMicros(d);
+    const int64_t now = core_->clock()->NowMicros();
+    const int64_t window = core_->PitrRetentionMicros(d);
     pitr.point_in_time_recovery_status = dynamo::PointInTimeRecoveryStatus::kEnabled;
     pitr.earliest_restorable_date_time =
         static_cast<double>(std::max(d.pitr_enabled_since_micros, now - window)) / 1e6;
-    pitr.latest_restorable_date_time = static_cast<double>(now) / 1e6;
+    // Records stamped ahead of the wall clock may be dated after now (docs/pitr.md).
+    IT_ASSIGN_OR_RETURN(const int64_t latest, core_->LatestChangeDate(d, now));
+    pitr.latest_restorable_date_time = static_cast<double>(latest) / 1e6;
     pitr.recovery_period_in_days = d.pitr_recovery_days;
   }
   return response;

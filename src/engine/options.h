@@ -1,0 +1,36 @@
+// EngineOptions: how an Engine (engine.h) is opened.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "engine/env.h"
+
+namespace issuetracker::engine {
+
+struct EngineOptions {
+  // Directory of the database; created when missing.
+  std::string path;
+  // fsync the write-ahead log on every write: an acknowledged write then survives power
+  // loss, not only a process kill (docs/engine.md says what a power loss may lose
+  // without it).
+  bool sync_writes = false;
+  // RocksDB block cache for items and indexes.
+  size_t block_cache_bytes = 256u << 20;
+  // The clock, file system and randomness the engine uses (env.h). Not owned; must
+  // outlive the engine. nullptr means Env::Default().
+  Env* env = nullptr;
+  // How long change records are kept for point-in-time recovery (DynamoDB: 35 days; a
+  // table's RecoveryPeriodInDays can shorten it) and for streams (DynamoDB: 24 hours).
+  // Tests set seconds.
+  int64_t pitr_retention_seconds = 35LL * 86400;
+  int64_t stream_retention_seconds = 86400;
+  // How often the background trimmer drops change records past retention.
+  int64_t trim_interval_seconds = 60;
+  // Region and account that appear in ARNs.
+  std::string region = "local";
+  std::string account_id = "000000000000";
+};
+
+}  // namespace issuetracker::engine
