@@ -75,6 +75,11 @@ TEST_P(PartiqlTest, SelectOnKeysWithFiltersProjectionsAndIndexes) {
   ASSERT_OK(r);
   EXPECT_EQ(NsSet(r->items), (std::multiset<int64_t>{0, 1, 3, 4, 5}));
 
+  // Two conditions on the sort key: more than a key condition holds.
+  r = Exec("SELECT * FROM Pql WHERE pk = 'p' AND n > 1 AND n < 4");
+  ASSERT_OK(r);
+  EXPECT_EQ(NsSet(r->items), (std::multiset<int64_t>{2, 3}));
+
   r = Exec(R"(SELECT n FROM "Pql"."ByKind" WHERE kind = 'even')");
   ASSERT_OK(r);
   EXPECT_EQ(NsSet(r->items), (std::multiset<int64_t>{0, 2, 4}));

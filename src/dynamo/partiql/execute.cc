@@ -102,7 +102,14 @@ Result<ExecuteStatementResponse> RunSelect(Backend& backend, const SelectStateme
         filter.push_back(c);
       }
     }
-    if (hash_eq) {
+    // A Query's filter may not name key attributes: a WHERE clause with more conditions on
+    // them than the key condition holds is answered by a Scan.
+    bool filter_on_keys = false;
+    for (const Node* c : filter) {
+      filter_on_keys =
+          filter_on_keys || Mentions(*c, keys.hash) || (keys.range && Mentions(*c, *keys.range));
+    }
+    if (hash_eq && !filter_on_keys) {
       key_conditions.push_back(hash_eq);
       if (range_cond) key_conditions.push_back(range_cond);
     } else {

@@ -162,4 +162,12 @@ bool IsSortKeyCondition(const Node& node, const std::string& name) {
   }
 }
 
+bool Mentions(const Node& node, const std::string& name) {
+  if (node.kind == Node::Kind::kPath) return !node.path.empty() && node.path[0].name == name;
+  for (const Node& child : node.children) {
+    if (Mentions(child, name)) return true;
+  }
+  return false;
+}
+
 }  // namespace issuetracker::dynamo::partiql

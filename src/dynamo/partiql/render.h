@@ -43,4 +43,7 @@ std::optional<AttributeValue> EqualityOn(const Node& node, const std::string& na
 // BETWEEN or begins_with between the attribute and values.
 bool IsSortKeyCondition(const Node& node, const std::string& name);
 
+// Whether `node` reads attribute `name` (a path starting with it) anywhere.
+bool Mentions(const Node& node, const std::string& name);
+
 }  // namespace issuetracker::dynamo::partiql
