@@ -72,24 +72,17 @@ Result<KeyedWhere> SplitKey(const Node& where, const KeyNames& keys) {
 
 // ---------------------------------------------------------------------------- SELECT
 
-Result<ExecuteStatementResponse> RunSelect(Backend& backend, const SelectStatement& s,
-                                           const ExecuteStatementRequest& r) {
-  IT_ASSIGN_OR_RETURN(KeyNames keys, DescribeKeys(backend, s.table, s.index));
-  Renderer render;
-  std::optional<std::string> projection;
-  if (!s.projection.empty()) {
-    std::string text;
-    for (const Path& p : s.projection) text += (text.empty() ? "" : ", ") + render.PathText(p);
-    projection = std::move(text);
-  }
-  std::optional<Item> start;
-  if (r.next_token) {
-    IT_ASSIGN_OR_RETURN(Item key, DecodeNextToken(*r.next_token));
-    start = std::move(key);
-  }
-  // Split the WHERE clause into a key condition (partition key equality, one sort key
-  // condition) and a filter.
-  std::vector<const Node*> key_conditions, filter;
+// The WHERE clause of a SELECT split into a Query's key condition (partition key equality,
+// one sort key condition) and filter; without key conditions, a Scan with the whole clause
+// as filter.
+struct SelectPlan {
+  std::vector<const Node*> key_conditions;
+  std::vector<const Node*> filter;
+};
+
+SelectPlan PlanSelect(const SelectStatement& s, const KeyNames& keys) {
+  SelectPlan plan;
+  auto& [key_conditions, filter] = plan;
   if (s.where) {
     const Node* hash_eq = nullptr;
     const Node* range_cond = nullptr;
@@ -116,6 +109,25 @@ Result<ExecuteStatementResponse> RunSelect(Backend& backend, const SelectStateme
       filter = {&*s.where};
     }
   }
+  return plan;
+}
+
+Result<ExecuteStatementResponse> RunSelect(Backend& backend, const SelectStatement& s,
+                                           const ExecuteStatementRequest& r) {
+  IT_ASSIGN_OR_RETURN(KeyNames keys, DescribeKeys(backend, s.table, s.index));
+  Renderer render;
+  std::optional<std::string> projection;
+  if (!s.projection.empty()) {
+    std::string text;
+    for (const Path& p : s.projection) text += (text.empty() ? "" : ", ") + render.PathText(p);
+    projection = std::move(text);
+  }
+  std::optional<Item> start;
+  if (r.next_token) {
+    IT_ASSIGN_OR_RETURN(Item key, DecodeNextToken(*r.next_token));
+    start = std::move(key);
+  }
+  const auto [key_conditions, filter] = PlanSelect(s, keys);
   QueryResponse page;
   if (!key_conditions.empty()) {
     QueryRequest q;
