@@ -194,6 +194,13 @@ TEST_P(PartiqlTest, BatchExecuteStatementReportsEachStatement) {
   EXPECT_EQ(*r->responses[1].item, MakeItem({{"v", N(1)}}));
   ASSERT_TRUE(r->responses[2].error.has_value());
   EXPECT_EQ(r->responses[2].error->code, "ValidationError");
+
+  // A batch is all reads or all writes.
+  dynamo::BatchExecuteStatementRequest mixed;
+  mixed.statements = {{"SELECT * FROM Pql WHERE pk = 'b' AND n = 1", {}, false, {}},
+                      {"DELETE FROM Pql WHERE pk = 'b' AND n = 1", {}, false, {}}};
+  EXPECT_ERROR(db().BatchExecuteStatement(mixed), kValidation, "all reads or all writes");
+  EXPECT_TRUE(Get("Pql", MakeItem({{"pk", S("b")}, {"n", N(1)}})).has_value());
 }
 
 TEST_P(PartiqlTest, ExecuteTransactionIsAllOrNothing) {
