@@ -40,9 +40,8 @@ void CheckRender(const partiql::Node& node) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text = issuetracker::fuzz::AsText(data, size);
-  const std::vector<AttributeValue> params = {
-      AttributeValue::S("p"), AttributeValue::N(int64_t{7}),
-      AttributeValue::L({AttributeValue::S("x")})};
+  const std::vector<AttributeValue> params = {AttributeValue::S("p"), AttributeValue::N(int64_t{7}),
+                                              AttributeValue::L({AttributeValue::S("x")})};
   auto first = partiql::Parse(text, params);
   CheckError(first.status());
   auto second = partiql::Parse(text, params);
