@@ -49,6 +49,9 @@ class ForwardingBackend : public dynamo::Backend, public dynamo::TableMetricsSou
   IT_FORWARD(DescribeStreamResponse, DescribeStream, DescribeStreamRequest)
   IT_FORWARD(GetShardIteratorResponse, GetShardIterator, GetShardIteratorRequest)
   IT_FORWARD(GetRecordsResponse, GetRecords, GetRecordsRequest)
+  IT_FORWARD(ExecuteStatementResponse, ExecuteStatement, ExecuteStatementRequest)
+  IT_FORWARD(BatchExecuteStatementResponse, BatchExecuteStatement, BatchExecuteStatementRequest)
+  IT_FORWARD(ExecuteTransactionResponse, ExecuteTransaction, ExecuteTransactionRequest)
 #undef IT_FORWARD
   Status TagResource(const dynamo::TagResourceRequest& r) override {
     return target_->TagResource(r);

@@ -85,6 +85,8 @@ std::string_view ErrorName(Code code) {
       return "IncompleteSignatureException";
     case Code::kAccessDenied:
       return "AccessDeniedException";
+    case Code::kDuplicateItem:
+      return "DuplicateItemException";
     case Code::kInternalServerError:
       return "InternalServerError";
     case Code::kServiceUnavailable:

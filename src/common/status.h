@@ -49,6 +49,7 @@ enum class Code : uint8_t {
   kInvalidSignature,                 // InvalidSignatureException (400)
   kIncompleteSignature,              // IncompleteSignatureException (400)
   kAccessDenied,                     // AccessDeniedException (400)
+  kDuplicateItem,                    // DuplicateItemException (400), PartiQL INSERT
   kInternalServerError,              // InternalServerError (500)
   kServiceUnavailable,               // ServiceUnavailable (503)
   // The domain's own codes.

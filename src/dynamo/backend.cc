@@ -1,6 +1,7 @@
 #include "dynamo/backend.h"
 
 #include "dynamo/extensions.h"
+#include "dynamo/partiql/execute.h"
 
 namespace issuetracker::dynamo {
 
@@ -28,6 +29,18 @@ Status ScanInto(Backend& backend, const ScanRequest& request, ScanResponse* resp
   if (!result.ok()) return result.status();
   *response = std::move(result).value();
   return Status::Ok();
+}
+
+Result<ExecuteStatementResponse> Backend::ExecuteStatement(const ExecuteStatementRequest& request) {
+  return partiql::ExecuteStatement(*this, request);
+}
+Result<BatchExecuteStatementResponse> Backend::BatchExecuteStatement(
+    const BatchExecuteStatementRequest& request) {
+  return partiql::BatchExecuteStatement(*this, request);
+}
+Result<ExecuteTransactionResponse> Backend::ExecuteTransaction(
+    const ExecuteTransactionRequest& request) {
+  return partiql::ExecuteTransaction(*this, request);
 }
 
 }  // namespace issuetracker::dynamo

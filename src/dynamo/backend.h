@@ -15,6 +15,7 @@
 
 #include "common/result.h"
 #include "dynamo/backup_types.h"
+#include "dynamo/statement_types.h"
 #include "dynamo/types.h"
 
 namespace issuetracker::dynamo {
@@ -70,6 +71,15 @@ class Backend {
   virtual Result<GetShardIteratorResponse> GetShardIterator(
       const GetShardIteratorRequest& request) = 0;
   virtual Result<GetRecordsResponse> GetRecords(const GetRecordsRequest& request) = 0;
+
+  // PartiQL. By default a statement runs through the shared PartiQL translator
+  // (dynamo/partiql/execute.h) over this backend's own operations above, with DynamoDB's
+  // errors; a backend that speaks to a DynamoDB server sends them natively instead.
+  virtual Result<ExecuteStatementResponse> ExecuteStatement(const ExecuteStatementRequest& request);
+  virtual Result<BatchExecuteStatementResponse> BatchExecuteStatement(
+      const BatchExecuteStatementRequest& request);
+  virtual Result<ExecuteTransactionResponse> ExecuteTransaction(
+      const ExecuteTransactionRequest& request);
 };
 
 }  // namespace issuetracker::dynamo

@@ -240,6 +240,49 @@ enum class Select : uint8_t {
 using ExpressionNames = std::map<std::string, std::string>;      // "#n" -> name
 using ExpressionValues = std::map<std::string, AttributeValue>;  // ":v" -> value
 
+// Legacy (pre-expression) parameters, still accepted by DynamoDB; dynamo/legacy.h
+// validates them and rewrites them into the equivalent expressions.
+// Enumerator order is the order DynamoDB lists the names in its enum errors.
+enum class ComparisonOperator : uint8_t {
+  kIn,
+  kNull,
+  kBetween,
+  kLt,
+  kNotContains,
+  kEq,
+  kGt,
+  kNotNull,
+  kNe,
+  kLe,
+  kBeginsWith,
+  kGe,
+  kContains
+};
+enum class ConditionalOperator : uint8_t { kAnd, kOr };
+enum class AttributeAction : uint8_t { kAdd, kPut, kDelete };
+
+// One entry of KeyConditions, QueryFilter or ScanFilter.
+struct Condition {
+  ComparisonOperator comparison_operator = ComparisonOperator::kEq;
+  std::vector<AttributeValue> attribute_value_list;
+};
+// One entry of Expected. Presence matters: each member is set only when the request
+// carries it.
+struct ExpectedAttributeValue {
+  std::optional<AttributeValue> value;
+  std::optional<bool> exists;
+  std::optional<ComparisonOperator> comparison_operator;
+  std::optional<std::vector<AttributeValue>> attribute_value_list;
+};
+// One entry of AttributeUpdates; action absent means PUT.
+struct AttributeValueUpdate {
+  std::optional<AttributeValue> value;
+  std::optional<AttributeAction> action;
+};
+using AttributeNames = std::vector<std::string>;  // AttributesToGet
+using Conditions = std::map<std::string, Condition>;
+using ExpectedMap = std::map<std::string, ExpectedAttributeValue>;
+
 struct Capacity {
   double capacity_units = 0;
   double read_capacity_units = 0;
@@ -267,6 +310,9 @@ struct PutItemRequest {
   ReturnItemCollectionMetrics return_item_collection_metrics = ReturnItemCollectionMetrics::kNone;
   ReturnValuesOnConditionCheckFailure return_values_on_condition_check_failure =
       ReturnValuesOnConditionCheckFailure::kNone;
+  // Legacy parameters (dynamo/legacy.h).
+  ExpectedMap expected;
+  std::optional<ConditionalOperator> conditional_operator;
 };
 struct PutItemResponse {
   std::optional<Item> attributes;
@@ -280,6 +326,8 @@ struct GetItemRequest {
   std::optional<std::string> projection_expression;
   ExpressionNames expression_attribute_names;
   ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+  // Legacy parameter (dynamo/legacy.h).
+  std::optional<AttributeNames> attributes_to_get;
 };
 struct GetItemResponse {
   std::optional<Item> item;
@@ -298,6 +346,10 @@ struct UpdateItemRequest {
   ReturnItemCollectionMetrics return_item_collection_metrics = ReturnItemCollectionMetrics::kNone;
   ReturnValuesOnConditionCheckFailure return_values_on_condition_check_failure =
       ReturnValuesOnConditionCheckFailure::kNone;
+  // Legacy parameters (dynamo/legacy.h).
+  std::map<std::string, AttributeValueUpdate> attribute_updates;
+  ExpectedMap expected;
+  std::optional<ConditionalOperator> conditional_operator;
 };
 struct UpdateItemResponse {
   std::optional<Item> attributes;
@@ -315,6 +367,9 @@ struct DeleteItemRequest {
   ReturnItemCollectionMetrics return_item_collection_metrics = ReturnItemCollectionMetrics::kNone;
   ReturnValuesOnConditionCheckFailure return_values_on_condition_check_failure =
       ReturnValuesOnConditionCheckFailure::kNone;
+  // Legacy parameters (dynamo/legacy.h).
+  ExpectedMap expected;
+  std::optional<ConditionalOperator> conditional_operator;
 };
 struct DeleteItemResponse {
   std::optional<Item> attributes;
@@ -335,6 +390,11 @@ struct QueryRequest {
   std::optional<Item> exclusive_start_key;
   bool consistent_read = false;
   ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+  // Legacy parameters (dynamo/legacy.h).
+  std::optional<AttributeNames> attributes_to_get;
+  Conditions key_conditions;
+  Conditions query_filter;
+  std::optional<ConditionalOperator> conditional_operator;
 };
 struct QueryResponse {
   std::vector<Item> items;
@@ -361,6 +421,10 @@ struct ScanRequest {
   std::optional<int32_t> total_segments;
   bool consistent_read = false;
   ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::kNone;
+  // Legacy parameters (dynamo/legacy.h).
+  std::optional<AttributeNames> attributes_to_get;
+  Conditions scan_filter;
+  std::optional<ConditionalOperator> conditional_operator;
 };
 using ScanResponse = QueryResponse;
 
@@ -369,6 +433,8 @@ struct KeysAndAttributes {
   bool consistent_read = false;
   std::optional<std::string> projection_expression;
   ExpressionNames expression_attribute_names;
+  // Legacy parameter (dynamo/legacy.h).
+  std::optional<AttributeNames> attributes_to_get;
 };
 struct BatchGetItemRequest {
   std::map<std::string, KeysAndAttributes> request_items;  // table name -> keys

@@ -35,6 +35,11 @@ constexpr std::array<std::string_view, 4> kStreamStatus = {"ENABLING", "ENABLED"
 constexpr std::array<std::string_view, 4> kShardIteratorType = {
     "TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"};
 constexpr std::array<std::string_view, 3> kOperationType = {"INSERT", "MODIFY", "REMOVE"};
+constexpr std::array<std::string_view, 13> kComparisonOperator = {
+    "IN",       "NULL", "BETWEEN", "LT",          "NOT_CONTAINS", "EQ",      "GT",
+    "NOT_NULL", "NE",   "LE",      "BEGINS_WITH", "GE",           "CONTAINS"};
+constexpr std::array<std::string_view, 2> kConditionalOperator = {"AND", "OR"};
+constexpr std::array<std::string_view, 3> kAttributeAction = {"ADD", "PUT", "DELETE"};
 
 template <typename E, size_t N>
 std::string_view Name(const std::array<std::string_view, N>& names, E v) {
@@ -80,6 +85,9 @@ IT_WIRE_ENUM(BackupType, kBackupType)
 IT_WIRE_ENUM(StreamStatus, kStreamStatus)
 IT_WIRE_ENUM(ShardIteratorType, kShardIteratorType)
 IT_WIRE_ENUM(OperationType, kOperationType)
+IT_WIRE_ENUM(ComparisonOperator, kComparisonOperator)
+IT_WIRE_ENUM(ConditionalOperator, kConditionalOperator)
+IT_WIRE_ENUM(AttributeAction, kAttributeAction)
 
 #undef IT_WIRE_ENUM
 

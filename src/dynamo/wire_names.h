@@ -35,6 +35,9 @@ std::string_view ToWire(BackupType v);
 std::string_view ToWire(StreamStatus v);
 std::string_view ToWire(ShardIteratorType v);
 std::string_view ToWire(OperationType v);
+std::string_view ToWire(ComparisonOperator v);
+std::string_view ToWire(ConditionalOperator v);
+std::string_view ToWire(AttributeAction v);
 
 bool FromWire(std::string_view name, KeyType* v);
 bool FromWire(std::string_view name, ScalarType* v);
@@ -57,6 +60,9 @@ bool FromWire(std::string_view name, BackupType* v);
 bool FromWire(std::string_view name, StreamStatus* v);
 bool FromWire(std::string_view name, ShardIteratorType* v);
 bool FromWire(std::string_view name, OperationType* v);
+bool FromWire(std::string_view name, ComparisonOperator* v);
+bool FromWire(std::string_view name, ConditionalOperator* v);
+bool FromWire(std::string_view name, AttributeAction* v);
 
 std::span<const std::string_view> WireNames(KeyType v);
 std::span<const std::string_view> WireNames(ScalarType v);
@@ -79,6 +85,9 @@ std::span<const std::string_view> WireNames(BackupType v);
 std::span<const std::string_view> WireNames(StreamStatus v);
 std::span<const std::string_view> WireNames(ShardIteratorType v);
 std::span<const std::string_view> WireNames(OperationType v);
+std::span<const std::string_view> WireNames(ComparisonOperator v);
+std::span<const std::string_view> WireNames(ConditionalOperator v);
+std::span<const std::string_view> WireNames(AttributeAction v);
 
 // The AttrType of a key attribute type.
 AttrType ToAttrType(ScalarType t);

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <set>
 
+#include "dynamo/legacy.h"
 #include "engine/core.h"
 #include "engine/engine.h"
 #include "engine/item_codec.h"
@@ -32,6 +33,9 @@ Status DuplicateKeys() {
 }  // namespace
 
 Result<dynamo::BatchGetItemResponse> Engine::BatchGetItem(const dynamo::BatchGetItemRequest& r) {
+  // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
+  if (dynamo::legacy::Uses(r))
+    return dynamo::legacy::Apply(r, [&](const auto& t) { return BatchGetItem(t); });
   return core_->Metered(TablesOf(r), [&]() -> Result<dynamo::BatchGetItemResponse> {
     size_t total = 0;
     for (const auto& [name, ka] : r.request_items) total += ka.keys.size();

@@ -1,6 +1,7 @@
 // Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem.
 #include <cmath>
 
+#include "dynamo/legacy.h"
 #include "engine/core.h"
 #include "engine/engine.h"
 #include "engine/item_codec.h"
@@ -39,6 +40,9 @@ Status CheckReturnValues(ReturnValue rv, bool update) {
 }  // namespace
 
 Result<dynamo::PutItemResponse> Engine::PutItem(const dynamo::PutItemRequest& r) {
+  // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
+  if (dynamo::legacy::Uses(r))
+    return dynamo::legacy::Apply(r, [&](const auto& t) { return PutItem(t); });
   return core_->Metered(r.table_name, [&]() -> Result<dynamo::PutItemResponse> {
     IT_RETURN_IF_ERROR(CheckReturnValues(r.return_values, false));
     IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(r.table_name));
@@ -85,6 +89,9 @@ Result<dynamo::PutItemResponse> Engine::PutItem(const dynamo::PutItemRequest& r)
 }
 
 Result<dynamo::GetItemResponse> Engine::GetItem(const dynamo::GetItemRequest& r) {
+  // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
+  if (dynamo::legacy::Uses(r))
+    return dynamo::legacy::Apply(r, [&](const auto& t) { return GetItem(t); });
   return core_->Metered(r.table_name, [&]() -> Result<dynamo::GetItemResponse> {
     IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(r.table_name));
     const TableDesc& t = table.desc();
@@ -145,6 +152,9 @@ Status CheckUpdatePaths(const TableDesc& t, const Update& update) {
 }  // namespace
 
 Result<dynamo::UpdateItemResponse> Engine::UpdateItem(const dynamo::UpdateItemRequest& r) {
+  // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
+  if (dynamo::legacy::Uses(r))
+    return dynamo::legacy::Apply(r, [&](const auto& t) { return UpdateItem(t); });
   return core_->Metered(r.table_name, [&]() -> Result<dynamo::UpdateItemResponse> {
     IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(r.table_name));
     const TableDesc& t = table.desc();
@@ -211,6 +221,9 @@ Result<dynamo::UpdateItemResponse> Engine::UpdateItem(const dynamo::UpdateItemRe
 }
 
 Result<dynamo::DeleteItemResponse> Engine::DeleteItem(const dynamo::DeleteItemRequest& r) {
+  // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
+  if (dynamo::legacy::Uses(r))
+    return dynamo::legacy::Apply(r, [&](const auto& t) { return DeleteItem(t); });
   return core_->Metered(r.table_name, [&]() -> Result<dynamo::DeleteItemResponse> {
     IT_RETURN_IF_ERROR(CheckReturnValues(r.return_values, false));
     IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(r.table_name));

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "dynamo/legacy.h"
 #include "dynamo/wire_names.h"
 #include "engine/core.h"
 #include "engine/engine.h"
@@ -280,6 +281,9 @@ Status CheckLimit(const std::optional<int32_t>& limit) {
 }  // namespace
 
 Status Engine::QueryInto(const dynamo::QueryRequest& r, dynamo::QueryResponse* response) {
+  // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
+  if (dynamo::legacy::Uses(r))
+    return dynamo::legacy::Apply(r, [&](const auto& t) { return QueryInto(t, response); });
   return core_->Metered(r.table_name, [&]() -> Status {
     IT_RETURN_IF_ERROR(CheckLimit(r.limit));
     IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(r.table_name));
@@ -346,6 +350,9 @@ Status Engine::QueryInto(const dynamo::QueryRequest& r, dynamo::QueryResponse* r
 }
 
 Status Engine::ScanInto(const dynamo::ScanRequest& r, dynamo::ScanResponse* response) {
+  // Legacy parameters are rewritten into expressions first (dynamo/legacy.h).
+  if (dynamo::legacy::Uses(r))
+    return dynamo::legacy::Apply(r, [&](const auto& t) { return ScanInto(t, response); });
   return core_->Metered(r.table_name, [&]() -> Status {
     IT_RETURN_IF_ERROR(CheckLimit(r.limit));
     if (r.segment.has_value() != r.total_segments.has_value()) {

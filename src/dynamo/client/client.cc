@@ -3,6 +3,8 @@
 #include <cctype>
 #include <random>
 
+#include "dynamo/partiql/parser.h"
+
 namespace issuetracker::dynamo::client {
 
 using wire::Operation;
@@ -73,7 +75,10 @@ int64_t ReturnedItems(const Response& r) {
     int64_t n = 0;
     for (const auto& [table, items] : r.responses) n += static_cast<int64_t>(items.size());
     return n;
-  } else if constexpr (std::is_same_v<Response, TransactGetItemsResponse>) {
+  } else if constexpr (std::is_same_v<Response, ExecuteStatementResponse>) {
+    return static_cast<int64_t>(r.items.size());
+  } else if constexpr (std::is_same_v<Response, TransactGetItemsResponse> ||
+                       std::is_same_v<Response, ExecuteTransactionResponse>) {
     int64_t n = 0;
     for (const auto& item : r.responses) n += item.item ? 1 : 0;
     return n;
@@ -326,7 +331,11 @@ Result<GetItemResponse> DynamoClient::GetItem(const GetItemRequest& r) {
                                {{r.table_name}, true, r.return_consumed_capacity, true, true});
 }
 Result<UpdateItemResponse> DynamoClient::UpdateItem(const UpdateItemRequest& r) {
-  const bool idempotent = !r.update_expression || IsIdempotentUpdate(*r.update_expression);
+  bool idempotent = !r.update_expression || IsIdempotentUpdate(*r.update_expression);
+  // Legacy AttributeUpdates: ADD adds to numbers, sets and lists.
+  for (const auto& [name, update] : r.attribute_updates) {
+    if (update.action == AttributeAction::kAdd) idempotent = false;
+  }
   return Call<UpdateItemResponse>(
       Operation::kUpdateItem, r,
       {{r.table_name}, false, r.return_consumed_capacity, idempotent, true});
@@ -385,6 +394,73 @@ Result<TransactGetItemsResponse> DynamoClient::TransactGetItems(const TransactGe
   CallInfo info{{}, true, r.return_consumed_capacity, true, true};
   for (const auto& get : r.transact_items) AddTable(&info.tables, get.table_name);
   return Call<TransactGetItemsResponse>(Operation::kTransactGetItems, r, info);
+}
+
+// ------------------------------------------------------------------------------ PartiQL
+
+namespace {
+// The table a statement names, for the per-table counts ("" when it does not parse: the
+// server answers the error).
+std::string StatementTable(const std::string& statement,
+                           const std::vector<AttributeValue>& parameters) {
+  auto parsed = partiql::Parse(statement, parameters);
+  if (!parsed.ok()) return {};
+  return std::visit(
+      [](const auto& s) -> std::string {
+        if constexpr (requires { s.select; }) {
+          return s.select.table;
+        } else {
+          return s.table;
+        }
+      },
+      *parsed);
+}
+// Whether a statement only reads (a retry cannot apply anything twice).
+bool IsSelect(std::string_view statement) {
+  while (!statement.empty() && std::isspace(static_cast<unsigned char>(statement[0]))) {
+    statement.remove_prefix(1);
+  }
+  if (statement.size() < 6) return false;
+  for (size_t i = 0; i < 6; ++i) {
+    if (std::toupper(static_cast<unsigned char>(statement[i])) != "SELECT"[i]) return false;
+  }
+  return true;
+}
+}  // namespace
+
+Result<ExecuteStatementResponse> DynamoClient::ExecuteStatement(const ExecuteStatementRequest& r) {
+  const std::string table = StatementTable(r.statement, r.parameters);
+  const bool reads = IsSelect(r.statement);
+  CallInfo info{{}, reads, r.return_consumed_capacity, reads, true};
+  AddTable(&info.tables, table);
+  return Call<ExecuteStatementResponse>(Operation::kExecuteStatement, r, info);
+}
+Result<BatchExecuteStatementResponse> DynamoClient::BatchExecuteStatement(
+    const BatchExecuteStatementRequest& r) {
+  std::vector<std::string> tables;
+  bool reads = true;
+  for (const auto& s : r.statements) {
+    tables.push_back(StatementTable(s.statement, s.parameters));
+    reads = reads && IsSelect(s.statement);
+  }
+  CallInfo info{{}, reads, r.return_consumed_capacity, reads, true};
+  for (const std::string& t : tables) AddTable(&info.tables, t);
+  return Call<BatchExecuteStatementResponse>(Operation::kBatchExecuteStatement, r, info);
+}
+Result<ExecuteTransactionResponse> DynamoClient::ExecuteTransaction(
+    const ExecuteTransactionRequest& r) {
+  std::vector<std::string> tables;
+  bool reads = true;
+  for (const auto& s : r.transact_statements) {
+    tables.push_back(StatementTable(s.statement, s.parameters));
+    reads = reads && IsSelect(s.statement);
+  }
+  CallInfo info{{}, reads, r.return_consumed_capacity, true, true};
+  for (const std::string& t : tables) AddTable(&info.tables, t);
+  // As TransactWriteItems: one token for every attempt makes a retry safe.
+  std::string token;
+  if (!r.client_request_token) token = "\"ClientRequestToken\":\"" + RandomToken() + "\"";
+  return Call<ExecuteTransactionResponse>(Operation::kExecuteTransaction, r, info, token);
 }
 
 // ------------------------------------------------------------------ backups and streams

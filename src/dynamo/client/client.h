@@ -106,6 +106,14 @@ class DynamoClient final : public Backend, public TableMetricsSource {
       const GetShardIteratorRequest& request) override;
   Result<GetRecordsResponse> GetRecords(const GetRecordsRequest& request) override;
 
+  // PartiQL, sent as is (the server parses the statements).
+  Result<ExecuteStatementResponse> ExecuteStatement(
+      const ExecuteStatementRequest& request) override;
+  Result<BatchExecuteStatementResponse> BatchExecuteStatement(
+      const BatchExecuteStatementRequest& request) override;
+  Result<ExecuteTransactionResponse> ExecuteTransaction(
+      const ExecuteTransactionRequest& request) override;
+
   // The client's own counts for `table` since it opened (zeros for a table it never named);
   // ResourceNotFoundException when DescribeTable says the table does not exist.
   Result<DescribeTableMetricsResponse> DescribeTableMetrics(

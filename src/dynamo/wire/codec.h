@@ -22,11 +22,13 @@
 // Thread-safety: stateless functions.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "common/result.h"
 #include "dynamo/backup_types.h"
+#include "dynamo/statement_types.h"
 #include "dynamo/types.h"
 
 namespace issuetracker::dynamo::wire {
@@ -67,8 +69,11 @@ enum class Operation : uint8_t {
   kDescribeStream,
   kGetShardIterator,
   kGetRecords,
+  kExecuteStatement,
+  kBatchExecuteStatement,
+  kExecuteTransaction,
 };
-inline constexpr size_t kOperationCount = 30;
+inline constexpr size_t kOperationCount = 33;
 
 // "PutItem".
 std::string_view OperationName(Operation op);
@@ -78,8 +83,13 @@ bool IsStreamsOperation(Operation op);
 // "DynamoDBStreams_20120810.GetRecords".
 std::string_view Target(Operation op);
 // Parses an X-Amz-Target value. UnknownOperationException when it names no operation of
-// ours (DynamoDB answers an unknown target so).
+// ours (DynamoDB answers an unknown target so); for an operation of DynamoDB's API that we
+// do not implement (UnsupportedOperations) the message names it as unsupported.
 Result<Operation> ParseTarget(std::string_view target);
+// The operations of DynamoDB's API (DynamoDB_20120810) that no backend here implements
+// (global tables, exports and imports, Kinesis destinations, contributor insights, resource
+// policies, ...), as listed in docs/compatibility.md.
+std::span<const std::string_view> UnsupportedOperations();
 
 // ------------------------------------------------------------------ requests, responses
 
@@ -142,7 +152,13 @@ Result<Operation> ParseTarget(std::string_view target);
   X(GetShardIteratorRequest)           \
   X(GetShardIteratorResponse)          \
   X(GetRecordsRequest)                 \
-  X(GetRecordsResponse)
+  X(GetRecordsResponse)                \
+  X(ExecuteStatementRequest)           \
+  X(ExecuteStatementResponse)          \
+  X(BatchExecuteStatementRequest)      \
+  X(BatchExecuteStatementResponse)     \
+  X(ExecuteTransactionRequest)         \
+  X(ExecuteTransactionResponse)
 
 // For every message type T:
 //   void EncodeTo(const T& message, std::string* out);  appends message's JSON to *out

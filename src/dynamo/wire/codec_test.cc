@@ -7,6 +7,7 @@
 #include "dynamo/wire/describe_backups.h"
 #include "dynamo/wire/describe_batch.h"
 #include "dynamo/wire/describe_items.h"
+#include "dynamo/wire/describe_statements.h"
 #include "dynamo/wire/describe_streams.h"
 #include "dynamo/wire/describe_tables.h"
 
@@ -342,8 +343,18 @@ TEST(CodecTest, OperationsAndTargets) {
     EXPECT_EQ(*parsed, op);
     EXPECT_EQ(IsStreamsOperation(op), Target(op).starts_with("DynamoDBStreams_"));
   }
-  auto unknown = ParseTarget("DynamoDB_20120810.ExecuteStatement");
+  auto unknown = ParseTarget("DynamoDB_20120810.NoSuchOperation");
   EXPECT_EQ(unknown.status().code(), Code::kUnknownOperation);
+  EXPECT_EQ(unknown.status().message(),
+            "Unknown operation (X-Amz-Target: DynamoDB_20120810.NoSuchOperation)");
+  // The operations of DynamoDB's API we do not implement (docs/compatibility.md).
+  EXPECT_GE(UnsupportedOperations().size(), 20u);
+  for (std::string_view name : UnsupportedOperations()) {
+    auto parsed = ParseTarget("DynamoDB_20120810." + std::string(name));
+    EXPECT_EQ(parsed.status().code(), Code::kUnknownOperation) << name;
+    EXPECT_EQ(parsed.status().message(),
+              "The operation " + std::string(name) + " is not supported by this implementation");
+  }
   EXPECT_EQ(ParseTarget("DynamoDB_20120810.GetRecords").status().code(), Code::kUnknownOperation);
 }
 

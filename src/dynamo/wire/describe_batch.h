@@ -10,6 +10,7 @@ IT_WIRE_DESCRIBE(KeysAndAttributes, "KeysAndAttributes") {
   v("ConsistentRead", m.consistent_read);
   v("ProjectionExpression", m.projection_expression);
   v("ExpressionAttributeNames", m.expression_attribute_names);
+  v("AttributesToGet", m.attributes_to_get);
 }
 
 IT_WIRE_DESCRIBE(BatchGetItemRequest, "BatchGetItemInput") {

@@ -5,6 +5,24 @@
 
 namespace issuetracker::dynamo::wire {
 
+// Legacy parameters (dynamo/legacy.h).
+IT_WIRE_DESCRIBE(Condition, "Condition") {
+  v("AttributeValueList", m.attribute_value_list);
+  v("ComparisonOperator", m.comparison_operator, kRequired);
+}
+
+IT_WIRE_DESCRIBE(ExpectedAttributeValue, "ExpectedAttributeValue") {
+  v("Value", m.value);
+  v("Exists", m.exists);
+  v("ComparisonOperator", m.comparison_operator);
+  v("AttributeValueList", m.attribute_value_list);
+}
+
+IT_WIRE_DESCRIBE(AttributeValueUpdate, "AttributeValueUpdate") {
+  v("Value", m.value);
+  v("Action", m.action);
+}
+
 IT_WIRE_DESCRIBE(PutItemRequest, "PutItemInput") {
   v("TableName", m.table_name, kRequired);
   v("Item", m.item, kRequired);
@@ -15,6 +33,8 @@ IT_WIRE_DESCRIBE(PutItemRequest, "PutItemInput") {
   v("ReturnConsumedCapacity", m.return_consumed_capacity);
   v("ReturnItemCollectionMetrics", m.return_item_collection_metrics);
   v("ReturnValuesOnConditionCheckFailure", m.return_values_on_condition_check_failure);
+  v("Expected", m.expected);
+  v("ConditionalOperator", m.conditional_operator);
 }
 
 IT_WIRE_DESCRIBE(PutItemResponse, "PutItemOutput") {
@@ -29,6 +49,7 @@ IT_WIRE_DESCRIBE(GetItemRequest, "GetItemInput") {
   v("ProjectionExpression", m.projection_expression);
   v("ExpressionAttributeNames", m.expression_attribute_names);
   v("ReturnConsumedCapacity", m.return_consumed_capacity);
+  v("AttributesToGet", m.attributes_to_get);
 }
 
 IT_WIRE_DESCRIBE(GetItemResponse, "GetItemOutput") {
@@ -47,6 +68,9 @@ IT_WIRE_DESCRIBE(UpdateItemRequest, "UpdateItemInput") {
   v("ReturnConsumedCapacity", m.return_consumed_capacity);
   v("ReturnItemCollectionMetrics", m.return_item_collection_metrics);
   v("ReturnValuesOnConditionCheckFailure", m.return_values_on_condition_check_failure);
+  v("AttributeUpdates", m.attribute_updates);
+  v("Expected", m.expected);
+  v("ConditionalOperator", m.conditional_operator);
 }
 
 IT_WIRE_DESCRIBE(UpdateItemResponse, "UpdateItemOutput") {
@@ -64,6 +88,8 @@ IT_WIRE_DESCRIBE(DeleteItemRequest, "DeleteItemInput") {
   v("ReturnConsumedCapacity", m.return_consumed_capacity);
   v("ReturnItemCollectionMetrics", m.return_item_collection_metrics);
   v("ReturnValuesOnConditionCheckFailure", m.return_values_on_condition_check_failure);
+  v("Expected", m.expected);
+  v("ConditionalOperator", m.conditional_operator);
 }
 
 IT_WIRE_DESCRIBE(DeleteItemResponse, "DeleteItemOutput") {
@@ -90,6 +116,10 @@ IT_WIRE_DESCRIBE(QueryRequest, "QueryInput") {
   v("KeyConditionExpression", m.key_condition_expression);
   v("ExpressionAttributeNames", m.expression_attribute_names);
   v("ExpressionAttributeValues", m.expression_attribute_values);
+  v("AttributesToGet", m.attributes_to_get);
+  v("KeyConditions", m.key_conditions);
+  v("QueryFilter", m.query_filter);
+  v("ConditionalOperator", m.conditional_operator);
 }
 
 IT_WIRE_DESCRIBE(QueryResponse, "QueryOutput") {
@@ -114,6 +144,9 @@ IT_WIRE_DESCRIBE(ScanRequest, "ScanInput") {
   v("ExpressionAttributeNames", m.expression_attribute_names);
   v("ExpressionAttributeValues", m.expression_attribute_values);
   v("ConsistentRead", m.consistent_read);
+  v("AttributesToGet", m.attributes_to_get);
+  v("ScanFilter", m.scan_filter);
+  v("ConditionalOperator", m.conditional_operator);
 }
 
 }  // namespace issuetracker::dynamo::wire

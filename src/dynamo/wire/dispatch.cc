@@ -126,6 +126,12 @@ int DispatchInto(Backend& b, Operation op, std::string_view body, std::string* o
       return Serve<GetShardIteratorRequest>(b, body, &Backend::GetShardIterator, out);
     case Operation::kGetRecords:
       return Serve<GetRecordsRequest>(b, body, &Backend::GetRecords, out);
+    case Operation::kExecuteStatement:
+      return Serve<ExecuteStatementRequest>(b, body, &Backend::ExecuteStatement, out);
+    case Operation::kBatchExecuteStatement:
+      return Serve<BatchExecuteStatementRequest>(b, body, &Backend::BatchExecuteStatement, out);
+    case Operation::kExecuteTransaction:
+      return Serve<ExecuteTransactionRequest>(b, body, &Backend::ExecuteTransaction, out);
   }
   return Error(Status(Code::kUnknownOperation, "Unknown operation"), out);
 }
