@@ -8,7 +8,9 @@
 #              Boost.JSON header.
 #   layers     dependencies point down only: a library's files include only its own and
 #              the lower libraries' headers (common <- dynamo <- engine; dynamo <- tenancy
-#              <- tracker <- http <- cli; common <- net <- http); only tests (*_test.cc)
+#              <- tracker <- http <- cli; common <- net <- http; dynamo, net <-
+#              dynamo/server <- cli: the DynamoDB endpoint is the one part of src/dynamo
+#              that may use the HTTP server core, and only cli uses it); only tests (*_test.cc)
 #              include tests/ headers; nothing in src/ includes bench/. The libraries link
 #              only the libraries below them.
 #   keys       key strings such as "<COMPANY>#ISSUE#<ID>" are composed and parsed in
@@ -33,9 +35,10 @@ set(allowed_engine "common;dynamo")
 set(allowed_tenancy "common;dynamo")
 set(allowed_tracker "common;dynamo;tenancy")
 set(allowed_net "common")
+set(allowed_dynamo_server "common;dynamo;net")
 set(allowed_http "common;dynamo;tenancy;tracker;net")
-set(allowed_cli "common;dynamo;engine;tenancy;tracker;net;http")
-set(layered_libraries "common;dynamo;engine;tenancy;tracker;net;http;cli")
+set(allowed_cli "common;dynamo;engine;tenancy;tracker;net;http;dynamo_server")
+set(layered_libraries "common;dynamo;engine;tenancy;tracker;net;http;cli;dynamo_server")
 # Top-level folders an include can name.
 set(project_folders "common;dynamo;engine;tenancy;tracker;net;http;cli;tests;bench")
 
@@ -62,6 +65,9 @@ file(GLOB_RECURSE test_support LIST_DIRECTORIES false "${ROOT}/tests/*.h" "${ROO
 foreach(file IN LISTS src_files)
   file(RELATIVE_PATH rel "${ROOT}/src" "${file}")
   string(REGEX MATCH "^[^/]+" library "${rel}")
+  if(rel MATCHES "^dynamo/server/")
+    set(library "dynamo_server")
+  endif()
   get_filename_component(name "${file}" NAME)
   set(is_test FALSE)
   if(name MATCHES "_test\\.cc$" OR name MATCHES "_test_util\\.h$")
@@ -81,6 +87,13 @@ foreach(file IN LISTS src_files)
     string(REGEX MATCH "^[^/]+" first "${path}")
     if(NOT path MATCHES "/" OR NOT first IN_LIST project_folders)
       continue()  # a system or third-party header
+    endif()
+    if(path MATCHES "^dynamo/server/")
+      set(first "dynamo_server")
+      if(NOT library MATCHES "^(dynamo_server|cli)$" AND NOT is_test)
+        violation("${file}" "layers" "${library} includes ${path}: only cli uses the endpoint")
+        continue()
+      endif()
     endif()
     if(first STREQUAL "bench")
       violation("${file}" "layers" "includes ${path} (bench/ is not part of the product)")
@@ -143,6 +156,9 @@ endforeach()
 # ---- library links: it_<lib> links only the libraries below it.
 foreach(library IN LISTS layered_libraries)
   set(cmake_file "${ROOT}/src/${library}/CMakeLists.txt")
+  if(library STREQUAL "dynamo_server")
+    set(cmake_file "${ROOT}/src/dynamo/server/CMakeLists.txt")
+  endif()
   if(NOT EXISTS "${cmake_file}")
     continue()
   endif()

@@ -17,9 +17,13 @@
 
 namespace issuetracker::testing {
 
-std::vector<std::string> BackendKinds() { return {"embedded", "loopback", "dynalite", "moto"}; }
+std::vector<std::string> BackendKinds() {
+  return {"embedded", "loopback", "dynalite", "moto", "endpoint"};
+}
 
 bool IsPeer(const std::string& kind) { return kind == "dynalite" || kind == "moto"; }
+
+bool IsServerProcess(const std::string& kind) { return IsPeer(kind) || kind == "endpoint"; }
 
 namespace {
 
@@ -76,6 +80,7 @@ struct Peers {
   std::mutex mu;
   std::map<std::string, std::unique_ptr<PeerProcess>> running;
   std::map<std::string, std::string> unavailable;
+  std::unique_ptr<TempDir> endpoint_dir;  // the endpoint's data; removed after it stops
 };
 
 Peers& peers() {
@@ -103,6 +108,21 @@ std::unique_ptr<PeerProcess> LaunchPeer(const std::string& kind, std::string* er
       return nullptr;
     }
     argv = {python, SourceDir() + "/tools/moto/serve.py"};
+  } else if (kind == "endpoint") {
+    if (!std::filesystem::exists(IT_ISSUETRACKER_BINARY)) {
+      *error = std::string(IT_ISSUETRACKER_BINARY) + " is not built";
+      return nullptr;
+    }
+    if (!peers().endpoint_dir) peers().endpoint_dir = std::make_unique<TempDir>();
+    argv = {IT_ISSUETRACKER_BINARY,
+            "dynamodb",
+            "--port",
+            "0",
+            "--print-port",
+            "--threads",
+            "2",
+            "--data-dir",
+            peers().endpoint_dir->path() + "/db"};
   } else {
     *error = "unknown peer " + kind;
     return nullptr;
@@ -120,6 +140,21 @@ void Reset(const std::string& kind, const std::string& url, dynamo::Backend& cli
     auto r = (*pool)->Send({"/moto-api/reset", {}, ""});
     if (!r.ok() || r->status != 200) Die("cannot reset moto: " + r.status().ToString());
     return;
+  }
+  if (kind == "endpoint") {
+    // Backups outlive their tables on the engine: every one goes too.
+    while (true) {
+      auto backups = client.ListBackups({});
+      if (!backups.ok()) Die("cannot list backups: " + backups.status().ToString());
+      if (backups->backup_summaries.empty()) break;
+      for (const auto& b : backups->backup_summaries) {
+        dynamo::DeleteBackupRequest d;
+        d.backup_arn = b.backup_arn;
+        if (auto r = client.DeleteBackup(d); !r.ok() && !r.status().Is(Code::kBackupNotFound)) {
+          Die("cannot delete a backup: " + r.status().ToString());
+        }
+      }
+    }
   }
   while (true) {
     auto list = client.ListTables({});
@@ -139,7 +174,7 @@ class PeerEnvironment : public ::testing::Environment {
  public:
   void SetUp() override {
     const std::string kind = TestBackendKind();
-    if (!IsPeer(kind)) return;
+    if (!IsServerProcess(kind)) return;
     std::string unavailable;
     if (PeerUrl(kind, &unavailable).empty()) {
       GTEST_SKIP() << "IT_TEST_BACKEND=" << kind << " cannot run here: " << unavailable;
@@ -148,6 +183,7 @@ class PeerEnvironment : public ::testing::Environment {
   void TearDown() override {
     std::lock_guard<std::mutex> lock(peers().mu);
     peers().running.clear();
+    peers().endpoint_dir.reset();
   }
 };
 
@@ -195,7 +231,7 @@ std::unique_ptr<dynamo::Backend> MakeBackend(const std::string& kind, const std:
     return std::make_unique<ForwardingBackend>(
         target, std::vector<std::shared_ptr<void>>{c, server, engine});
   }
-  if (IsPeer(kind)) {
+  if (IsServerProcess(kind)) {
     std::string url = PeerUrl(kind, unavailable);
     if (url.empty()) return nullptr;
     auto client = dynamo::client::DynamoClient::Open(PeerClientOptions(url));

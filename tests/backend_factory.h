@@ -6,9 +6,12 @@
 //     protocol (wire::Dispatch), reached through the client backend: every call crosses
 //     the codec, the signer and the connection pool both ways;
 //   - "dynalite": the client backend against dynalite (tools/dynalite, Node.js);
-//   - "moto": the client backend against moto's server (the machine's Python with moto).
-// The peers are started once per test binary, on a loopback port they pick, and stopped
-// when it ends; every backend made on them starts from an empty server (all tables gone).
+//   - "moto": the client backend against moto's server (the machine's Python with moto);
+//   - "endpoint": the client backend against `issuetracker dynamodb` (our own endpoint,
+//     src/dynamo/server, on the embedded engine) run as a real child process.
+// The servers (the peers and the endpoint) are started once per test binary, on a loopback
+// port they pick, and stopped when it ends; every backend made on them starts from an empty
+// server (all tables gone, and on the endpoint all backups).
 #pragma once
 
 #include <memory>
@@ -27,6 +30,9 @@ std::vector<std::string> BackendKinds();
 // the suite marks).
 bool IsPeer(const std::string& kind);
 
+// Whether a kind is a server process shared by the binary's tests (a peer or "endpoint").
+bool IsServerProcess(const std::string& kind);
+
 // Opens a backend of the given kind storing its data under `dir` (an empty server for the
 // peers). nullptr, with the reason in *unavailable, when the kind cannot run here (its
 // peer is not installed). Aborts the test binary on any other failure.
@@ -40,8 +46,8 @@ std::unique_ptr<dynamo::Backend> MakeTestBackend(const std::string& dir);
 // $IT_TEST_BACKEND, or "embedded".
 std::string TestBackendKind();
 
-// The base URL of a running peer ("dynalite", "moto"), starting it if needed; empty (with
-// *unavailable set) when it cannot run here.
+// The base URL of a running server process ("dynalite", "moto", "endpoint"), starting it
+// if needed; empty (with *unavailable set) when it cannot run here.
 std::string PeerUrl(const std::string& kind, std::string* unavailable);
 
 }  // namespace issuetracker::testing

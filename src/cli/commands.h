@@ -60,4 +60,8 @@ void AddSeedCommand(CLI::App& app, const GlobalOptions& options);
 // pass/fail table with latencies; exit 1 on any failure.
 void AddVerifyCommand(CLI::App& app, const GlobalOptions& options);
 
+// `issuetracker dynamodb [--listen ADDR] [--port N] [--threads N] [--access-key ID:SECRET]...`:
+// serves the store over the DynamoDB API until SIGINT/SIGTERM. Defined in dynamodb_command.cc.
+void AddDynamodbCommand(CLI::App& app, const GlobalOptions& options);
+
 }  // namespace issuetracker::cli

@@ -158,7 +158,8 @@ TEST(IacTest, PooledCompanyPolicyReachesOnlyItsOwnKeys) {
       testing::ScopeTestPeer::Make(*CompanyId::Parse("COMPANY0012"), Tier::kPremium);
   Policy p = ParsePolicy(IamPolicy(catalog, mine.company_id(), mine.tier()));
   // Exactly the grants tenancy decides.
-  EXPECT_EQ(p.grants.size(), tenancy::CompanyGrants(catalog, mine.company_id(), mine.tier()).size());
+  EXPECT_EQ(p.grants.size(),
+            tenancy::CompanyGrants(catalog, mine.company_id(), mine.tier()).size());
 
   const auto issues = layout.PooledTableName(tenancy::Entity::kIssue).str();
   auto issue_key = [&](const CompanyScope& s) {

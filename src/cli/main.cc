@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   issuetracker::cli::AddProvisionCommand(app, options);
   issuetracker::cli::AddSeedCommand(app, options);
   issuetracker::cli::AddVerifyCommand(app, options);
+  issuetracker::cli::AddDynamodbCommand(app, options);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -81,6 +81,8 @@ std::string_view ErrorName(Code code) {
       return "UnrecognizedClientException";
     case Code::kInvalidSignature:
       return "InvalidSignatureException";
+    case Code::kIncompleteSignature:
+      return "IncompleteSignatureException";
     case Code::kAccessDenied:
       return "AccessDeniedException";
     case Code::kInternalServerError:

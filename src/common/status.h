@@ -47,6 +47,7 @@ enum class Code : uint8_t {
   kMissingAuthenticationToken,       // MissingAuthenticationTokenException (400)
   kUnrecognizedClient,               // UnrecognizedClientException (400)
   kInvalidSignature,                 // InvalidSignatureException (400)
+  kIncompleteSignature,              // IncompleteSignatureException (400)
   kAccessDenied,                     // AccessDeniedException (400)
   kInternalServerError,              // InternalServerError (500)
   kServiceUnavailable,               // ServiceUnavailable (503)

@@ -34,6 +34,9 @@ Status ValidateOptions(const ServerOptions& o) {
   if (o.max_header_bytes < 256) return Status::Validation("max_header_bytes must be >= 256");
   if (o.max_connections == 0) return Status::Validation("max_connections must be > 0");
   if (o.threads < 0 || o.threads > 1024) return Status::Validation("threads must be 0..1024");
+  if (o.offload && (o.offload_threads < 1 || o.offload_threads > 1024)) {
+    return Status::Validation("offload_threads must be 1..1024");
+  }
   for (auto t : {o.read_timeout, o.idle_timeout, o.write_timeout, o.linger_timeout}) {
     if (t.count() <= 0) return Status::Validation("timeouts must be positive");
   }
@@ -162,6 +165,9 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler han
   impl->port = acceptor.local_endpoint(ec).port();
   if (ec) return Status::IOError("local endpoint: " + ec.message());
 
+  if (impl->options.offload) {
+    impl->offload_pool.emplace(static_cast<size_t>(impl->options.offload_threads));
+  }
   for (const auto& context : impl->contexts) impl->work.emplace_back(context->get_executor());
   impl->sweep_timer.emplace(*impl->contexts[0]);
   impl->ScheduleSweep();
@@ -226,11 +232,15 @@ void Server::Stop() {
   for (const auto& context : impl.contexts) context->stop();
   for (std::thread& t : impl.threads) t.join();
   impl.threads.clear();
+  // An offloaded handler still running is waited for; the completion it posts to its
+  // (stopped) context is destroyed with the contexts below.
+  if (impl.offload_pool) impl.offload_pool->join();
   // Destroys what is left (sessions still referenced by unrun handlers) while the
   // registry they unregister from is alive.
   impl.sweep_timer.reset();
   impl.acceptor.reset();
   impl.contexts.clear();
+  impl.offload_pool.reset();
 }
 
 int RunUntilSignal(Server& server, const std::function<void()>& on_waiting) {

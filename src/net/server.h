@@ -26,8 +26,10 @@
 // and docs/benchmarks.md). Handlers run on that thread, synchronously: a handler that
 // blocks delays the other connections of its thread (not those of the other threads) for
 // that time. The pool is sized for handlers of micro- to milliseconds (storage calls);
-// longer work belongs elsewhere. One more thread, mostly idle, accepts connections and
-// enforces the deadlines, so neither waits for a handler.
+// requests that ServerOptions::offload picks (a table restore that takes seconds) run on a
+// separate pool of offload_threads instead, so they delay no other connection. One more
+// thread, mostly idle, accepts connections and enforces the deadlines, so neither waits
+// for a handler.
 #pragma once
 
 #include <chrono>
@@ -68,6 +70,11 @@ struct AccessLogEntry {
 // (it runs on the I/O path).
 using AccessLogHook = std::function<void(const AccessLogEntry& entry)>;
 
+// Whether a request is to be handled off the connection's I/O thread (see
+// ServerOptions::offload). Called on the I/O thread once the request is whole: must be
+// cheap and thread-safe.
+using OffloadPredicate = std::function<bool(const Request& request)>;
+
 // Builds the body of an error the server answers by itself (400, 408, 413, 431, 500, 505):
 // fill `response` (status already set, `detail` says what went wrong). By default a
 // text/plain body with the reason phrase and the detail.
@@ -90,6 +97,14 @@ struct ServerOptions {
   // side and reads (and discards) what the client still sends for up to this long, so
   // the client sees the response instead of a connection reset.
   std::chrono::milliseconds linger_timeout{1000};
+
+  // Requests for which `offload` returns true are handled on a separate pool of
+  // `offload_threads` threads instead of their connection's I/O thread, so a handler that
+  // takes long (seconds) delays no other connection. The connection waits for its
+  // response as usual (no other request of it is read meanwhile). Unset: every handler
+  // runs on the I/O threads.
+  OffloadPredicate offload;
+  int offload_threads = 2;
 
   std::string server_header;       // sent as `Server:` when not empty
   AccessLogHook access_log;        // optional
@@ -128,7 +143,8 @@ class Server {
   // Graceful shutdown: stops accepting; closes idle keep-alive connections; lets every
   // request already being read or handled finish and answers it with `Connection: close`;
   // waits for those connections to close, at most drain_timeout (then closes whatever is
-  // left); then joins the threads. Idempotent; thread-safe; blocks until done.
+  // left); then joins the threads, including the offload pool (a handler running there is
+  // waited for, never interrupted). Idempotent; thread-safe; blocks until done.
   // REQUIRES: not called from a handler or an access-log hook (it would wait for itself).
   void Stop();
 

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <condition_variable>
@@ -96,6 +97,9 @@ struct ServerCore {
   std::optional<asio::steady_timer> sweep_timer;
   size_t next_context = 0;  // round-robin over the serving contexts; control thread only
   std::vector<std::thread> threads;
+  // Runs the handlers of requests that options.offload picks; joined by Stop() after the
+  // serving threads, before the contexts go. Empty without options.offload.
+  std::optional<asio::thread_pool> offload_pool;
   uint16_t port = 0;
 
   std::atomic<bool> stopping{false};
@@ -143,6 +147,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnContinueWritten(const boost::system::error_code& ec);
   void FailParse(const boost::system::error_code& ec);
   void Dispatch();
+  // Calls the handler (on whatever thread calls it), turning an exception into a 500.
+  void RunHandler();
+  // Back on the connection's thread after an offloaded handler: writes its response.
+  void FinishOffloaded();
   void SendError(int status, std::string_view detail);
   void WriteResponse(bool close);
   void OnWrite(const boost::system::error_code& ec);

@@ -335,6 +335,42 @@ TEST(ServerTest, ConcurrentClientsOnSeveralThreads) {
   EXPECT_GE(handler_threads.size(), 2u);  // the pool, not one thread, ran the handlers
 }
 
+// A slow handler picked by `offload` runs on the offload pool: another connection served
+// by the same (single) I/O thread is answered meanwhile, and Stop() waits for the slow
+// handler and still delivers its response.
+TEST(ServerTest, OffloadedSlowHandlerDoesNotDelayOtherConnections) {
+  ServerOptions options = FastOptions();
+  options.threads = 1;
+  options.read_timeout = std::chrono::milliseconds(5000);
+  options.idle_timeout = std::chrono::milliseconds(5000);
+  options.offload = [](const Request& r) { return r.path == "/slow"; };
+  options.offload_threads = 1;
+  std::atomic<bool> release{false};
+  std::atomic<bool> slow_started{false};
+  auto server = StartOrDie(options, [&](const Request& r, Response& resp) {
+    if (r.path == "/slow") {
+      slow_started = true;
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EchoHandler(r, resp);
+  });
+  TestConnection slow(server->port());
+  ASSERT_TRUE(slow.Send("GET /slow HTTP/1.1\r\nHost: h\r\n\r\n"));
+  ASSERT_TRUE(WaitFor([&] { return slow_started.load(); }));
+  TestConnection fast(server->port());
+  std::optional<TestResponse> r = fast.Get("/fast");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "GET /fast");
+  std::thread stopper([&] { server->Stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  release = true;
+  std::optional<TestResponse> s = slow.ReadResponse();
+  stopper.join();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->body, "GET /slow");
+  EXPECT_EQ(s->headers.Find("Connection"), "close");  // answered during shutdown
+}
+
 TEST(ServerTest, StartFailsOnABadAddressOrAPortInUse) {
   ServerOptions bad = FastOptions();
   bad.address = "not-an-ip";

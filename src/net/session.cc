@@ -422,6 +422,20 @@ void Session::Dispatch() {
   SetDeadline(0);
   request_.keep_alive = parser_->keep_alive();
   response_.Clear();
+  if (server_.offload_pool && server_.options.offload(request_)) {
+    // The handler runs on the offload pool; request_ and response_ are left alone here
+    // until FinishOffloaded (this connection reads nothing while kHandling).
+    asio::post(*server_.offload_pool, [self = shared_from_this()] {
+      self->RunHandler();
+      asio::post(self->socket_.get_executor(), [self] { self->FinishOffloaded(); });
+    });
+    return;
+  }
+  RunHandler();
+  WriteResponse(!request_.keep_alive || response_.headers.HasToken("Connection", "close"));
+}
+
+void Session::RunHandler() {
   try {
     server_.handler(request_, response_);
   } catch (...) {
@@ -429,6 +443,10 @@ void Session::Dispatch() {
     response_.status = 500;
     DefaultErrorBody(500, "the handler failed", response_);
   }
+}
+
+void Session::FinishOffloaded() {
+  if (phase_ != Phase::kHandling) return;  // closed meanwhile (Stop()'s drain timeout)
   WriteResponse(!request_.keep_alive || response_.headers.HasToken("Connection", "close"));
 }
 

@@ -146,29 +146,18 @@ std::string AmzDate(std::chrono::system_clock::time_point t) {
 Signer::Signer(std::string region, std::string service)
     : region_(std::move(region)), service_(std::move(service)) {}
 
-std::string Signer::CanonicalRequest(const SigningInput& input, std::string_view amz_date,
-                                     std::string_view security_token) const {
-  // Lowercased names with their values, plus the headers signing adds.
-  std::vector<std::pair<std::string, std::string_view>> headers;
-  headers.reserve(input.headers.size() + 2);
-  for (const auto& [name, value] : input.headers) {
-    std::string lower(name);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (Unsigned(lower)) continue;
-    headers.emplace_back(std::move(lower), value);
-  }
-  headers.emplace_back("x-amz-date", amz_date);
-  if (!security_token.empty()) headers.emplace_back("x-amz-security-token", security_token);
+std::string BuildCanonicalRequest(std::string_view method, std::string_view path,
+                                  std::string_view query, CanonicalHeaders headers,
+                                  std::string_view payload) {
   std::stable_sort(headers.begin(), headers.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-
   std::string out;
-  out.reserve(256 + input.payload.size() / 64);
-  out.append(input.method);
+  out.reserve(256 + payload.size() / 64);
+  out.append(method);
   out += '\n';
-  out += UriEncodePath(NormalizePath(input.path));
+  out += UriEncodePath(NormalizePath(path));
   out += '\n';
-  out += CanonicalQuery(input.query);
+  out += CanonicalQuery(query);
   out += '\n';
   std::string signed_names;
   for (size_t i = 0; i < headers.size(); ++i) {
@@ -187,17 +176,57 @@ std::string Signer::CanonicalRequest(const SigningInput& input, std::string_view
   out += '\n';
   out += signed_names;
   out += '\n';
-  out += HexSha256(input.payload);
+  out += HexSha256(payload);
   return out;
+}
+
+std::string DeriveSigningKey(std::string_view secret, std::string_view date,
+                             std::string_view region, std::string_view service) {
+  std::string k = Hmac("AWS4" + std::string(secret), date);
+  k = Hmac(k, region);
+  k = Hmac(k, service);
+  return Hmac(k, "aws4_request");
+}
+
+std::string SignatureOf(std::string_view signing_key, std::string_view string_to_sign) {
+  std::string bytes = Hmac(signing_key, string_to_sign);
+  std::string hex;
+  AppendHex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), &hex);
+  return hex;
+}
+
+std::string StringToSign(std::string_view amz_date, std::string_view scope,
+                         std::string_view canonical_request) {
+  std::string out = "AWS4-HMAC-SHA256\n";
+  out.append(amz_date);
+  out += '\n';
+  out.append(scope);
+  out += '\n';
+  out += HexSha256(canonical_request);
+  return out;
+}
+
+std::string Signer::CanonicalRequest(const SigningInput& input, std::string_view amz_date,
+                                     std::string_view security_token) const {
+  // Lowercased names with their values, plus the headers signing adds.
+  CanonicalHeaders headers;
+  headers.reserve(input.headers.size() + 2);
+  for (const auto& [name, value] : input.headers) {
+    std::string lower(name);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (Unsigned(lower)) continue;
+    headers.emplace_back(std::move(lower), value);
+  }
+  headers.emplace_back("x-amz-date", amz_date);
+  if (!security_token.empty()) headers.emplace_back("x-amz-security-token", security_token);
+  return BuildCanonicalRequest(input.method, input.path, input.query, std::move(headers),
+                               input.payload);
 }
 
 std::string Signer::SigningKey(const std::string& secret, std::string_view date) const {
   std::lock_guard<std::mutex> lock(mu_);
   if (cached_secret_ != secret || cached_date_ != date) {
-    std::string k = Hmac("AWS4" + secret, date);
-    k = Hmac(k, region_);
-    k = Hmac(k, service_);
-    cached_key_ = Hmac(k, "aws4_request");
+    cached_key_ = DeriveSigningKey(secret, date, region_, service_);
     cached_secret_ = secret;
     cached_date_ = std::string(date);
   }
@@ -213,13 +242,9 @@ SignedHeaders Signer::Sign(const SigningInput& input, const Credentials& credent
   const std::string scope = std::string(date) + "/" + region_ + "/" + service_ + "/aws4_request";
 
   std::string canonical = CanonicalRequest(input, result.amz_date, result.security_token);
-  std::string string_to_sign =
-      "AWS4-HMAC-SHA256\n" + result.amz_date + "\n" + scope + "\n" + HexSha256(canonical);
+  std::string string_to_sign = StringToSign(result.amz_date, scope, canonical);
   std::string key = SigningKey(credentials.secret_access_key, date);
-  std::string signature_bytes = Hmac(key, string_to_sign);
-  std::string signature;
-  AppendHex(reinterpret_cast<const unsigned char*>(signature_bytes.data()), signature_bytes.size(),
-            &signature);
+  std::string signature = SignatureOf(key, string_to_sign);
 
   // The signed header names are the canonical request's second-to-last line.
   size_t last = canonical.rfind('\n');

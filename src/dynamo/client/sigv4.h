@@ -77,6 +77,29 @@ class Signer {
   mutable std::string cached_key_;
 };
 
+// The building blocks of a signature, shared by Signer and by the endpoint's verification
+// of received requests (dynamo/server), which recomputes the signature from exactly the
+// headers a request names in its SignedHeaders.
+
+// Header names (lowercase) with their values as sent; repeated names allowed.
+using CanonicalHeaders = std::vector<std::pair<std::string, std::string_view>>;
+
+// The canonical request of `method`, `path` (as sent, URI-encoded), `query` (without '?'),
+// exactly `headers` (sorted here by name; repeated names joined with ',', values trimmed)
+// and the SHA-256 of `payload`.
+std::string BuildCanonicalRequest(std::string_view method, std::string_view path,
+                                  std::string_view query, CanonicalHeaders headers,
+                                  std::string_view payload);
+// "AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex SHA-256 of the canonical request>".
+std::string StringToSign(std::string_view amz_date, std::string_view scope,
+                         std::string_view canonical_request);
+// The signing key: the HMAC-SHA256 chain over date ("20240115"), region, service and
+// "aws4_request", starting from "AWS4" + secret.
+std::string DeriveSigningKey(std::string_view secret, std::string_view date,
+                             std::string_view region, std::string_view service);
+// The hex HMAC-SHA256 of `string_to_sign` under `signing_key`.
+std::string SignatureOf(std::string_view signing_key, std::string_view string_to_sign);
+
 // Hex SHA-256 of `data` (lowercase).
 std::string HexSha256(std::string_view data);
 

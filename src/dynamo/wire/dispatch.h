@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "dynamo/backend.h"
+#include "dynamo/wire/codec.h"
 
 namespace issuetracker::dynamo::wire {
 
@@ -22,5 +23,11 @@ struct Reply {
 // SerializationException / ValidationException for a body the codec rejects, else the
 // backend's response or error.
 Reply Dispatch(Backend& backend, std::string_view target, std::string_view body);
+
+// Serves one request of a known operation, appending the reply's JSON (the response, or the
+// error) to *out, and returns its HTTP status. Query and Scan go through dynamo::QueryInto /
+// ScanInto with a response kept per thread, so a server thread that keeps serving them
+// reuses the items' storage instead of allocating them anew.
+int DispatchInto(Backend& backend, Operation op, std::string_view body, std::string* out);
 
 }  // namespace issuetracker::dynamo::wire

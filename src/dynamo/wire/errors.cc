@@ -28,6 +28,7 @@ std::string_view Namespace(Code code) {
     case Code::kMissingAuthenticationToken:
     case Code::kUnrecognizedClient:
     case Code::kInvalidSignature:
+    case Code::kIncompleteSignature:
     case Code::kAccessDenied:
       return "com.amazon.coral.service#";
     case Code::kThrottling:

@@ -1,0 +1,170 @@
+#include "dynamo/server/endpoint.h"
+
+#include <zlib.h>
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <charconv>
+#include <random>
+
+#include "dynamo/wire/codec.h"
+#include "dynamo/wire/dispatch.h"
+
+namespace issuetracker::dynamo::server {
+namespace {
+
+constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kAmzJson = "application/x-amz-json-1.0";
+
+// The media type of a Content-Type value, without parameters or surrounding blanks.
+std::string_view MediaType(std::string_view value) {
+  value = value.substr(0, value.find(';'));
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return value;
+}
+
+// Whether `body` parses as JSON (only asked on error paths, to answer a malformed body
+// with SerializationException first, as DynamoDB does).
+bool IsJson(std::string_view body) {
+  unsigned char buffer[4096];
+  boost::json::monotonic_resource resource(buffer, sizeof(buffer));
+  boost::json::parse_options options;
+  options.max_depth = 256;
+  boost::system::error_code ec;
+  (void)boost::json::parse(boost::json::string_view(body.data(), body.size()), ec,
+                           boost::json::storage_ptr(&resource), options);
+  return !ec;
+}
+
+void SetCommonHeaders(net::Response& response) {
+  response.headers.Add("x-amzn-RequestId", NewRequestId());
+  response.headers.Add("x-amz-crc32", Crc32Header(response.body));
+}
+
+void WriteError(const Status& status, std::string_view content_type, net::Response& response) {
+  wire::ErrorReply reply = wire::EncodeError(status);
+  response.status = reply.http_status;
+  response.headers.Add("Content-Type", content_type);
+  response.body = std::move(reply.body);
+}
+
+}  // namespace
+
+std::string NewRequestId() {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  std::string id(52, 'A');
+  uint64_t bits = 0;
+  int left = 0;
+  for (char& c : id) {
+    if (left == 0) {
+      bits = rng();
+      left = 10;  // 10 draws of 6 bits from 64
+    }
+    c = kAlphabet[(bits & 63) % 36];
+    bits >>= 6;
+    --left;
+  }
+  return id;
+}
+
+std::string Crc32Header(std::string_view body) {
+  const uLong crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(body.data()),
+                          static_cast<uInt>(body.size()));
+  char digits[16];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), static_cast<uint32_t>(crc));
+  return std::string(digits, end);
+}
+
+Endpoint::Endpoint(Backend& backend, EndpointOptions options)
+    : backend_(backend),
+      options_(std::move(options)),
+      authenticator_(AuthOptions{options_.region, options_.access_keys, options_.max_clock_skew}),
+      health_text_("healthy: dynamodb." + options_.region + ".amazonaws.com ") {}
+
+void Endpoint::Handle(const net::Request& request, net::Response& response) const {
+  if (const auto origin = request.headers.Find("Origin")) {
+    response.headers.Add("Access-Control-Allow-Origin", "*");
+    response.headers.Add("Access-Control-Expose-Headers",
+                         "x-amzn-RequestId,x-amzn-ErrorType,x-amz-crc32,Date");
+    if (request.method == net::Method::kOptions) {
+      if (auto h = request.headers.Find("Access-Control-Request-Headers")) {
+        response.headers.Add("Access-Control-Allow-Headers", *h);
+      }
+      if (auto m = request.headers.Find("Access-Control-Request-Method")) {
+        response.headers.Add("Access-Control-Allow-Methods", *m);
+      }
+      response.headers.Add("Access-Control-Max-Age", "172800");
+      response.headers.Add("x-amzn-RequestId", NewRequestId());
+      return;
+    }
+  }
+  if (request.method == net::Method::kGet || request.method == net::Method::kHead) {
+    response.Set(200, "text/plain", health_text_);
+    SetCommonHeaders(response);
+    return;
+  }
+  const std::string_view content_type =
+      MediaType(request.headers.Find("Content-Type").value_or(std::string_view()));
+  if (request.method != net::Method::kPost ||
+      (!request.body.empty() && content_type != kAmzJson && content_type != kJson)) {
+    response.Set(404, "text/plain", "<UnknownOperationException/>\n");
+    SetCommonHeaders(response);
+    return;
+  }
+  Serve(request, response);
+  SetCommonHeaders(response);
+}
+
+void Endpoint::Serve(const net::Request& request, net::Response& response) const {
+  const std::string_view reply_type =
+      MediaType(request.headers.Find("Content-Type").value_or(kAmzJson)) == kJson ? kJson
+                                                                                  : kAmzJson;
+  auto malformed = [&]() {
+    if (request.body.empty() || IsJson(request.body)) return false;
+    WriteError(Status(Code::kSerialization, "Malformed JSON in the request body"), reply_type,
+               response);
+    return true;
+  };
+  Result<wire::Operation> op =
+      wire::ParseTarget(request.headers.Find("X-Amz-Target").value_or(std::string_view()));
+  if (!op.ok()) {
+    if (!malformed()) WriteError(op.status(), reply_type, response);
+    return;
+  }
+  const auto now = options_.now ? options_.now() : std::chrono::system_clock::now();
+  if (Status auth = authenticator_.Check(request, now); !auth.ok()) {
+    if (!malformed()) WriteError(auth, reply_type, response);
+    return;
+  }
+  response.status = wire::DispatchInto(backend_, *op, request.body, &response.body);
+  response.headers.Add("Content-Type", reply_type);
+}
+
+void Endpoint::ShapeServerError(int status, std::string_view detail, net::Response& response) {
+  if (status == 413) {
+    response.body.clear();  // DynamoDB answers an oversized request with an empty 413
+  } else {
+    response.Set(status, "text/plain",
+                 std::string(net::StatusReason(status)) + ": " + std::string(detail) + "\n");
+  }
+  SetCommonHeaders(response);
+}
+
+bool Endpoint::IsLongRunning(const net::Request& request) {
+  const auto target = request.headers.Find("X-Amz-Target");
+  if (!target) return false;
+  Result<wire::Operation> op = wire::ParseTarget(*target);
+  if (!op.ok()) return false;
+  switch (*op) {
+    case wire::Operation::kRestoreTableToPointInTime:
+    case wire::Operation::kRestoreTableFromBackup:
+    case wire::Operation::kCreateBackup:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace issuetracker::dynamo::server
