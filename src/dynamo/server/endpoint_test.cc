@@ -8,7 +8,6 @@
 #include <boost/json/serialize.hpp>
 
 #include "dynamo/client/sigv4.h"
-#include "engine/engine.h"
 #include "tests/backend_factory.h"
 
 namespace issuetracker::dynamo::server {
@@ -19,12 +18,9 @@ namespace json = boost::json;
 class EndpointTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    engine::EngineOptions o;
-    o.path = dir_.path() + "/db";
-    o.block_cache_bytes = 8u << 20;
-    auto e = engine::Engine::Open(o);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    engine_ = std::move(e).value();
+    std::string unavailable;
+    engine_ = testing::MakeBackend("embedded", dir_.path(), &unavailable);
+    ASSERT_NE(engine_, nullptr) << unavailable;
     endpoint_ = std::make_unique<Endpoint>(*engine_, EndpointOptions{});
   }
 
@@ -76,7 +72,7 @@ class EndpointTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<Backend> engine_;  // the embedded engine
   std::unique_ptr<Endpoint> endpoint_;
 };
 

@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "dynamo/client/client.h"
-#include "engine/engine.h"
 #include "net/test_client.h"
 #include "tests/backend_factory.h"
 
@@ -17,12 +16,9 @@ namespace {
 class DynamoServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    engine::EngineOptions o;
-    o.path = dir_.path() + "/db";
-    o.block_cache_bytes = 8u << 20;
-    auto e = engine::Engine::Open(o);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    engine_ = std::move(e).value();
+    std::string unavailable;
+    engine_ = testing::MakeBackend("embedded", dir_.path(), &unavailable);
+    ASSERT_NE(engine_, nullptr) << unavailable;
   }
 
   void Start(std::map<std::string, std::string> keys = {}) {
@@ -60,7 +56,7 @@ class DynamoServerTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<Backend> engine_;  // the embedded engine
   std::unique_ptr<DynamoServer> server_;
 };
 
