@@ -36,6 +36,10 @@ class DynamoServer {
   // Starts serving `backend` (not owned; must outlive the server). Fails as
   // net::Server::Start does (bad address, port in use).
   static Result<std::unique_ptr<DynamoServer>> Start(Backend& backend, DynamoServerOptions options);
+  // Starts serving each caller from its database in `databases` (not owned; must outlive
+  // the server; close it after Stop()).
+  static Result<std::unique_ptr<DynamoServer>> Start(DatabasePool& databases,
+                                                     DynamoServerOptions options);
   // Stops (gracefully) if still running.
   ~DynamoServer();
 
@@ -49,6 +53,8 @@ class DynamoServer {
 
  private:
   DynamoServer() = default;
+  static Result<std::unique_ptr<DynamoServer>> Serve(std::unique_ptr<Endpoint> endpoint,
+                                                     net::ServerOptions http);
   std::unique_ptr<Endpoint> endpoint_;
   std::unique_ptr<net::Server> http_;
 };

@@ -52,12 +52,22 @@ struct AuthOptions {
   std::chrono::seconds max_clock_skew{15 * 60};
 };
 
+// Who signed a request: the access key id and region of its credential scope
+// ("AKID/20240115/us-east-1/dynamodb/aws4_request"), as received (validated only in
+// verified mode). DynamoDB Local keeps a database per pair (databases.h).
+struct Caller {
+  std::string access_key;
+  std::string region;
+};
+
 class RequestAuthenticator {
  public:
   explicit RequestAuthenticator(AuthOptions options);
 
-  // Status::Ok() when `request` may be served at time `now`, else DynamoDB's error.
-  Status Check(const net::Request& request, std::chrono::system_clock::time_point now) const;
+  // Status::Ok() when `request` may be served at time `now`, else DynamoDB's error. On
+  // success, when `caller` is given, sets it from the credential scope.
+  Status Check(const net::Request& request, std::chrono::system_clock::time_point now,
+               Caller* caller = nullptr) const;
 
   // Whether signatures are verified (access keys are configured).
   bool verifying() const { return !options_.secrets.empty(); }
