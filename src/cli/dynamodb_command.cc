@@ -31,7 +31,7 @@ struct DynamodbFlags {
   bool print_port = false;
   bool shared_db = false;
   bool in_memory = false;
-  size_t max_open_databases = 64;
+  size_t max_open_databases = 32;
 };
 
 // Where per-caller databases live in memory (a directory of the in-memory file system).
