@@ -230,6 +230,12 @@ TEST(EndpointDatabasesTest, AccessKeysThatCannotNameADatabaseAreRefused) {
   EXPECT_EQ(endpoint.Terminate(), 0);
   EXPECT_EQ(Entries(dir.path()), std::set<std::string>{"data"});
   EXPECT_EQ(Entries(dir.path() + "/data"), std::set<std::string>{"AKIDGOOD_us-east-1"});
+  // A verified key that could not name a database is refused at startup.
+  Endpoint verified(dir.path(), {"--data-dir", "data", "--access-key", "bad_key:secret"});
+  EXPECT_EQ(verified.Wait(), 2);
+  EXPECT_NE(verified.Stderr().find("access key 'bad_key' cannot name a database"),
+            std::string::npos)
+      << verified.Stderr();
 }
 
 TEST(EndpointDatabasesTest, TheFirstRequestsOfANewKeyRaceSafely) {

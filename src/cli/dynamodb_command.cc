@@ -158,6 +158,19 @@ int RunDynamodb(const GlobalOptions& options, const DynamodbFlags& flags) {
     fmt::print(stderr, "issuetracker dynamodb: {}\n", keys.status().ToString());
     return 2;
   }
+  if (!flags.shared_db) {
+    // Each verified key names its database: one that cannot would be refused on every
+    // request.
+    for (const auto& [id, secret] : *keys) {
+      if (!dynamo::server::DatabaseName({id, region}).ok()) {
+        fmt::print(stderr,
+                   "issuetracker dynamodb: access key '{}' cannot name a database (letters and "
+                   "digits only, at most 128): use another key, or --shared-db\n",
+                   id);
+        return 2;
+      }
+    }
+  }
   auto store = OpenStore(options, flags, region);
   if (!store.ok()) {
     fmt::print(stderr, "issuetracker dynamodb: cannot open the store: {}\n",
