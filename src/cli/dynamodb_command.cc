@@ -147,6 +147,21 @@ Result<std::map<std::string, std::string>> AccessKeys(const DynamodbFlags& flags
   return keys;
 }
 
+// Per access key, each verified key names its database: one that cannot would be refused on
+// every request.
+Status KeysNameDatabases(const std::map<std::string, std::string>& keys, const std::string& region,
+                         const DynamodbFlags& flags) {
+  if (flags.shared_db) return Status::Ok();
+  for (const auto& [id, secret] : keys) {
+    if (!dynamo::server::DatabaseName({id, region}).ok()) {
+      return Status::Validation("access key '" + id +
+                                "' cannot name a database (letters and digits only, at most "
+                                "128): use another key, or --shared-db");
+    }
+  }
+  return Status::Ok();
+}
+
 int RunDynamodb(const GlobalOptions& options, const DynamodbFlags& flags) {
   const std::string region =
       !options.region.empty()
@@ -158,18 +173,9 @@ int RunDynamodb(const GlobalOptions& options, const DynamodbFlags& flags) {
     fmt::print(stderr, "issuetracker dynamodb: {}\n", keys.status().ToString());
     return 2;
   }
-  if (!flags.shared_db) {
-    // Each verified key names its database: one that cannot would be refused on every
-    // request.
-    for (const auto& [id, secret] : *keys) {
-      if (!dynamo::server::DatabaseName({id, region}).ok()) {
-        fmt::print(stderr,
-                   "issuetracker dynamodb: access key '{}' cannot name a database (letters and "
-                   "digits only, at most 128): use another key, or --shared-db\n",
-                   id);
-        return 2;
-      }
-    }
+  if (Status named = KeysNameDatabases(*keys, region, flags); !named.ok()) {
+    fmt::print(stderr, "issuetracker dynamodb: {}\n", named.message());
+    return 2;
   }
   auto store = OpenStore(options, flags, region);
   if (!store.ok()) {
