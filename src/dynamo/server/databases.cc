@@ -89,6 +89,15 @@ Result<DatabasePool::Lease> DatabasePool::Acquire(const Caller& caller) {
   return AcquireSlot(name, caller);
 }
 
+bool DatabasePool::IsOpen(const Caller& caller) const {
+  if (shared()) return true;
+  Result<std::string> name = DatabaseName(caller);
+  if (!name.ok()) return true;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = slots_.find(*name);
+  return it != slots_.end() && it->second->is_open;
+}
+
 Result<DatabasePool::Lease> DatabasePool::AcquireSlot(const std::string& name,
                                                       const Caller& caller) {
   std::shared_ptr<Slot> slot;

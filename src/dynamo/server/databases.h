@@ -104,6 +104,10 @@ class DatabasePool {
   // InternalServerError naming the database (the next request tries again).
   Result<Lease> Acquire(const Caller& caller);
 
+  // Whether Acquire(caller) would find its database open (or fail at once on a bad name),
+  // rather than open it.
+  bool IsOpen(const Caller& caller) const;
+
   // Closes every open database, one after the other. REQUIRES: no Lease is held.
   void Close();
 

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "dynamo/server/endpoint.h"
 #include "tests/backend_factory.h"
 
 namespace issuetracker::dynamo::server {
@@ -204,6 +205,28 @@ TEST_F(DatabasePoolTest, CloseClosesEveryOpenDatabase) {
     ASSERT_NE(again, nullptr) << unavailable;
     EXPECT_EQ(Tables(*again), std::vector<std::string>{std::string("Table") + key});
   }
+}
+
+TEST_F(DatabasePoolTest, TheFirstRequestOfADatabaseIsHandledOffTheIoThreads) {
+  auto pool = Pool(/*shared=*/false);
+  Endpoint endpoint(*pool, EndpointOptions{});
+  net::Request request;
+  request.method = net::Method::kPost;
+  request.headers.Add("X-Amz-Target", "DynamoDB_20120810.ListTables");
+  request.headers.Add("Authorization",
+                      "AWS4-HMAC-SHA256 Credential=AKIDNEW/20240101/eu-west-1/dynamodb/"
+                      "aws4_request, SignedHeaders=host, Signature=00");
+  auto caller = PeekCaller(request);
+  ASSERT_TRUE(caller.has_value());
+  EXPECT_EQ(caller->access_key, "AKIDNEW");
+  EXPECT_EQ(caller->region, "eu-west-1");
+  EXPECT_TRUE(endpoint.ShouldOffload(request));
+  { ASSERT_TRUE(pool->Acquire(*caller).ok()); }
+  EXPECT_FALSE(endpoint.ShouldOffload(request));  // open now: served on its I/O thread
+  net::Request unsigned_request;
+  unsigned_request.method = net::Method::kPost;
+  EXPECT_FALSE(PeekCaller(unsigned_request).has_value());
+  EXPECT_FALSE(endpoint.ShouldOffload(unsigned_request));
 }
 
 }  // namespace

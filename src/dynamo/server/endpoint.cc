@@ -166,6 +166,13 @@ void Endpoint::ShapeServerError(int status, std::string_view detail, net::Respon
   SetCommonHeaders(response);
 }
 
+bool Endpoint::ShouldOffload(const net::Request& request) const {
+  if (IsLongRunning(request)) return true;
+  if (request.method != net::Method::kPost) return false;
+  const std::optional<Caller> caller = PeekCaller(request);
+  return caller && !databases_->IsOpen(*caller);
+}
+
 bool Endpoint::IsLongRunning(const net::Request& request) {
   const auto target = request.headers.Find("X-Amz-Target");
   if (!target) return false;

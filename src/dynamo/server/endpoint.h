@@ -69,6 +69,9 @@ class Endpoint {
   // backup, whose time grows with the table), to be run off the I/O threads
   // (net::ServerOptions::offload).
   static bool IsLongRunning(const net::Request& request);
+  // IsLongRunning, or a request whose database is still to be opened (tens to hundreds of
+  // milliseconds, once per database): what DynamoServer runs off the I/O threads.
+  bool ShouldOffload(const net::Request& request) const;
 
   const EndpointOptions& options() const { return options_; }
 

@@ -24,9 +24,9 @@ Result<std::unique_ptr<DynamoServer>> DynamoServer::Serve(std::unique_ptr<Endpoi
                                                           net::ServerOptions http) {
   std::unique_ptr<DynamoServer> server(new DynamoServer());
   server->endpoint_ = std::move(endpoint);
-  http.offload = &Endpoint::IsLongRunning;
-  http.error_responder = &Endpoint::ShapeServerError;
   const Endpoint* handler = server->endpoint_.get();
+  http.offload = [handler](const net::Request& request) { return handler->ShouldOffload(request); };
+  http.error_responder = &Endpoint::ShapeServerError;
   IT_ASSIGN_OR_RETURN(server->http_,
                       net::Server::Start(std::move(http), [handler](const net::Request& request,
                                                                     net::Response& response) {

@@ -2,7 +2,8 @@
 // (net/server.h), with DynamoDB's limits: request bodies up to 16 MiB (what one
 // BatchWriteItem may transmit), headers up to 16 KiB, the core's read, idle and write
 // timeouts, keep-alive, one serving thread per core, and the long operations (table
-// restores and backups) on a pool of their own so that they delay no other connection.
+// restores and backups, and the first request of a database still to be opened) on a pool
+// of their own so that they delay no other connection.
 // `issuetracker dynamodb` runs one; the tests start one on a free port.
 //
 // Thread-safety: Stop() and the accessors may be called from any thread.

@@ -197,6 +197,23 @@ Status RequestAuthenticator::Check(const net::Request& request,
   return Status::Ok();
 }
 
+std::optional<Caller> PeekCaller(const net::Request& request) {
+  std::string_view credential;
+  if (const auto header = request.headers.Find("Authorization")) {
+    const size_t at = header->find("Credential=");
+    if (at == std::string_view::npos) return std::nullopt;
+    credential = header->substr(at + 11);
+    credential = credential.substr(0, credential.find_first_of(", "));
+  } else if (const auto query = request.FindQueryParam("X-Amz-Credential")) {
+    credential = *query;
+  } else {
+    return std::nullopt;
+  }
+  const std::vector<std::string_view> scope = Split(credential, '/');
+  if (scope.size() < 3) return std::nullopt;
+  return Caller{std::string(scope[0]), std::string(scope[2])};
+}
+
 Status RequestAuthenticator::Verify(const net::Request& request, const Parsed& p,
                                     std::chrono::system_clock::time_point now) const {
   const std::time_t now_t = std::chrono::system_clock::to_time_t(now);

@@ -33,6 +33,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -82,6 +83,10 @@ class RequestAuthenticator {
   mutable std::mutex mu_;                                      // guards keys_
   mutable std::unordered_map<std::string, std::string> keys_;  // secret + date -> key
 };
+
+// The caller a request names in its credential scope, without checking anything else (for
+// decisions that must be cheap, such as where to handle it); nullopt when it names none.
+std::optional<Caller> PeekCaller(const net::Request& request);
 
 // The access keys of a file: lines "ACCESS_KEY_ID SECRET" or "ACCESS_KEY_ID:SECRET"
 // (blank lines and lines starting with '#' skipped), or an AWS shared credentials file
