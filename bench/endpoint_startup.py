@@ -53,6 +53,9 @@ def call(port, op, payload, key="AKIDBENCH", region="us-east-1"):
     return json.loads(body)
 
 
+RUNNING = []  # every endpoint started, stopped at the end whatever happens
+
+
 class Endpoint:
     """`issuetracker dynamodb` started now; .ready_ms is start -> GET / answered."""
 
@@ -61,6 +64,7 @@ class Endpoint:
         self.proc = subprocess.Popen(
             [binary, "dynamodb", "--port", "0", "--print-port"] + flags,
             cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        RUNNING.append(self.proc)
         self.port = int(self.proc.stdout.readline())
         while True:
             try:
@@ -160,6 +164,10 @@ def main():
                 first_request=lambda port: call(port, "GetItem", {
                     "TableName": "Bench", "Key": {"pk": {"S": "item00000007"}}}))
     finally:
+        for proc in RUNNING:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
         shutil.rmtree(work, ignore_errors=True)
 
 
