@@ -29,7 +29,7 @@ run: build
 	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) verify
 	@echo
 	@echo "The store is ready in $(DATA_DIR). The REST API starts below (Ctrl-C stops it). To serve the store over the DynamoDB API instead (docs/dynamodb-endpoint.md), after Ctrl-C run:"
-	@echo "  $(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) dynamodb      # http://127.0.0.1:8000, Ctrl-C stops it"
+	@echo "  $(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) dynamodb --shared-db      # http://127.0.0.1:8000, Ctrl-C stops it"
 	@echo "then, in another terminal, try:"
 	@echo "  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws dynamodb list-tables --endpoint-url http://127.0.0.1:8000 --region us-east-1"
 	$(BUILD_DIR)/src/cli/issuetracker --data-dir $(DATA_DIR) serve --port $(PORT)

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <sstream>
 
 #include "dynamo/client/client.h"
 #include "dynamo/wire/dispatch.h"
@@ -114,15 +115,20 @@ std::unique_ptr<PeerProcess> LaunchPeer(const std::string& kind, std::string* er
       return nullptr;
     }
     if (!peers().endpoint_dir) peers().endpoint_dir = std::make_unique<TempDir>();
-    argv = {IT_ISSUETRACKER_BINARY,
-            "dynamodb",
-            "--port",
-            "0",
-            "--print-port",
-            "--threads",
-            "2",
-            "--data-dir",
-            peers().endpoint_dir->path() + "/db"};
+    argv = {IT_ISSUETRACKER_BINARY, "dynamodb", "--port", "0", "--print-port", "--threads", "2"};
+    // More flags for the endpoint, such as --in-memory (space-separated).
+    bool in_memory = false;
+    if (const char* more = std::getenv("IT_ENDPOINT_FLAGS")) {
+      std::istringstream words(more);
+      for (std::string word; words >> word;) {
+        in_memory = in_memory || word == "--in-memory";
+        argv.push_back(word);
+      }
+    }
+    if (!in_memory) {  // --in-memory takes no directory
+      argv.push_back("--data-dir");
+      argv.push_back(peers().endpoint_dir->path() + "/db");
+    }
   } else {
     *error = "unknown peer " + kind;
     return nullptr;

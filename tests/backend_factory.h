@@ -8,7 +8,8 @@
 //   - "dynalite": the client backend against dynalite (tools/dynalite, Node.js);
 //   - "moto": the client backend against moto's server (the machine's Python with moto);
 //   - "endpoint": the client backend against `issuetracker dynamodb` (our own endpoint,
-//     src/dynamo/server, on the embedded engine) run as a real child process.
+//     src/dynamo/server, on the embedded engine) run as a real child process, with the
+//     extra flags in $IT_ENDPOINT_FLAGS (such as --in-memory).
 // The servers (the peers and the endpoint) are started once per test binary, on a loopback
 // port they pick, and stopped when it ends; every backend made on them starts from an empty
 // server (all tables gone, and on the endpoint all backups).

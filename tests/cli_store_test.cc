@@ -83,7 +83,8 @@ TEST(CliStoreTest, ProvisionSeedAndVerifyAgainstMoto) {
 }
 
 // `issuetracker dynamodb` started as a user starts it (its own data directory, a free
-// port), standard error kept in a file.
+// port), standard error kept in a file; with --shared-db, so that the data directory is the
+// database the other commands open.
 class EndpointProcess {
  public:
   EndpointProcess(const std::string& data_dir, const std::string& stderr_file) {
@@ -96,7 +97,8 @@ class EndpointProcess {
       if (err >= 0) dup2(err, STDERR_FILENO);
       close(out[0]);
       execl(IT_ISSUETRACKER_BINARY, IT_ISSUETRACKER_BINARY, "dynamodb", "--port", "0",
-            "--print-port", "--data-dir", data_dir.c_str(), static_cast<char*>(nullptr));
+            "--print-port", "--shared-db", "--data-dir", data_dir.c_str(),
+            static_cast<char*>(nullptr));
       _exit(127);
     }
     close(out[1]);

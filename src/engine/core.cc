@@ -201,7 +201,12 @@ EngineCore::~EngineCore() {
   if (change_clock_) (void)change_clock_->Close();  // best effort: else the lease stands
   item_iterators_.reset();                          // iterators before the database
   if (db_) {
-    // A clean close makes every acknowledged write durable, sync_writes or not.
+    // A clean close makes every acknowledged write durable, sync_writes or not, and
+    // flushes the memtables so that the next open replays no write-ahead log: replaying
+    // a full one (hundreds of MB) took seconds, the flush takes a fraction of that here.
+    rocksdb::FlushOptions flush;
+    flush.allow_write_stall = true;
+    db_->Flush(flush, cf_handles_).PermitUncheckedError();
     db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
     for (auto* h : cf_handles_) db_->DestroyColumnFamilyHandle(h);
     db_->Close().PermitUncheckedError();

@@ -78,7 +78,15 @@ std::string Crc32Header(std::string_view body) {
 }
 
 Endpoint::Endpoint(Backend& backend, EndpointOptions options)
-    : backend_(backend),
+    : Endpoint(DatabasePool::Of(backend), nullptr, std::move(options)) {}
+
+Endpoint::Endpoint(DatabasePool& databases, EndpointOptions options)
+    : Endpoint(nullptr, &databases, std::move(options)) {}
+
+Endpoint::Endpoint(std::unique_ptr<DatabasePool> own, DatabasePool* databases,
+                   EndpointOptions options)
+    : own_databases_(std::move(own)),
+      databases_(databases != nullptr ? databases : own_databases_.get()),
       options_(std::move(options)),
       authenticator_(AuthOptions{options_.region, options_.access_keys, options_.max_clock_skew}),
       health_text_("healthy: dynamodb." + options_.region + ".amazonaws.com ") {}
@@ -134,11 +142,17 @@ void Endpoint::Serve(const net::Request& request, net::Response& response) const
     return;
   }
   const auto now = options_.now ? options_.now() : std::chrono::system_clock::now();
-  if (Status auth = authenticator_.Check(request, now); !auth.ok()) {
+  Caller caller;
+  if (Status auth = authenticator_.Check(request, now, &caller); !auth.ok()) {
     if (!malformed()) WriteError(auth, reply_type, response);
     return;
   }
-  response.status = wire::DispatchInto(backend_, *op, request.body, &response.body);
+  Result<DatabasePool::Lease> database = databases_->Acquire(caller);
+  if (!database.ok()) {
+    if (!malformed()) WriteError(database.status(), reply_type, response);
+    return;
+  }
+  response.status = wire::DispatchInto(**database, *op, request.body, &response.body);
   response.headers.Add("Content-Type", reply_type);
 }
 
@@ -150,6 +164,13 @@ void Endpoint::ShapeServerError(int status, std::string_view detail, net::Respon
                  std::string(net::StatusReason(status)) + ": " + std::string(detail) + "\n");
   }
   SetCommonHeaders(response);
+}
+
+bool Endpoint::ShouldOffload(const net::Request& request) const {
+  if (IsLongRunning(request)) return true;
+  if (request.method != net::Method::kPost) return false;
+  const std::optional<Caller> caller = PeekCaller(request);
+  return caller && !databases_->IsOpen(*caller);
 }
 
 bool Endpoint::IsLongRunning(const net::Request& request) {

@@ -15,8 +15,10 @@
 //   - authentication (sigv4_auth.h): MissingAuthenticationTokenException,
 //     IncompleteSignatureException, and with access keys configured
 //     InvalidSignatureException, UnrecognizedClientException;
+//   - the caller's database (databases.h): UnrecognizedClientException for an access key
+//     that cannot name one, InternalServerError when it cannot be opened;
 //   - then the operation: decoded by the wire codec (SerializationException,
-//     ValidationException), served by the backend, its response or error encoded.
+//     ValidationException), served by that database, its response or error encoded.
 // Every answer carries x-amzn-RequestId (52 characters, as DynamoDB's) and, with a body,
 // x-amz-crc32 (the CRC-32 of the body, which botocore and the JS SDK check); errors are
 // HTTP 400 (500 InternalServerError, 503 ServiceUnavailable) with DynamoDB's
@@ -27,9 +29,11 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "dynamo/backend.h"
+#include "dynamo/server/databases.h"
 #include "dynamo/server/sigv4_auth.h"
 #include "net/http_types.h"
 
@@ -47,8 +51,11 @@ struct EndpointOptions {
 
 class Endpoint {
  public:
-  // `backend` is not owned and must outlive the endpoint.
+  // Serves every caller from `backend` (not owned; must outlive the endpoint).
   Endpoint(Backend& backend, EndpointOptions options);
+  // Serves each caller from its database in `databases` (not owned; must outlive the
+  // endpoint).
+  Endpoint(DatabasePool& databases, EndpointOptions options);
 
   // The net::Handler: answers `request` in `response` (which arrives reset).
   void Handle(const net::Request& request, net::Response& response) const;
@@ -62,13 +69,18 @@ class Endpoint {
   // backup, whose time grows with the table), to be run off the I/O threads
   // (net::ServerOptions::offload).
   static bool IsLongRunning(const net::Request& request);
+  // IsLongRunning, or a request whose database is still to be opened (tens to hundreds of
+  // milliseconds, once per database): what DynamoServer runs off the I/O threads.
+  bool ShouldOffload(const net::Request& request) const;
 
   const EndpointOptions& options() const { return options_; }
 
  private:
+  Endpoint(std::unique_ptr<DatabasePool> own, DatabasePool* databases, EndpointOptions options);
   void Serve(const net::Request& request, net::Response& response) const;
 
-  Backend& backend_;
+  std::unique_ptr<DatabasePool> own_databases_;  // the first constructor's
+  DatabasePool* const databases_;
   const EndpointOptions options_;
   const RequestAuthenticator authenticator_;
   const std::string health_text_;

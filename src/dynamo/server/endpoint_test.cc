@@ -72,7 +72,7 @@ class EndpointTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<Backend> engine_;
+  std::unique_ptr<Backend> engine_;  // the embedded engine
   std::unique_ptr<Endpoint> endpoint_;
 };
 

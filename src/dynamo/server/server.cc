@@ -10,16 +10,28 @@ net::ServerOptions DynamoServerOptions::DefaultHttpOptions() {
 
 Result<std::unique_ptr<DynamoServer>> DynamoServer::Start(Backend& backend,
                                                           DynamoServerOptions options) {
+  return Serve(std::make_unique<Endpoint>(backend, std::move(options.endpoint)),
+               std::move(options.http));
+}
+
+Result<std::unique_ptr<DynamoServer>> DynamoServer::Start(DatabasePool& databases,
+                                                          DynamoServerOptions options) {
+  return Serve(std::make_unique<Endpoint>(databases, std::move(options.endpoint)),
+               std::move(options.http));
+}
+
+Result<std::unique_ptr<DynamoServer>> DynamoServer::Serve(std::unique_ptr<Endpoint> endpoint,
+                                                          net::ServerOptions http) {
   std::unique_ptr<DynamoServer> server(new DynamoServer());
-  server->endpoint_ = std::make_unique<Endpoint>(backend, std::move(options.endpoint));
-  options.http.offload = &Endpoint::IsLongRunning;
-  options.http.error_responder = &Endpoint::ShapeServerError;
-  const Endpoint* endpoint = server->endpoint_.get();
-  IT_ASSIGN_OR_RETURN(server->http_, net::Server::Start(std::move(options.http),
-                                                        [endpoint](const net::Request& request,
-                                                                   net::Response& response) {
-                                                          endpoint->Handle(request, response);
-                                                        }));
+  server->endpoint_ = std::move(endpoint);
+  const Endpoint* handler = server->endpoint_.get();
+  http.offload = [handler](const net::Request& request) { return handler->ShouldOffload(request); };
+  http.error_responder = &Endpoint::ShapeServerError;
+  IT_ASSIGN_OR_RETURN(server->http_,
+                      net::Server::Start(std::move(http), [handler](const net::Request& request,
+                                                                    net::Response& response) {
+                        handler->Handle(request, response);
+                      }));
   return server;
 }
 

@@ -2,7 +2,8 @@
 // (net/server.h), with DynamoDB's limits: request bodies up to 16 MiB (what one
 // BatchWriteItem may transmit), headers up to 16 KiB, the core's read, idle and write
 // timeouts, keep-alive, one serving thread per core, and the long operations (table
-// restores and backups) on a pool of their own so that they delay no other connection.
+// restores and backups, and the first request of a database still to be opened) on a pool
+// of their own so that they delay no other connection.
 // `issuetracker dynamodb` runs one; the tests start one on a free port.
 //
 // Thread-safety: Stop() and the accessors may be called from any thread.
@@ -36,6 +37,10 @@ class DynamoServer {
   // Starts serving `backend` (not owned; must outlive the server). Fails as
   // net::Server::Start does (bad address, port in use).
   static Result<std::unique_ptr<DynamoServer>> Start(Backend& backend, DynamoServerOptions options);
+  // Starts serving each caller from its database in `databases` (not owned; must outlive
+  // the server; close it after Stop()).
+  static Result<std::unique_ptr<DynamoServer>> Start(DatabasePool& databases,
+                                                     DynamoServerOptions options);
   // Stops (gracefully) if still running.
   ~DynamoServer();
 
@@ -49,6 +54,8 @@ class DynamoServer {
 
  private:
   DynamoServer() = default;
+  static Result<std::unique_ptr<DynamoServer>> Serve(std::unique_ptr<Endpoint> endpoint,
+                                                     net::ServerOptions http);
   std::unique_ptr<Endpoint> endpoint_;
   std::unique_ptr<net::Server> http_;
 };

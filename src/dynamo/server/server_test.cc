@@ -56,7 +56,7 @@ class DynamoServerTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<Backend> engine_;
+  std::unique_ptr<Backend> engine_;  // the embedded engine
   std::unique_ptr<DynamoServer> server_;
 };
 

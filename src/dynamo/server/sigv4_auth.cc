@@ -95,7 +95,8 @@ struct RequestAuthenticator::Parsed {
 RequestAuthenticator::RequestAuthenticator(AuthOptions options) : options_(std::move(options)) {}
 
 Status RequestAuthenticator::Check(const net::Request& request,
-                                   std::chrono::system_clock::time_point now) const {
+                                   std::chrono::system_clock::time_point now,
+                                   Caller* caller) const {
   const std::optional<std::string_view> header = request.headers.Find("Authorization");
   const bool query_auth = request.FindQueryParam("X-Amz-Algorithm").has_value();
   if (header && query_auth) {
@@ -187,8 +188,30 @@ Status RequestAuthenticator::Check(const net::Request& request,
         p.credential + "'");
   }
   p.credential = std::string(credential);
-  if (!verifying()) return Status::Ok();
-  return Verify(request, p, now);
+  if (verifying()) IT_RETURN_IF_ERROR(Verify(request, p, now));
+  if (caller != nullptr) {
+    const std::vector<std::string_view> scope = Split(p.credential, '/');
+    caller->access_key = std::string(scope[0]);
+    caller->region = std::string(scope[2]);
+  }
+  return Status::Ok();
+}
+
+std::optional<Caller> PeekCaller(const net::Request& request) {
+  std::string_view credential;
+  if (const auto header = request.headers.Find("Authorization")) {
+    const size_t at = header->find("Credential=");
+    if (at == std::string_view::npos) return std::nullopt;
+    credential = header->substr(at + 11);
+    credential = credential.substr(0, credential.find_first_of(", "));
+  } else if (const auto query = request.FindQueryParam("X-Amz-Credential")) {
+    credential = *query;
+  } else {
+    return std::nullopt;
+  }
+  const std::vector<std::string_view> scope = Split(credential, '/');
+  if (scope.size() < 3) return std::nullopt;
+  return Caller{std::string(scope[0]), std::string(scope[2])};
 }
 
 Status RequestAuthenticator::Verify(const net::Request& request, const Parsed& p,

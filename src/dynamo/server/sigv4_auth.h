@@ -33,6 +33,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -52,12 +53,22 @@ struct AuthOptions {
   std::chrono::seconds max_clock_skew{15 * 60};
 };
 
+// Who signed a request: the access key id and region of its credential scope
+// ("AKID/20240115/us-east-1/dynamodb/aws4_request"), as received (validated only in
+// verified mode). DynamoDB Local keeps a database per pair (databases.h).
+struct Caller {
+  std::string access_key;
+  std::string region;
+};
+
 class RequestAuthenticator {
  public:
   explicit RequestAuthenticator(AuthOptions options);
 
-  // Status::Ok() when `request` may be served at time `now`, else DynamoDB's error.
-  Status Check(const net::Request& request, std::chrono::system_clock::time_point now) const;
+  // Status::Ok() when `request` may be served at time `now`, else DynamoDB's error. On
+  // success, when `caller` is given, sets it from the credential scope.
+  Status Check(const net::Request& request, std::chrono::system_clock::time_point now,
+               Caller* caller = nullptr) const;
 
   // Whether signatures are verified (access keys are configured).
   bool verifying() const { return !options_.secrets.empty(); }
@@ -72,6 +83,10 @@ class RequestAuthenticator {
   mutable std::mutex mu_;                                      // guards keys_
   mutable std::unordered_map<std::string, std::string> keys_;  // secret + date -> key
 };
+
+// The caller a request names in its credential scope, without checking anything else (for
+// decisions that must be cheap, such as where to handle it); nullopt when it names none.
+std::optional<Caller> PeekCaller(const net::Request& request);
 
 // The access keys of a file: lines "ACCESS_KEY_ID SECRET" or "ACCESS_KEY_ID:SECRET"
 // (blank lines and lines starting with '#' skipped), or an AWS shared credentials file
