@@ -83,7 +83,8 @@ TEST(EngineDurabilityTest, ReopenServesExactlyWhatItHeld) {
     for (int i = 300; i < 400; ++i) {
       import.items.push_back(MakeItem({{"company_issue_id", S("C1#ISSUE#ISS-" + std::to_string(i))},
                                        {"company_id", S("C1")},
-                                       {"status", S("Open")}}));
+                                       { "status",
+                                         S("Open") }}));
     }
     ASSERT_OK(db->ImportItems(import));
     written.insert(written.end(), import.items.begin(), import.items.end());

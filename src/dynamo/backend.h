@@ -70,6 +70,15 @@ class Backend {
   virtual Result<GetShardIteratorResponse> GetShardIterator(
       const GetShardIteratorRequest& request) = 0;
   virtual Result<GetRecordsResponse> GetRecords(const GetRecordsRequest& request) = 0;
+
+  // Time to live, limits, endpoints. The defaults answer UnknownOperationException, for
+  // backends that do not serve them.
+  virtual Result<UpdateTimeToLiveResponse> UpdateTimeToLive(const UpdateTimeToLiveRequest& request);
+  virtual Result<DescribeTimeToLiveResponse> DescribeTimeToLive(
+      const DescribeTimeToLiveRequest& request);
+  virtual Result<DescribeLimitsResponse> DescribeLimits(const DescribeLimitsRequest& request);
+  virtual Result<DescribeEndpointsResponse> DescribeEndpoints(
+      const DescribeEndpointsRequest& request);
 };
 
 }  // namespace issuetracker::dynamo

@@ -26,6 +26,8 @@ constexpr std::array<std::string_view, 2> kReturnItemCollectionMetrics = {"NONE"
 constexpr std::array<std::string_view, 2> kReturnValuesOnCcf = {"NONE", "ALL_OLD"};
 constexpr std::array<std::string_view, 4> kSelect = {"ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES",
                                                      "SPECIFIC_ATTRIBUTES", "COUNT"};
+constexpr std::array<std::string_view, 4> kTimeToLiveStatus = {"ENABLING", "DISABLING", "ENABLED",
+                                                               "DISABLED"};
 
 template <typename E, size_t N>
 std::string_view Name(const std::array<std::string_view, N>& names, E v) {
@@ -63,6 +65,7 @@ IT_WIRE_ENUM(ReturnConsumedCapacity, kReturnConsumedCapacity)
 IT_WIRE_ENUM(ReturnItemCollectionMetrics, kReturnItemCollectionMetrics)
 IT_WIRE_ENUM(ReturnValuesOnConditionCheckFailure, kReturnValuesOnCcf)
 IT_WIRE_ENUM(Select, kSelect)
+IT_WIRE_ENUM(TimeToLiveStatus, kTimeToLiveStatus)
 
 #undef IT_WIRE_ENUM
 

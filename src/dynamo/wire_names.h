@@ -24,6 +24,7 @@ std::string_view ToWire(ReturnConsumedCapacity v);
 std::string_view ToWire(ReturnItemCollectionMetrics v);
 std::string_view ToWire(ReturnValuesOnConditionCheckFailure v);
 std::string_view ToWire(Select v);
+std::string_view ToWire(TimeToLiveStatus v);
 
 bool FromWire(std::string_view name, KeyType* v);
 bool FromWire(std::string_view name, ScalarType* v);
@@ -39,6 +40,7 @@ bool FromWire(std::string_view name, ReturnConsumedCapacity* v);
 bool FromWire(std::string_view name, ReturnItemCollectionMetrics* v);
 bool FromWire(std::string_view name, ReturnValuesOnConditionCheckFailure* v);
 bool FromWire(std::string_view name, Select* v);
+bool FromWire(std::string_view name, TimeToLiveStatus* v);
 
 // The AttrType of a key attribute type.
 AttrType ToAttrType(ScalarType t);
