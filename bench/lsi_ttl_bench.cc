@@ -5,6 +5,8 @@
 //   PutItem latency while the expirer runs      within 10 % of PutItem alone
 // Usage: lsi_ttl_bench [--items=200000] [--ops=100000] [--expired=200000] [--puts=20000]
 //                      [--dir=/tmp/issuetracker-lsi-bench]
+#include <time.h>
+
 #include <atomic>
 #include <thread>
 
@@ -93,6 +95,14 @@ double PutMicros(engine::Engine& db, long long first, long long puts) {
   return (NowSeconds() - t0) * 1e6 / static_cast<double>(puts);
 }
 
+// CPU seconds used by the calling thread (the machine may be shared: wall-clock rates then
+// understate what the code does).
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -123,25 +133,43 @@ int main(int argc, char** argv) {
   const double lsi_us = QueryMicros(*db, "ByAuthor", items, ops);
   bench::PrintRatio("Query LSI (20 items) vs table Query", lsi_us, table_us, 1.5);
 
-  // ---- TTL expirer: rate, and the write path's latency meanwhile
-  auto sessions = bench::IssuesTable("Expiring");
-  Check(db->CreateTable(sessions).status(), "create");
+  // ---- TTL expirer: its rate alone, then the write path's latency while it runs
+  Check(db->CreateTable(bench::IssuesTable("Expiring")).status(), "create");
   Check(db->CreateTable(bench::IssuesTable("Writes")).status(), "create");
   Check(db->UpdateTimeToLive({"Expiring", {"expires", true}}).status(), "ttl");
   const auto now_s = static_cast<long long>(std::time(nullptr));
-  import.table_name = "Expiring";
-  for (long long i = 0; i < expired; ++i) {
-    dynamo::Item item = bench::IssueItem(i);
-    item.emplace("expires", AttributeValue::N(now_s - 60 - i % 1000));
-    import.items.push_back(std::move(item));
+  auto load_expired = [&](long long first) {
+    import.table_name = "Expiring";
+    for (long long i = first; i < first + expired; ++i) {
+      dynamo::Item item = bench::IssueItem(i);
+      item.emplace("expires", AttributeValue::N(now_s - 60 - i % 1000));
+      import.items.push_back(std::move(item));
+    }
+    Check(db->ImportItems(import).status(), "import");
+    import.items.clear();
+  };
+  load_expired(0);
+  t0 = NowSeconds();
+  const double cpu0 = ThreadCpuSeconds();
+  long long deleted = Check(db->ExpireItemsNow(), "expire");
+  const double alone_seconds = NowSeconds() - t0;
+  const double cpu_seconds = ThreadCpuSeconds() - cpu0;
+  const double rate = static_cast<double>(deleted) / alone_seconds;
+  std::printf(
+      "TTL expirer alone: %lld expired items (4 GSIs each) deleted in %.2f s (%.2f s of "
+      "its thread's CPU): %.0f items/s, %.0f per CPU second (target >= 50000: %s)\n",
+      deleted, alone_seconds, cpu_seconds, rate, static_cast<double>(deleted) / cpu_seconds,
+      rate >= 50000 ? "met" : "NOT met");
+  if (deleted != expired) {
+    std::fprintf(stderr, "expected %lld deletions, got %lld\n", expired, deleted);
+    return 1;
   }
-  Check(db->ImportItems(import).status(), "import");
-  import.items.clear();
+
+  load_expired(expired);
   PutMicros(*db, 0, puts / 4);  // warm up
   const double alone_before = PutMicros(*db, puts, puts);
   std::atomic<bool> done{false};
   double pass_seconds = 0;
-  long long deleted = 0;
   std::thread expirer([&] {
     const double start = NowSeconds();
     deleted = Check(db->ExpireItemsNow(), "expire");
@@ -161,19 +189,12 @@ int main(int argc, char** argv) {
   const double alone_after = PutMicros(*db, 4 * puts + during_puts, puts);
   const double alone_us = (alone_before + alone_after) / 2;
   const double during_us = during_total * 1e6 / static_cast<double>(std::max(1LL, during_puts));
-  std::printf(
-      "TTL expirer: %lld expired items deleted in %.2f s: %.0f items/s (target >= 50000: "
-      "%s)\n",
-      deleted, pass_seconds, static_cast<double>(deleted) / pass_seconds,
-      static_cast<double>(deleted) / pass_seconds >= 50000 ? "met" : "NOT met");
+  std::printf("TTL expirer with a writer: %lld deleted in %.2f s: %.0f items/s\n", deleted,
+              pass_seconds, static_cast<double>(deleted) / pass_seconds);
   std::printf(
       "PutItem alone %.2f us (before %.2f, after %.2f), during the pass %.2f us over %lld "
       "puts: %+.1f %% (target within 10 %%: %s)\n",
       alone_us, alone_before, alone_after, during_us, during_puts, (during_us / alone_us - 1) * 100,
       during_us <= alone_us * 1.1 ? "met" : "NOT met");
-  if (deleted != expired) {
-    std::fprintf(stderr, "expected %lld deletions, got %lld\n", expired, deleted);
-    return 1;
-  }
-  return 0;
+  return deleted == expired ? 0 : 1;
 }

@@ -115,8 +115,7 @@ Result<int64_t> Expirer::DeleteBatch(const TableRef& table, const std::vector<st
   std::vector<size_t> stripes;
   for (const std::string& key : keys) stripes.push_back(ItemLocks::StripeOf(key));
   ItemLocks::Guard guard(&core_.locks(), std::move(stripes));
-  rocksdb::WriteBatch batch;
-  BatchSink sink(&batch);
+  SortedBatchSink sink;  // the entries' deletions in key order: faster into the memtable
   StatsAccumulator stats;
   WriteTally tally;
   tally.by_service = true;
@@ -129,6 +128,8 @@ Result<int64_t> Expirer::DeleteBatch(const TableRef& table, const std::vector<st
     ++deleted;
   }
   if (deleted == 0) return 0;
+  rocksdb::WriteBatch batch;
+  sink.AppendTo(&batch);
   core_.AppendStats(t.id, stats, &batch);
   IT_RETURN_IF_ERROR(core_.Commit(&batch));
   IT_CRASH_POINT(kTtlBatchDeleted);
