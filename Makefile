@@ -4,8 +4,11 @@ ASAN_DIR ?= build-asan
 JOBS ?= $(shell nproc)
 DATA_DIR ?= ./data
 CMAKE_FLAGS ?=
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= number key item expression page_token
 
-.PHONY: run test test-release deps build build-asan test-asan bench format clean
+.PHONY: run test test-release deps build build-asan test-asan bench fuzz fuzz-seeds format clean
 
 deps:
 	@./scripts/install-deps
@@ -43,9 +46,27 @@ bench: build
 	$(BUILD_DIR)/bench/engine_bench
 	$(BUILD_DIR)/bench/pitr_bench
 	$(BUILD_DIR)/bench/codec_bench
+	$(BUILD_DIR)/bench/tracker_bench
+	$(BUILD_DIR)/bench/client_bench
+	$(BUILD_DIR)/bench/net_bench
+
+# The fuzz targets of fuzz/ (docs/fuzzing.md): clang's libFuzzer with ASan and UBSan, each
+# run for FUZZ_SECONDS. Installs clang when missing. Not part of `make test`.
+fuzz: deps
+	@./scripts/install-fuzz-deps
+	@test -f $(FUZZ_DIR)/build.ninja || cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DIT_FUZZ=ON -DIT_BUILD_TESTS=OFF -DIT_BUILD_BENCH=OFF
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+	./scripts/fuzz $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Rewrites the committed seeds (fuzz/corpus/) from the inputs the tests give the decoders.
+fuzz-seeds: build
+	rm -rf fuzz/corpus
+	for t in src/dynamo/dynamo_test src/engine/engine_test src/tenancy/tenancy_test; do \
+	  IT_FUZZ_SEED_DIR=$(CURDIR)/fuzz/corpus $(BUILD_DIR)/$$t >/dev/null || exit 1; \
+	done
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

@@ -1,6 +1,14 @@
 // Test support: temporary directories and the storage backends the behaviour suite runs
 // against. Every backend here implements dynamo::Backend; suites parameterised over
-// BackendKinds() run the same cases against each.
+// BackendKinds() run the same cases against each:
+//   - "embedded": the engine, in-process;
+//   - "loopback": the engine behind an in-process HTTP server that serves the DynamoDB JSON
+//     protocol (wire::Dispatch), reached through the client backend: every call crosses
+//     the codec, the signer and the connection pool both ways;
+//   - "dynalite": the client backend against dynalite (tools/dynalite, Node.js);
+//   - "moto": the client backend against moto's server (the machine's Python with moto).
+// The peers are started once per test binary, on a loopback port they pick, and stopped
+// when it ends; every backend made on them starts from an empty server (all tables gone).
 #pragma once
 
 #include <memory>
@@ -8,31 +16,32 @@
 #include <vector>
 
 #include "dynamo/backend.h"
+#include "tests/temp_dir.h"
 
 namespace issuetracker::testing {
 
-// A fresh directory under $TMPDIR, removed (recursively) when destroyed.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// The backends a behaviour suite runs against ("embedded" today; remote ones join as
-// they are built).
+// Every backend kind, in the order above.
 std::vector<std::string> BackendKinds();
 
-// Opens a backend of the given kind storing its data under `dir`. Aborts the test
-// binary (with a message) when the backend cannot be opened.
-std::unique_ptr<dynamo::Backend> MakeBackend(const std::string& kind, const std::string& dir);
+// Whether a kind is a DynamoDB implementation other than ours (whose documented departures
+// the suite marks).
+bool IsPeer(const std::string& kind);
 
-// The default (embedded) backend in `dir`.
+// Opens a backend of the given kind storing its data under `dir` (an empty server for the
+// peers). nullptr, with the reason in *unavailable, when the kind cannot run here (its
+// peer is not installed). Aborts the test binary on any other failure.
+std::unique_ptr<dynamo::Backend> MakeBackend(const std::string& kind, const std::string& dir,
+                                             std::string* unavailable);
+
+// The backend the tenancy and tracker tests use: the kind named by $IT_TEST_BACKEND
+// ("embedded" when unset). When that kind cannot run here, every test of the binary is
+// reported skipped with the reason (a global test environment checks it first).
 std::unique_ptr<dynamo::Backend> MakeTestBackend(const std::string& dir);
+// $IT_TEST_BACKEND, or "embedded".
+std::string TestBackendKind();
+
+// The base URL of a running peer ("dynalite", "moto"), starting it if needed; empty (with
+// *unavailable set) when it cannot run here.
+std::string PeerUrl(const std::string& kind, std::string* unavailable);
 
 }  // namespace issuetracker::testing

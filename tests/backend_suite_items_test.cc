@@ -13,6 +13,7 @@ class ItemsTest : public BackendTest {
  protected:
   void SetUp() override {
     BackendTest::SetUp();
+    if (IsSkipped()) return;  // the backend cannot run here
     auto r = TableRequest("Items", "pk", ScalarType::kS, "sk", ScalarType::kN);
     AddGsi(&r, "ByOwner", "owner", "rank", dynamo::ProjectionType::kAll, ScalarType::kS,
            ScalarType::kN);
@@ -67,25 +68,38 @@ TEST_P(ItemsTest, ValidatesKeysAndItems) {
   put.item = MakeItem({{"pk", N(1)}, {"sk", N(1)}});
   EXPECT_ERROR(db().PutItem(put), kValidation, "Type mismatch for key pk expected: S actual: N");
   put.item = MakeItem({{"pk", S("")}, {"sk", N(1)}});
-  EXPECT_ERROR(db().PutItem(put), kValidation, "cannot contain an empty string value. Key: pk");
+  EXPECT_ERROR(db().PutItem(put), kValidation,
+               Msg("cannot contain an empty string value. Key: pk",
+                   {{"moto", "An AttributeValue may not contain an empty string. Key: pk"}}));
   put.item = Key("a", 1);
   put.item.emplace("owner", N(5));
-  EXPECT_ERROR(db().PutItem(put), kValidation,
-               "Type mismatch for Index Key owner Expected: S Actual: N IndexName: ByOwner");
+  if (!Departs("moto", "C13")) {
+    EXPECT_ERROR(db().PutItem(put), kValidation,
+                 Msg("Type mismatch for Index Key owner Expected: S Actual: N IndexName: ByOwner",
+                     {{"dynalite", "Type mismatch for Index Key owner"}}));
+  }
   put.item = Key("a", 1);
   put.item.emplace("owner", S(""));
-  EXPECT_ERROR(db().PutItem(put), kValidation, "secondary index key");
+  if (Departs("dynalite", "C14")) {
+    EXPECT_TRUE(db().PutItem(put).ok());
+  } else if (!Departs("moto", "C13")) {
+    EXPECT_ERROR(db().PutItem(put), kValidation, "secondary index key");
+  }
   put.item = Key(std::string(2049, 'k'), 1);
-  EXPECT_ERROR(db().PutItem(put), kValidation, "limit of2048 bytes");
+  if (!Departs("moto", "C27")) EXPECT_ERROR(db().PutItem(put), kValidation, "limit of2048 bytes");
   put.item = Key("a", 1);
   put.item.emplace("dups", AttributeValue::SS({"x", "x"}));
-  EXPECT_ERROR(db().PutItem(put), kValidation, "contains duplicates");
+  if (!Departs("moto", "C30")) EXPECT_ERROR(db().PutItem(put), kValidation, "contains duplicates");
   put.item = Key("a", 1);
   put.item.emplace("big", S(std::string(400 * 1024, 'x')));
   EXPECT_ERROR(db().PutItem(put), kValidation, "Item size has exceeded the maximum allowed size");
   put.item = Key("a", 1);
   put.item.emplace("big", S(std::string(400 * 1024 - 20, 'x')));
-  ASSERT_OK(db().PutItem(put));  // just under 400 KB including names
+  if (Departs("moto", "C31")) {
+    EXPECT_ERROR(db().PutItem(put), kValidation, "Item size has exceeded");
+  } else {
+    ASSERT_OK(db().PutItem(put));  // just under 400 KB including names
+  }
 
   auto range_table = TableRequest("Ranged", "pk", ScalarType::kS, "sk", ScalarType::kB);
   Create(range_table);
@@ -98,16 +112,57 @@ TEST_P(ItemsTest, ValidatesKeysAndItems) {
   get.table_name = "Items";
   get.key = MakeItem({{"pk", S("a")}});
   EXPECT_ERROR(db().GetItem(get), kValidation,
-               "The provided key element does not match the schema");
+               Msg("The provided key element does not match the schema",
+                   {{"moto", "Validation Exception"}}));
   get.key = MakeItem({{"pk", S("a")}, {"sk", N(1)}, {"x", N(1)}});
-  EXPECT_ERROR(db().GetItem(get), kValidation,
-               "The provided key element does not match the schema");
+  if (!Departs("moto", "C16")) {
+    EXPECT_ERROR(db().GetItem(get), kValidation,
+                 "The provided key element does not match the schema");
+  }
   get.key = MakeItem({{"pk", S("a")}, {"sk", S("1")}});
-  EXPECT_ERROR(db().GetItem(get), kValidation,
-               "The provided key element does not match the schema");
+  if (!Departs("moto", "C16")) {
+    EXPECT_ERROR(db().GetItem(get), kValidation,
+                 "The provided key element does not match the schema");
+  }
   get.table_name = "Missing";
   get.key = Key("a", 1);
   EXPECT_ERROR(db().GetItem(get), kResourceNotFound, "Requested resource not found");
+}
+
+// Regression: an item nested deeper than the item decoder reads was stored, and every read
+// of it then failed ("malformed item"). DynamoDB refuses values nested beyond 32 levels;
+// so do writes here, PutItem's and UpdateItem's, and what is stored reads back.
+TEST_P(ItemsTest, ItemsNestedBeyond32LevelsAreRefusedNotStoredUnreadable) {
+  auto nested = [](int maps) {
+    AttributeValue v = S("leaf");
+    for (int i = 0; i < maps; ++i) v = AttributeValue::M({{"n", std::move(v)}});
+    return v;
+  };
+  dynamo::PutItemRequest put;
+  put.table_name = "Items";
+  put.item = Key("deep", 1);
+  put.item.emplace("m", nested(31));  // the leaf is at level 32: allowed
+  ASSERT_OK(db().PutItem(put));
+  auto got = Get("Items", Key("deep", 1));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(*got, put.item);
+  if (Departs("dynalite", "C33") || Departs("moto", "C33")) {
+    put.item = Key("deep", 2);
+    put.item.emplace("m", nested(32));
+    EXPECT_TRUE(db().PutItem(put).ok());  // stored, nesting unchecked
+    return;
+  }
+  for (int maps : {32, 70}) {
+    put.item = Key("deep", 2);
+    put.item.emplace("m", nested(maps));
+    EXPECT_ERROR(db().PutItem(put), kValidation, "Nesting Levels have exceeded supported limits");
+  }
+  EXPECT_ERROR(Update(Key("deep", 1), "SET m.n = :v", {{":v", nested(31)}}), kValidation,
+               "Nesting Levels have exceeded supported limits");
+  EXPECT_FALSE(Get("Items", Key("deep", 2)).has_value());
+  got = Get("Items", Key("deep", 1));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->at("m"), nested(31));
 }
 
 TEST_P(ItemsTest, ConditionalPutAndReturnValues) {
@@ -129,7 +184,9 @@ TEST_P(ItemsTest, ConditionalPutAndReturnValues) {
   EXPECT_EQ(replaced->attributes->at("v"), N(1));
 
   put.return_values = ReturnValue::kAllNew;
-  EXPECT_ERROR(db().PutItem(put), kValidation, "ReturnValues can only be ALL_OLD or NONE");
+  EXPECT_ERROR(db().PutItem(put), kValidation,
+               Msg("ReturnValues can only be ALL_OLD or NONE",
+                   {{"moto", "Return values set to invalid value"}}));
 
   put.return_values = ReturnValue::kNone;
   put.return_values_on_condition_check_failure =
@@ -137,14 +194,19 @@ TEST_P(ItemsTest, ConditionalPutAndReturnValues) {
   auto failed = db().PutItem(put);  // v is 2 now
   ASSERT_FALSE(failed.ok());
   auto* detail = failed.status().DetailAs<dynamo::ConditionalCheckFailedDetail>();
-  ASSERT_NE(detail, nullptr);
-  EXPECT_EQ(detail->item.at("v"), N(2));
+  if (Departs("dynalite", "C15")) {
+    EXPECT_EQ(detail, nullptr);
+  } else {
+    ASSERT_NE(detail, nullptr);
+    EXPECT_EQ(detail->item.at("v"), N(2));
+  }
 
   dynamo::PutItemRequest unused;
   unused.table_name = "Items";
   unused.item = Key("b", 1);
   unused.condition_expression = "attribute_not_exists(pk)";
   unused.expression_attribute_values = {{":x", N(1)}};
+  if (Departs("moto", "C16")) return;
   EXPECT_ERROR(db().PutItem(unused), kValidation, "unused in expressions: keys: {:x}");
   unused.condition_expression.reset();
   EXPECT_ERROR(db().PutItem(unused), kValidation,
@@ -177,17 +239,25 @@ TEST_P(ItemsTest, UpdateExpressionsAndReturnValues) {
   EXPECT_EQ(item->at("count"), N(4));
   EXPECT_FALSE(item->contains("tags"));
 
-  EXPECT_ERROR(
-      Update(Key("u", 1), "SET #c = :one", {{":one", N(1)}}, {{"#c", "count"}}, "#c > :ten"),
-      kValidation,
-      "An expression attribute value used in expression is not defined; attribute value: :ten");
+  if (Departs("moto", "C8")) {
+    EXPECT_ERROR(
+        Update(Key("u", 1), "SET #c = :one", {{":one", N(1)}}, {{"#c", "count"}}, "#c > :ten"),
+        kInternalServerError, "HTTP 500");
+  } else {
+    EXPECT_ERROR(
+        Update(Key("u", 1), "SET #c = :one", {{":one", N(1)}}, {{"#c", "count"}}, "#c > :ten"),
+        kValidation,
+        "An expression attribute value used in expression is not defined; attribute value: :ten");
+  }
   EXPECT_ERROR(Update(Key("u", 1), "SET #c = :one", {{":one", N(1)}, {":ten", N(10)}},
                       {{"#c", "count"}}, "#c > :ten"),
                kConditionalCheckFailed, "conditional request failed");
   EXPECT_ERROR(Update(Key("u", 1), "SET pk = :v", {{":v", S("x")}}), kValidation,
                "Cannot update attribute pk. This attribute is part of the key");
-  EXPECT_ERROR(Update(Key("u", 1), "SET #o = :v", {{":v", N(1)}}, {{"#o", "owner"}}), kValidation,
-               "Type mismatch for Index Key owner");
+  if (!Departs("moto", "C13")) {
+    EXPECT_ERROR(Update(Key("u", 1), "SET #o = :v", {{":v", N(1)}}, {{"#o", "owner"}}), kValidation,
+                 "Type mismatch for Index Key owner");
+  }
   EXPECT_ERROR(Update(Key("u", 1), "SET status = :v", {{":v", N(1)}}), kValidation,
                "reserved keyword");
   EXPECT_ERROR(Update(Key("u", 1), "SET big = :v", {{":v", S(std::string(400 * 1024, 'x'))}}),
@@ -274,6 +344,11 @@ TEST_P(ItemsTest, ConsumedCapacityFollowsDynamoRules) {
   ASSERT_TRUE(r->consumed_capacity.has_value());
   EXPECT_EQ(r->consumed_capacity->table_name, "Items");
   ASSERT_TRUE(r->consumed_capacity->table.has_value());
+  if (Departs("moto", "C17")) return;
+  if (Departs("dynalite", "C25")) {
+    EXPECT_TRUE(r->consumed_capacity->global_secondary_indexes.empty());
+    return;
+  }
   EXPECT_DOUBLE_EQ(r->consumed_capacity->table->capacity_units, 2);
   EXPECT_DOUBLE_EQ(r->consumed_capacity->global_secondary_indexes.at("ByOwner").capacity_units, 2);
   EXPECT_DOUBLE_EQ(r->consumed_capacity->capacity_units, 4);
@@ -298,6 +373,7 @@ TEST_P(ItemsTest, NumbersAreExactDecimals) {
   ASSERT_OK(Update(Key("num", 1), "SET v = v + :b", {{":b", Num("0.2")}}));
   EXPECT_EQ(Get("Items", Key("num", 1))->at("v").n().ToString(), "0.3");
   ASSERT_OK(Update(Key("num", 1), "SET v = :a", {{":a", Num("1E+38")}}));
+  if (Departs("dynalite", "C18") || Departs("moto", "C18")) return;
   EXPECT_ERROR(Update(Key("num", 1), "SET v = v + :b", {{":b", N(1)}}), kValidation,
                "38 significant digits");
 }
@@ -316,8 +392,10 @@ TEST_P(ItemsTest, MetricsCountRequestsCapacityAndErrors) {
   auto m = metrics()->DescribeTableMetrics({"Items"});
   ASSERT_OK(m);
   EXPECT_EQ(m->metrics.requests, 4);
-  EXPECT_DOUBLE_EQ(m->metrics.consumed_write_capacity_units, 2);
-  EXPECT_DOUBLE_EQ(m->metrics.consumed_read_capacity_units, 1);
+  if (!Departs("moto", "C17")) {
+    EXPECT_DOUBLE_EQ(m->metrics.consumed_write_capacity_units, 2);
+    EXPECT_DOUBLE_EQ(m->metrics.consumed_read_capacity_units, 1);
+  }
   EXPECT_EQ(m->metrics.returned_item_count, 1);
   EXPECT_EQ(m->metrics.conditional_check_failed_requests, 1);
   EXPECT_EQ(m->metrics.user_errors, 2);
@@ -327,7 +405,7 @@ TEST_P(ItemsTest, MetricsCountRequestsCapacityAndErrors) {
   EXPECT_ERROR(metrics()->DescribeTableMetrics({"Missing"}), kResourceNotFound, "Missing");
 }
 
-INSTANTIATE_TEST_SUITE_P(AllBackends, ItemsTest, ::testing::ValuesIn(BackendKinds()));
+INSTANTIATE_TEST_SUITE_P(AllBackends, ItemsTest, ::testing::ValuesIn(BackendKinds()), KindName);
 
 }  // namespace
 }  // namespace issuetracker::testing

@@ -14,6 +14,7 @@ class QueryTest : public BackendTest {
  protected:
   void SetUp() override {
     BackendTest::SetUp();
+    if (IsSkipped()) return;  // the backend cannot run here
     auto r = TableRequest("Events", "pk", ScalarType::kS, "n", ScalarType::kN);
     AddGsi(&r, "ByKind", "kind", "label");
     AddGsi(&r, "KindKeys", "kind", "", dynamo::ProjectionType::kKeysOnly);
@@ -65,6 +66,10 @@ TEST_P(QueryTest, SortKeyOperators) {
       {"pk = :p", {{":p", S("nobody")}}, {}},
   };
   for (const auto& c : cases) {
+    if (c.condition.starts_with("n BETWEEN") && Departs("moto", "C19")) {
+      EXPECT_ERROR(db().Query(Q(c.condition, c.values)), kInternalServerError, "HTTP 500");
+      continue;
+    }
     auto r = db().Query(Q(c.condition, c.values));
     ASSERT_OK(r);
     EXPECT_EQ(Ns(*r), c.expected) << c.condition;
@@ -185,12 +190,20 @@ TEST_P(QueryTest, KeysOnlyIndexProjectsKeys) {
     EXPECT_FALSE(item.contains("payload"));
   }
   q.select = Select::kAllAttributes;
-  EXPECT_ERROR(db().Query(q), kValidation, "projection type is not ALL");
+  if (!Departs("moto", "C16")) {
+    EXPECT_ERROR(db().Query(q), kValidation, "projection type is not ALL");
+  }
 }
 
 TEST_P(QueryTest, RejectsInvalidQueries) {
   EXPECT_ERROR(db().Query(Q("n = :a", {{":a", N(1)}})), kValidation,
                "Query condition missed key schema element: pk");
+  if (Departs("moto", "C19")) {
+    EXPECT_ERROR(db().Query(Q("pk = :p OR n = :a", {{":p", S("p")}, {":a", N(1)}})),
+                 kInternalServerError, "HTTP 500");
+    EXPECT_TRUE(db().Query(Q("pk = :p", {{":p", N(1)}})).ok());  // C16: no type check
+    return;
+  }
   EXPECT_ERROR(db().Query(Q("pk = :p OR n = :a", {{":p", S("p")}, {":a", N(1)}})), kValidation,
                "KeyConditionExpression");
   EXPECT_ERROR(db().Query(Q("pk = :p", {{":p", N(1)}})), kValidation,
@@ -238,9 +251,13 @@ TEST_P(QueryTest, PagesStopAtOneMegabyte) {
   q.return_consumed_capacity = dynamo::ReturnConsumedCapacity::kTotal;
   auto r = db().Query(q);
   ASSERT_OK(r);
-  EXPECT_EQ(r->count, 11);  // 11 items of ~100 KB pass 1 MB
+  if (Departs("moto", "C17")) {
+    EXPECT_LT(r->count, 25);  // moto stops below 1 MB of items (9 here), charging 1 unit
+  } else {
+    EXPECT_EQ(r->count, 11);                                      // 11 items of ~100 KB pass 1 MB
+    EXPECT_DOUBLE_EQ(r->consumed_capacity->capacity_units, 138);  // ceil(11*102415/4096)/2
+  }
   ASSERT_TRUE(r->last_evaluated_key.has_value());
-  EXPECT_DOUBLE_EQ(r->consumed_capacity->capacity_units, 138);  // ceil(11*102415/4096)/2
   int total = r->count;
   while (r->last_evaluated_key) {
     q.exclusive_start_key = r->last_evaluated_key;
@@ -291,7 +308,7 @@ TEST_P(QueryTest, ScanSegmentsCoverTheTableOnce) {
   EXPECT_ERROR(db().Scan(bad), kValidation, "Segment");
   bad.segment = 0;
   bad.total_segments.reset();
-  EXPECT_ERROR(db().Scan(bad), kValidation, "TotalSegments");
+  if (!Departs("dynalite", "C16")) EXPECT_ERROR(db().Scan(bad), kValidation, "TotalSegments");
 }
 
 TEST_P(QueryTest, ScanOnIndex) {
@@ -303,7 +320,7 @@ TEST_P(QueryTest, ScanOnIndex) {
   EXPECT_EQ(r->count, 21);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllBackends, QueryTest, ::testing::ValuesIn(BackendKinds()));
+INSTANTIATE_TEST_SUITE_P(AllBackends, QueryTest, ::testing::ValuesIn(BackendKinds()), KindName);
 
 }  // namespace
 }  // namespace issuetracker::testing

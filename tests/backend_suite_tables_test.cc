@@ -1,5 +1,6 @@
 // Behaviour suite, control plane: CreateTable, DescribeTable, ListTables, DeleteTable,
 // UpdateTable (GSI add with backfill, GSI removal, settings) and tags.
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -39,6 +40,7 @@ TEST_P(TablesTest, CreateDescribesSpecIssuesTable) {
   auto created = db().CreateTable(request);
   ASSERT_OK(created);
   EXPECT_EQ(created->table_description.table_name, "IssueTracker-Issues-Pooled");
+  WaitActive("IssueTracker-Issues-Pooled");  // DynamoDB creates tables asynchronously
 
   auto d = Describe("IssueTracker-Issues-Pooled");
   EXPECT_EQ(d.table_status, dynamo::TableStatus::kActive);
@@ -50,25 +52,35 @@ TEST_P(TablesTest, CreateDescribesSpecIssuesTable) {
   EXPECT_EQ(d.global_secondary_indexes[0].index_status, dynamo::IndexStatus::kActive);
   ASSERT_TRUE(d.billing_mode_summary.has_value());
   EXPECT_EQ(d.billing_mode_summary->billing_mode, dynamo::BillingMode::kPayPerRequest);
-  ASSERT_TRUE(d.sse_description.has_value());
-  EXPECT_EQ(d.sse_description->status, "ENABLED");
+  if (Departs("dynalite", "C1")) {
+    EXPECT_FALSE(d.sse_description.has_value());
+  } else {
+    ASSERT_TRUE(d.sse_description.has_value());
+    EXPECT_EQ(d.sse_description->status, "ENABLED");
+  }
   EXPECT_EQ(d.item_count, 0);
   EXPECT_NE(d.table_arn.find(":table/IssueTracker-Issues-Pooled"), std::string::npos);
 
   auto tags = db().ListTagsOfResource({d.table_arn, std::nullopt});
   ASSERT_OK(tags);
-  EXPECT_EQ(tags->tags, request.tags);
+  EXPECT_EQ(tags->tags, Departs("dynalite", "C24") ? std::vector<dynamo::Tag>{} : request.tags);
 }
 
 TEST_P(TablesTest, CreateRejectsInvalidDefinitions) {
-  EXPECT_ERROR(db().CreateTable(TableRequest("ab", "id")), kValidation, "at least 3 characters");
-  EXPECT_ERROR(db().CreateTable(TableRequest("bad name!", "id")), kValidation,
-               "regular expression");
+  if (Departs("moto", "C2")) {
+    EXPECT_TRUE(db().CreateTable(TableRequest("ab", "id")).ok());
+  } else {
+    EXPECT_ERROR(db().CreateTable(TableRequest("ab", "id")), kValidation, "at least 3 characters");
+    EXPECT_ERROR(db().CreateTable(TableRequest("bad name!", "id")), kValidation,
+                 "regular expression");
+  }
 
   auto undefined = TableRequest("Tab1", "id");
   undefined.key_schema.push_back({"sk", dynamo::KeyType::kRange});
   EXPECT_ERROR(db().CreateTable(undefined), kValidation,
-               "Some index key attributes are not defined");
+               Msg("Some index key attributes are not defined",
+                   {{"dynalite", "Some index key attribute have no definition"},
+                    {"moto", "Some index key attribute have no definition"}}));
 
   auto extra = TableRequest("Tab1", "id");
   extra.attribute_definitions.push_back({"other", ScalarType::kS});
@@ -86,21 +98,27 @@ TEST_P(TablesTest, CreateRejectsInvalidDefinitions) {
   auto dup_index = TableRequest("Tab1", "id");
   AddGsi(&dup_index, "Idx", "a");
   AddGsi(&dup_index, "Idx", "b");
-  EXPECT_ERROR(db().CreateTable(dup_index), kValidation, "Duplicate index name: Idx");
+  if (!Departs("moto", "C28")) {
+    EXPECT_ERROR(db().CreateTable(dup_index), kValidation, "Duplicate index name: Idx");
+  }
 
   auto range_first = TableRequest("Tab1", "id", ScalarType::kS, "sk");
   std::swap(range_first.key_schema[0].key_type, range_first.key_schema[1].key_type);
-  EXPECT_ERROR(db().CreateTable(range_first), kValidation, "not a HASH key type");
+  if (!Departs("moto", "C28")) {
+    EXPECT_ERROR(db().CreateTable(range_first), kValidation, "not a HASH key type");
+  }
 
   auto keys_only_with_attrs = TableRequest("Tab1", "id");
   AddGsi(&keys_only_with_attrs, "Idx", "a", "", dynamo::ProjectionType::kKeysOnly);
   keys_only_with_attrs.global_secondary_indexes[0].projection.non_key_attributes = {"x"};
-  EXPECT_ERROR(db().CreateTable(keys_only_with_attrs), kValidation,
-               "but NonKeyAttributes is specified");
+  if (!Departs("moto", "C28")) {
+    EXPECT_ERROR(db().CreateTable(keys_only_with_attrs), kValidation,
+                 "but NonKeyAttributes is specified");
+  }
 
   Create(TableRequest("Tab1", "id"));
   EXPECT_ERROR(db().CreateTable(TableRequest("Tab1", "id")), kResourceInUse,
-               "Table already exists: Tab1");
+               Msg("Table already exists: Tab1", {{"dynalite", ""}}));
 }
 
 TEST_P(TablesTest, ProvisionedTableDescribesThroughput) {
@@ -111,7 +129,11 @@ TEST_P(TablesTest, ProvisionedTableDescribesThroughput) {
   auto d = Describe("Prov");
   EXPECT_EQ(d.provisioned_throughput.read_capacity_units, 7);
   EXPECT_EQ(d.provisioned_throughput.write_capacity_units, 3);
-  EXPECT_FALSE(d.billing_mode_summary.has_value());
+  if (Departs("moto", "C3")) {
+    EXPECT_EQ(d.billing_mode_summary->billing_mode, dynamo::BillingMode::kProvisioned);
+  } else {
+    EXPECT_FALSE(d.billing_mode_summary.has_value());
+  }
 }
 
 TEST_P(TablesTest, ListTablesPaginates) {
@@ -128,10 +150,13 @@ TEST_P(TablesTest, ListTablesPaginates) {
     EXPECT_EQ(result->table_names.size(), 2u);
     r.exclusive_start_table_name = result->last_evaluated_table_name;
   }
+  if (Departs("moto", "C4")) {
+    std::sort(all.begin(), all.end());
+  }
   EXPECT_EQ(all, (std::vector<std::string>{"Alpha", "Bravo", "Charlie", "Delta", "Echo"}));
   dynamo::ListTablesRequest bad;
   bad.limit = 0;
-  EXPECT_ERROR(db().ListTables(bad), kValidation, "limit");
+  if (!Departs("moto", "C2")) EXPECT_ERROR(db().ListTables(bad), kValidation, "limit");
 }
 
 TEST_P(TablesTest, DeleteTableRemovesItsData) {
@@ -139,9 +164,14 @@ TEST_P(TablesTest, DeleteTableRemovesItsData) {
   Put("Gone", MakeItem({{"id", S("1")}}));
   auto deleted = db().DeleteTable({"Gone"});
   ASSERT_OK(deleted);
-  EXPECT_EQ(deleted->table_description.table_status, dynamo::TableStatus::kDeleting);
-  EXPECT_ERROR(db().DescribeTable({"Gone"}), kResourceNotFound, "Gone");
-  EXPECT_ERROR(db().DeleteTable({"Gone"}), kResourceNotFound, "Gone");
+  EXPECT_EQ(deleted->table_description.table_status,
+            Departs("moto", "C5") ? dynamo::TableStatus::kActive : dynamo::TableStatus::kDeleting);
+  // DynamoDB deletes asynchronously: the table shows DELETING for a while, then is gone.
+  WaitGone("Gone");
+  EXPECT_ERROR(db().DescribeTable({"Gone"}), kResourceNotFound,
+               Msg("Gone", {{"moto", "Requested resource not found"}}));
+  EXPECT_ERROR(db().DeleteTable({"Gone"}), kResourceNotFound,
+               Msg("Gone", {{"moto", "Requested resource not found"}}));
   dynamo::GetItemRequest get;
   get.table_name = "Gone";
   get.key = MakeItem({{"id", S("1")}});
@@ -156,7 +186,13 @@ TEST_P(TablesTest, DeletionProtectionBlocksDelete) {
   auto r = TableRequest("Guarded", "id");
   r.deletion_protection_enabled = true;
   Create(r);
-  EXPECT_ERROR(db().DeleteTable({"Guarded"}), kValidation, "protected against deletion");
+  if (Departs("dynalite", "C6")) {
+    EXPECT_FALSE(Describe("Guarded").deletion_protection_enabled);
+    return;
+  }
+  EXPECT_ERROR(db().DeleteTable({"Guarded"}), kValidation,
+               Msg("protected against deletion",
+                   {{"moto", "can't be deleted while DeletionProtectionEnabled is set to True"}}));
   dynamo::UpdateTableRequest u;
   u.table_name = "Guarded";
   u.deletion_protection_enabled = false;
@@ -172,6 +208,11 @@ TEST_P(TablesTest, ItemCountAndSizeFollowWrites) {
   Put("Counted", MakeItem({{"id", S("b")}}));
   Put("Counted", MakeItem({{"id", S("b")}, {"color", S("blue")}}));
   auto d = Describe("Counted");
+  // DynamoDB updates these statistics about every six hours; the engine keeps them exact.
+  if (IsPeer(GetParam())) {
+    EXPECT_LE(d.item_count, 2);
+    return;
+  }
   EXPECT_EQ(d.item_count, 2);
   EXPECT_EQ(d.table_size_bytes, static_cast<int64_t>(2 + 1 + 5 + 3 + 2 + 1 + 5 + 4));
   EXPECT_EQ(d.global_secondary_indexes[0].item_count, 2);
@@ -198,14 +239,25 @@ TEST_P(TablesTest, UpdateTableAddsIndexWithBackfillAndRemovesIt) {
   add.create = dynamo::CreateGlobalSecondaryIndexAction{
       "ByColor", {{"color", dynamo::KeyType::kHash}}, {}, std::nullopt};
   u.global_secondary_index_updates = {add};
+  if (Departs("dynalite", "C7")) {
+    EXPECT_ERROR(db().UpdateTable(u), kValidation, "provisionedThroughput");
+    add.create->provisioned_throughput = dynamo::ProvisionedThroughput{1, 1};
+    u.global_secondary_index_updates = {add};
+  }
   auto updated = db().UpdateTable(u);
   ASSERT_OK(updated);
   // Writes during the backfill are indexed too.
   Put("Grow", MakeItem({{"id", S("late")}, {"color", S("red")}}));
   WaitActive("Grow");
   auto d = Describe("Grow");
+  if (Departs("dynalite", "C7")) {
+    EXPECT_TRUE(d.global_secondary_indexes.empty());  // accepted, but no index is created
+    return;
+  }
   ASSERT_EQ(d.global_secondary_indexes.size(), 1u);
-  EXPECT_EQ(d.global_secondary_indexes[0].item_count, 201);
+  if (!IsPeer(GetParam())) {
+    EXPECT_EQ(d.global_secondary_indexes[0].item_count, 201);
+  }
   dynamo::QueryRequest q;
   q.table_name = "Grow";
   q.index_name = "ByColor";
@@ -215,14 +267,24 @@ TEST_P(TablesTest, UpdateTableAddsIndexWithBackfillAndRemovesIt) {
   ASSERT_OK(reds);
   EXPECT_EQ(reds->count, 101);  // 100 odd multiples of 3 below 600, and "late"
 
-  EXPECT_ERROR(db().UpdateTable(u), kValidation, "Index already exists");
+  if (Departs("moto", "C8")) {
+    EXPECT_ERROR(db().UpdateTable(u), kInternalServerError, "HTTP 500");
+  } else {
+    EXPECT_ERROR(db().UpdateTable(u), kValidation, "Index already exists");
+  }
   dynamo::UpdateTableRequest remove;
   remove.table_name = "Grow";
   dynamo::GlobalSecondaryIndexUpdate del;
   del.delete_index = dynamo::DeleteGlobalSecondaryIndexAction{"ByColor"};
   remove.global_secondary_index_updates = {del};
   ASSERT_OK(db().UpdateTable(remove));
+  WaitActive("Grow");
   EXPECT_TRUE(Describe("Grow").global_secondary_indexes.empty());
+  if (Departs("moto", "C9")) {
+    EXPECT_ERROR(db().Query(q), kResourceNotFound, "Invalid index: ByColor");
+    EXPECT_ERROR(db().UpdateTable(remove), kInternalServerError, "HTTP 500");
+    return;
+  }
   EXPECT_ERROR(db().Query(q), kValidation, "does not have the specified index");
   EXPECT_ERROR(db().UpdateTable(remove), kResourceNotFound, "ByColor");
 }
@@ -231,7 +293,7 @@ TEST_P(TablesTest, UpdateTableSettings) {
   Create(TableRequest("Settings", "id"));
   dynamo::UpdateTableRequest empty;
   empty.table_name = "Settings";
-  EXPECT_ERROR(db().UpdateTable(empty), kValidation, "At least one of");
+  if (!Departs("moto", "C2")) EXPECT_ERROR(db().UpdateTable(empty), kValidation, "At least one of");
   dynamo::UpdateTableRequest u;
   u.table_name = "Settings";
   u.billing_mode = dynamo::BillingMode::kProvisioned;
@@ -240,12 +302,17 @@ TEST_P(TablesTest, UpdateTableSettings) {
   ASSERT_OK(db().UpdateTable(u));
   auto d = Describe("Settings");
   EXPECT_EQ(d.provisioned_throughput.write_capacity_units, 20);
-  ASSERT_TRUE(d.table_class_summary.has_value());
-  EXPECT_EQ(d.table_class_summary->table_class, dynamo::TableClass::kStandardInfrequentAccess);
+  if (Departs("dynalite", "C10") || Departs("moto", "C10")) {
+    EXPECT_FALSE(d.table_class_summary.has_value());
+  } else {
+    ASSERT_TRUE(d.table_class_summary.has_value());
+    EXPECT_EQ(d.table_class_summary->table_class, dynamo::TableClass::kStandardInfrequentAccess);
+  }
   dynamo::UpdateTableRequest missing;
   missing.table_name = "Nope";
   missing.billing_mode = dynamo::BillingMode::kPayPerRequest;
-  EXPECT_ERROR(db().UpdateTable(missing), kResourceNotFound, "Nope");
+  EXPECT_ERROR(db().UpdateTable(missing), kResourceNotFound,
+               Msg("Nope", {{"moto", "Requested resource not found"}}));
 }
 
 TEST_P(TablesTest, TagsAreAddedAndRemoved) {
@@ -255,14 +322,23 @@ TEST_P(TablesTest, TagsAreAddedAndRemoved) {
   ASSERT_STATUS_OK(db().TagResource({arn, {{"a", "3"}}}));
   auto tags = db().ListTagsOfResource({arn, std::nullopt});
   ASSERT_OK(tags);
+  if (Departs("moto", "C11")) {
+    EXPECT_EQ(tags->tags, (std::vector<dynamo::Tag>{{"a", "1"}, {"b", "2"}, {"a", "3"}}));
+    return;
+  }
   EXPECT_EQ(tags->tags, (std::vector<dynamo::Tag>{{"a", "3"}, {"b", "2"}}));
   ASSERT_STATUS_OK(db().UntagResource({arn, {"a"}}));
   tags = db().ListTagsOfResource({arn, std::nullopt});
   ASSERT_OK(tags);
   EXPECT_EQ(tags->tags, (std::vector<dynamo::Tag>{{"b", "2"}}));
   EXPECT_STATUS_ERROR(db().TagResource({arn + "x", {{"a", "1"}}}), kResourceNotFound, "not found");
-  EXPECT_STATUS_ERROR(db().TagResource({"nonsense", {{"a", "1"}}}), kValidation,
-                      "Invalid TableArn");
+  if (Departs("dynalite", "C12")) {
+    EXPECT_STATUS_ERROR(db().TagResource({"nonsense", {{"a", "1"}}}), kAccessDenied,
+                        "not authorized");
+  } else {
+    EXPECT_STATUS_ERROR(db().TagResource({"nonsense", {{"a", "1"}}}), kValidation,
+                        "Invalid TableArn");
+  }
 }
 
 TEST_P(TablesTest, ThousandsOfTablesAreCheap) {
@@ -281,7 +357,7 @@ TEST_P(TablesTest, ThousandsOfTablesAreCheap) {
                   MakeItem({{"issue_id", S("ISS-001")}, {"created_date", S("2024-01-15")}})));
 }
 
-INSTANTIATE_TEST_SUITE_P(AllBackends, TablesTest, ::testing::ValuesIn(BackendKinds()));
+INSTANTIATE_TEST_SUITE_P(AllBackends, TablesTest, ::testing::ValuesIn(BackendKinds()), KindName);
 
 }  // namespace
 }  // namespace issuetracker::testing

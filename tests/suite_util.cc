@@ -1,5 +1,8 @@
 #include "tests/suite_util.h"
 
+#include <chrono>
+#include <thread>
+
 namespace issuetracker::testing {
 
 Item MakeItem(std::initializer_list<std::pair<std::string, AttributeValue>> attrs) {
@@ -72,6 +75,36 @@ dynamo::CreateTableRequest IssuesPooledRequest(const std::string& name) {
 void BackendTest::Create(const dynamo::CreateTableRequest& r) {
   auto result = backend_->CreateTable(r);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
+  WaitActive(r.table_name);
+}
+
+void BackendTest::WaitActive(const std::string& table) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (true) {
+    auto d = backend_->DescribeTable({table});
+    // Right after CreateTable, DynamoDB may not list the table yet (eventual consistency).
+    if (!d.ok() && d.status().Is(Code::kResourceNotFound) &&
+        std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
+    bool active = d->table.table_status == dynamo::TableStatus::kActive;
+    for (const auto& g : d->table.global_secondary_indexes) {
+      active = active && g.index_status == dynamo::IndexStatus::kActive;
+    }
+    if (active) return;
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << table << " is not ACTIVE";
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+void BackendTest::WaitGone(const std::string& table) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (backend_->DescribeTable({table}).ok()) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << table << " is not deleted";
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 void BackendTest::Put(const std::string& table, Item item) {

@@ -45,18 +45,50 @@ void AddLsi(dynamo::CreateTableRequest* r, const std::string& name, const std::s
 // The spec's IssueTracker-Issues-Pooled request (four GSIs), with the given name.
 dynamo::CreateTableRequest IssuesPooledRequest(const std::string& name);
 
+// Names parameterised cases after their backend kind ("PutGet/dynalite").
+inline std::string KindName(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param;
+}
+
 // Fixture: one fresh backend per test, parameterised by backend kind.
 class BackendTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { backend_ = MakeBackend(GetParam(), dir_.path()); }
+  void SetUp() override {
+    std::string unavailable;
+    backend_ = MakeBackend(GetParam(), dir_.path(), &unavailable);
+    if (!backend_) GTEST_SKIP() << GetParam() << " cannot run here: " << unavailable;
+  }
+  // Whether the backend under test is `kind`.
+  bool Is(const char* kind) const { return GetParam() == kind; }
+  // Whether the backend under test is the peer `kind` departing from DynamoDB here, as entry
+  // `id` of docs/compatibility.md records; the call site then asserts the peer's behaviour
+  // instead of DynamoDB's (so a peer that changes is noticed).
+  bool Departs(const char* kind, const char* id) const {
+    (void)id;
+    return GetParam() == kind;
+  }
+  // The text an error message must contain: DynamoDB's (the engine's), or the wording a peer
+  // uses instead (docs/compatibility.md, "Message wording").
+  std::string Msg(std::string dynamodb,
+                  std::initializer_list<std::pair<const char*, const char*>> peers = {}) const {
+    for (const auto& [kind, text] : peers) {
+      if (GetParam() == kind) return text;
+    }
+    return dynamodb;
+  }
   dynamo::Backend& db() { return *backend_; }
   // The backend's extensions and metrics, or nullptr where it has none (tests of them
   // skip themselves there with IT_REQUIRE).
   dynamo::Extensions* extensions() { return dynamo::FindExtensions(*backend_); }
   dynamo::TableMetricsSource* metrics() { return dynamo::FindTableMetrics(*backend_); }
 
-  // Creates a table and fails the test on error.
+  // Creates a table and waits until it and its indexes are ACTIVE (DynamoDB creates tables
+  // asynchronously); fails the test on error.
   void Create(const dynamo::CreateTableRequest& r);
+  // Waits (up to 30 s) until `table` and its indexes are ACTIVE.
+  void WaitActive(const std::string& table);
+  // Waits (up to 30 s) until DescribeTable says `table` does not exist.
+  void WaitGone(const std::string& table);
   void Put(const std::string& table, Item item);
   std::optional<Item> Get(const std::string& table, Item key, bool consistent = true);
 

@@ -10,9 +10,12 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/iac.h"
+#include "dynamo/extensions.h"
 #include "tenancy/layout.h"
 #include "tenancy/provision.h"
 #include "tenancy/schema.h"
+#include "tenancy/schema_names.h"
 #include "tenancy/tenant_context.h"
 #include "tracker/sample_data.h"
 #include "tracker/synthetic.h"
@@ -44,11 +47,74 @@ std::unique_ptr<dynamo::Backend> Open(const GlobalOptions& options, const Schema
   }
   auto backend = OpenBackend(options);
   if (!backend.ok()) {
-    fmt::print(stderr, "cannot open the database in {}: {}\n", options.data_dir,
-               backend.status().ToString());
+    auto spec = ParseStore(options);
+    fmt::print(stderr, "cannot open the store {}: {}\n",
+               spec.ok() ? spec->Describe() : options.store, backend.status().ToString());
     return nullptr;
   }
   return std::move(backend).value();
+}
+
+// What `provision --emit` prints instead of provisioning.
+struct EmitFlags {
+  std::string emit;     // "", "cloudformation" or "iam-policy"
+  std::string company;  // --company
+  std::string tier;     // --tier (iam-policy; else read from the store)
+};
+
+// The tier of `company`: --tier, else its CompanyManagement record in the store.
+Result<tenancy::Tier> TierOf(const GlobalOptions& options, const SchemaFlags& flags,
+                             const tenancy::Layout& layout, const tenancy::CompanyId& company,
+                             const std::string& tier) {
+  if (!tier.empty()) return tenancy::ParseTier(tier);
+  auto backend = Open(options, flags);
+  if (!backend) return Status::Validation("cannot read the company's tier; give --tier");
+  dynamo::GetItemRequest get;
+  get.table_name = layout.SystemTableName(tenancy::SystemTable::kCompanyManagement).str();
+  get.key = layout.CompanyKey(company);
+  get.consistent_read = true;
+  IT_ASSIGN_OR_RETURN(auto found, backend->GetItem(get));
+  if (!found.item) {
+    return Status::NotFound("company " + company.str() + " is not in the store; give --tier");
+  }
+  auto it = found.item->find(tenancy::attr::kCompanyTier);
+  if (it == found.item->end() || !it->second.is(dynamo::AttrType::kS)) {
+    return Status::Corruption("company " + company.str() + " has no tier in the store");
+  }
+  return tenancy::ParseTier(it->second.s());
+}
+
+int RunEmit(const GlobalOptions& options, const SchemaFlags& flags, const EmitFlags& emit) {
+  if (Status s = tenancy::ValidateSchemaConfig(flags.config); !s.ok()) {
+    fmt::print(stderr, "{}\n", s.ToString());
+    return 2;
+  }
+  tenancy::Layout layout(flags.config);
+  tenancy::SchemaCatalog catalog(layout);
+  std::optional<tenancy::CompanyId> company;
+  if (!emit.company.empty()) {
+    auto parsed = tenancy::CompanyId::Parse(emit.company);
+    if (!parsed.ok()) {
+      fmt::print(stderr, "--company: {}\n", parsed.status().ToString());
+      return 2;
+    }
+    company = *parsed;
+  }
+  if (emit.emit == "cloudformation") {
+    fmt::print("{}", CloudFormationTemplate(catalog, company));
+    return 0;
+  }
+  if (!company) {
+    fmt::print(stderr, "provision --emit iam-policy needs --company ID\n");
+    return 2;
+  }
+  auto tier = TierOf(options, flags, layout, *company, emit.tier);
+  if (!tier.ok()) {
+    fmt::print(stderr, "provision --emit iam-policy: {}\n", tier.status().ToString());
+    return 2;
+  }
+  fmt::print("{}", IamPolicy(catalog, *company, *tier));
+  return 0;
 }
 
 int RunProvision(const GlobalOptions& options, const SchemaFlags& flags) {
@@ -56,7 +122,12 @@ int RunProvision(const GlobalOptions& options, const SchemaFlags& flags) {
   if (!backend) return 2;
   tenancy::Layout layout(flags.config);
   tenancy::SchemaCatalog catalog(layout);
-  tenancy::ProvisionReport report = tenancy::Provisioner(*backend, catalog).ProvisionAll();
+  tenancy::Provisioner provisioner(*backend, catalog);
+  provisioner.set_progress([](std::string_view line) {
+    fmt::print(stderr, "provision: waiting: {}\n", line);
+    std::fflush(stderr);
+  });
+  tenancy::ProvisionReport report = provisioner.ProvisionAll();
   fmt::print("{}", report.ToString());
   if (!report.ok()) {
     fmt::print(stderr, "provision: some tables differ from the schema or failed (see above)\n");
@@ -130,11 +201,14 @@ int RunSeed(const GlobalOptions& options, const SchemaFlags& schema, const SeedF
   fmt::print("Synthetic data: {} ({} Basic, {} Premium, {} Platinum)\n", report->counts.ToString(),
              report->basic, report->premium, report->platinum);
   fmt::print("Setup (company records, Platinum onboarding): {:.2f} s\n", report->setup_seconds);
+  const bool bulk_import = dynamo::FindExtensions(*backend) != nullptr;
   fmt::print(
-      "Bulk write: {:.2f} s, {:.0f} issues/s, {:.0f} items/s ({} threads, ImportItems in "
-      "chunks of up to {} items per table)\n",
+      "Bulk write: {:.2f} s, {:.0f} issues/s, {:.0f} items/s ({} threads, {} in chunks of up to "
+      "{} items per table)\n",
       report->write_seconds, report->issues_per_second, report->items_per_second,
-      flags.synthetic_options.threads, report->chunk_items);
+      flags.synthetic_options.threads,
+      bulk_import ? "ImportItems" : "parallel BatchWriteItem (no bulk import on this store)",
+      report->chunk_items);
   return 0;
 }
 
@@ -144,7 +218,8 @@ int RunVerify(const GlobalOptions& options, const SchemaFlags& schema, double bu
   tenancy::Layout layout(schema.config);
   tracker::VerifyOptions verify_options;
   verify_options.latency_budget_ms = budget_ms;
-  tracker::VerifyReport report = tracker::RunVerification(*backend, layout, verify_options);
+  tracker::VerifyReport report = tracker::RunVerification(
+      *backend, layout, tenancy::AdminAccess::Grant("issuetracker verify"), verify_options);
   fmt::print("{}", report.ToTable());
   return report.ok() ? 0 : 1;
 }
@@ -153,12 +228,23 @@ int RunVerify(const GlobalOptions& options, const SchemaFlags& schema, double bu
 
 void AddProvisionCommand(CLI::App& app, const GlobalOptions& options) {
   auto flags = std::make_shared<SchemaFlags>();
+  auto emit = std::make_shared<EmitFlags>();
   CLI::App* cmd = app.add_subcommand(
       "provision",
       "Create the spec's tables (and recorded Platinum silo tables) when missing; report drift");
   AddSchemaFlags(cmd, flags.get());
-  cmd->callback([&options, flags] {
-    if (int rc = RunProvision(options, *flags); rc != 0) throw CLI::RuntimeError(rc);
+  cmd->add_option("--emit", emit->emit,
+                  "Print infrastructure as code instead of provisioning: cloudformation (the "
+                  "tables' template) or iam-policy (a company's access policy)")
+      ->check(CLI::IsMember({"cloudformation", "iam-policy"}));
+  cmd->add_option("--company", emit->company,
+                  "With --emit: the company (cloudformation: add its Platinum silo tables)");
+  cmd->add_option("--tier", emit->tier,
+                  "With --emit iam-policy: the company's tier (default: read from the store)")
+      ->transform(CLI::IsMember({"Basic", "Premium", "Platinum"}, CLI::ignore_case));
+  cmd->callback([&options, flags, emit] {
+    int rc = emit->emit.empty() ? RunProvision(options, *flags) : RunEmit(options, *flags, *emit);
+    if (rc != 0) throw CLI::RuntimeError(rc);
   });
 }
 

@@ -306,8 +306,16 @@ std::string ItemDebugString(const Item& item) {
   return out;
 }
 
-Status ValidateValue(const AttributeValue& value) {
+namespace {
+
+// ValidateValue for a value at nesting `level` (a top-level attribute's value is level 1).
+Status ValidateValueAt(const AttributeValue& value, int level) {
   constexpr std::string_view kPrefix = "One or more parameter values were invalid: ";
+  if (level > kMaxNestingLevels) {
+    return Status::Validation(
+        "Nesting Levels have exceeded supported limits: Attributes in the item have nested "
+        "levels beyond supported limit");
+  }
   switch (value.type()) {
     case AttrType::kSS:
       if (value.ss().empty())
@@ -332,15 +340,19 @@ Status ValidateValue(const AttributeValue& value) {
       }
       return Status::Ok();
     case AttrType::kM:
-      for (const auto& [name, v] : value.m()) IT_RETURN_IF_ERROR(ValidateValue(v));
+      for (const auto& [name, v] : value.m()) IT_RETURN_IF_ERROR(ValidateValueAt(v, level + 1));
       return Status::Ok();
     case AttrType::kL:
-      for (const auto& v : value.l()) IT_RETURN_IF_ERROR(ValidateValue(v));
+      for (const auto& v : value.l()) IT_RETURN_IF_ERROR(ValidateValueAt(v, level + 1));
       return Status::Ok();
     default:
       return Status::Ok();
   }
 }
+
+}  // namespace
+
+Status ValidateValue(const AttributeValue& value) { return ValidateValueAt(value, 1); }
 
 Status ValidateItem(const Item& item) {
   for (const auto& [name, v] : item) IT_RETURN_IF_ERROR(ValidateValue(v));

@@ -179,9 +179,14 @@ bool HasSets(const Item& item);
 // Renders an item like DebugString().
 std::string ItemDebugString(const Item& item);
 
+// DynamoDB's limit on nesting: a top-level attribute's value is level 1, the elements of
+// a map or list at level L are at level L + 1, and no value may lie beyond level 32.
+inline constexpr int kMaxNestingLevels = 32;
+
 // Checks a value arriving from a client as DynamoDB does before a write: sets non-empty
 // and without duplicates ("Input collection ... contains duplicates"), numbers already
-// valid by construction, nested values checked recursively. Returns ValidationException.
+// valid by construction, nested values checked recursively and at most kMaxNestingLevels
+// deep ("Nesting Levels have exceeded supported limits ..."). Returns ValidationException.
 Status ValidateValue(const AttributeValue& value);
 // ValidateValue over every attribute of an item.
 Status ValidateItem(const Item& item);

@@ -89,6 +89,23 @@ TEST(AttributeValueTest, ValidationRejectsBadSets) {
   }
 }
 
+// 32 levels at most, the top-level value being level 1, counted through maps and lists.
+TEST(AttributeValueTest, ValidationRejectsNestingBeyond32Levels) {
+  auto nested = [](int wraps, AV leaf) {
+    for (int i = 0; i < wraps; ++i) leaf = i % 2 ? AV::L({std::move(leaf)}) : AV::M({{"k", leaf}});
+    return leaf;
+  };
+  constexpr std::string_view kTooDeep =
+      "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
+      "beyond supported limit";
+  EXPECT_TRUE(ValidateValue(nested(31, AV::S("leaf"))).ok());
+  EXPECT_TRUE(ValidateValue(nested(31, AV::M({}))).ok());
+  EXPECT_EQ(ValidateValue(nested(32, AV::S("leaf"))).message(), kTooDeep);
+  EXPECT_EQ(ValidateValue(nested(32, AV::Null())).message(), kTooDeep);
+  EXPECT_EQ(ValidateItem({{"a", AV::N("1")}, {"b", nested(40, AV::Bool(true))}}).code(),
+            Code::kValidation);
+}
+
 TEST(AttributeValueTest, NormalizeSortsSets) {
   AV v = AV::M({{"s", AV::SS({"b", "a", "b"})},
                 {"n", AV::NS({Number::FromInt64(3), Number::FromInt64(-1)})}});

@@ -251,29 +251,41 @@ void Number::AppendOrderedKey(std::string* out) const {
 }
 
 Result<Number> Number::DecodeOrderedKey(std::string_view* in) {
+  // Accepts exactly what AppendOrderedKey writes for a number Parse accepts: an exponent
+  // in range and 1..38 digits, the first and the last not zero. Anything else would
+  // decode to a number that does not encode back to the same bytes, or to none at all.
   if (in->empty()) return Status::Corruption("truncated number key");
-  char tag = (*in)[0];
+  const char tag = (*in)[0];
   if (tag == kZeroTag) {
     in->remove_prefix(1);
     return Number();
   }
-  if ((tag != kPositiveTag && tag != kNegativeTag) || in->size() < 4) {
-    return Status::Corruption("bad number key");
-  }
+  if (tag != kPositiveTag && tag != kNegativeTag) return Status::Corruption("bad number key tag");
+  if (in->size() < 4) return Status::Corruption("truncated number key");
   Number n;
   n.negative_ = tag == kNegativeTag;
   uint16_t biased =
       static_cast<uint16_t>((static_cast<uint8_t>((*in)[1]) << 8) | static_cast<uint8_t>((*in)[2]));
   if (n.negative_) biased = static_cast<uint16_t>(0xFFFF - biased);
   n.exponent_ = static_cast<int32_t>(biased) - kExponentBias;
+  if (n.exponent_ < kMinExponent || n.exponent_ > kMaxExponent) {
+    return Status::Corruption("number key exponent out of range");
+  }
   const char terminator = n.negative_ ? static_cast<char>(0xFF) : '\0';
   size_t i = 3;
   for (; i < in->size() && (*in)[i] != terminator; ++i) {
     int v = static_cast<uint8_t>((*in)[i]);
     if (v < 1 || v > 10) return Status::Corruption("bad number key digit");
+    if (n.digits_.size() == kMaxSignificantDigits) {
+      return Status::Corruption("number key has more than 38 digits");
+    }
     n.digits_.push_back(static_cast<char>('0' + (n.negative_ ? 10 - v : v - 1)));
   }
-  if (i >= in->size() || n.digits_.empty()) return Status::Corruption("truncated number key");
+  if (i >= in->size()) return Status::Corruption("truncated number key");
+  if (n.digits_.empty()) return Status::Corruption("number key without digits");
+  if (n.digits_.front() == '0' || n.digits_.back() == '0') {
+    return Status::Corruption("number key with a leading or trailing zero digit");
+  }
   in->remove_prefix(i + 1);
   return n;
 }

@@ -62,7 +62,9 @@ class Number {
   // (no encoding is a proper prefix of another), for use inside composite keys.
   void AppendOrderedKey(std::string* out) const;
   // Decodes one AppendOrderedKey encoding from the front of `*in` and advances `*in`.
-  // Returns Corruption on malformed input.
+  // Returns Corruption on input AppendOrderedKey cannot produce (bad tag or digit, exponent
+  // out of range, more than 38 digits, a leading or trailing zero digit, no terminator),
+  // so that a decoded key always encodes back to the bytes it came from.
   static Result<Number> DecodeOrderedKey(std::string_view* in);
 
   // The value as an integer when it is one and fits.

@@ -5,6 +5,8 @@
 #include <random>
 #include <vector>
 
+#include "common/fuzz_seed.h"
+
 namespace issuetracker::dynamo {
 namespace {
 
@@ -140,6 +142,7 @@ TEST(NumberTest, OrderedKeyMatchesNumericOrderAndRoundTrips) {
   for (const auto& n : numbers) {
     std::string k;
     n.AppendOrderedKey(&k);
+    if (keys.size() < 40) SaveFuzzSeed("number", k);  // the listed numbers, a few random
     std::string_view in = k;
     auto back = Number::DecodeOrderedKey(&in);
     ASSERT_TRUE(back.ok());
@@ -159,6 +162,114 @@ TEST(NumberTest, OrderedKeyMatchesNumericOrderAndRoundTrips) {
       }
     }
   }
+}
+
+std::string Bytes(std::initializer_list<int> bytes) {
+  std::string out;
+  for (int b : bytes) out.push_back(static_cast<char>(b));
+  return out;
+}
+
+// The 6-byte inputs and their kin: everything AppendOrderedKey cannot write is
+// Corruption, never a number that encodes differently or that Parse would refuse.
+TEST(NumberTest, DecodeOrderedKeyRejectsWhatTheEncoderCannotWrite) {
+  struct Case {
+    std::string in;
+    std::string_view message;
+  } cases[] = {
+      {"", "truncated number key"},
+      {Bytes({0x00, 0x00, 0xC9, 0x02, 0x00}), "bad number key tag"},
+      {Bytes({0xC1, 0x00, 0xC9, 0x02, 0x00}), "bad number key tag"},
+      {Bytes({0xC0, 0x00, 0xC9}), "truncated number key"},
+      // Exponent 127 and -130 (biased 327 and 70), and the extremes of two bytes.
+      {Bytes({0xC0, 0x01, 0x47, 0x02, 0x00}), "number key exponent out of range"},
+      {Bytes({0xC0, 0x00, 0x46, 0x02, 0x00}), "number key exponent out of range"},
+      {Bytes({0xC0, 0xFF, 0xFF, 0x02, 0x02, 0x00}), "number key exponent out of range"},
+      {Bytes({0xC0, 0x00, 0x00, 0x02, 0x02, 0x00}), "number key exponent out of range"},
+      {Bytes({0x3F, 0x00, 0x00, 0x09, 0x09, 0xFF}), "number key exponent out of range"},
+      {Bytes({0x3F, 0xFE, 0xB8, 0x09, 0xFF}), "number key exponent out of range"},
+      // Digits: 0x00 and 0x0B..0xFE are no digit; "01", "10" and "-0.10" are not canonical.
+      {Bytes({0xC0, 0x00, 0xC9, 0x0B, 0x00}), "bad number key digit"},
+      {Bytes({0x3F, 0xFF, 0x36, 0x00, 0xFF}), "bad number key digit"},
+      {Bytes({0xC0, 0x00, 0xC9, 0x01, 0x02, 0x00}),
+       "number key with a leading or trailing zero digit"},
+      {Bytes({0xC0, 0x00, 0xC9, 0x02, 0x01, 0x00}),
+       "number key with a leading or trailing zero digit"},
+      {Bytes({0x3F, 0xFF, 0x37, 0x09, 0x0A, 0xFF}),
+       "number key with a leading or trailing zero digit"},
+      {Bytes({0xC0, 0x00, 0xC9, 0x00}), "number key without digits"},
+      {Bytes({0xC0, 0x00, 0xC9, 0x02, 0x02}), "truncated number key"},
+      {Bytes({0x3F, 0xFF, 0x36, 0x09, 0x00}), "bad number key digit"},
+      {Bytes({0xC0, 0x00, 0xF0}) + std::string(39, '\x02') + std::string(1, '\0'),
+       "number key has more than 38 digits"},
+  };
+  for (const auto& c : cases) {
+    SaveFuzzSeed("number", c.in);
+    std::string_view in = c.in;
+    auto r = Number::DecodeOrderedKey(&in);
+    ASSERT_FALSE(r.ok()) << testing::PrintToString(c.in) << " decoded to " << r->ToString();
+    EXPECT_EQ(r.status().code(), Code::kCorruption);
+    EXPECT_EQ(r.status().message(), c.message) << testing::PrintToString(c.in);
+    EXPECT_EQ(in.size(), c.in.size()) << "consumed input on error";
+  }
+  // The bounds themselves decode: 1E-130, 1E+125 and 38 digits.
+  for (std::string_view s : {"1e-130", "-1e-130", "9.9999999999999999999999999999999999999E+125",
+                             "-9.9999999999999999999999999999999999999E+125"}) {
+    std::string k;
+    N(s).AppendOrderedKey(&k);
+    std::string_view in = k;
+    auto r = Number::DecodeOrderedKey(&in);
+    ASSERT_TRUE(r.ok()) << s << ": " << r.status().ToString();
+    EXPECT_EQ(*r, N(s));
+  }
+}
+
+// decode(x) ok => encode(decode(x)) == the bytes consumed, and Parse accepts the number's
+// text: over every two-byte exponent, and over random 6-byte inputs drawn mostly from the
+// bytes that matter (tags, digit bounds, terminators).
+TEST(NumberTest, DecodeOrderedKeyRoundTripsWhatItAccepts) {
+  auto check = [](const std::string& bytes) {
+    std::string_view in = bytes;
+    auto r = Number::DecodeOrderedKey(&in);
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), Code::kCorruption);
+      return false;
+    }
+    std::string again;
+    r->AppendOrderedKey(&again);
+    EXPECT_EQ(again, bytes.substr(0, bytes.size() - in.size())) << testing::PrintToString(bytes);
+    auto parsed = Number::Parse(r->ToString());
+    EXPECT_TRUE(parsed.ok()) << r->ToString();
+    if (parsed.ok()) {
+      EXPECT_EQ(*parsed, *r);
+    }
+    return true;
+  };
+  int accepted = 0;
+  for (int tag : {0x3F, 0xC0}) {
+    for (int biased = 0; biased <= 0xFFFF; ++biased) {
+      const int digit = tag == 0xC0 ? 0x02 : 0x09;
+      std::string k = Bytes({tag, biased >> 8, biased & 0xFF, digit, tag == 0xC0 ? 0x00 : 0xFF});
+      const int exponent = (tag == 0xC0 ? biased : 0xFFFF - biased) - 200;
+      EXPECT_EQ(check(k), exponent >= Number::kMinExponent && exponent <= Number::kMaxExponent)
+          << biased;
+    }
+  }
+  std::mt19937_64 rng(10);
+  const int interesting[] = {0x00, 0x01, 0x02, 0x09, 0x0A, 0x0B, 0x3F, 0x80, 0xC0, 0xFF};
+  auto byte = [&] {
+    return rng() % 4 == 0 ? static_cast<int>(rng() % 256) : interesting[rng() % 10];
+  };
+  for (int i = 0; i < 200000; ++i) {
+    const int tag = rng() % 8 == 0 ? byte() : (rng() % 2 ? 0xC0 : 0x3F);
+    // Exponent bytes near the valid range most of the time.
+    const int biased =
+        rng() % 2 ? static_cast<int>(rng() % 0x10000) : 60 + static_cast<int>(rng() % 280);
+    const int hi = tag == 0x3F ? (0xFFFF - biased) >> 8 : biased >> 8;
+    const int lo = tag == 0x3F ? (0xFFFF - biased) & 0xFF : biased & 0xFF;
+    if (check(Bytes({tag, hi, lo, byte(), byte(), byte()}))) ++accepted;
+  }
+  EXPECT_GT(accepted, 1000);  // the property was exercised, not vacuously true
 }
 
 TEST(NumberTest, ConversionsAndSize) {

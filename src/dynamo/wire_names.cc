@@ -26,6 +26,15 @@ constexpr std::array<std::string_view, 2> kReturnItemCollectionMetrics = {"NONE"
 constexpr std::array<std::string_view, 2> kReturnValuesOnCcf = {"NONE", "ALL_OLD"};
 constexpr std::array<std::string_view, 4> kSelect = {"ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES",
                                                      "SPECIFIC_ATTRIBUTES", "COUNT"};
+constexpr std::array<std::string_view, 2> kContinuousBackupsStatus = {"ENABLED", "DISABLED"};
+constexpr std::array<std::string_view, 2> kPointInTimeRecoveryStatus = {"ENABLED", "DISABLED"};
+constexpr std::array<std::string_view, 3> kBackupStatus = {"CREATING", "DELETED", "AVAILABLE"};
+constexpr std::array<std::string_view, 3> kBackupType = {"USER", "SYSTEM", "AWS_BACKUP"};
+constexpr std::array<std::string_view, 4> kStreamStatus = {"ENABLING", "ENABLED", "DISABLING",
+                                                           "DISABLED"};
+constexpr std::array<std::string_view, 4> kShardIteratorType = {
+    "TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"};
+constexpr std::array<std::string_view, 3> kOperationType = {"INSERT", "MODIFY", "REMOVE"};
 constexpr std::array<std::string_view, 4> kTimeToLiveStatus = {"ENABLING", "DISABLING", "ENABLED",
                                                                "DISABLED"};
 
@@ -47,9 +56,10 @@ bool Parse(const std::array<std::string_view, N>& names, std::string_view name, 
 
 }  // namespace
 
-#define IT_WIRE_ENUM(Type, table)                            \
-  std::string_view ToWire(Type v) { return Name(table, v); } \
-  bool FromWire(std::string_view name, Type* v) { return Parse(table, name, v); }
+#define IT_WIRE_ENUM(Type, table)                                                 \
+  std::string_view ToWire(Type v) { return Name(table, v); }                      \
+  bool FromWire(std::string_view name, Type* v) { return Parse(table, name, v); } \
+  std::span<const std::string_view> WireNames(Type) { return table; }
 
 IT_WIRE_ENUM(KeyType, kKeyType)
 IT_WIRE_ENUM(ScalarType, kScalarType)
@@ -65,6 +75,13 @@ IT_WIRE_ENUM(ReturnConsumedCapacity, kReturnConsumedCapacity)
 IT_WIRE_ENUM(ReturnItemCollectionMetrics, kReturnItemCollectionMetrics)
 IT_WIRE_ENUM(ReturnValuesOnConditionCheckFailure, kReturnValuesOnCcf)
 IT_WIRE_ENUM(Select, kSelect)
+IT_WIRE_ENUM(ContinuousBackupsStatus, kContinuousBackupsStatus)
+IT_WIRE_ENUM(PointInTimeRecoveryStatus, kPointInTimeRecoveryStatus)
+IT_WIRE_ENUM(BackupStatus, kBackupStatus)
+IT_WIRE_ENUM(BackupType, kBackupType)
+IT_WIRE_ENUM(StreamStatus, kStreamStatus)
+IT_WIRE_ENUM(ShardIteratorType, kShardIteratorType)
+IT_WIRE_ENUM(OperationType, kOperationType)
 IT_WIRE_ENUM(TimeToLiveStatus, kTimeToLiveStatus)
 
 #undef IT_WIRE_ENUM

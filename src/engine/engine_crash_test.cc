@@ -11,7 +11,7 @@
 #include <set>
 
 #include "engine/crash_test_util.h"
-#include "tests/backend_factory.h"
+#include "tests/temp_dir.h"
 
 namespace issuetracker::engine::crash_test {
 namespace {

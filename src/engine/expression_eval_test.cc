@@ -287,6 +287,7 @@ TEST_P(KeyConditionTest, Resolves) {
   dynamo::ExpressionNames names{{"#pk", "pk"}, {"#sk", "sk"}};
   dynamo::ExpressionValues values{
       {":a", S("p")}, {":b", N("2")}, {":c", N("9")}, {":s", S("pre")}, {":tS", S("S")}};
+  SaveExpressionSeed("KeyConditionExpression", c.text);
   ExpressionCache cache;
   auto ast = cache.ParseCondition(c.text, "KeyConditionExpression");
   ASSERT_TRUE(ast.ok()) << ast.status().message();
@@ -403,6 +404,7 @@ class ProjectionTest : public ::testing::TestWithParam<ProjectionCase> {};
 TEST_P(ProjectionTest, KeepsNestedStructure) {
   dynamo::ExpressionNames names;
   dynamo::ExpressionValues values;
+  SaveExpressionSeed("ProjectionExpression", GetParam().text);
   ExpressionCache cache;
   auto ast = cache.ParseProjection(GetParam().text);
   ASSERT_TRUE(ast.ok()) << ast.status().message();

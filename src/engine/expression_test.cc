@@ -354,6 +354,7 @@ class ProjectionErrorTest : public ::testing::TestWithParam<ErrorCase> {};
 TEST_P(ProjectionErrorTest, MatchesDynamoDb) {
   dynamo::ExpressionNames names{{"#a", "a"}, {"#c", "c"}, {"#idx", "[3]"}};
   dynamo::ExpressionValues values;
+  SaveExpressionSeed("ProjectionExpression", GetParam().text);
   ExpressionCache cache;
   auto ast = cache.ParseProjection(GetParam().text);
   std::string got;

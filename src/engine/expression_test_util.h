@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/fuzz_seed.h"
 #include "dynamo/attribute_value.h"
 #include "engine/expression.h"
 
@@ -46,6 +47,17 @@ inline AttributeValue BS(std::vector<std::string> v) {
   return out;
 }
 
+// Records an expression text as a seed of the "expression" fuzz target (fuzz/): its first
+// byte names the request parameter, as fuzz/expression_fuzzer.cc reads it.
+inline void SaveExpressionSeed(std::string_view kind, std::string_view text) {
+  const char letter = kind == "UpdateExpression"         ? 'U'
+                      : kind == "ProjectionExpression"   ? 'P'
+                      : kind == "KeyConditionExpression" ? 'K'
+                      : kind == "FilterExpression"       ? 'F'
+                                                         : 'C';
+  SaveFuzzSeed("expression", std::string(1, letter) + std::string(text));
+}
+
 // The message of a failed status, or "OK".
 inline std::string Message(const Status& s) { return s.ok() ? "OK" : s.message(); }
 
@@ -53,6 +65,7 @@ inline std::string Message(const Status& s) { return s.ok() ? "OK" : s.message()
 inline std::string ConditionError(std::string_view text, const dynamo::ExpressionNames& names,
                                   const dynamo::ExpressionValues& values,
                                   std::string_view kind = "ConditionExpression") {
+  SaveExpressionSeed(kind, text);
   ExpressionCache cache;
   auto ast = cache.ParseCondition(text, kind);
   if (!ast.ok()) return Message(ast.status());
@@ -65,6 +78,7 @@ inline std::string ConditionError(std::string_view text, const dynamo::Expressio
 // the calling test on a parse or resolve error.
 inline bool Holds(std::string_view text, const Item* item, const dynamo::ExpressionValues& values,
                   const dynamo::ExpressionNames& names = {}) {
+  SaveExpressionSeed("FilterExpression", text);
   ExpressionCache cache;
   auto ast = cache.ParseCondition(text, "FilterExpression");
   if (!ast.ok()) {

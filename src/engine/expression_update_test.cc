@@ -47,6 +47,7 @@ const dynamo::ExpressionNames& Names() {
 
 // Parses, resolves and applies `text` to `*item`; "OK" or the error message.
 std::string ApplyUpdate(std::string_view text, Item* item) {
+  SaveExpressionSeed("UpdateExpression", text);
   ExpressionCache cache;
   auto ast = cache.ParseUpdate(text);
   if (!ast.ok()) return Message(ast.status());
@@ -426,6 +427,7 @@ TEST(UpdateSyntaxTest, AcceptsDynamoDbForms) {
         "set a = ((b.c.d)+(e))", "SET a=:s,b=:s", "SET a = :s REMOVE b ADD c :n DELETE d :ss",
         "ADD c :n,d :n", "REMOVE a, b.c, d[1][2].e", "set a = list_append(b, if_not_exists(c, :l))",
         "  SET\ta\n=\r:s  "}) {
+    SaveExpressionSeed("UpdateExpression", text);
     ExpressionCache cache;
     auto ast = cache.ParseUpdate(text);
     EXPECT_TRUE(ast.ok()) << text << ": " << ast.status().message();

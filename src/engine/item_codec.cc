@@ -11,7 +11,9 @@ using dynamo::Item;
 namespace {
 
 constexpr char kFormatVersion = 0x01;
-constexpr int kMaxDepth = 64;  // DynamoDB allows 32 levels of nesting
+// Values are decoded at depth 0 (a top-level attribute's value) to kMaxDepth: the levels
+// DynamoDB allows, which ValidateItem enforces on every write.
+constexpr int kMaxDepth = dynamo::kMaxNestingLevels - 1;
 
 void PutBytes(std::string_view s, std::string* out) {
   PutVarint32(static_cast<uint32_t>(s.size()), out);
@@ -178,9 +180,33 @@ bool DecodeMap(std::string_view* in, int depth, dynamo::AttributeMap* m, size_t*
   return true;
 }
 
+// True when `t` is exactly what Number::ToString() writes: "0", or an optional "-" and
+// digits without a leading zero (except the one before the point of "0.5"), then
+// optionally "." and digits not ending in zero; no "+", exponent or "-0". Together with
+// Number::Parse (range and digit count) it admits only what EncodeItem writes.
+bool IsCanonicalNumberText(std::string_view t) {
+  if (t == "0") return true;
+  if (!t.empty() && t[0] == '-') t.remove_prefix(1);
+  const size_t dot = t.find('.');
+  const std::string_view whole = t.substr(0, dot);
+  auto all_digits = [](std::string_view s) {
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+    }
+    return !s.empty();
+  };
+  if (!all_digits(whole) || (whole[0] == '0' && (whole.size() > 1 || dot == t.npos))) {
+    return false;
+  }
+  if (dot == t.npos) return true;
+  const std::string_view fraction = t.substr(dot + 1);
+  return all_digits(fraction) && fraction.back() != '0';
+}
+
 bool DecodeNumber(std::string_view* in, dynamo::Number* n, size_t* size) {
   uint32_t len;
   if (!GetLength(in, &len) || in->size() < len) return false;
+  if (!IsCanonicalNumberText(in->substr(0, len))) return false;
   auto parsed = dynamo::Number::Parse(in->substr(0, len));
   if (!parsed.ok()) return false;
   *n = std::move(*parsed);
@@ -189,12 +215,15 @@ bool DecodeNumber(std::string_view* in, dynamo::Number* n, size_t* size) {
   return true;
 }
 
+// Sets are stored as every write leaves them: validated (not empty, no duplicates) and
+// normalised (sorted), so their elements must be strictly ascending.
 bool DecodeStrings(std::string_view* in, std::vector<std::string>* set, size_t* size) {
   uint32_t count;
-  if (!GetLength(in, &count) || count > in->size()) return false;
+  if (!GetLength(in, &count) || count == 0 || count > in->size()) return false;
   ResizeForReuse(set, count);
-  for (auto& e : *set) {
-    if (!GetBytesInto(in, &e)) return false;
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string& e = (*set)[i];
+    if (!GetBytesInto(in, &e) || (i > 0 && !((*set)[i - 1] < e))) return false;
     *size += e.size();
   }
   return true;
@@ -222,7 +251,7 @@ bool DecodeValue(std::string_view* in, int depth, AttributeValue* v, size_t* siz
     case AttrType::kB:
       return DecodeBytesValue(in, same ? &v->b() : &v->EmplaceB(), size);
     case AttrType::kBool:
-      if (in->empty()) return false;
+      if (in->empty() || static_cast<uint8_t>((*in)[0]) > 1) return false;
       v->EmplaceBool((*in)[0] != 0);
       in->remove_prefix(1);
       *size += 1;
@@ -250,11 +279,11 @@ bool DecodeValue(std::string_view* in, int depth, AttributeValue* v, size_t* siz
       return DecodeStrings(in, same ? &v->bs() : &v->EmplaceBS(), size);
     case AttrType::kNS: {
       uint32_t count;
-      if (!GetLength(in, &count) || count > in->size()) return false;
+      if (!GetLength(in, &count) || count == 0 || count > in->size()) return false;
       std::vector<dynamo::Number>& set = same ? v->ns() : v->EmplaceNS();
       ResizeForReuse(&set, count);
-      for (auto& e : set) {
-        if (!DecodeNumber(in, &e, size)) return false;
+      for (uint32_t i = 0; i < count; ++i) {  // strictly ascending, as for DecodeStrings
+        if (!DecodeNumber(in, &set[i], size) || (i > 0 && !(set[i - 1] < set[i]))) return false;
       }
       return true;
     }
@@ -320,6 +349,9 @@ bool GetVarint64(std::string_view* in, uint64_t* v) {
     in->remove_prefix(1);
     result |= static_cast<uint64_t>(byte & 0x7F) << shift;
     if (!(byte & 0x80)) {
+      // PutVarint64 writes the shortest form: no final zero byte after the first, and no
+      // bits beyond the 64th.
+      if ((byte == 0 && shift > 0) || (shift == 63 && byte > 1)) return false;
       *v = result;
       return true;
     }

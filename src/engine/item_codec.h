@@ -24,16 +24,21 @@ namespace issuetracker::engine {
 void EncodeItem(const dynamo::Item& item, std::string* out);
 std::string EncodeItem(const dynamo::Item& item);
 
-// Decodes a whole value produced by EncodeItem. Corruption on malformed input. With
-// `item_size`, also sets it to the item's DynamoDB size (dynamo::ItemSize), computed on
-// the way.
+// Decodes a whole value produced by EncodeItem for an item a write may store (validated:
+// sets non-empty and without duplicates, at most dynamo::kMaxNestingLevels deep; sets
+// normalised). Corruption on anything else: truncation, trailing bytes, an unknown tag, a
+// varint longer than needed, a BOOL byte other than 0 or 1, a number not in its canonical
+// text, names or set elements not strictly ascending, an empty set, deeper nesting. So a
+// decoded item encodes back to exactly `data`. With `item_size`, also sets it to the
+// item's DynamoDB size (dynamo::ItemSize), computed on the way.
 Result<dynamo::Item> DecodeItem(std::string_view data, size_t* item_size = nullptr);
 // The same into `*item`, replacing its contents but reusing its storage (strings, maps,
 // lists): decoding rows of one shape into the same item allocates nothing. On error
 // `*item` is left empty.
 Status DecodeItemInto(std::string_view data, dynamo::Item* item, size_t* item_size = nullptr);
 
-// Varint helpers shared by the engine's codecs.
+// Varint helpers shared by the engine's codecs. The getters return false on truncation and
+// on any encoding but the shortest (the one the putters write).
 void PutVarint32(uint32_t v, std::string* out);
 bool GetVarint32(std::string_view* in, uint32_t* v);
 void PutVarint64(uint64_t v, std::string* out);

@@ -14,7 +14,7 @@ using dynamo::Item;
 namespace {
 
 constexpr std::string_view kInvalid = "One or more parameter values were invalid: ";
-constexpr size_t kMaxHashKeyBytes = 2048;
+constexpr size_t kMaxHashKeyBytes = kMaxKeyValueBytes;
 constexpr size_t kMaxRangeKeyBytes = 1024;
 
 Status KeyMismatch() {

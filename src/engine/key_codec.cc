@@ -103,14 +103,19 @@ Result<AttributeValue> DecodeKeyValue(dynamo::ScalarType type, std::string_view*
     char c = (*in)[i++];
     if (c != '\0') {
       bytes.push_back(c);
-      continue;
+    } else {
+      if (i >= in->size()) return Status::Corruption("truncated key value");
+      char next = (*in)[i++];
+      if (next == '\x01') break;
+      if (next != static_cast<char>(0xFF)) return Status::Corruption("bad key escape");
+      bytes.push_back('\0');
     }
-    if (i >= in->size()) return Status::Corruption("truncated key value");
-    char next = (*in)[i++];
-    if (next == '\x01') break;
-    if (next != static_cast<char>(0xFF)) return Status::Corruption("bad key escape");
-    bytes.push_back('\0');
+    if (bytes.size() > kMaxKeyValueBytes) {
+      return Status::Corruption("key value longer than 2048 bytes");
+    }
   }
+  // Key attributes are never empty (DynamoDB rejects empty key strings and binaries).
+  if (bytes.empty()) return Status::Corruption("empty key value");
   in->remove_prefix(i);
   return type == dynamo::ScalarType::kS ? AttributeValue::S(std::move(bytes))
                                         : AttributeValue::B(std::move(bytes));

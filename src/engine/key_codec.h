@@ -26,6 +26,8 @@ namespace issuetracker::engine {
 constexpr uint8_t kBaseIndexId = 0;
 constexpr size_t kTablePrefixSize = 5;  // table_id + index_id
 constexpr size_t kHashPrefixSize = 9;   // table_id + index_id + hash32
+// The longest S or B key value: DynamoDB's partition key limit (sort keys: 1024 bytes).
+constexpr size_t kMaxKeyValueBytes = 2048;
 
 // table_id(4) index_id(1).
 std::string TablePrefix(uint32_t table_id, uint8_t index_id);
@@ -41,7 +43,10 @@ void AppendKeyValue(const dynamo::AttributeValue& v, std::string* out);
 // Appends the escaped bytes of a string or binary without the terminator (for prefixes:
 // begins_with bounds).
 void AppendKeyPrefix(std::string_view bytes, std::string* out);
-// Decodes one AppendKeyValue encoding of the given type from the front of *in.
+// Decodes one AppendKeyValue encoding of the given type from the front of *in and advances
+// *in past it. Corruption (and *in unchanged) on anything a stored key cannot hold: a bad
+// escape, no terminator, an empty or over-long (kMaxKeyValueBytes) S or B, a number
+// Number::DecodeOrderedKey rejects. A decoded value encodes back to the bytes consumed.
 Result<dynamo::AttributeValue> DecodeKeyValue(dynamo::ScalarType type, std::string_view* in);
 
 // table_id index_id hash(pk) enc(pk): the prefix of every key of one partition.

@@ -85,6 +85,32 @@ std::string CancelMessage(const std::vector<dynamo::CancellationReason>& reasons
   return msg + "]";
 }
 
+// What identifies a transaction's request for its ClientRequestToken.
+std::string TransactFingerprint(const dynamo::TransactWriteItemsRequest& r) {
+  std::string fingerprint;
+  for (const auto& w : r.transact_items) {
+    if (w.put)
+      fingerprint += "P" + w.put->table_name + dynamo::ItemDebugString(w.put->item) +
+                     w.put->condition_expression.value_or("");
+    if (w.delete_item)
+      fingerprint += "D" + w.delete_item->table_name + dynamo::ItemDebugString(w.delete_item->key) +
+                     w.delete_item->condition_expression.value_or("");
+    if (w.update)
+      fingerprint += "U" + w.update->table_name + dynamo::ItemDebugString(w.update->key) +
+                     w.update->update_expression + w.update->condition_expression.value_or("");
+    if (w.condition_check)
+      fingerprint += "C" + w.condition_check->table_name +
+                     dynamo::ItemDebugString(w.condition_check->key) +
+                     w.condition_check->condition_expression;
+    const auto* values = w.put           ? &w.put->expression_attribute_values
+                         : w.delete_item ? &w.delete_item->expression_attribute_values
+                         : w.update      ? &w.update->expression_attribute_values
+                                         : &w.condition_check->expression_attribute_values;
+    for (const auto& [k, v] : *values) fingerprint += k + v.DebugString();
+  }
+  return fingerprint;
+}
+
 // The distinct tables a transaction names.
 std::set<std::string> TablesOf(const dynamo::TransactWriteItemsRequest& r) {
   std::set<std::string> out;
@@ -112,7 +138,16 @@ Result<dynamo::TransactWriteItemsResponse> Engine::TransactWriteItems(
           "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
           "Member must have length less than or equal to 100 and greater than or equal to 1");
     }
-    if (r.client_request_token) IT_RETURN_IF_ERROR(transactions_->CheckIdempotency(r));
+    // A retry of a transaction already applied succeeds without applying it again
+    // (DynamoDB's ClientRequestToken contract); checked again under the item locks.
+    Transactions::Token token;
+    if (r.client_request_token) {
+      token.token = &*r.client_request_token;
+      token.fingerprint = TransactFingerprint(r);
+      IT_ASSIGN_OR_RETURN(bool applied,
+                          transactions_->CheckIdempotency(*token.token, token.fingerprint));
+      if (applied) return dynamo::TransactWriteItemsResponse{};
+    }
 
     // Pin each table once, in name order.
     std::map<std::string, std::optional<TableRef>> tables;
@@ -145,7 +180,9 @@ Result<dynamo::TransactWriteItemsResponse> Engine::TransactWriteItems(
 
     std::map<std::string, WriteTally> tallies;
     // The tallies point at the transaction's stamps, released once it is committed.
-    IT_RETURN_IF_ERROR(transactions_->Apply(actions, prepared, &tallies));
+    bool applied = false;
+    IT_RETURN_IF_ERROR(transactions_->Apply(actions, prepared, token, &tallies, &applied));
+    if (applied) return dynamo::TransactWriteItemsResponse{};
     dynamo::TransactWriteItemsResponse response;
     for (auto& [name, tally] : tallies) {
       // Transactional writes cost twice the units of plain ones.
@@ -164,8 +201,8 @@ Result<dynamo::TransactWriteItemsResponse> Engine::TransactWriteItems(
 }
 
 Status Transactions::Apply(const std::vector<TransactAction>& actions,
-                           const std::vector<TransactPrepared>& prepared,
-                           std::map<std::string, WriteTally>* tallies) {
+                           const std::vector<TransactPrepared>& prepared, const Token& token,
+                           std::map<std::string, WriteTally>* tallies, bool* already_applied) {
   // The transaction's change records take one block of stamps with one date: a restore
   // to any time has all of them or none.
   StampTickets stamps;
@@ -173,6 +210,10 @@ Status Transactions::Apply(const std::vector<TransactAction>& actions,
   for (const auto& p : prepared) stripes.push_back(ItemLocks::StripeOf(p.key));
   {
     ItemLocks::Guard guard(&core_.locks(), std::move(stripes));
+    if (token.token) {
+      IT_ASSIGN_OR_RETURN(*already_applied, CheckIdempotency(*token.token, token.fingerprint));
+      if (*already_applied) return Status::Ok();
+    }
     std::vector<dynamo::CancellationReason> reasons(actions.size());
     std::vector<std::optional<Item>> olds(actions.size()), news(actions.size());
     bool cancelled = false;
@@ -229,6 +270,7 @@ Status Transactions::Apply(const std::vector<TransactAction>& actions,
       IT_RETURN_IF_ERROR(s);
     }
     IT_RETURN_IF_ERROR(core_.Commit(&batch));
+    if (token.token) RememberToken(*token.token, token.fingerprint);
   }
   for (auto& [name, tally] : *tallies) tally.shared_stamps = nullptr;  // released below
   return Status::Ok();
@@ -294,42 +336,27 @@ Status Transactions::Evaluate(const TransactAction& a, const TransactPrepared& p
   return Status::Ok();
 }
 
-Status Transactions::CheckIdempotency(const dynamo::TransactWriteItemsRequest& r) {
+Result<bool> Transactions::CheckIdempotency(const std::string& token,
+                                            const std::string& fingerprint) {
   // DynamoDB remembers a ClientRequestToken for 10 minutes; the same token with a
   // different request is an IdempotentParameterMismatchException.
-  std::string fingerprint;
-  for (const auto& w : r.transact_items) {
-    if (w.put)
-      fingerprint += "P" + w.put->table_name + dynamo::ItemDebugString(w.put->item) +
-                     w.put->condition_expression.value_or("");
-    if (w.delete_item)
-      fingerprint += "D" + w.delete_item->table_name + dynamo::ItemDebugString(w.delete_item->key) +
-                     w.delete_item->condition_expression.value_or("");
-    if (w.update)
-      fingerprint += "U" + w.update->table_name + dynamo::ItemDebugString(w.update->key) +
-                     w.update->update_expression + w.update->condition_expression.value_or("");
-    if (w.condition_check)
-      fingerprint += "C" + w.condition_check->table_name +
-                     dynamo::ItemDebugString(w.condition_check->key) +
-                     w.condition_check->condition_expression;
-    const auto* values = w.put           ? &w.put->expression_attribute_values
-                         : w.delete_item ? &w.delete_item->expression_attribute_values
-                         : w.update      ? &w.update->expression_attribute_values
-                                         : &w.condition_check->expression_attribute_values;
-    for (const auto& [k, v] : *values) fingerprint += k + v.DebugString();
-  }
   const int64_t now = core_.clock()->NowMicros();
   constexpr int64_t kWindow = 10LL * 60 * 1000000;
   std::lock_guard<std::mutex> lock(mu_);
   std::erase_if(tokens_, [&](const auto& e) { return now - e.second.second > kWindow; });
-  auto it = tokens_.find(*r.client_request_token);
-  if (it != tokens_.end() && it->second.first != fingerprint) {
+  auto it = tokens_.find(token);
+  if (it == tokens_.end()) return false;
+  if (it->second.first != fingerprint) {
     return Status(
         Code::kIdempotentParameterMismatch,
         "The request uses the same client token as a previous, but non-identical request.");
   }
-  tokens_[*r.client_request_token] = {fingerprint, now};
-  return Status::Ok();
+  return true;
+}
+
+void Transactions::RememberToken(const std::string& token, const std::string& fingerprint) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tokens_[token] = {fingerprint, core_.clock()->NowMicros()};
 }
 
 Result<dynamo::TransactGetItemsResponse> Engine::TransactGetItems(

@@ -41,25 +41,38 @@ class Transactions {
  public:
   explicit Transactions(EngineCore& core) : core_(core) {}
 
-  // IdempotentParameterMismatchException when the request's ClientRequestToken was used in
-  // the last ten minutes for a different request; remembers it otherwise.
-  Status CheckIdempotency(const dynamo::TransactWriteItemsRequest& r);
+  // A transaction's ClientRequestToken and what identifies its request.
+  struct Token {
+    const std::string* token = nullptr;  // none: the request has no token
+    std::string fingerprint;
+  };
+
+  // ClientRequestToken handling (DynamoDB's, for 10 minutes): whether a transaction with
+  // this token and fingerprint was already applied (then it must not be applied again);
+  // IdempotentParameterMismatchException for the token of a different request.
+  Result<bool> CheckIdempotency(const std::string& token, const std::string& fingerprint);
   // Validates an action against its table (keys, item, expressions).
   Status Prepare(const TransactAction& a, const TableDesc& t, TransactPrepared* p);
   // Locks every item, reads them, evaluates every action, and commits all of them in one
   // batch (their change records one block of stamps) — or none, with a
-  // TransactionCanceledException. Adds the write capacity per table to `tallies`.
+  // TransactionCanceledException. Adds the write capacity per table to `tallies`. With a
+  // token, checks it again under the locks (sets *already_applied and applies nothing when
+  // a retry finds it) and remembers it before the locks are released.
   Status Apply(const std::vector<TransactAction>& actions,
-               const std::vector<TransactPrepared>& prepared,
-               std::map<std::string, WriteTally>* tallies);
+               const std::vector<TransactPrepared>& prepared, const Token& token,
+               std::map<std::string, WriteTally>* tallies, bool* already_applied);
 
  private:
   static Status Evaluate(const TransactAction& a, const TransactPrepared& p,
                          const std::optional<dynamo::Item>& old,
                          std::optional<dynamo::Item>* result);
 
+  // Records a committed transaction's token. REQUIRES: called before its item locks are
+  // released, so that a concurrent retry finds it.
+  void RememberToken(const std::string& token, const std::string& fingerprint);
+
   EngineCore& core_;
-  std::mutex mu_;  // guards tokens_: ClientRequestToken -> (fingerprint, time)
+  std::mutex mu_;  // guards tokens_: committed ClientRequestToken -> (fingerprint, time)
   std::map<std::string, std::pair<std::string, int64_t>> tokens_;
 };
 

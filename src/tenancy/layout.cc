@@ -5,6 +5,7 @@
 #include <cassert>
 
 #include "tenancy/layout_internal.h"
+#include "tenancy/lifecycle.h"
 #include "tenancy/schema_names.h"
 
 namespace issuetracker::tenancy {
@@ -129,6 +130,15 @@ Result<CompanyId> Layout::CompanyOf(const Item& item) const {
   const std::string* id = FindS(item, attr::kCompanyId);
   if (id == nullptr) return Status::Corruption("Company item without a company_id string");
   return CompanyId::Parse(*id);
+}
+
+CompanyGuard Layout::GuardFor(const CompanyScope& scope) const {
+  CompanyGuard guard{
+      SystemTableName(SystemTable::kCompanyManagement), CompanyKey(scope.company_id()), {}};
+  guard.equals.emplace_back(attr::kLifecycleState, S(LifecycleStateName(LifecycleState::kActive)));
+  guard.equals.emplace_back(attr::kIncarnation, S(scope.incarnation()));
+  guard.equals.emplace_back(attr::kCompanyTier, S(TierName(scope.tier())));
+  return guard;
 }
 
 namespace {

@@ -30,6 +30,13 @@
 #include "dynamo/types.h"
 #include "tenancy/ids.h"
 
+namespace issuetracker::tracker {
+class Authenticator;
+}
+namespace issuetracker::testing {
+class ScopeTestPeer;  // tests only (tests/scope_test_peer.h); the layering check enforces it
+}
+
 namespace issuetracker::tenancy {
 
 // Which names this deployment's tables get. Several environments can share one backend by
@@ -45,20 +52,44 @@ inline constexpr size_t kMaxTablePrefixLength = 100;
 // characters (a tag value). ValidationException otherwise.
 Status ValidateSchemaConfig(const SchemaConfig& config);
 
-// Where one company's data lives: its id and tier. A description, not an authority: the
-// repositories demand a TenantContext (tenant_context.h), which carries one of these.
+// Where one company's data lives: its id, its tier and its incarnation (which registration
+// of the id it is: a re-registration of the same id gets a new one, docs/tenancy.md).
+//
+// A scope cannot be made out of loose values: its constructor is private, and only a tenant
+// context (TenantContext::scope(), made by sign-in or AdminAccess), the administrative path
+// (AdminAccess, CompanyLifecycle) and sign-in (tracker::Authenticator) create one, from the
+// company's stored record. Layout builds keys, table names and queries only from scopes, so
+// every key in the system comes from a context or an administrative access.
 class CompanyScope {
  public:
-  CompanyScope(CompanyId company_id, Tier tier) : company_id_(std::move(company_id)), tier_(tier) {}
   const CompanyId& company_id() const { return company_id_; }
   Tier tier() const { return tier_; }
+  // An opaque token naming the registration (lifecycle.h). Never empty.
+  const std::string& incarnation() const { return incarnation_; }
   // Platinum companies have dedicated (silo) tables.
   bool silo() const { return tier_ == Tier::kPlatinum; }
   friend bool operator==(const CompanyScope&, const CompanyScope&) = default;
 
  private:
+  friend class AdminAccess;
+  friend class CompanyLifecycle;
+  friend class tracker::Authenticator;
+  friend class ::issuetracker::testing::ScopeTestPeer;
+  CompanyScope(CompanyId company_id, Tier tier, std::string incarnation)
+      : company_id_(std::move(company_id)), tier_(tier), incarnation_(std::move(incarnation)) {}
+
   CompanyId company_id_;
   Tier tier_;
+  std::string incarnation_;
+};
+
+// The condition every write of a scope is committed under (lifecycle.h): an item of
+// CompanyManagement whose attributes must have the given values (the company is active, in
+// the scope's incarnation and tier). The tracker adds it to each write's transaction.
+struct CompanyGuard {
+  TableName table;
+  dynamo::Item key;
+  std::vector<std::pair<std::string_view, dynamo::AttributeValue>> equals;
 };
 
 enum class SystemTable : uint8_t { kCompanyManagement, kCompanyStackMapping, kApiKeys };
@@ -149,6 +180,8 @@ class Layout {
   dynamo::Item StackMappingKey(const CompanyId& company, std::string_view stack_name) const;
   // The company of a CompanyManagement or CompanyStackMapping item.
   Result<CompanyId> CompanyOf(const dynamo::Item& item) const;
+  // What a write of `scope` is conditional on (see CompanyGuard).
+  CompanyGuard GuardFor(const CompanyScope& scope) const;
 
   // ------------------------------------------------------------------ issues
   dynamo::Item IssueKey(const CompanyScope& scope, const IssueId& id,
@@ -230,7 +263,8 @@ class Layout {
                               const PageCursor& cursor) const;
   // Decodes and checks a token: it must have been made for this company and this query, and
   // its start key must lie inside the partitions the plan reads. ValidationException
-  // ("Invalid page token ...") otherwise, so a forged token cannot reach other data.
+  // ("Invalid page token ...") otherwise, so a forged token cannot reach other data. Only
+  // EncodePageToken's own spelling is accepted: a decoded cursor encodes back to `token`.
   Result<PageCursor> DecodePageToken(const CompanyScope& scope, const QueryPlan& plan,
                                      std::string_view token) const;
 

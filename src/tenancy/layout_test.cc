@@ -2,11 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
+#include "common/fuzz_seed.h"
 #include "tenancy/schema_names.h"
 #include "tenancy/tenant_context.h"
+#include "tests/scope_test_peer.h"
 
 namespace issuetracker::tenancy {
 namespace {
@@ -18,14 +21,27 @@ AttributeValue S(std::string s) { return AttributeValue::S(std::move(s)); }
 CompanyId Company(std::string_view id) { return CompanyId::Parse(id).value(); }
 UserEmail Email(std::string_view e) { return UserEmail::Parse(e).value(); }
 IssueId Issue(std::string_view id) { return IssueId::Parse(id).value(); }
+CompanyScope Scope(std::string_view id, Tier tier) {
+  return issuetracker::testing::ScopeTestPeer::Make(Company(id), tier);
+}
+CompanyScope Scope(std::string_view id, Tier tier, std::string incarnation) {
+  return issuetracker::testing::ScopeTestPeer::Make(Company(id), tier, std::move(incarnation));
+}
 
 class LayoutTest : public ::testing::Test {
  protected:
   Layout layout_{SchemaConfig{}};
-  CompanyScope basic_{Company("COMPANY001"), Tier::kBasic};
-  CompanyScope premium_{Company("COMPANY002"), Tier::kPremium};
-  CompanyScope platinum_{Company("BIGCORP"), Tier::kPlatinum};
+  CompanyScope basic_ = Scope("COMPANY001", Tier::kBasic);
+  CompanyScope premium_ = Scope("COMPANY002", Tier::kPremium);
+  CompanyScope platinum_ = Scope("BIGCORP", Tier::kPlatinum);
   std::vector<std::string> statuses_{"Open", "In Progress", "In Review", "Closed"};
+
+  // DecodePageToken, recording the token as a seed of the "page_token" fuzz target.
+  Result<PageCursor> DecodeToken(const CompanyScope& scope, const QueryPlan& plan,
+                                 std::string_view token) {
+    SaveFuzzSeed("page_token", token);
+    return layout_.DecodePageToken(scope, plan, token);
+  }
 };
 
 TEST_F(LayoutTest, TableNamesFollowTheSpec) {
@@ -205,14 +221,14 @@ TEST_F(LayoutTest, PageTokensRoundTrip) {
            {"company_id", S("COMPANY001")},
            {"status", S("Open")}};
   std::string token = layout_.EncodePageToken(basic_, plan, PageCursor{0, lek});
-  auto cursor = layout_.DecodePageToken(basic_, plan, token);
+  auto cursor = DecodeToken(basic_, plan, token);
   ASSERT_TRUE(cursor.ok()) << cursor.status().ToString();
   EXPECT_EQ(cursor->step, 0u);
   EXPECT_EQ(cursor->start_key.value(), lek);
 
   QueryPlan silo = layout_.IssuesByCompany(platinum_, statuses_);
   std::string no_key = layout_.EncodePageToken(platinum_, silo, PageCursor{2, std::nullopt});
-  auto c2 = layout_.DecodePageToken(platinum_, silo, no_key);
+  auto c2 = DecodeToken(platinum_, silo, no_key);
   ASSERT_TRUE(c2.ok());
   EXPECT_EQ(c2->step, 2u);
   EXPECT_FALSE(c2->start_key.has_value());
@@ -226,40 +242,35 @@ TEST_F(LayoutTest, ForgedPageTokensAreRejected) {
                  {"status", S("Open")}};
   // A token COMPANY002 legitimately got cannot be used by COMPANY001.
   std::string stolen = layout_.EncodePageToken(premium_, theirs, PageCursor{0, their_key});
-  EXPECT_FALSE(layout_.DecodePageToken(basic_, mine, stolen).ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, stolen).ok());
   // A token built for COMPANY001's query but pointing into COMPANY002's partition.
   std::string forged = layout_.EncodePageToken(basic_, mine, PageCursor{0, their_key});
-  auto r = layout_.DecodePageToken(basic_, mine, forged);
+  auto r = DecodeToken(basic_, mine, forged);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kValidation);
   // Right company_id but another company's composite key.
   Item mixed = their_key;
   mixed["company_id"] = S("COMPANY001");
-  EXPECT_FALSE(
-      layout_.DecodePageToken(basic_, mine, layout_.EncodePageToken(basic_, mine, {0, mixed}))
-          .ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, layout_.EncodePageToken(basic_, mine, {0, mixed})).ok());
   // Extra attributes, wrong partition values, another query kind, garbage.
   Item extra = their_key;
   extra["company_id"] = S("COMPANY001");
   extra["company_issue_id"] = S("COMPANY001#ISSUE#ISS-001");
   extra["title"] = S("x");
-  EXPECT_FALSE(
-      layout_.DecodePageToken(basic_, mine, layout_.EncodePageToken(basic_, mine, {0, extra}))
-          .ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, layout_.EncodePageToken(basic_, mine, {0, extra})).ok());
   QueryPlan open = layout_.IssuesByStatus(basic_, "Open");
   Item closed_key{{"company_issue_id", S("COMPANY001#ISSUE#ISS-001")},
                   {"company_id", S("COMPANY001")},
                   {"status", S("Closed")}};
   EXPECT_FALSE(
-      layout_.DecodePageToken(basic_, open, layout_.EncodePageToken(basic_, open, {0, closed_key}))
-          .ok());
+      DecodeToken(basic_, open, layout_.EncodePageToken(basic_, open, {0, closed_key})).ok());
   std::string other_kind = layout_.EncodePageToken(basic_, open, {0, std::nullopt});
-  EXPECT_FALSE(layout_.DecodePageToken(basic_, mine, other_kind).ok());
-  EXPECT_FALSE(layout_.DecodePageToken(basic_, mine, "not a token!").ok());
-  EXPECT_FALSE(layout_.DecodePageToken(basic_, mine, "").ok());
-  EXPECT_FALSE(layout_.DecodePageToken(basic_, mine, std::string(5000, 'A')).ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, other_kind).ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, "not a token!").ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, "").ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, std::string(5000, 'A')).ok());
   std::string good = layout_.EncodePageToken(basic_, mine, {0, std::nullopt});
-  EXPECT_FALSE(layout_.DecodePageToken(basic_, mine, good + "AA").ok());
+  EXPECT_FALSE(DecodeToken(basic_, mine, good + "AA").ok());
 }
 
 TEST_F(LayoutTest, DirectoryStubsAndLogin) {
@@ -280,11 +291,37 @@ TEST(TenantContextTest, CannotBeMadeFromLooseValues) {
   static_assert(!std::is_constructible_v<TenantContext, CompanyScope, UserEmail, Role, bool>);
   static_assert(!std::is_constructible_v<TenantContext, CompanyScope>);
   AdminAccess admin = AdminAccess::Grant("layout_test");
-  TenantContext ctx = admin.ContextFor(CompanyScope(Company("COMPANY001"), Tier::kBasic));
-  EXPECT_TRUE(ctx.administrative());
-  EXPECT_EQ(ctx.role(), Role::kRootUser);
-  EXPECT_EQ(ctx.company_id(), Company("COMPANY001"));
   EXPECT_EQ(admin.purpose(), "layout_test");
+}
+
+// Issue 11: a scope comes from a context or the administrative path, never from loose
+// values, so no caller can build keys for a company (and tier) it picked.
+TEST(CompanyScopeTest, CannotBeMadeFromLooseValues) {
+  static_assert(!std::is_default_constructible_v<CompanyScope>);
+  static_assert(!std::is_constructible_v<CompanyScope, CompanyId, Tier>);
+  static_assert(!std::is_constructible_v<CompanyScope, CompanyId, Tier, std::string>);
+  // Copies of a scope that was handed out are fine.
+  static_assert(std::is_copy_constructible_v<CompanyScope>);
+}
+
+TEST_F(LayoutTest, PageTokensAreBoundToTheIncarnation) {
+  CompanyScope again = Scope("COMPANY001", Tier::kBasic, "inc-2");
+  QueryPlan plan = layout_.IssuesByCompany(basic_, statuses_);
+  std::string token = layout_.EncodePageToken(basic_, plan, {0, std::nullopt});
+  ASSERT_TRUE(layout_.DecodePageToken(basic_, plan, token).ok());
+  auto reused = layout_.DecodePageToken(again, layout_.IssuesByCompany(again, statuses_), token);
+  EXPECT_EQ(reused.status().code(), Code::kValidation);
+}
+
+TEST_F(LayoutTest, GuardNamesTheCompanysStateIncarnationAndTier) {
+  CompanyGuard guard = layout_.GuardFor(premium_);
+  EXPECT_EQ(guard.table.str(), "IssueTracker-CompanyManagement");
+  EXPECT_EQ(guard.key, (Item{{"company_id", S("COMPANY002")}}));
+  std::map<std::string, AttributeValue> equals;
+  for (const auto& [name, value] : guard.equals) equals.emplace(name, value);
+  EXPECT_EQ(equals.at("lifecycle_state"), S("active"));
+  EXPECT_EQ(equals.at("incarnation"), S(premium_.incarnation()));
+  EXPECT_EQ(equals.at("company_tier"), S("Premium"));
 }
 
 }  // namespace

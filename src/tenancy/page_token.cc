@@ -3,9 +3,9 @@
 // Token format (base64url without padding of):
 //   'P' 0x01 | kind u8 | step varint | fingerprint u64 LE | has_key u8 |
 //   [count varint | (name_len varint name value_len varint value)*]
-// The fingerprint binds the token to the company, tier, query kind and the partitions the
-// query reads. It is not a secret: safety comes from CheckStartKey, which admits only start
-// keys inside the plan's own partitions, so even a hand-made token reads nothing else.
+// The fingerprint binds the token to the company, its incarnation and tier, the query kind and the
+// partitions the query reads. It is not a secret: safety comes from CheckStartKey, which admits
+// only start keys inside the plan's own partitions, so even a hand-made token reads nothing else.
 #include <cstdint>
 #include <set>
 
@@ -65,6 +65,9 @@ std::optional<std::string> Base64UrlDecode(std::string_view in) {
       out += static_cast<char>((buffer >> bits) & 0xff);
     }
   }
+  // Base64UrlEncode leaves at most 4 bits over, all zero: a dangling character or stray
+  // low bits would make a second spelling of the same bytes.
+  if (bits >= 6 || (buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
   return out;
 }
 
@@ -76,13 +79,15 @@ void PutVarint(std::string* out, uint64_t v) {
   *out += static_cast<char>(v);
 }
 
+// Only the shortest form, the one PutVarint writes (no final zero byte after the first,
+// no bits beyond the 64th).
 bool GetVarint(std::string_view* in, uint64_t* v) {
   *v = 0;
   for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
     unsigned char c = static_cast<unsigned char>(in->front());
     in->remove_prefix(1);
     *v |= static_cast<uint64_t>(c & 0x7f) << shift;
-    if ((c & 0x80) == 0) return true;
+    if ((c & 0x80) == 0) return !(c == 0 && shift > 0) && !(shift == 63 && c > 1);
   }
   return false;
 }
@@ -113,6 +118,7 @@ uint64_t Fingerprint(const CompanyScope& scope, const QueryPlan& plan) {
   };
   mix(scope.company_id().str());
   mix(TierName(scope.tier()));
+  mix(scope.incarnation());
   mix(std::string(1, static_cast<char>(plan.kind)));
   for (const QueryStep& step : plan.steps) {
     for (const auto& [name, value] : step.bound) {
@@ -200,7 +206,11 @@ Result<PageCursor> Layout::DecodePageToken(const CompanyScope& scope, const Quer
     for (uint64_t i = 0; i < count; ++i) {
       std::string name, value;
       if (!GetBytes(&in, &name) || !GetBytes(&in, &value)) return BadToken("bad start key");
-      key[name] = S(value);
+      // Written in the key's (name) order, each name once.
+      if (!key.empty() && !dynamo::AttributeNameLess()(key.rbegin()->first, name)) {
+        return BadToken("bad start key");
+      }
+      key.emplace_hint(key.end(), std::move(name), S(std::move(value)));
     }
     IT_RETURN_IF_ERROR(CheckStartKey(scope, plan, plan.steps[cursor.step], key));
     cursor.start_key = std::move(key);

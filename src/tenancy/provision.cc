@@ -1,9 +1,13 @@
 #include "tenancy/provision.h"
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "tenancy/layout_internal.h"
+#include "tenancy/lifecycle.h"
 #include "tenancy/schema_names.h"
 #include "tenancy/store_util.h"
 
@@ -51,6 +55,17 @@ std::string ProvisionReport::ToString() const {
 }
 
 TableOutcome Provisioner::EnsureTable(const TableSpec& spec) {
+  return EnsureTable(spec, StartCreating(spec));
+}
+
+bool Provisioner::StartCreating(const TableSpec& spec) {
+  auto described = backend_.DescribeTable({spec.name.str()});
+  if (described.ok() || !described.status().Is(Code::kResourceNotFound)) return false;
+  // ResourceInUse: another provisioner created it meanwhile; EnsureTable checks it then.
+  return backend_.CreateTable(catalog_.CreateRequest(spec)).ok();
+}
+
+TableOutcome Provisioner::EnsureTable(const TableSpec& spec, bool created) {
   TableOutcome outcome;
   outcome.table = spec.name.str();
   auto fail = [&outcome](Status s) {
@@ -59,18 +74,18 @@ TableOutcome Provisioner::EnsureTable(const TableSpec& spec) {
     return outcome;
   };
   auto described = backend_.DescribeTable({spec.name.str()});
-  bool created = false;
-  if (!described.ok()) {
-    if (!described.status().Is(Code::kResourceNotFound)) return fail(described.status());
+  if (!described.ok() && described.status().Is(Code::kResourceNotFound) && !created) {
     auto create = backend_.CreateTable(catalog_.CreateRequest(spec));
-    // ResourceInUse: another provisioner created it meanwhile; check it like any other.
     if (!create.ok() && !create.status().Is(Code::kResourceInUse)) return fail(create.status());
     created = create.ok();
-    Status active = WaitForTableActive(backend_, spec.name.str());
-    if (!active.ok()) return fail(active);
-    described = backend_.DescribeTable({spec.name.str()});
-    if (!described.ok()) return fail(described.status());
+  } else if (!described.ok() && !described.status().Is(Code::kResourceNotFound)) {
+    return fail(described.status());
   }
+  // A table (or an index) still being built: wait, as DynamoDB requires before using it.
+  Status active = WaitForTableActive(backend_, spec.name.str(), 600'000, progress_);
+  if (!active.ok()) return fail(active);
+  described = backend_.DescribeTable({spec.name.str()});
+  if (!described.ok()) return fail(described.status());
   outcome.drift = CompareTable(spec, described->table);
   if (!outcome.drift.empty()) {
     outcome.state = TableOutcome::State::kDrifted;
@@ -130,6 +145,16 @@ void Provisioner::ApplyPointInTimeRecovery(const TableSpec& spec, TableOutcome* 
   enable.table_name = spec.name.str();
   enable.point_in_time_recovery_enabled = true;
   auto updated = backend_.UpdateContinuousBackups(enable);
+  // Right after a table is created DynamoDB may still be setting up its backups.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  auto pause = std::chrono::milliseconds(200);
+  while (!updated.ok() && updated.status().Is(Code::kContinuousBackupsUnavailable) &&
+         std::chrono::steady_clock::now() < give_up) {
+    if (progress_) progress_(spec.name.str() + ": waiting for backups to be available");
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(5000));
+    updated = backend_.UpdateContinuousBackups(enable);
+  }
   if (updated.ok()) {
     outcome->notes.push_back("point-in-time recovery: enabled now");
   } else {
@@ -140,8 +165,13 @@ void Provisioner::ApplyPointInTimeRecovery(const TableSpec& spec, TableOutcome* 
 
 ProvisionReport Provisioner::ProvisionAll() {
   ProvisionReport report;
-  for (const TableSpec& spec : catalog_.SharedTables()) {
-    report.tables.push_back(EnsureTable(spec));
+  // Create every missing table first, then wait for them together (each takes seconds on
+  // DynamoDB).
+  const std::vector<TableSpec> shared = catalog_.SharedTables();
+  std::vector<bool> created;
+  for (const TableSpec& spec : shared) created.push_back(StartCreating(spec));
+  for (size_t i = 0; i < shared.size(); ++i) {
+    report.tables.push_back(EnsureTable(shared[i], created[i]));
   }
   // Silo tables of the Platinum companies recorded in CompanyStackMapping. A Scan is right
   // here: this is a platform-wide administrative read of a system table.
@@ -168,8 +198,18 @@ ProvisionReport Provisioner::ProvisionAll() {
   for (const std::string& raw : companies) {
     auto company = CompanyId::Parse(raw);
     if (!company.ok()) continue;
-    for (const TableSpec& spec : catalog_.SiloTables(*company)) {
-      report.tables.push_back(EnsureTable(spec));
+    // A company being offboarded keeps its mappings until its tables are gone: never
+    // recreate what its purge drops.
+    auto state = LoadCompanyState(backend_, layout, *company);
+    if (state.ok() && (state->state == LifecycleState::kOffboarding ||
+                       state->state == LifecycleState::kRetired)) {
+      continue;
+    }
+    const std::vector<TableSpec> silo = catalog_.SiloTables(*company);
+    std::vector<bool> silo_created;
+    for (const TableSpec& spec : silo) silo_created.push_back(StartCreating(spec));
+    for (size_t i = 0; i < silo.size(); ++i) {
+      report.tables.push_back(EnsureTable(silo[i], silo_created[i]));
     }
   }
   return report;
@@ -184,7 +224,10 @@ Result<ProvisionReport> Provisioner::OnboardPlatinum(const AdminAccess& admin,
   const Layout& layout = catalog_.layout();
   ProvisionReport report;
   std::vector<TableSpec> specs = catalog_.SiloTables(scope.company_id());
-  for (const TableSpec& spec : specs) report.tables.push_back(EnsureTable(spec));
+  std::vector<bool> created;
+  for (const TableSpec& spec : specs) created.push_back(StartCreating(spec));
+  for (size_t i = 0; i < specs.size(); ++i)
+    report.tables.push_back(EnsureTable(specs[i], created[i]));
   if (!report.ok()) {
     return Status::Conflict("Cannot onboard " + scope.company_id().str() +
                             ": its silo tables do not match the template:\n" + report.ToString());
@@ -205,25 +248,44 @@ Result<ProvisionReport> Provisioner::OnboardPlatinum(const AdminAccess& admin,
   return report;
 }
 
-Status Provisioner::Offboard(const AdminAccess& /*admin*/, const CompanyScope& scope) {
-  IT_RETURN_IF_ERROR(scope.silo() ? OffboardSilo(scope) : OffboardPooled(scope));
-  const Layout& layout = catalog_.layout();
-  dynamo::DeleteItemRequest del;
-  del.table_name = layout.SystemTableName(SystemTable::kCompanyManagement).str();
-  del.key = layout.CompanyKey(scope.company_id());
-  return backend_.DeleteItem(del).status();
+Status Provisioner::CheckFenced(const CompanyScope& scope) {
+  IT_ASSIGN_OR_RETURN(CompanyState state,
+                      LoadCompanyState(backend_, catalog_.layout(), scope.company_id()));
+  if (state.state != LifecycleState::kOffboarding || state.incarnation != scope.incarnation()) {
+    return Status::Conflict("Company " + scope.company_id().str() +
+                            " is not being offboarded in this incarnation; fence it first");
+  }
+  return Status::Ok();
 }
 
-Status Provisioner::OffboardSilo(const CompanyScope& scope) {
+Status Provisioner::PurgeCompany(const AdminAccess& /*admin*/, const CompanyScope& scope,
+                                 int max_passes) {
+  IT_RETURN_IF_ERROR(CheckFenced(scope));
+  return scope.silo() ? PurgeSilo(scope) : PurgePooled(scope, max_passes);
+}
+
+Status Provisioner::PurgeSilo(const CompanyScope& scope) {
   const Layout& layout = catalog_.layout();
-  // Login directory stubs first, while the silo Users table still names the users.
+  // Login directory stubs first, while the silo Users table still names the users. A Scan
+  // with a consistent read: the table holds this company's users only, and a just-created
+  // user may not be in a remote DynamoDB's (eventually consistent) index yet.
   std::vector<dynamo::WriteRequest> stubs;
-  Status listed = ForEachItem(backend_, layout.UsersByCompany(scope), [&](const Item& item) {
-    IT_ASSIGN_OR_RETURN(UserEmail email, layout.UserOf(scope, item));
-    stubs.push_back(dynamo::WriteRequest{std::nullopt, layout.DirectoryStubKey(scope, email)});
-    return Status::Ok();
-  });
-  if (!listed.ok() && !listed.Is(Code::kResourceNotFound)) return listed;
+  dynamo::ScanRequest scan;
+  scan.table_name = layout.SiloTableName(Entity::kUser, scope.company_id()).str();
+  scan.consistent_read = true;
+  while (true) {
+    auto page = backend_.Scan(scan);
+    if (!page.ok()) {
+      if (page.status().Is(Code::kResourceNotFound)) break;  // dropped by an earlier attempt
+      return page.status();
+    }
+    for (const Item& item : page->items) {
+      IT_ASSIGN_OR_RETURN(UserEmail email, layout.UserOf(scope, item));
+      stubs.push_back(dynamo::WriteRequest{std::nullopt, layout.DirectoryStubKey(scope, email)});
+    }
+    if (!page->last_evaluated_key) break;
+    scan.exclusive_start_key = std::move(page->last_evaluated_key);
+  }
   if (!stubs.empty()) {
     IT_RETURN_IF_ERROR(
         BatchWriteAll(backend_, {{layout.PooledTableName(Entity::kUser).str(), std::move(stubs)}}));
@@ -245,20 +307,50 @@ Status Provisioner::OffboardSilo(const CompanyScope& scope) {
     if (!page.last_evaluated_key) break;
     query.exclusive_start_key = std::move(page.last_evaluated_key);
   }
-  if (mappings.empty()) return Status::Ok();
-  return BatchWriteAll(backend_, {{layout.SystemTableName(SystemTable::kCompanyStackMapping).str(),
-                                   std::move(mappings)}});
-}
-
-Status Provisioner::OffboardPooled(const CompanyScope& scope) {
-  const Layout& layout = catalog_.layout();
-  for (Entity entity : {Entity::kComment, Entity::kIssue, Entity::kTeam, Entity::kUser}) {
-    IT_RETURN_IF_ERROR(DeleteQueried(layout.PooledCompanyItems(scope, entity), scope, entity));
+  if (!mappings.empty()) {
+    IT_RETURN_IF_ERROR(BatchWriteAll(
+        backend_,
+        {{layout.SystemTableName(SystemTable::kCompanyStackMapping).str(), std::move(mappings)}}));
+  }
+  // Check: no silo table (a remote DynamoDB may still be DELETING one), no mapping.
+  for (const TableSpec& spec : catalog_.SiloTables(scope.company_id())) {
+    auto d = backend_.DescribeTable({spec.name.str()});
+    if (d.ok() && d->table.table_status != dynamo::TableStatus::kDeleting) {
+      return Status::Internal("Offboarding " + scope.company_id().str() + ": table " +
+                              spec.name.str() + " is still there");
+    }
+    if (!d.ok() && !d.status().Is(Code::kResourceNotFound)) return d.status();
+  }
+  IT_ASSIGN_OR_RETURN(dynamo::QueryResponse left,
+                      backend_.Query(layout.StackMappingQuery(scope.company_id())));
+  if (!left.items.empty()) {
+    return Status::Internal("Offboarding " + scope.company_id().str() +
+                            ": stack mappings are still there");
   }
   return Status::Ok();
 }
 
-Status Provisioner::DeleteQueried(const QueryPlan& plan, const CompanyScope& scope, Entity entity) {
+Status Provisioner::PurgePooled(const CompanyScope& scope, int max_passes) {
+  const Layout& layout = catalog_.layout();
+  // The company is fenced, so a pass that finds nothing means nothing is left (on a backend
+  // whose indexes lag, like DynamoDB's, a later pass finds what an earlier one missed).
+  for (int pass = 0; pass < std::max(1, max_passes); ++pass) {
+    size_t deleted = 0;
+    for (Entity entity : {Entity::kComment, Entity::kIssue, Entity::kTeam, Entity::kUser}) {
+      IT_ASSIGN_OR_RETURN(size_t n,
+                          DeleteQueried(layout.PooledCompanyItems(scope, entity), scope, entity));
+      deleted += n;
+    }
+    if (deleted == 0) return Status::Ok();
+    if (pass > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 * pass));
+  }
+  return Status::Internal("Offboarding " + scope.company_id().str() +
+                          ": items still appear after " + std::to_string(max_passes) +
+                          " passes; run it again");
+}
+
+Result<size_t> Provisioner::DeleteQueried(const QueryPlan& plan, const CompanyScope& scope,
+                                          Entity entity) {
   const Layout& layout = catalog_.layout();
   std::vector<dynamo::WriteRequest> deletes;
   IT_RETURN_IF_ERROR(ForEachItem(backend_, plan, [&](const Item& item) {
@@ -266,8 +358,11 @@ Status Provisioner::DeleteQueried(const QueryPlan& plan, const CompanyScope& sco
     deletes.push_back(dynamo::WriteRequest{std::nullopt, std::move(key)});
     return Status::Ok();
   }));
-  if (deletes.empty()) return Status::Ok();
-  return BatchWriteAll(backend_, {{layout.TableFor(scope, entity).str(), std::move(deletes)}});
+  const size_t count = deletes.size();
+  if (count == 0) return count;
+  IT_RETURN_IF_ERROR(
+      BatchWriteAll(backend_, {{layout.TableFor(scope, entity).str(), std::move(deletes)}}));
+  return count;
 }
 
 }  // namespace issuetracker::tenancy

@@ -1,18 +1,25 @@
-// Provisioning: making the backend's tables match the schema catalog, and the Platinum
-// onboarding and offboarding that create and remove a company's silo tables.
+// Provisioning: making the backend's tables match the schema catalog, the Platinum
+// onboarding that creates a company's silo tables, and the purge of a fenced company's data
+// (the steps of CompanyLifecycle, lifecycle.h).
 //
-// Provision is idempotent: a missing table is created (and waited for until ACTIVE), an
+// Provision is idempotent: a missing table is created (and waited for until it and its
+// indexes are ACTIVE: DynamoDB creates tables asynchronously, in seconds to minutes; missing
+// tables are all created first and then waited for together), an
 // existing one is compared with its spec and any difference in keys, key types, indexes,
 // projections, billing mode or table class is reported as drift — never "fixed", since
 // changing keys means rebuilding a table. Tags are added when missing. Point-in-time
-// recovery is enabled where the catalog wants it; a backend that cannot apply it makes
-// the report say so plainly for that table, without failing provisioning.
+// recovery is enabled where the catalog wants it, once the table is ACTIVE (DynamoDB answers
+// ContinuousBackupsUnavailableException while backups of a new table are being set up; that
+// is retried for up to two minutes); a backend that cannot apply it makes the report say
+// so plainly for that table, without failing provisioning.
 //
 // Thread-safety: a Provisioner holds no mutable state; concurrent use is as safe as the
 // backend (two provisioners racing to create one table both end with it existing).
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -53,8 +60,15 @@ class Provisioner {
   Provisioner(dynamo::Backend& backend, const SchemaCatalog& catalog)
       : backend_(backend), catalog_(catalog) {}
 
+  // Where progress lines of long waits go (a table still CREATING, an index backfilling);
+  // none by default.
+  void set_progress(std::function<void(std::string_view line)> progress) {
+    progress_ = std::move(progress);
+  }
+
   // The seven shared tables, then the silo tables of every Platinum company recorded in
-  // CompanyStackMapping (recreating any that are missing).
+  // CompanyStackMapping (recreating any that are missing), except those of a company being
+  // offboarded.
   ProvisionReport ProvisionAll();
 
   // Creates `spec`'s table when missing, else checks it for drift; then tags and
@@ -68,21 +82,31 @@ class Provisioner {
   Result<ProvisionReport> OnboardPlatinum(const AdminAccess& admin, const CompanyScope& scope,
                                           std::string_view created_date);
 
-  // Removes everything `scope`'s company owns: for Platinum its silo tables, its
-  // CompanyStackMapping entries and its login directory stubs; for Basic and Premium its
-  // items in the four pooled tables. Finally deletes the company's CompanyManagement record.
-  // Idempotent: what is already gone is skipped.
-  Status Offboard(const AdminAccess& admin, const CompanyScope& scope);
+  // Deletes everything `scope`'s company owns: for Platinum its login directory stubs, its
+  // silo tables and its CompanyStackMapping entries; for Basic and Premium its items in the
+  // four pooled tables (found through its company-partitioned indexes, pass after pass
+  // until one finds nothing, at most `max_passes`). Then checks that nothing is left.
+  // REQUIRES the company to be fenced: its record is in state offboarding in the scope's
+  // incarnation (Conflict otherwise), so nothing can be added while it runs
+  // (CompanyLifecycle::Offboard). Idempotent: what is already gone is skipped.
+  Status PurgeCompany(const AdminAccess& admin, const CompanyScope& scope, int max_passes = 10);
 
  private:
+  // Sends CreateTable for `spec` when DescribeTable says it is missing, without waiting.
+  // Returns whether it did.
+  bool StartCreating(const TableSpec& spec);
+  TableOutcome EnsureTable(const TableSpec& spec, bool created);
   void ApplyTags(const std::string& arn, TableOutcome* outcome);
   void ApplyPointInTimeRecovery(const TableSpec& spec, TableOutcome* outcome);
-  Status OffboardSilo(const CompanyScope& scope);
-  Status OffboardPooled(const CompanyScope& scope);
-  Status DeleteQueried(const QueryPlan& plan, const CompanyScope& scope, Entity entity);
+  Status CheckFenced(const CompanyScope& scope);
+  Status PurgeSilo(const CompanyScope& scope);
+  Status PurgePooled(const CompanyScope& scope, int max_passes);
+  // Deletes the items `plan` finds; returns how many.
+  Result<size_t> DeleteQueried(const QueryPlan& plan, const CompanyScope& scope, Entity entity);
 
   dynamo::Backend& backend_;
   const SchemaCatalog& catalog_;
+  std::function<void(std::string_view)> progress_;
 };
 
 }  // namespace issuetracker::tenancy

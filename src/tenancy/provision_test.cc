@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "tenancy/lifecycle.h"
 #include "tenancy/schema_names.h"
 #include "tests/backend_factory.h"
 
@@ -116,22 +117,29 @@ TEST_F(ProvisionTest, EnvironmentsShareABackendThroughPrefixes) {
   EXPECT_NE(clash_report.ToString().find("tag Environment is \"Development\""), std::string::npos);
 }
 
+// A registration record: what CompanyLifecycle::Register needs of it.
+dynamo::Item Record(Tier tier) {
+  return dynamo::Item{
+      {std::string(attr::kCompanyTier), AttributeValue::S(std::string(TierName(tier)))}};
+}
+
 TEST_F(ProvisionTest, OnboardAndOffboardPlatinum) {
   Provisioner provisioner(*backend_, catalog_);
   ASSERT_TRUE(provisioner.ProvisionAll().ok());
   AdminAccess admin = AdminAccess::Grant("provision_test");
-  CompanyScope scope(CompanyId::Parse("BIGCORP").value(), Tier::kPlatinum);
-  auto onboarded = provisioner.OnboardPlatinum(admin, scope, "2024-02-01");
-  ASSERT_TRUE(onboarded.ok()) << onboarded.status().ToString();
+  CompanyLifecycle lifecycle(*backend_, catalog_, *SystemClock::Default());
+  const CompanyId bigcorp = CompanyId::Parse("BIGCORP").value();
+  auto scope = lifecycle.Register(admin, bigcorp, Tier::kPlatinum, Record(Tier::kPlatinum));
+  ASSERT_TRUE(scope.ok()) << scope.status().ToString();
   for (const char* t : {"IssueTracker-Issues-BIGCORP", "IssueTracker-Teams-BIGCORP",
                         "IssueTracker-Comments-BIGCORP", "IssueTracker-Users-BIGCORP"}) {
     EXPECT_TRUE(TableExists(t)) << t;
   }
-  auto mapping = backend_->Query(layout_.StackMappingQuery(scope.company_id()));
+  auto mapping = backend_->Query(layout_.StackMappingQuery(bigcorp));
   ASSERT_TRUE(mapping.ok());
   EXPECT_EQ(mapping->items.size(), 4u);
-  // Idempotent.
-  ASSERT_TRUE(provisioner.OnboardPlatinum(admin, scope, "2024-02-01").ok());
+  // Onboarding the tables again is idempotent.
+  ASSERT_TRUE(provisioner.OnboardPlatinum(admin, *scope, "2024-02-01").ok());
 
   // A lost silo table is recreated by provision (it is recorded in the mapping).
   ASSERT_TRUE(backend_->DeleteTable({"IssueTracker-Teams-BIGCORP"}).ok());
@@ -140,13 +148,20 @@ TEST_F(ProvisionTest, OnboardAndOffboardPlatinum) {
   EXPECT_EQ(report.tables.size(), 11u);
   EXPECT_TRUE(TableExists("IssueTracker-Teams-BIGCORP"));
 
-  ASSERT_TRUE(provisioner.Offboard(admin, scope).ok());
+  // The purge needs the fence first.
+  EXPECT_EQ(provisioner.PurgeCompany(admin, *scope).code(), Code::kConflict);
+  EXPECT_TRUE(TableExists("IssueTracker-Issues-BIGCORP"));
+  ASSERT_TRUE(lifecycle.Offboard(admin, bigcorp).ok());
   EXPECT_FALSE(TableExists("IssueTracker-Issues-BIGCORP"));
   EXPECT_FALSE(TableExists("IssueTracker-Users-BIGCORP"));
-  mapping = backend_->Query(layout_.StackMappingQuery(scope.company_id()));
+  mapping = backend_->Query(layout_.StackMappingQuery(bigcorp));
   ASSERT_TRUE(mapping.ok());
   EXPECT_TRUE(mapping->items.empty());
-  EXPECT_TRUE(provisioner.Offboard(admin, scope).ok());  // idempotent
+  EXPECT_TRUE(lifecycle.Offboard(admin, bigcorp).ok());  // idempotent
+  // Provisioning no longer recreates its tables.
+  ProvisionReport after = provisioner.ProvisionAll();
+  ASSERT_TRUE(after.ok()) << after.ToString();
+  EXPECT_EQ(after.tables.size(), 7u);
 }
 
 TEST_F(ProvisionTest, OnboardingRefusesASiloTableThatDrifted) {
@@ -158,11 +173,18 @@ TEST_F(ProvisionTest, OnboardingRefusesASiloTableThatDrifted) {
   wrong.attribute_definitions = {{"user_id", dynamo::ScalarType::kS}};
   wrong.billing_mode = dynamo::BillingMode::kPayPerRequest;
   ASSERT_TRUE(backend_->CreateTable(wrong).ok());
-  CompanyScope scope(CompanyId::Parse("ACME").value(), Tier::kPlatinum);
-  auto r = provisioner.OnboardPlatinum(AdminAccess::Grant("test"), scope, "2024-02-01");
+  CompanyLifecycle lifecycle(*backend_, catalog_, *SystemClock::Default());
+  const CompanyId acme = CompanyId::Parse("ACME").value();
+  auto r = lifecycle.Register(AdminAccess::Grant("test"), acme, Tier::kPlatinum,
+                              Record(Tier::kPlatinum));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kConflict);
   EXPECT_NE(r.status().message().find("IssueTracker-Users-ACME"), std::string::npos);
+  // The failed registration left no record behind: the id can be registered (as pooled).
+  EXPECT_EQ(LoadCompanyState(*backend_, layout_, acme).status().code(), Code::kNotFound);
+  EXPECT_TRUE(
+      lifecycle.Register(AdminAccess::Grant("test"), acme, Tier::kBasic, Record(Tier::kBasic))
+          .ok());
 }
 
 }  // namespace

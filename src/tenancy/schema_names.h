@@ -19,6 +19,12 @@ inline constexpr std::string_view kTierName = "tier_name";
 inline constexpr std::string_view kKeyId = "key_id";
 inline constexpr std::string_view kCompanyTier = "company_tier";
 
+// The company lifecycle (lifecycle.h), on CompanyManagement records.
+inline constexpr std::string_view kLifecycleState = "lifecycle_state";
+inline constexpr std::string_view kIncarnation = "incarnation";
+inline constexpr std::string_view kOffboardingStarted = "offboarding_started";
+inline constexpr std::string_view kRetiredDate = "retired_date";
+
 // Pooled composite keys: "<COMPANY>#<TYPE>#<ID>".
 inline constexpr std::string_view kCompanyIssueId = "company_issue_id";
 inline constexpr std::string_view kCompanyTeamId = "company_team_id";

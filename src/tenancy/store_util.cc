@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "dynamo/extensions.h"
+#include "dynamo/wire_names.h"
 
 namespace issuetracker::tenancy {
 
@@ -76,19 +77,48 @@ Status ForEachItem(dynamo::Backend& backend, const QueryPlan& plan,
   return Status::Ok();
 }
 
-Status WaitForTableActive(dynamo::Backend& backend, const std::string& table, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+Status WaitForTableActive(dynamo::Backend& backend, const std::string& table, int timeout_ms,
+                          const ProgressFn& progress) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::milliseconds(timeout_ms);
+  auto next_report = start + std::chrono::seconds(5);
+  auto interval = std::chrono::milliseconds(50);
   while (true) {
-    IT_ASSIGN_OR_RETURN(dynamo::DescribeTableResponse d, backend.DescribeTable({table}));
-    bool active = d.table.table_status == dynamo::TableStatus::kActive;
-    for (const auto& g : d.table.global_secondary_indexes) {
-      active = active && g.index_status == dynamo::IndexStatus::kActive;
+    auto d = backend.DescribeTable({table});
+    std::string waiting;
+    if (!d.ok()) {
+      if (!d.status().Is(Code::kResourceNotFound) ||
+          Clock::now() - start > std::chrono::seconds(30)) {
+        return d.status();
+      }
+      waiting = "table not visible yet";
+    } else {
+      if (d->table.table_status != dynamo::TableStatus::kActive) {
+        waiting = "table " + std::string(dynamo::ToWire(d->table.table_status));
+      }
+      for (const auto& g : d->table.global_secondary_indexes) {
+        if (g.index_status == dynamo::IndexStatus::kActive) continue;
+        waiting += (waiting.empty() ? "" : ", ") + std::string("index ") + g.index_name + " " +
+                   std::string(dynamo::ToWire(g.index_status)) +
+                   (g.backfilling ? " (backfilling)" : "");
+      }
+      if (waiting.empty()) return Status::Ok();
     }
-    if (active) return Status::Ok();
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return Status(Code::kResourceInUse, "Table " + table + " did not become ACTIVE in time");
+    const auto now = Clock::now();
+    if (now >= deadline) {
+      return Status(Code::kResourceInUse, "Table " + table + " did not become ACTIVE within " +
+                                              std::to_string(timeout_ms / 1000) + " s: " + waiting);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    if (progress && now >= next_report) {
+      progress(
+          table + ": " + waiting + " (" +
+          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - start).count()) +
+          " s)");
+      next_report = now + std::chrono::seconds(5);
+    }
+    std::this_thread::sleep_for(interval);
+    interval = std::min(interval * 2, std::chrono::milliseconds(2000));
   }
 }
 

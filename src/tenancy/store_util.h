@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -36,9 +37,18 @@ Status BatchWriteOnce(dynamo::Backend& backend, dynamo::BatchWriteItemRequest re
 Status ForEachItem(dynamo::Backend& backend, const QueryPlan& plan,
                    const std::function<Status(const dynamo::Item&)>& visit);
 
-// Waits until `table` and its indexes are ACTIVE (immediately on the embedded engine,
-// after creation on DynamoDB). Polls DescribeTable every 250 ms for up to `timeout_ms`.
+// Reports what a long wait is waiting for ("IssueTracker-Issues-Pooled: table CREATING,
+// index TeamIndex CREATING (12 s)").
+using ProgressFn = std::function<void(std::string_view line)>;
+
+// Waits until `table` and its indexes are ACTIVE: at once on the embedded engine; on
+// DynamoDB, whose CreateTable and UpdateTable are asynchronous, after the table (seconds)
+// and its indexes (minutes for a backfill) are built. DescribeTable is polled with growing
+// intervals (50 ms up to 2 s); a ResourceNotFoundException is taken for "not visible yet"
+// during the first 30 s (DynamoDB's DescribeTable is eventually consistent right after
+// CreateTable). Calls `progress`, when given, about every 5 s while waiting. Fails with
+// ResourceInUseException after `timeout_ms`, naming what is still not ACTIVE.
 Status WaitForTableActive(dynamo::Backend& backend, const std::string& table,
-                          int timeout_ms = 300'000);
+                          int timeout_ms = 600'000, const ProgressFn& progress = {});
 
 }  // namespace issuetracker::tenancy

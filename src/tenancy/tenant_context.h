@@ -12,8 +12,10 @@
 // So a repository call without a tenant context does not compile, and a context for a
 // company cannot be forged from a request.
 //
-// The tier inside a context comes from the company's record in CompanyManagement (or from
-// an administrative caller that has just written it), never from the request.
+// The tier and incarnation inside a context come from the company's record in
+// CompanyManagement, never from the request. A context is a claim, not a licence: it says
+// what was true when it was made, and every write re-checks it in its own transaction, every
+// read against storage at most a short interval old (tracker/session.h, docs/tenancy.md).
 //
 // Thread-safety: immutable value; copying it shares no authority beyond the original's.
 #pragma once
@@ -71,11 +73,11 @@ class AdminAccess {
   // `purpose` says why (for example "seed --sample"); it is kept for logs and reports.
   static AdminAccess Grant(std::string_view purpose);
 
-  // A context acting for `scope`'s company with the Root User role. The caller vouches
-  // for the tier (it has just created the company, or read its record).
-  TenantContext ContextFor(const CompanyScope& scope) const;
-  // A context for `company`, its tier read from CompanyManagement. NotFound when the
-  // company does not exist; storage errors as returned by the backend.
+  // A context acting for `company` with the Root User role, in the company's current
+  // incarnation and tier, read from its CompanyManagement record (consistent read). Like
+  // any other context it is re-validated by every write and read (tracker/session.h).
+  // NotFound when the company does not exist; Conflict when it is not active (being
+  // onboarded or offboarded, or retired); storage errors as returned by the backend.
   Result<TenantContext> ContextFor(dynamo::Backend& backend, const Layout& layout,
                                    const CompanyId& company) const;
 
@@ -85,10 +87,5 @@ class AdminAccess {
   explicit AdminAccess(std::string purpose) : purpose_(std::move(purpose)) {}
   std::string purpose_;
 };
-
-// Where `company`'s data lives, from its CompanyManagement record (consistent read).
-// NotFound when there is no such company; Corruption when its tier is unreadable.
-Result<CompanyScope> LoadCompanyScope(dynamo::Backend& backend, const Layout& layout,
-                                      const CompanyId& company);
 
 }  // namespace issuetracker::tenancy

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/scope_test_peer.h"
 #include "tracker/dates.h"
 
 namespace issuetracker::tracker {
@@ -24,8 +25,8 @@ CompanyId Cid(std::string_view c) { return CompanyId::Parse(c).value(); }
 class CodecTest : public ::testing::Test {
  protected:
   tenancy::Layout layout_{tenancy::SchemaConfig{}};
-  CompanyScope pooled_{Cid("COMPANY001"), Tier::kBasic};
-  CompanyScope silo_{Cid("BIGCORP"), Tier::kPlatinum};
+  CompanyScope pooled_ = testing::ScopeTestPeer::Make(Cid("COMPANY001"), Tier::kBasic);
+  CompanyScope silo_ = testing::ScopeTestPeer::Make(Cid("BIGCORP"), Tier::kPlatinum);
 
   Issue SampleIssue(const CompanyId& company) {
     return Issue{
@@ -93,7 +94,7 @@ TEST_F(CodecTest, IssueRoundTripsInBothLayouts) {
 }
 
 TEST_F(CodecTest, DecodingAnotherCompanysItemFails) {
-  CompanyScope other(Cid("COMPANY002"), Tier::kPremium);
+  CompanyScope other = testing::ScopeTestPeer::Make(Cid("COMPANY002"), Tier::kPremium);
   Item item = EncodeIssue(layout_, other, SampleIssue(other.company_id()));
   auto decoded = DecodeIssue(layout_, pooled_, item);
   ASSERT_FALSE(decoded.ok());

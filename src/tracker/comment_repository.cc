@@ -40,15 +40,16 @@ bool SeesInternal(const TenantContext& ctx) {
 
 Result<Comment> CommentRepository::Add(const TenantContext& ctx, const IssueId& issue_id,
                                        const NewComment& in) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   IT_RETURN_IF_ERROR(Check(ctx, Action::kComment));
   if (in.is_internal) IT_RETURN_IF_ERROR(Check(ctx, Action::kPostInternalComment));
   IT_RETURN_IF_ERROR(ValidateComment(in));
   const tenancy::Layout& layout = *store_.layout;
   const CompanyScope& scope = ctx.scope();
-  IT_ASSIGN_OR_RETURN(Issue issue, internal::GetIssue(store_, scope, issue_id));
+  IT_ASSIGN_OR_RETURN(Issue issue, internal::GetIssue(store_, ctx, issue_id));
   std::string author_name(kAdministratorName);
   if (!ctx.administrative()) {
-    IT_ASSIGN_OR_RETURN(User author, internal::GetUser(store_, scope, ctx.actor()));
+    IT_ASSIGN_OR_RETURN(User author, internal::GetUser(store_, ctx, ctx.actor()));
     author_name = author.full_name;
   }
   std::vector<UserEmail> mentions;
@@ -94,6 +95,11 @@ Result<Comment> CommentRepository::Add(const TenantContext& ctx, const IssueId& 
 
 Result<Comment> CommentRepository::Get(const TenantContext& ctx, const IssueId& issue,
                                        const CommentId& comment_id) {
+  return CheckedRead(store_, ctx, Find(ctx, issue, comment_id));
+}
+
+Result<Comment> CommentRepository::Find(const TenantContext& ctx, const IssueId& issue,
+                                        const CommentId& comment_id) {
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
   const CompanyScope& scope = ctx.scope();
   IT_ASSIGN_OR_RETURN(auto item,
@@ -110,21 +116,24 @@ Result<Comment> CommentRepository::Get(const TenantContext& ctx, const IssueId& 
 
 Status CommentRepository::Delete(const TenantContext& ctx, const IssueId& issue,
                                  const CommentId& comment_id) {
-  IT_ASSIGN_OR_RETURN(Comment comment, Get(ctx, issue, comment_id));
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
+  IT_ASSIGN_OR_RETURN(Comment comment, Find(ctx, issue, comment_id));
   if (comment.author_email != ctx.actor()) {
     IT_RETURN_IF_ERROR(Check(ctx, Action::kDeleteAnyComment));
   }
   const tenancy::Layout& layout = *store_.layout;
-  dynamo::DeleteItemRequest d;
-  d.table_name = layout.TableFor(ctx.scope(), Entity::kComment).str();
-  d.key = layout.CommentKey(ctx.scope(), {issue, comment_id}, comment.created_date);
-  return store_.backend->DeleteItem(d).status();
+  Txn txn;
+  txn.Delete(layout.TableFor(ctx.scope(), Entity::kComment).str(),
+             layout.CommentKey(ctx.scope(), {issue, comment_id}, comment.created_date), "", Expr(),
+             Status::Ok());
+  return CommitWrite(store_, ctx, &txn);
 }
 
 Result<Page<Comment>> CommentRepository::ListByIssue(const TenantContext& ctx, const IssueId& issue,
                                                      const PageRequest& page) {
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
-  IT_RETURN_IF_ERROR(internal::GetIssue(store_, ctx.scope(), issue).status());
+  Status exists = internal::GetIssue(store_, ctx, issue).status();
+  if (!exists.ok()) return CheckedRead(store_, ctx, Result<Page<Comment>>(exists));
   return List(ctx, store_.layout->CommentsByIssue(ctx.scope(), issue), page);
 }
 
@@ -146,10 +155,11 @@ Result<Page<Comment>> CommentRepository::List(const TenantContext& ctx,
                    f.expr.Value(dynamo::AttributeValue::Bool(false));
     filter = std::move(f);
   }
-  IT_ASSIGN_OR_RETURN(RawPage raw, QueryPage(store_, ctx.scope(), plan, page, filter));
-  return DecodePage<Comment>(std::move(raw), [&](const dynamo::Item& item) {
-    return DecodeComment(*store_.layout, ctx.scope(), item);
-  });
+  IT_ASSIGN_OR_RETURN(RawPage raw, QueryPage(store_, ctx, plan, page, filter));
+  return CheckedRead(store_, ctx,
+                     DecodePage<Comment>(std::move(raw), [&](const dynamo::Item& item) {
+                       return DecodeComment(*store_.layout, ctx.scope(), item);
+                     }));
 }
 
 }  // namespace issuetracker::tracker

@@ -54,6 +54,9 @@ class CommentRepository {
                                      const PageRequest& page);
 
  private:
+  // Get without the session check (the callers check).
+  Result<Comment> Find(const tenancy::TenantContext& ctx, const IssueId& issue,
+                       const CommentId& comment);
   Result<Page<Comment>> List(const tenancy::TenantContext& ctx, const tenancy::QueryPlan& plan,
                              const PageRequest& page);
 

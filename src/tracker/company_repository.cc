@@ -5,6 +5,7 @@
 #include "tenancy/schema_names.h"
 #include "tracker/codec.h"
 #include "tracker/permissions.h"
+#include "tracker/session.h"
 
 namespace issuetracker::tracker {
 
@@ -22,6 +23,11 @@ Status CheckLimit(std::string_view what, int64_t value) {
 
 }  // namespace
 
+tenancy::CompanyLifecycle CompanyRepository::Lifecycle(
+    const tenancy::SchemaCatalog& catalog) const {
+  return tenancy::CompanyLifecycle(*store_.backend, catalog, *store_.clock, lifecycle_);
+}
+
 Result<Company> CompanyRepository::Create(const tenancy::AdminAccess& admin, const NewCompany& in) {
   IT_RETURN_IF_ERROR(CheckText("company_name", in.company_name, kMaxNameLength, true));
   TierLimits limits = DefaultLimits(in.tier);
@@ -34,52 +40,34 @@ Result<Company> CompanyRepository::Create(const tenancy::AdminAccess& admin, con
                   .max_users = in.max_users.value_or(limits.max_users)};
   IT_RETURN_IF_ERROR(CheckLimit("monthly_quota", company.monthly_quota));
   IT_RETURN_IF_ERROR(CheckLimit("max_users", company.max_users));
-  const tenancy::Layout& layout = *store_.layout;
-  std::string table = layout.SystemTableName(SystemTable::kCompanyManagement).str();
-
-  dynamo::GetItemRequest get{table, layout.CompanyKey(in.company_id), true};
-  IT_ASSIGN_OR_RETURN(dynamo::GetItemResponse existing, store_.backend->GetItem(get));
-  if (existing.item) return Status::Conflict("Company " + in.company_id.str() + " already exists");
-
-  tenancy::CompanyScope scope(in.company_id, in.tier);
-  if (scope.silo()) {
-    tenancy::SchemaCatalog catalog(layout);
-    tenancy::Provisioner provisioner(*store_.backend, catalog);
-    IT_RETURN_IF_ERROR(provisioner.OnboardPlatinum(admin, scope, company.created_date).status());
-  }
-  dynamo::PutItemRequest put;
-  put.table_name = table;
-  put.item = EncodeCompany(layout, company);
-  Expr e;
-  put.condition_expression = "attribute_not_exists(" + e.Name(attr::kCompanyId) + ")";
-  put.expression_attribute_names = std::move(e.names);
-  auto r = store_.backend->PutItem(put);
-  if (!r.ok()) {
-    if (r.status().Is(Code::kConditionalCheckFailed)) {
-      return Status::Conflict("Company " + in.company_id.str() + " already exists");
-    }
-    return r.status();
-  }
+  tenancy::SchemaCatalog catalog(*store_.layout);
+  IT_RETURN_IF_ERROR(
+      Lifecycle(catalog)
+          .Register(admin, in.company_id, in.tier, EncodeCompany(*store_.layout, company))
+          .status());
+  store_.sessions->ForgetCompany(in.company_id);
   return company;
 }
 
 Result<Company> CompanyRepository::Get(const tenancy::TenantContext& ctx) {
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
-  return LoadCompany(store_, ctx);
+  return CheckedRead(store_, ctx, LoadCompany(store_, ctx));
 }
 
 Status CompanyRepository::RecordApiCall(const tenancy::TenantContext& ctx) {
-  dynamo::UpdateItemRequest r;
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   Expr e;
   std::string used = e.Name(field::kApiCallsUsed);
-  r.update_expression = "ADD " + used + " " + e.Value(int64_t{1});
-  r.condition_expression = used + " < " + e.Name(field::kMonthlyQuota) + " AND " +
-                           e.Name(field::kSubscriptionStatus) + " = " + e.Value("active");
-  r.expression_attribute_names = std::move(e.names);
-  r.expression_attribute_values = std::move(e.values);
-  auto updated = UpdateCompany(ctx, std::move(r), Status::ConditionalCheckFailed());
-  if (updated.ok()) return Status::Ok();
-  if (!updated.status().Is(Code::kConditionalCheckFailed)) return updated.status();
+  std::string update = "ADD " + used + " " + e.Value(int64_t{1});
+  std::string condition = used + " < " + e.Name(field::kMonthlyQuota) + " AND " +
+                          e.Name(field::kSubscriptionStatus) + " = " + e.Value("active");
+  Txn txn;
+  txn.Update(store_.layout->SystemTableName(SystemTable::kCompanyManagement).str(),
+             store_.layout->CompanyKey(ctx.company_id()), std::move(update), std::move(condition),
+             std::move(e), Status::ConditionalCheckFailed());
+  Status committed = CommitWrite(store_, ctx, &txn);
+  if (committed.ok()) return Status::Ok();
+  if (!committed.Is(Code::kConditionalCheckFailed)) return committed;
   IT_ASSIGN_OR_RETURN(Company company, LoadCompany(store_, ctx));
   if (company.subscription_status != SubscriptionStatus::kActive) {
     return Status::Forbidden("The subscription of company " + company.company_id.str() +
@@ -93,9 +81,9 @@ Status CompanyRepository::RecordApiCall(const tenancy::TenantContext& ctx) {
 Result<Company> CompanyRepository::UpdateLimits(const tenancy::TenantContext& ctx,
                                                 std::optional<int64_t> monthly_quota,
                                                 std::optional<int64_t> max_users) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   IT_RETURN_IF_ERROR(Check(ctx, Action::kManageCompany));
   if (!monthly_quota && !max_users) return Get(ctx);
-  dynamo::UpdateItemRequest r;
   Expr e;
   std::string set;
   std::string condition = "attribute_exists(" + e.Name(attr::kCompanyId) + ")";
@@ -109,62 +97,61 @@ Result<Company> CompanyRepository::UpdateLimits(const tenancy::TenantContext& ct
     set += (set.empty() ? "" : ", ") + e.Name(field::kMaxUsers) + " = " + value;
     condition += " AND " + e.Name(field::kCurrentUsers) + " <= " + value;
   }
-  r.update_expression = "SET " + set;
-  r.condition_expression = condition;
-  r.expression_attribute_names = std::move(e.names);
-  r.expression_attribute_values = std::move(e.values);
-  return UpdateCompany(ctx, std::move(r),
+  return UpdateCompany(ctx, "SET " + set, std::move(condition), std::move(e),
                        Status::Validation("max_users cannot be below the current number of users"));
 }
 
 Result<Company> CompanyRepository::SetSubscriptionStatus(const tenancy::TenantContext& ctx,
                                                          SubscriptionStatus status) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   IT_RETURN_IF_ERROR(Check(ctx, Action::kManageCompany));
-  dynamo::UpdateItemRequest r;
   Expr e;
-  r.update_expression =
+  std::string update =
       "SET " + e.Name(field::kSubscriptionStatus) + " = " + e.Value(SubscriptionStatusName(status));
-  r.condition_expression = "attribute_exists(" + e.Name(attr::kCompanyId) + ")";
-  r.expression_attribute_names = std::move(e.names);
-  r.expression_attribute_values = std::move(e.values);
-  return UpdateCompany(ctx, std::move(r), Status::NotFound("The company no longer exists"));
+  std::string condition = "attribute_exists(" + e.Name(attr::kCompanyId) + ")";
+  return UpdateCompany(ctx, std::move(update), std::move(condition), std::move(e),
+                       Status::NotFound("The company no longer exists"));
 }
 
 Status CompanyRepository::ResetApiUsage(const tenancy::AdminAccess& admin,
                                         const CompanyId& company) {
   IT_ASSIGN_OR_RETURN(tenancy::TenantContext ctx,
                       admin.ContextFor(*store_.backend, *store_.layout, company));
-  dynamo::UpdateItemRequest r;
   Expr e;
-  r.update_expression = "SET " + e.Name(field::kApiCallsUsed) + " = " + e.Value(int64_t{0});
-  r.condition_expression = "attribute_exists(" + e.Name(attr::kCompanyId) + ")";
-  r.expression_attribute_names = std::move(e.names);
-  r.expression_attribute_values = std::move(e.values);
-  return UpdateCompany(ctx, std::move(r), Status::NotFound("The company no longer exists"))
+  std::string update = "SET " + e.Name(field::kApiCallsUsed) + " = " + e.Value(int64_t{0});
+  std::string condition = "attribute_exists(" + e.Name(attr::kCompanyId) + ")";
+  return UpdateCompany(ctx, std::move(update), std::move(condition), std::move(e),
+                       Status::NotFound("The company no longer exists"))
       .status();
 }
 
-Status CompanyRepository::Offboard(const tenancy::AdminAccess& admin, const CompanyId& company) {
-  IT_ASSIGN_OR_RETURN(tenancy::CompanyScope scope,
-                      tenancy::LoadCompanyScope(*store_.backend, *store_.layout, company));
+Status CompanyRepository::ChangeTier(const tenancy::AdminAccess& admin, const CompanyId& company,
+                                     Tier tier) {
+  IT_ASSIGN_OR_RETURN(tenancy::TenantContext ctx,
+                      admin.ContextFor(*store_.backend, *store_.layout, company));
   tenancy::SchemaCatalog catalog(*store_.layout);
-  tenancy::Provisioner provisioner(*store_.backend, catalog);
-  return provisioner.Offboard(admin, scope);
+  Status changed = Lifecycle(catalog).ChangePooledTier(admin, company, ctx.tier(), tier);
+  store_.sessions->ForgetCompany(company);
+  return changed;
+}
+
+Status CompanyRepository::Offboard(const tenancy::AdminAccess& admin, const CompanyId& company,
+                                   const tenancy::OffboardOptions& options) {
+  tenancy::SchemaCatalog catalog(*store_.layout);
+  Status offboarded = Lifecycle(catalog).Offboard(admin, company, options);
+  store_.sessions->ForgetCompany(company);
+  return offboarded;
 }
 
 Result<Company> CompanyRepository::UpdateCompany(const tenancy::TenantContext& ctx,
-                                                 dynamo::UpdateItemRequest r,
-                                                 Status on_condition_failure) {
-  r.table_name = store_.layout->SystemTableName(SystemTable::kCompanyManagement).str();
-  r.key = store_.layout->CompanyKey(ctx.company_id());
-  r.return_values = dynamo::ReturnValue::kAllNew;
-  auto updated = store_.backend->UpdateItem(r);
-  if (!updated.ok()) {
-    if (updated.status().Is(Code::kConditionalCheckFailed)) return on_condition_failure;
-    return updated.status();
-  }
-  if (!updated->attributes) return Status::Internal("UpdateItem returned no attributes");
-  return DecodeCompany(*store_.layout, *updated->attributes);
+                                                 std::string update, std::string condition,
+                                                 Expr expr, Status on_condition_failure) {
+  Txn txn;
+  txn.Update(store_.layout->SystemTableName(SystemTable::kCompanyManagement).str(),
+             store_.layout->CompanyKey(ctx.company_id()), std::move(update), std::move(condition),
+             std::move(expr), std::move(on_condition_failure));
+  IT_RETURN_IF_ERROR(CommitWrite(store_, ctx, &txn));
+  return LoadCompany(store_, ctx);
 }
 
 }  // namespace issuetracker::tracker

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "tenancy/lifecycle.h"
 #include "tenancy/tenant_context.h"
 #include "tracker/model.h"
 #include "tracker/store.h"
@@ -28,11 +29,13 @@ struct NewCompany {
 
 class CompanyRepository {
  public:
-  explicit CompanyRepository(Store store) : store_(store) {}
+  CompanyRepository(Store store, tenancy::LifecycleOptions lifecycle = {})
+      : store_(store), lifecycle_(lifecycle) {}
 
-  // Registers a company (administrative). A Platinum company is onboarded first: its silo
-  // tables are created and recorded in CompanyStackMapping. Conflict when the company
-  // exists; Validation for bad names or limits.
+  // Registers a company (administrative; tenancy::CompanyLifecycle::Register): its record
+  // with a new incarnation, for Platinum its silo tables first, then active. Conflict when
+  // the id is in use, or retired less than the re-registration quarantine ago; Validation
+  // for bad names or limits.
   Result<Company> Create(const tenancy::AdminAccess& admin, const NewCompany& company);
 
   // The context's own company (any role).
@@ -55,14 +58,24 @@ class CompanyRepository {
   // Starts a new quota month: api_calls_used = 0 (administrative).
   Status ResetApiUsage(const tenancy::AdminAccess& admin, const CompanyId& company);
 
-  // Removes the company and everything it owns (tenancy::Provisioner::Offboard).
-  Status Offboard(const tenancy::AdminAccess& admin, const CompanyId& company);
+  // Moves a company between Basic and Premium (administrative). The contexts of the old tier
+  // stop working. Validation for a move to or from Platinum (not supported: offboard and
+  // register again).
+  Status ChangeTier(const tenancy::AdminAccess& admin, const CompanyId& company, Tier tier);
+
+  // Offboards the company (tenancy::CompanyLifecycle::Offboard): fences it so that no write
+  // of it can commit any more, purges everything it owns, and records its id as retired.
+  Status Offboard(const tenancy::AdminAccess& admin, const CompanyId& company,
+                  const tenancy::OffboardOptions& options = {});
 
  private:
-  Result<Company> UpdateCompany(const tenancy::TenantContext& ctx, dynamo::UpdateItemRequest r,
-                                Status on_condition_failure);
+  // Commits one update of the company record under ctx's guard and reads the record back.
+  Result<Company> UpdateCompany(const tenancy::TenantContext& ctx, std::string update,
+                                std::string condition, Expr expr, Status on_condition_failure);
+  tenancy::CompanyLifecycle Lifecycle(const tenancy::SchemaCatalog& catalog) const;
 
   Store store_;
+  tenancy::LifecycleOptions lifecycle_;
 };
 
 }  // namespace issuetracker::tracker

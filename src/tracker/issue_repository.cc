@@ -22,8 +22,8 @@ Status NotAssignable(const UserEmail& email) {
 
 // The team that must be active to take the work (NotFound becomes Validation: the
 // caller named a team that does not exist in their company).
-Result<Team> TeamForNewWork(const Store& store, const CompanyScope& scope, const TeamId& id) {
-  IT_ASSIGN_OR_RETURN(std::optional<Team> team, internal::FindTeam(store, scope, id));
+Result<Team> TeamForNewWork(const Store& store, const TenantContext& ctx, const TeamId& id) {
+  IT_ASSIGN_OR_RETURN(std::optional<Team> team, internal::FindTeam(store, ctx, id));
   if (!team || team->status != TeamStatus::kActive) {
     return Status::Validation("Team " + id.str() + " does not exist or is not active");
   }
@@ -71,6 +71,7 @@ Status ValidateIssueFields(const std::string& title, const std::string& descript
 }
 
 Result<Issue> IssueRepository::Create(const TenantContext& ctx, const NewIssue& in) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   IT_RETURN_IF_ERROR(Check(ctx, Action::kCreateIssue));
   IT_RETURN_IF_ERROR(ValidateIssueFields(in.title, in.description, in.due_date, in.labels,
                                          in.estimated_hours, in.story_points));
@@ -84,7 +85,7 @@ Result<Issue> IssueRepository::Create(const TenantContext& ctx, const NewIssue& 
   const CompanyScope& scope = ctx.scope();
   std::optional<Team> team;
   if (in.assigned_team) {
-    IT_ASSIGN_OR_RETURN(team, TeamForNewWork(store_, scope, *in.assigned_team));
+    IT_ASSIGN_OR_RETURN(team, TeamForNewWork(store_, ctx, *in.assigned_team));
   }
   UserEmail reporter = in.reporter.value_or(ctx.actor());
   std::optional<Issue> created;
@@ -115,9 +116,8 @@ Result<Issue> IssueRepository::Create(const TenantContext& ctx, const NewIssue& 
       internal::CheckActiveUser(store_, scope, *issue.assigned_user, txn,
                                 NotAssignable(*issue.assigned_user));
     }
-    // DynamoDB allows one action per item in a transaction: check the reporter only when
-    // it is not also the assignee checked above.
-    if (in.reporter && ctx.administrative() && in.reporter != issue.assigned_user) {
+    // (A reporter who is also the assignee is checked once: Require merges them.)
+    if (in.reporter && ctx.administrative()) {
       internal::CheckActiveUser(store_, scope, reporter, txn,
                                 Status::Validation(reporter.str() + " is not a user here"));
     }
@@ -131,12 +131,13 @@ Result<Issue> IssueRepository::Create(const TenantContext& ctx, const NewIssue& 
 
 Result<Issue> IssueRepository::Get(const TenantContext& ctx, const IssueId& id) {
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
-  return internal::GetIssue(store_, ctx.scope(), id);
+  return CheckedRead(store_, ctx, internal::GetIssue(store_, ctx, id));
 }
 
 Result<Issue> IssueRepository::LoadForChange(const TenantContext& ctx, const IssueId& id,
                                              int64_t expected_version) {
-  IT_ASSIGN_OR_RETURN(Issue issue, internal::GetIssue(store_, ctx.scope(), id));
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
+  IT_ASSIGN_OR_RETURN(Issue issue, internal::GetIssue(store_, ctx, id));
   if (issue.version != expected_version) {
     return internal::VersionConflict("Issue " + id.str(), expected_version, issue.version);
   }
@@ -209,11 +210,11 @@ Result<Issue> IssueRepository::Write(const TenantContext& ctx, const Issue& befo
   if (CountsAsOpen(after.status)) new_team = after.assigned_team;
   if (old_team != new_team) {
     if (old_team) {
-      IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, scope, *old_team));
+      IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx, *old_team));
       internal::AddWorkload(store_, scope, team, -1, &txn);
     }
     if (new_team) {
-      IT_ASSIGN_OR_RETURN(Team team, TeamForNewWork(store_, scope, *new_team));
+      IT_ASSIGN_OR_RETURN(Team team, TeamForNewWork(store_, ctx, *new_team));
       internal::AddWorkload(store_, scope, team, +1, &txn);
     }
   }
@@ -221,7 +222,7 @@ Result<Issue> IssueRepository::Write(const TenantContext& ctx, const Issue& befo
     internal::CheckActiveUser(store_, scope, *after.assigned_user, &txn,
                               NotAssignable(*after.assigned_user));
   }
-  IT_RETURN_IF_ERROR(txn.Commit(*store_.backend));
+  IT_RETURN_IF_ERROR(CommitWrite(store_, ctx, &txn));
   return after;
 }
 
@@ -242,21 +243,30 @@ Status IssueRepository::Delete(const TenantContext& ctx, const IssueId& id,
                Status::Conflict("Issue " + id.str() + " was changed or deleted by someone else"));
   }
   if (CountsAsOpen(before.status) && before.assigned_team) {
-    IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, scope, *before.assigned_team));
+    IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx, *before.assigned_team));
     internal::AddWorkload(store_, scope, team, -1, &txn);
   }
-  IT_RETURN_IF_ERROR(txn.Commit(*store_.backend));
+  IT_RETURN_IF_ERROR(CommitWrite(store_, ctx, &txn));
   // Then its comments. New ones cannot appear: adding a comment checks the issue exists.
-  std::vector<dynamo::WriteRequest> deletes;
+  // They are deleted under the company's guard (so never in another incarnation), without
+  // the user's: the deletion was decided under it.
+  std::vector<dynamo::Item> keys;
   IT_RETURN_IF_ERROR(tenancy::ForEachItem(
       *store_.backend, layout.CommentsByIssue(scope, id), [&](const dynamo::Item& item) {
         IT_ASSIGN_OR_RETURN(dynamo::Item key, layout.PrimaryKeyOf(scope, Entity::kComment, item));
-        deletes.push_back(dynamo::WriteRequest{std::nullopt, std::move(key)});
+        keys.push_back(std::move(key));
         return Status::Ok();
       }));
-  if (deletes.empty()) return Status::Ok();
-  return tenancy::BatchWriteAll(
-      *store_.backend, {{layout.TableFor(scope, Entity::kComment).str(), std::move(deletes)}});
+  const std::string table = layout.TableFor(scope, Entity::kComment).str();
+  constexpr size_t kPerTransaction = 99;  // and the company's guard: DynamoDB's 100 actions
+  for (size_t i = 0; i < keys.size(); i += kPerTransaction) {
+    Txn cleanup;
+    for (size_t j = i; j < std::min(keys.size(), i + kPerTransaction); ++j) {
+      cleanup.Delete(table, std::move(keys[j]), "", Expr(), Status::Ok());
+    }
+    IT_RETURN_IF_ERROR(CommitCleanup(store_, ctx, &cleanup));
+  }
+  return Status::Ok();
 }
 
 Result<Page<Issue>> IssueRepository::List(const TenantContext& ctx, const IssueQuery& query,
@@ -283,9 +293,10 @@ Result<Page<Issue>> IssueRepository::List(const TenantContext& ctx, const IssueQ
     }
     return layout.IssuesByCompany(scope, AllStatusNames());
   }();
-  IT_ASSIGN_OR_RETURN(RawPage raw, QueryPage(store_, scope, plan, page));
-  return DecodePage<Issue>(
-      std::move(raw), [&](const dynamo::Item& item) { return DecodeIssue(layout, scope, item); });
+  IT_ASSIGN_OR_RETURN(RawPage raw, QueryPage(store_, ctx, plan, page));
+  return CheckedRead(store_, ctx, DecodePage<Issue>(std::move(raw), [&](const dynamo::Item& item) {
+                       return DecodeIssue(layout, scope, item);
+                     }));
 }
 
 }  // namespace issuetracker::tracker

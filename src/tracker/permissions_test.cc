@@ -5,9 +5,6 @@
 namespace issuetracker::tracker {
 namespace {
 
-using tenancy::AdminAccess;
-using tenancy::CompanyScope;
-
 constexpr Role kUser = Role::kUser;
 constexpr Role kAdmin = Role::kAdmin;
 constexpr Role kSuper = Role::kSuperAdmin;
@@ -58,15 +55,6 @@ TEST(PermissionsTest, RoleManagementMatrix) {
       EXPECT_EQ(MayManageRole(roles[a], roles[t]), expected[a][t]) << a << "," << t;
     }
   }
-}
-
-TEST(PermissionsTest, AdministrativeContextActsAsRoot) {
-  auto ctx = AdminAccess::Grant("test").ContextFor(
-      CompanyScope(CompanyId::Parse("COMPANY001").value(), Tier::kBasic));
-  for (Action a : {Action::kDeleteIssue, Action::kManageCompany, Action::kManageUsers}) {
-    EXPECT_TRUE(Check(ctx, a).ok());
-  }
-  EXPECT_TRUE(CheckManageRole(ctx, kRoot).ok());
 }
 
 TEST(PermissionsTest, ForbiddenMessageNamesTheRule) {

@@ -6,45 +6,55 @@ namespace issuetracker::tracker::internal {
 
 namespace attr = tenancy::attr;
 using tenancy::CompanyScope;
+using tenancy::TenantContext;
 
-Result<std::optional<Issue>> FindIssue(const Store& store, const CompanyScope& scope,
+Result<std::optional<Issue>> FindIssue(const Store& store, const TenantContext& ctx,
                                        const IssueId& id) {
-  IT_ASSIGN_OR_RETURN(auto item, Fetch(store, store.layout->IssueLookup(scope, id)));
-  if (!item) return std::optional<Issue>();
-  IT_ASSIGN_OR_RETURN(Issue issue, DecodeIssue(*store.layout, scope, *item));
+  auto item = Fetch(store, store.layout->IssueLookup(ctx.scope(), id));
+  if (!item.ok()) return Explain(store, ctx, item.status());
+  if (!*item) return std::optional<Issue>();
+  IT_ASSIGN_OR_RETURN(Issue issue, DecodeIssue(*store.layout, ctx.scope(), **item));
   return std::optional<Issue>(std::move(issue));
 }
 
-Result<std::optional<Team>> FindTeam(const Store& store, const CompanyScope& scope,
+Result<std::optional<Team>> FindTeam(const Store& store, const TenantContext& ctx,
                                      const TeamId& id) {
-  IT_ASSIGN_OR_RETURN(auto item, Fetch(store, store.layout->TeamLookup(scope, id)));
-  if (!item) return std::optional<Team>();
-  IT_ASSIGN_OR_RETURN(Team team, DecodeTeam(*store.layout, scope, *item));
+  auto item = Fetch(store, store.layout->TeamLookup(ctx.scope(), id));
+  if (!item.ok()) return Explain(store, ctx, item.status());
+  if (!*item) return std::optional<Team>();
+  IT_ASSIGN_OR_RETURN(Team team, DecodeTeam(*store.layout, ctx.scope(), **item));
   return std::optional<Team>(std::move(team));
 }
 
-Result<std::optional<User>> FindUser(const Store& store, const CompanyScope& scope,
-                                     const UserEmail& email) {
+Result<std::optional<User>> FindUserIn(const Store& store, const CompanyScope& scope,
+                                       const UserEmail& email) {
   IT_ASSIGN_OR_RETURN(auto item, Fetch(store, store.layout->UserLookup(scope, email)));
   if (!item) return std::optional<User>();
   IT_ASSIGN_OR_RETURN(User user, DecodeUser(*store.layout, scope, *item));
   return std::optional<User>(std::move(user));
 }
 
-Result<Issue> GetIssue(const Store& store, const CompanyScope& scope, const IssueId& id) {
-  IT_ASSIGN_OR_RETURN(std::optional<Issue> issue, FindIssue(store, scope, id));
+Result<std::optional<User>> FindUser(const Store& store, const TenantContext& ctx,
+                                     const UserEmail& email) {
+  auto user = FindUserIn(store, ctx.scope(), email);
+  if (!user.ok()) return Explain(store, ctx, user.status());
+  return user;
+}
+
+Result<Issue> GetIssue(const Store& store, const TenantContext& ctx, const IssueId& id) {
+  IT_ASSIGN_OR_RETURN(std::optional<Issue> issue, FindIssue(store, ctx, id));
   if (!issue) return Status::NotFound("Issue " + id.str() + " does not exist");
   return std::move(*issue);
 }
 
-Result<Team> GetTeam(const Store& store, const CompanyScope& scope, const TeamId& id) {
-  IT_ASSIGN_OR_RETURN(std::optional<Team> team, FindTeam(store, scope, id));
+Result<Team> GetTeam(const Store& store, const TenantContext& ctx, const TeamId& id) {
+  IT_ASSIGN_OR_RETURN(std::optional<Team> team, FindTeam(store, ctx, id));
   if (!team) return Status::NotFound("Team " + id.str() + " does not exist");
   return std::move(*team);
 }
 
-Result<User> GetUser(const Store& store, const CompanyScope& scope, const UserEmail& email) {
-  IT_ASSIGN_OR_RETURN(std::optional<User> user, FindUser(store, scope, email));
+Result<User> GetUser(const Store& store, const TenantContext& ctx, const UserEmail& email) {
+  IT_ASSIGN_OR_RETURN(std::optional<User> user, FindUser(store, ctx, email));
   if (!user) return Status::NotFound("User " + email.str() + " does not exist");
   return std::move(*user);
 }
@@ -52,11 +62,14 @@ Result<User> GetUser(const Store& store, const CompanyScope& scope, const UserEm
 void CheckActiveUser(const Store& store, const CompanyScope& scope, const UserEmail& email,
                      Txn* txn, Status on_failure) {
   dynamo::Item key = store.layout->UserKey(scope, email);
-  Expr e;
-  std::string condition = "attribute_exists(" + e.Name(KeyAttribute(key)) + ") AND " +
-                          e.Name(field::kUserStatus) + " = " + e.Value("active");
-  txn->Check(store.layout->TableFor(scope, tenancy::Entity::kUser).str(), std::move(key), condition,
-             std::move(e), std::move(on_failure));
+  const std::string key_attribute = KeyAttribute(key);
+  txn->Require(
+      store.layout->TableFor(scope, tenancy::Entity::kUser).str(), key, "active-user",
+      [&key_attribute](Expr* e) {
+        return "attribute_exists(" + e->Name(key_attribute) + ") AND " +
+               e->Name(field::kUserStatus) + " = " + e->Value("active");
+      },
+      std::move(on_failure));
 }
 
 void AddWorkload(const Store& store, const CompanyScope& scope, const Team& team, int64_t delta,

@@ -11,22 +11,27 @@
 
 namespace issuetracker::tracker::internal {
 
-// Point reads, decoded (and isolation-checked) through the codecs. nullopt when absent.
-Result<std::optional<Issue>> FindIssue(const Store& store, const tenancy::CompanyScope& scope,
+// Point reads in ctx's company, decoded (and isolation-checked) through the codecs.
+// nullopt when absent. A storage error that a no longer valid context explains (a silo
+// table dropped by offboarding) comes back as the session's error.
+Result<std::optional<Issue>> FindIssue(const Store& store, const tenancy::TenantContext& ctx,
                                        const IssueId& id);
-Result<std::optional<Team>> FindTeam(const Store& store, const tenancy::CompanyScope& scope,
+Result<std::optional<Team>> FindTeam(const Store& store, const tenancy::TenantContext& ctx,
                                      const TeamId& id);
-Result<std::optional<User>> FindUser(const Store& store, const tenancy::CompanyScope& scope,
+Result<std::optional<User>> FindUser(const Store& store, const tenancy::TenantContext& ctx,
                                      const UserEmail& email);
+// For sign-in, before there is a context.
+Result<std::optional<User>> FindUserIn(const Store& store, const tenancy::CompanyScope& scope,
+                                       const UserEmail& email);
 
 // The same, NotFound ("Issue ISS-001 does not exist") when absent.
-Result<Issue> GetIssue(const Store& store, const tenancy::CompanyScope& scope, const IssueId& id);
-Result<Team> GetTeam(const Store& store, const tenancy::CompanyScope& scope, const TeamId& id);
-Result<User> GetUser(const Store& store, const tenancy::CompanyScope& scope,
-                     const UserEmail& email);
+Result<Issue> GetIssue(const Store& store, const tenancy::TenantContext& ctx, const IssueId& id);
+Result<Team> GetTeam(const Store& store, const tenancy::TenantContext& ctx, const TeamId& id);
+Result<User> GetUser(const Store& store, const tenancy::TenantContext& ctx, const UserEmail& email);
 
-// Adds a ConditionCheck that `email` is an active user of the scope's company; when it
-// fails the transaction returns `on_failure`.
+// Requires that `email` is an active user of the scope's company (merged with any other
+// action or check on that user in the transaction); when it fails the transaction returns
+// `on_failure`.
 void CheckActiveUser(const Store& store, const tenancy::CompanyScope& scope, const UserEmail& email,
                      Txn* txn, Status on_failure);
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "tenancy/lifecycle.h"
+#include "tenancy/schema.h"
 #include "tenancy/schema_names.h"
-#include "tenancy/store_util.h"
 #include "tracker/codec.h"
+#include "tracker/session.h"
 #include "tracker/store.h"
 
 namespace issuetracker::tracker {
@@ -147,23 +149,39 @@ std::vector<Comment> SampleComments() {
               .mentions = {E("lisa@devcorp.com")}}};
 }
 
-// Sets every attribute of the company record except its key and counters (which are only
+// Registers the sample company, or, when it is registered already (in the sample's tier),
+// sets every attribute of its record except its key, lifecycle and counters (which are only
 // raised), so a re-run restores the spec's values without rewinding the id sequences.
-Status WriteCompany(dynamo::Backend& backend, const tenancy::Layout& layout, const Company& c) {
+Result<tenancy::TenantContext> WriteCompany(const Store& store, const tenancy::AdminAccess& admin,
+                                            const Company& c) {
+  const tenancy::Layout& layout = *store.layout;
+  auto state = tenancy::LoadCompanyState(*store.backend, layout, c.company_id);
+  if (!state.ok() && !state.status().Is(Code::kNotFound)) return state.status();
+  if (!state.ok() || state->state == tenancy::LifecycleState::kRetired) {
+    tenancy::SchemaCatalog catalog(layout);
+    tenancy::CompanyLifecycle lifecycle(*store.backend, catalog, *store.clock);
+    IT_RETURN_IF_ERROR(
+        lifecycle.Register(admin, c.company_id, c.company_tier, EncodeCompany(layout, c)).status());
+    return admin.ContextFor(*store.backend, layout, c.company_id);
+  }
+  if (state->tier != c.company_tier) {
+    return Status::Conflict("Company " + c.company_id.str() +
+                            " is registered on another tier than the sample's");
+  }
+  IT_ASSIGN_OR_RETURN(tenancy::TenantContext ctx,
+                      admin.ContextFor(*store.backend, layout, c.company_id));
   dynamo::Item item = EncodeCompany(layout, c);
-  dynamo::UpdateItemRequest update;
-  update.table_name = layout.SystemTableName(tenancy::SystemTable::kCompanyManagement).str();
-  update.key = layout.CompanyKey(c.company_id);
   Expr e;
   std::string set;
   for (auto& [name, value] : item) {
     if (name == tenancy::attr::kCompanyId) continue;
     set += (set.empty() ? "SET " : ", ") + e.Name(name) + " = " + e.Value(std::move(value));
   }
-  update.update_expression = set;
-  update.expression_attribute_names = std::move(e.names);
-  update.expression_attribute_values = std::move(e.values);
-  return backend.UpdateItem(update).status();
+  Txn txn;
+  txn.Update(layout.SystemTableName(tenancy::SystemTable::kCompanyManagement).str(),
+             layout.CompanyKey(c.company_id), set, "", std::move(e), Status::Ok());
+  IT_RETURN_IF_ERROR(CommitWrite(store, ctx, &txn));
+  return ctx;
 }
 
 uint64_t MaxSequence(uint64_t current, uint64_t candidate) { return std::max(current, candidate); }
@@ -182,59 +200,58 @@ std::string SeedCounts::ToString() const {
 }
 
 Result<SeedCounts> SeedSampleData(dynamo::Backend& backend, const tenancy::Layout& layout,
-                                  const tenancy::AdminAccess& admin) {
-  (void)admin;  // The grant documents that this is an administrative write.
+                                  const tenancy::AdminAccess& admin, const Clock& clock) {
   SampleData data = SpecSampleData();
-  auto scope_of = [&data](const CompanyId& id) {
-    for (const Company& c : data.companies) {
-      if (c.company_id == id) return CompanyScope(id, c.company_tier);
-    }
-    return CompanyScope(id, Tier::kBasic);
-  };
+  SessionChecks sessions(backend, layout, clock, {});
+  const Store store{&backend, &layout, &clock, &sessions};
   SeedCounts counts;
   for (const Company& c : data.companies) {
-    Status s = WriteCompany(backend, layout, c);
-    if (s.Is(Code::kResourceNotFound)) {
-      return Status::ResourceNotFound(s.message() + " (run `issuetracker provision` first)");
+    auto ctx = WriteCompany(store, admin, c);
+    if (ctx.status().Is(Code::kResourceNotFound)) {
+      return Status::ResourceNotFound(ctx.status().message() +
+                                      " (run `issuetracker provision` first)");
     }
-    IT_RETURN_IF_ERROR(s);
+    IT_RETURN_IF_ERROR(ctx.status());
     ++counts.companies;
-  }
-  std::map<std::string, std::vector<dynamo::WriteRequest>> writes;
-  auto put = [&writes, &layout](const CompanyScope& scope, Entity entity, dynamo::Item item) {
-    writes[layout.TableFor(scope, entity).str()].push_back({std::move(item), std::nullopt});
-  };
-  for (const User& u : data.users)
-    put(scope_of(u.company_id), Entity::kUser, EncodeUser(layout, scope_of(u.company_id), u));
-  for (const Team& t : data.teams)
-    put(scope_of(t.company_id), Entity::kTeam, EncodeTeam(layout, scope_of(t.company_id), t));
-  for (const Issue& i : data.issues)
-    put(scope_of(i.company_id), Entity::kIssue, EncodeIssue(layout, scope_of(i.company_id), i));
-  for (const Comment& c : data.comments)
-    put(scope_of(c.company_id), Entity::kComment, EncodeComment(layout, scope_of(c.company_id), c));
-  IT_RETURN_IF_ERROR(tenancy::BatchWriteAll(backend, std::move(writes)));
-  counts.users = static_cast<int>(data.users.size());
-  counts.teams = static_cast<int>(data.teams.size());
-  counts.issues = static_cast<int>(data.issues.size());
-  counts.comments = static_cast<int>(data.comments.size());
-
-  // Raise the id counters past the sample's ids.
-  Store store{&backend, &layout, SystemClock::Default()};
-  for (const Company& c : data.companies) {
+    // The company's items, in one transaction under its context's guard.
+    const CompanyScope& scope = ctx->scope();
+    Txn txn;
+    auto put = [&](Entity entity, dynamo::Item item) {
+      txn.Put(layout.TableFor(scope, entity).str(), std::move(item), "", Expr(), Status::Ok());
+    };
     uint64_t issues = 0, teams = 0, comments = 0;
-    for (const Issue& i : data.issues) {
-      if (i.company_id == c.company_id) issues = MaxSequence(issues, i.issue_id.sequence());
+    for (const User& u : data.users) {
+      if (u.company_id != c.company_id) continue;
+      put(Entity::kUser, EncodeUser(layout, scope, u));
+      if (scope.silo()) {
+        txn.Put(layout.PooledTableName(Entity::kUser).str(), layout.DirectoryStub(scope, u.email),
+                "", Expr(), Status::Ok());
+      }
+      ++counts.users;
     }
     for (const Team& t : data.teams) {
-      if (t.company_id == c.company_id) teams = MaxSequence(teams, t.team_id.sequence());
+      if (t.company_id != c.company_id) continue;
+      put(Entity::kTeam, EncodeTeam(layout, scope, t));
+      teams = MaxSequence(teams, t.team_id.sequence());
+      ++counts.teams;
+    }
+    for (const Issue& i : data.issues) {
+      if (i.company_id != c.company_id) continue;
+      put(Entity::kIssue, EncodeIssue(layout, scope, i));
+      issues = MaxSequence(issues, i.issue_id.sequence());
+      ++counts.issues;
     }
     for (const Comment& m : data.comments) {
-      if (m.company_id == c.company_id) comments = MaxSequence(comments, m.comment_id.sequence());
+      if (m.company_id != c.company_id) continue;
+      put(Entity::kComment, EncodeComment(layout, scope, m));
+      comments = MaxSequence(comments, m.comment_id.sequence());
+      ++counts.comments;
     }
-    CompanyScope scope = scope_of(c.company_id);
-    IT_RETURN_IF_ERROR(RaiseCounter(store, scope, Counter::kIssue, issues));
-    IT_RETURN_IF_ERROR(RaiseCounter(store, scope, Counter::kTeam, teams));
-    IT_RETURN_IF_ERROR(RaiseCounter(store, scope, Counter::kComment, comments));
+    IT_RETURN_IF_ERROR(CommitWrite(store, *ctx, &txn));
+    // Raise the id counters past the sample's ids.
+    IT_RETURN_IF_ERROR(RaiseCounter(store, *ctx, Counter::kIssue, issues));
+    IT_RETURN_IF_ERROR(RaiseCounter(store, *ctx, Counter::kTeam, teams));
+    IT_RETURN_IF_ERROR(RaiseCounter(store, *ctx, Counter::kComment, comments));
   }
   return counts;
 }

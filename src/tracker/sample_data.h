@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "dynamo/backend.h"
 #include "tenancy/layout.h"
@@ -48,9 +49,14 @@ struct SeedCounts {
   std::string ToString() const;
 };
 
-// Writes the sample. ResourceNotFound (with a hint to run `provision`) when the tables are
-// missing.
+// Writes the sample through `admin` like any administrative tool: each company is registered
+// (or, when it already is, its record's attributes are restored under its context's guard),
+// and its items are written in one transaction under that guard, in the tables of the tier
+// read back from its record. ResourceNotFound (with a hint to run `provision`) when the
+// tables are missing; Conflict when a sample company is being on- or offboarded, is
+// registered on another tier, or was retired less than the quarantine ago.
 Result<SeedCounts> SeedSampleData(dynamo::Backend& backend, const tenancy::Layout& layout,
-                                  const tenancy::AdminAccess& admin);
+                                  const tenancy::AdminAccess& admin,
+                                  const Clock& clock = *SystemClock::Default());
 
 }  // namespace issuetracker::tracker

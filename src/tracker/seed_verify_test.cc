@@ -152,7 +152,7 @@ TEST_F(SeedVerifyTest, SampleIsExactAndIdempotent) {
 TEST_F(SeedVerifyTest, VerifyPassesOnTheSample) {
   Provision();
   ASSERT_TRUE(SeedSampleData(*backend_, layout_, admin_).ok());
-  VerifyReport report = RunVerification(*backend_, layout_);
+  VerifyReport report = RunVerification(*backend_, layout_, admin_);
   EXPECT_TRUE(report.ok()) << report.ToTable();
   EXPECT_GE(report.checks.size(), 18u);
   std::string table = report.ToTable();
@@ -164,10 +164,10 @@ TEST_F(SeedVerifyTest, VerifyPassesOnTheSample) {
 }
 
 TEST_F(SeedVerifyTest, VerifyFailsWithoutTablesOrData) {
-  VerifyReport empty = RunVerification(*backend_, layout_);
+  VerifyReport empty = RunVerification(*backend_, layout_, admin_);
   EXPECT_FALSE(empty.ok());
   Provision();
-  VerifyReport no_data = RunVerification(*backend_, layout_);
+  VerifyReport no_data = RunVerification(*backend_, layout_, admin_);
   EXPECT_FALSE(no_data.ok());
   const CheckResult* t1 = Find(no_data, "Test 1:");
   ASSERT_NE(t1, nullptr);
@@ -186,7 +186,7 @@ TEST_F(SeedVerifyTest, VerifyCatchesALeak) {
               {"status", S("Open")},
               {"priority", S("High")}};
   ASSERT_TRUE(backend_->PutItem(put).ok());
-  VerifyReport report = RunVerification(*backend_, layout_);
+  VerifyReport report = RunVerification(*backend_, layout_, admin_);
   EXPECT_FALSE(report.ok());
   const CheckResult* t1 = Find(report, "Test 1:");
   ASSERT_NE(t1, nullptr);

@@ -8,6 +8,7 @@
 #include "tenancy/schema_names.h"
 #include "tracker/codec.h"
 #include "tracker/dates.h"
+#include "tracker/session.h"
 
 namespace issuetracker::tracker {
 
@@ -86,63 +87,173 @@ std::string Expr::Value(dynamo::AttributeValue value) {
 
 void Txn::Put(std::string table, Item item, std::string condition, Expr expr,
               Status on_condition_failure) {
-  dynamo::TransactPut put;
-  put.table_name = std::move(table);
-  put.item = std::move(item);
-  if (!condition.empty()) put.condition_expression = std::move(condition);
-  put.expression_attribute_names = std::move(expr.names);
-  put.expression_attribute_values = std::move(expr.values);
-  request_.transact_items.push_back(dynamo::TransactWriteItem{.put = std::move(put)});
-  on_failure_.push_back(std::move(on_condition_failure));
+  actions_.push_back(Action{Kind::kPut,
+                            std::move(table),
+                            std::move(item),
+                            {},
+                            std::move(condition),
+                            std::move(expr),
+                            std::move(on_condition_failure),
+                            {},
+                            {}});
 }
 
 void Txn::Update(std::string table, Item key, std::string update, std::string condition, Expr expr,
                  Status on_condition_failure) {
-  dynamo::TransactUpdate u;
-  u.table_name = std::move(table);
-  u.key = std::move(key);
-  u.update_expression = std::move(update);
-  if (!condition.empty()) u.condition_expression = std::move(condition);
-  u.expression_attribute_names = std::move(expr.names);
-  u.expression_attribute_values = std::move(expr.values);
-  request_.transact_items.push_back(dynamo::TransactWriteItem{.update = std::move(u)});
-  on_failure_.push_back(std::move(on_condition_failure));
+  actions_.push_back(Action{Kind::kUpdate,
+                            std::move(table),
+                            std::move(key),
+                            std::move(update),
+                            std::move(condition),
+                            std::move(expr),
+                            std::move(on_condition_failure),
+                            {},
+                            {}});
 }
 
 void Txn::Delete(std::string table, Item key, std::string condition, Expr expr,
                  Status on_condition_failure) {
-  dynamo::TransactDelete d;
-  d.table_name = std::move(table);
-  d.key = std::move(key);
-  if (!condition.empty()) d.condition_expression = std::move(condition);
-  d.expression_attribute_names = std::move(expr.names);
-  d.expression_attribute_values = std::move(expr.values);
-  request_.transact_items.push_back(dynamo::TransactWriteItem{.delete_item = std::move(d)});
-  on_failure_.push_back(std::move(on_condition_failure));
+  actions_.push_back(Action{Kind::kDelete,
+                            std::move(table),
+                            std::move(key),
+                            {},
+                            std::move(condition),
+                            std::move(expr),
+                            std::move(on_condition_failure),
+                            {},
+                            {}});
 }
 
 void Txn::Check(std::string table, Item key, std::string condition, Expr expr,
                 Status on_condition_failure) {
-  dynamo::TransactConditionCheck c;
-  c.table_name = std::move(table);
-  c.key = std::move(key);
-  c.condition_expression = std::move(condition);
-  c.expression_attribute_names = std::move(expr.names);
-  c.expression_attribute_values = std::move(expr.values);
-  request_.transact_items.push_back(dynamo::TransactWriteItem{.condition_check = std::move(c)});
-  on_failure_.push_back(std::move(on_condition_failure));
+  actions_.push_back(Action{Kind::kCheck,
+                            std::move(table),
+                            std::move(key),
+                            {},
+                            std::move(condition),
+                            std::move(expr),
+                            std::move(on_condition_failure),
+                            {},
+                            {}});
 }
 
-Status Txn::Commit(dynamo::Backend& backend) const {
-  auto response = backend.TransactWriteItems(request_);
+Txn::Action* Txn::Find(std::string_view table, const Item& key) {
+  for (Action& a : actions_) {
+    if (a.table != table) continue;
+    bool same = true;
+    for (const auto& [name, value] : key) {
+      auto it = a.item.find(name);
+      if (it == a.item.end() || !(it->second == value)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return &a;
+  }
+  return nullptr;
+}
+
+Txn::Action& Txn::Requirement(std::string_view table, const Item& key,
+                              const std::function<std::string(Expr*)>& build, Status on_failure) {
+  if (Action* a = Find(table, key)) {
+    std::string more = build(&a->expr);
+    a->condition = a->condition.empty() ? more : "(" + a->condition + ") AND (" + more + ")";
+    return *a;
+  }
+  Expr e;
+  std::string condition = build(&e);
+  Check(std::string(table), key, std::move(condition), std::move(e), std::move(on_failure));
+  return actions_.back();
+}
+
+void Txn::Require(std::string_view table, const Item& key, std::string_view tag,
+                  const std::function<std::string(Expr*)>& build, Status on_failure) {
+  if (!tag.empty()) {
+    if (Action* a = Find(table, key)) {
+      for (const std::string& t : a->tags) {
+        if (t == tag) return;
+      }
+    }
+  }
+  Action& a = Requirement(table, key, build, std::move(on_failure));
+  if (!tag.empty()) a.tags.emplace_back(tag);
+}
+
+void Txn::Guard(std::string_view table, const Item& key, std::string_view tag,
+                const std::function<std::string(Expr*)>& build,
+                std::function<Status(const std::optional<Item>&)> diagnose) {
+  if (Action* a = Find(table, key)) {
+    for (const std::string& t : a->tags) {
+      if (t == tag) return;
+    }
+  }
+  // A guard that fails on its own means the session is invalid; `diagnose` says why.
+  Action& a =
+      Requirement(table, key, build, Status::Conflict("The session check failed; try again"));
+  a.tags.emplace_back(tag);
+  a.diagnoses.push_back(std::move(diagnose));
+}
+
+dynamo::TransactWriteItemsRequest Txn::BuildRequest() {
+  dynamo::TransactWriteItemsRequest request;
+  request.transact_items.reserve(actions_.size());
+  for (Action& a : actions_) {
+    const auto on_failure = a.diagnoses.empty()
+                                ? dynamo::ReturnValuesOnConditionCheckFailure::kNone
+                                : dynamo::ReturnValuesOnConditionCheckFailure::kAllOld;
+    std::optional<std::string> condition;
+    if (!a.condition.empty()) condition = std::move(a.condition);
+    dynamo::TransactWriteItem w;
+    switch (a.kind) {
+      case Kind::kPut:
+        w.put = dynamo::TransactPut{std::move(a.table),       std::move(a.item),
+                                    std::move(condition),     std::move(a.expr.names),
+                                    std::move(a.expr.values), on_failure};
+        break;
+      case Kind::kUpdate:
+        w.update = dynamo::TransactUpdate{std::move(a.table),
+                                          std::move(a.item),
+                                          std::move(a.update),
+                                          std::move(condition),
+                                          std::move(a.expr.names),
+                                          std::move(a.expr.values),
+                                          on_failure};
+        break;
+      case Kind::kDelete:
+        w.delete_item = dynamo::TransactDelete{std::move(a.table),       std::move(a.item),
+                                               std::move(condition),     std::move(a.expr.names),
+                                               std::move(a.expr.values), on_failure};
+        break;
+      case Kind::kCheck:
+        w.condition_check = dynamo::TransactConditionCheck{
+            std::move(a.table),      std::move(a.item),        std::move(condition).value_or(""),
+            std::move(a.expr.names), std::move(a.expr.values), on_failure};
+        break;
+    }
+    request.transact_items.push_back(std::move(w));
+  }
+  return request;
+}
+
+Status Txn::Commit(dynamo::Backend& backend) {
+  auto response = backend.TransactWriteItems(BuildRequest());
   if (response.ok()) return Status::Ok();
   const Status& s = response.status();
   if (s.Is(Code::kTransactionConflict)) return RetryStatus("concurrent transaction");
   if (!s.Is(Code::kTransactionCanceled)) return s;
   const auto* detail = s.DetailAs<dynamo::TransactionCanceledDetail>();
   if (detail == nullptr) return s;
-  for (size_t i = 0; i < detail->reasons.size() && i < on_failure_.size(); ++i) {
-    if (detail->reasons[i].code == "ConditionalCheckFailed") return on_failure_[i];
+  const size_t n = std::min(detail->reasons.size(), actions_.size());
+  // A failed session guard decides, whatever else failed.
+  for (size_t i = 0; i < n; ++i) {
+    if (detail->reasons[i].code != "ConditionalCheckFailed") continue;
+    for (const auto& diagnose : actions_[i].diagnoses) {
+      Status why = diagnose(detail->reasons[i].item);
+      if (!why.ok()) return why;
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (detail->reasons[i].code == "ConditionalCheckFailed") return actions_[i].on_failure;
   }
   for (const auto& reason : detail->reasons) {
     if (reason.code == "TransactionConflict") return RetryStatus("concurrent transaction");
@@ -191,10 +302,11 @@ Result<std::optional<Item>> Fetch(const Store& store, const tenancy::PointLookup
   }
 }
 
-Result<RawPage> QueryPage(const Store& store, const tenancy::CompanyScope& scope,
+Result<RawPage> QueryPage(const Store& store, const tenancy::TenantContext& ctx,
                           const tenancy::QueryPlan& plan, const PageRequest& page,
                           const std::optional<QueryFilter>& filter) {
   const tenancy::Layout& layout = *store.layout;
+  const tenancy::CompanyScope& scope = ctx.scope();
   const size_t limit = static_cast<size_t>(std::clamp(page.limit, 1, kMaxPageSize));
   tenancy::PageCursor cursor;
   if (!page.token.empty()) {
@@ -210,10 +322,11 @@ Result<RawPage> QueryPage(const Store& store, const tenancy::CompanyScope& scope
     }
     request.limit = static_cast<int32_t>(limit - out.items.size());
     request.exclusive_start_key = cursor.start_key;
-    IT_ASSIGN_OR_RETURN(dynamo::QueryResponse response, store.backend->Query(request));
-    for (Item& item : response.items) out.items.push_back(std::move(item));
-    if (response.last_evaluated_key) {
-      cursor.start_key = std::move(response.last_evaluated_key);
+    auto response = store.backend->Query(request);
+    if (!response.ok()) return Explain(store, ctx, response.status());
+    for (Item& item : response->items) out.items.push_back(std::move(item));
+    if (response->last_evaluated_key) {
+      cursor.start_key = std::move(response->last_evaluated_key);
     } else {
       ++cursor.step;
       cursor.start_key.reset();
@@ -226,6 +339,32 @@ Result<RawPage> QueryPage(const Store& store, const tenancy::CompanyScope& scope
   return out;
 }
 
+// ------------------------------------------------------------------ session checks
+
+Status CheckRead(const Store& store, const tenancy::TenantContext& ctx) {
+  return store.sessions->CheckRead(ctx);
+}
+
+Status Explain(const Store& store, const tenancy::TenantContext& ctx, Status error) {
+  return store.sessions->Explain(ctx, std::move(error));
+}
+
+Status StartWrite(const Store& store, const tenancy::TenantContext& ctx) {
+  return store.sessions->CheckWriteStart(ctx);
+}
+
+Status CommitWrite(const Store& store, const tenancy::TenantContext& ctx, Txn* txn) {
+  store.sessions->Guard(ctx, txn);
+  Status committed = txn->Commit(*store.backend);
+  if (committed.Is(Code::kResourceNotFound)) return Explain(store, ctx, std::move(committed));
+  return committed;
+}
+
+Status CommitCleanup(const Store& store, const tenancy::TenantContext& ctx, Txn* txn) {
+  store.sessions->Guard(ctx, txn, /*user_too=*/false);
+  return txn->Commit(*store.backend);
+}
+
 // ------------------------------------------------------------------ company counters
 
 Result<Company> LoadCompany(const Store& store, const tenancy::TenantContext& ctx) {
@@ -234,6 +373,9 @@ Result<Company> LoadCompany(const Store& store, const tenancy::TenantContext& ct
   get.key = store.layout->CompanyKey(ctx.company_id());
   get.consistent_read = true;
   IT_ASSIGN_OR_RETURN(dynamo::GetItemResponse response, store.backend->GetItem(get));
+  if (store.sessions->enforced()) {
+    IT_RETURN_IF_ERROR(store.sessions->CheckCompanyRecord(ctx, response.item));
+  }
   if (!response.item) {
     return Status::NotFound("Company " + ctx.company_id().str() + " does not exist");
   }
@@ -245,6 +387,7 @@ Result<uint64_t> CommitWithNextSequence(const Store& store, const tenancy::Tenan
                                         const std::function<Status(uint64_t, Txn*)>& build) {
   const tenancy::Layout& layout = *store.layout;
   for (int attempt = 0; attempt < kMaxSequenceAttempts; ++attempt) {
+    // No write starts for a context whose company is no longer what it claims.
     IT_ASSIGN_OR_RETURN(Company company, LoadCompany(store, ctx));
     if (company.subscription_status != SubscriptionStatus::kActive) {
       return Status::Forbidden("The subscription of company " + company.company_id.str() + " is " +
@@ -266,12 +409,12 @@ Result<uint64_t> CommitWithNextSequence(const Store& store, const tenancy::Tenan
                layout.CompanyKey(ctx.company_id()), update, condition, std::move(e),
                RetryStatus("the id was taken by another writer"));
     IT_RETURN_IF_ERROR(build(next, &txn));
-    Status committed = txn.Commit(*store.backend);
+    Status committed = CommitWrite(store, ctx, &txn);
     if (committed.ok()) return next;
     if (!IsRetry(committed)) return committed;
     if (committed.DetailAs<RetryDetail>()->advance_counter) {
       // The number is used by an item written without the counter (e.g. imported data).
-      Status raised = RaiseCounter(store, ctx.scope(), counter, next);
+      Status raised = RaiseCounter(store, ctx, counter, next);
       if (!raised.ok()) return raised;
     }
     JitteredPause(attempt);
@@ -280,22 +423,22 @@ Result<uint64_t> CommitWithNextSequence(const Store& store, const tenancy::Tenan
                           "; try again");
 }
 
-Status RaiseCounter(const Store& store, const tenancy::CompanyScope& scope, Counter counter,
+Status RaiseCounter(const Store& store, const tenancy::TenantContext& ctx, Counter counter,
                     uint64_t at_least) {
-  dynamo::UpdateItemRequest update;
-  update.table_name = store.layout->SystemTableName(tenancy::SystemTable::kCompanyManagement).str();
-  update.key = store.layout->CompanyKey(scope.company_id());
   Expr e;
   std::string ctr = e.Name(CounterField(counter));
   std::string value = e.Value(static_cast<int64_t>(at_least));
-  update.update_expression = "SET " + ctr + " = " + value;
-  update.condition_expression = "attribute_exists(" + e.Name(attr::kCompanyId) + ") AND (" +
-                                "attribute_not_exists(" + ctr + ") OR " + ctr + " < " + value + ")";
-  update.expression_attribute_names = std::move(e.names);
-  update.expression_attribute_values = std::move(e.values);
-  auto r = store.backend->UpdateItem(update);
-  if (!r.ok() && !r.status().Is(Code::kConditionalCheckFailed)) return r.status();
-  return Status::Ok();
+  std::string update = "SET " + ctr + " = " + value;
+  std::string condition = "attribute_not_exists(" + ctr + ") OR " + ctr + " < " + value;
+  // Already at least that high: nothing to do (a diagnosed guard failure still wins).
+  Status already_raised = Status(Code::kConditionalCheckFailed, "counter already raised");
+  Txn txn;
+  txn.Update(store.layout->SystemTableName(tenancy::SystemTable::kCompanyManagement).str(),
+             store.layout->CompanyKey(ctx.company_id()), update, condition, std::move(e),
+             already_raised);
+  Status committed = CommitWrite(store, ctx, &txn);
+  if (committed.Is(Code::kConditionalCheckFailed)) return Status::Ok();
+  return committed;
 }
 
 Status CheckText(std::string_view what, std::string_view text, size_t max_length, bool required) {

@@ -12,11 +12,14 @@
 #include <variant>
 
 #include "dynamo/extensions.h"
+#include "tenancy/lifecycle.h"
 #include "tenancy/provision.h"
 #include "tenancy/schema.h"
+#include "tenancy/schema_names.h"
 #include "tenancy/store_util.h"
 #include "tracker/codec.h"
 #include "tracker/dates.h"
+#include "tracker/store.h"
 
 namespace issuetracker::tracker {
 
@@ -25,7 +28,7 @@ using tenancy::Entity;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 // 2024-01-01T00:00:00Z: synthetic history starts here.
 constexpr int64_t kEpochMicros = 1704067200LL * 1'000'000;
@@ -53,7 +56,6 @@ std::string DomainFor(const std::string& company) {
 
 // Everything one company gets, generated in memory (deterministically) before writing.
 struct CompanyData {
-  CompanyScope scope;
   Company company;
   std::vector<User> users;
   std::vector<Team> teams;
@@ -144,8 +146,7 @@ CompanyData Generate(const SyntheticOptions& o, int index) {
   Tier tier = TierFor(index);
   std::minstd_rand rng(static_cast<unsigned>(o.seed * 1'000'003 + static_cast<uint64_t>(index)));
   TierLimits limits = DefaultLimits(tier);
-  CompanyData d{CompanyScope(id, tier),
-                Company{.company_id = id,
+  CompanyData d{Company{.company_id = id,
                         .company_name = "Synthetic Company " + std::to_string(index + 1),
                         .company_tier = tier,
                         .contact_email = UserEmail::Parse("user1@" + DomainFor(id.str())).value(),
@@ -259,6 +260,8 @@ struct Shared {
   dynamo::Backend& backend;
   const tenancy::Layout& layout;
   const SyntheticOptions& options;
+  // Of each company, by index: registered (or reopened) for this load by SetUpCompanies.
+  const std::vector<CompanyScope>& scopes;
   const size_t chunk_items = ChunkItemsFor(options);
   std::atomic<int> next_company{0};
   std::atomic<uint64_t> items_done{0};
@@ -381,23 +384,23 @@ class ImportBuffer {
 };
 
 // Moves the company's objects into the worker's pending chunks.
-Status WriteCompanyItems(Shared& s, CompanyData d, ImportBuffer& sink) {
+Status WriteCompanyItems(Shared& s, const CompanyScope& scope, CompanyData d, ImportBuffer& sink) {
   const tenancy::Layout& l = s.layout;
-  std::string users = l.TableFor(d.scope, Entity::kUser).str();
+  std::string users = l.TableFor(scope, Entity::kUser).str();
   for (User& u : d.users) {
-    if (d.scope.silo()) {
+    if (scope.silo()) {
       IT_RETURN_IF_ERROR(
-          sink.Put(l.PooledTableName(Entity::kUser).str(), d.scope, DirectoryStubOf{u.email}));
+          sink.Put(l.PooledTableName(Entity::kUser).str(), scope, DirectoryStubOf{u.email}));
     }
-    IT_RETURN_IF_ERROR(sink.Put(users, d.scope, std::move(u)));
+    IT_RETURN_IF_ERROR(sink.Put(users, scope, std::move(u)));
   }
-  std::string teams = l.TableFor(d.scope, Entity::kTeam).str();
-  for (Team& t : d.teams) IT_RETURN_IF_ERROR(sink.Put(teams, d.scope, std::move(t)));
-  std::string issues = l.TableFor(d.scope, Entity::kIssue).str();
-  for (Issue& i : d.issues) IT_RETURN_IF_ERROR(sink.Put(issues, d.scope, std::move(i)));
-  std::string comments = l.TableFor(d.scope, Entity::kComment).str();
-  for (Comment& c : d.comments) IT_RETURN_IF_ERROR(sink.Put(comments, d.scope, std::move(c)));
-  if (d.scope.silo()) {
+  std::string teams = l.TableFor(scope, Entity::kTeam).str();
+  for (Team& t : d.teams) IT_RETURN_IF_ERROR(sink.Put(teams, scope, std::move(t)));
+  std::string issues = l.TableFor(scope, Entity::kIssue).str();
+  for (Issue& i : d.issues) IT_RETURN_IF_ERROR(sink.Put(issues, scope, std::move(i)));
+  std::string comments = l.TableFor(scope, Entity::kComment).str();
+  for (Comment& c : d.comments) IT_RETURN_IF_ERROR(sink.Put(comments, scope, std::move(c)));
+  if (scope.silo()) {
     for (const std::string* table : {&users, &teams, &issues, &comments}) {
       IT_RETURN_IF_ERROR(sink.Flush(*table));
     }
@@ -411,7 +414,8 @@ void Worker(Shared& s) {
   while (status.ok() && !s.failed()) {
     int index = s.next_company.fetch_add(1);
     if (index >= s.options.companies) break;
-    status = WriteCompanyItems(s, Generate(s.options, index), sink);
+    status = WriteCompanyItems(s, s.scopes[static_cast<size_t>(index)], Generate(s.options, index),
+                               sink);
   }
   std::unique_lock<std::mutex> lock(s.mu);
   if (status.ok()) s.HandOver(sink.TakePending());
@@ -432,39 +436,56 @@ void Worker(Shared& s) {
 }
 
 // A re-run must never rewind what the company has handed out since: keep the larger of
-// the stored and the generated counters (and seats, since later users are kept).
-Result<Company> KeepHandedOut(dynamo::Backend& backend, const tenancy::Layout& layout,
-                              Company seeded) {
+// the stored and the generated counters (and seats, since later users are kept). The
+// company is in onboarding (reopened for this load), so nobody else changes them meanwhile.
+Status KeepHandedOut(dynamo::Backend& backend, const tenancy::Layout& layout,
+                     const CompanyScope& scope, const Company& seeded) {
   dynamo::GetItemRequest get{layout.SystemTableName(tenancy::SystemTable::kCompanyManagement).str(),
                              layout.CompanyKey(seeded.company_id), true};
   IT_ASSIGN_OR_RETURN(dynamo::GetItemResponse existing, backend.GetItem(get));
-  if (!existing.item) return seeded;
+  if (!existing.item) return Status::NotFound("Company " + seeded.company_id.str() + " vanished");
   IT_ASSIGN_OR_RETURN(Company stored, DecodeCompany(layout, *existing.item));
-  seeded.issue_counter = std::max(seeded.issue_counter, stored.issue_counter);
-  seeded.team_counter = std::max(seeded.team_counter, stored.team_counter);
-  seeded.comment_counter = std::max(seeded.comment_counter, stored.comment_counter);
-  seeded.current_users = std::max(seeded.current_users, stored.current_users);
-  return seeded;
+  dynamo::UpdateItemRequest update;
+  update.table_name = get.table_name;
+  update.key = get.key;
+  Expr e;
+  std::string assignments;
+  auto set = [&](std::string_view field, int64_t value) {
+    assignments += (assignments.empty() ? "SET " : ", ") + e.Name(field) + " = " + e.Value(value);
+  };
+  set(field::kIssueCounter,
+      static_cast<int64_t>(std::max(seeded.issue_counter, stored.issue_counter)));
+  set(field::kTeamCounter,
+      static_cast<int64_t>(std::max(seeded.team_counter, stored.team_counter)));
+  set(field::kCommentCounter,
+      static_cast<int64_t>(std::max(seeded.comment_counter, stored.comment_counter)));
+  set(field::kCurrentUsers, std::max(seeded.current_users, stored.current_users));
+  update.update_expression = std::move(assignments);
+  update.condition_expression =
+      e.Name(tenancy::attr::kLifecycleState) + " = " + e.Value("onboarding") + " AND " +
+      e.Name(tenancy::attr::kIncarnation) + " = " + e.Value(scope.incarnation());
+  update.expression_attribute_names = std::move(e.names);
+  update.expression_attribute_values = std::move(e.values);
+  auto updated = backend.UpdateItem(update);
+  if (!updated.ok() && updated.status().Is(Code::kConditionalCheckFailed)) {
+    return Status::Conflict("Company " + seeded.company_id.str() + " changed during seeding");
+  }
+  return updated.status();
 }
 
-// Company records (counters and seats included) and Platinum onboarding.
-Status SetUpCompanies(dynamo::Backend& backend, const tenancy::Layout& layout,
-                      const tenancy::AdminAccess& admin, const SyntheticOptions& o,
-                      SyntheticReport* report) {
+// The company records: a new company is registered (with its counters and seats) and left
+// in onboarding; an existing one (a re-run) is reopened for the load. Either way nobody
+// writes to it, signs in to it or offboards it until the load activates it. Returns each
+// company's scope, in order.
+Result<std::vector<CompanyScope>> SetUpCompanies(
+    dynamo::Backend& backend, const tenancy::Layout& layout, const tenancy::AdminAccess& admin,
+    const issuetracker::Clock& clock, const SyntheticOptions& o, SyntheticReport* report) {
   tenancy::SchemaCatalog catalog(layout);
+  tenancy::CompanyLifecycle lifecycle(backend, catalog, clock);
   tenancy::Provisioner provisioner(backend, catalog);
-  std::vector<dynamo::WriteRequest> records;
+  std::vector<CompanyScope> scopes;
+  scopes.reserve(static_cast<size_t>(o.companies));
   for (int i = 0; i < o.companies; ++i) {
-    CompanyId id = CompanyId::Parse(CompanyIdText(o, i)).value();
-    Tier tier = TierFor(i);
-    CompanyScope scope(id, tier);
-    if (scope.silo()) {
-      IT_RETURN_IF_ERROR(
-          provisioner.OnboardPlatinum(admin, scope, FormatTimestamp(kEpochMicros)).status());
-    }
-    (tier == Tier::kPlatinum  ? report->platinum
-     : tier == Tier::kPremium ? report->premium
-                              : report->basic)++;
     // Counter values only depend on the options; generate the record cheaply.
     SyntheticOptions counts_only = o;
     counts_only.issues_per_company = 0;
@@ -473,18 +494,35 @@ Status SetUpCompanies(dynamo::Backend& backend, const tenancy::Layout& layout,
     d.company.issue_counter = static_cast<uint64_t>(o.issues_per_company);
     d.company.comment_counter =
         o.issues_per_company > 0 ? static_cast<uint64_t>(o.comments_per_company) : 0;
-    IT_ASSIGN_OR_RETURN(Company record, KeepHandedOut(backend, layout, d.company));
-    records.push_back({EncodeCompany(layout, record), std::nullopt});
+    const CompanyId& id = d.company.company_id;
+    const Tier tier = d.company.company_tier;
+    auto state = tenancy::LoadCompanyState(backend, layout, id);
+    if (!state.ok() && !state.status().Is(Code::kNotFound)) return state.status();
+    if (!state.ok() || state->state == tenancy::LifecycleState::kRetired) {
+      IT_ASSIGN_OR_RETURN(CompanyScope scope,
+                          lifecycle.Register(admin, id, tier, EncodeCompany(layout, d.company),
+                                             /*activate=*/false));
+      scopes.push_back(std::move(scope));
+    } else {
+      IT_ASSIGN_OR_RETURN(CompanyScope scope, lifecycle.ReopenForBulkLoad(admin, id, tier));
+      if (scope.silo()) {  // recreates lost silo tables
+        IT_RETURN_IF_ERROR(
+            provisioner.OnboardPlatinum(admin, scope, FormatTimestamp(kEpochMicros)).status());
+      }
+      IT_RETURN_IF_ERROR(KeepHandedOut(backend, layout, scope, d.company));
+      scopes.push_back(std::move(scope));
+    }
+    (tier == Tier::kPlatinum  ? report->platinum
+     : tier == Tier::kPremium ? report->premium
+                              : report->basic)++;
     report->counts.users += static_cast<int>(d.users.size());
     report->counts.teams += static_cast<int>(d.teams.size());
   }
-  return tenancy::BatchWriteAll(
-      backend, {{layout.SystemTableName(tenancy::SystemTable::kCompanyManagement).str(),
-                 std::move(records)}});
+  return scopes;
 }
 
-double Seconds(Clock::time_point from) {
-  return std::chrono::duration<double>(Clock::now() - from).count();
+double Seconds(SteadyClock::time_point from) {
+  return std::chrono::duration<double>(SteadyClock::now() - from).count();
 }
 
 }  // namespace
@@ -508,13 +546,15 @@ Status ValidateSyntheticOptions(const SyntheticOptions& o) {
   return CompanyId::Parse(o.company_prefix + "000001").status();
 }
 
-Result<SyntheticReport> SeedSynthetic(
-    dynamo::Backend& backend, const tenancy::Layout& layout, const tenancy::AdminAccess& admin,
-    const SyntheticOptions& o, const std::function<void(const SyntheticProgress&)>& progress) {
+Result<SyntheticReport> SeedSynthetic(dynamo::Backend& backend, const tenancy::Layout& layout,
+                                      const tenancy::AdminAccess& admin, const SyntheticOptions& o,
+                                      const std::function<void(const SyntheticProgress&)>& progress,
+                                      const issuetracker::Clock& clock) {
   IT_RETURN_IF_ERROR(ValidateSyntheticOptions(o));
   SyntheticReport report;
-  auto setup_start = Clock::now();
-  IT_RETURN_IF_ERROR(SetUpCompanies(backend, layout, admin, o, &report));
+  auto setup_start = SteadyClock::now();
+  IT_ASSIGN_OR_RETURN(std::vector<CompanyScope> scopes,
+                      SetUpCompanies(backend, layout, admin, clock, o, &report));
   report.setup_seconds = Seconds(setup_start);
   report.counts.companies = o.companies;
   report.counts.issues = o.companies * o.issues_per_company;
@@ -525,9 +565,9 @@ Result<SyntheticReport> SeedSynthetic(
                          report.counts.issues + report.counts.comments +
                          static_cast<uint64_t>(report.platinum) * stubs_per_platinum;
 
-  Shared shared{backend, layout, o};
+  Shared shared{backend, layout, o, scopes};
   shared.generating = o.threads;
-  auto start = Clock::now();
+  auto start = SteadyClock::now();
   std::vector<std::thread> workers;
   for (int t = 0; t < o.threads; ++t) workers.emplace_back([&shared] { Worker(shared); });
   std::atomic<bool> done{false};
@@ -554,6 +594,12 @@ Result<SyntheticReport> SeedSynthetic(
   monitor.join();
   if (progress) progress(snapshot());
   IT_RETURN_IF_ERROR(shared.first_error);
+  // Every item is in: the companies go live.
+  auto activate_start = SteadyClock::now();
+  tenancy::SchemaCatalog catalog(layout);
+  tenancy::CompanyLifecycle lifecycle(backend, catalog, clock);
+  for (const CompanyScope& scope : scopes) IT_RETURN_IF_ERROR(lifecycle.Activate(admin, scope));
+  report.setup_seconds += Seconds(activate_start);
   double secs = std::max(report.write_seconds, 1e-9);
   report.issues_per_second = report.counts.issues / secs;
   report.items_per_second = static_cast<double>(shared.items_done.load()) / secs;

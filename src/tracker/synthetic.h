@@ -20,6 +20,7 @@
 #include <string>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "dynamo/backend.h"
 #include "tenancy/layout.h"
@@ -55,7 +56,7 @@ struct SyntheticReport {
   int basic = 0;
   int premium = 0;
   int platinum = 0;
-  // Setup: company records and Platinum onboarding (table creation).
+  // Setup: company records and Platinum onboarding (table creation), and activation.
   double setup_seconds = 0;
   // The bulk write of users, teams, issues and comments.
   double write_seconds = 0;
@@ -68,10 +69,17 @@ struct SyntheticReport {
 // threads 1..64, users >= 1, teams 0..1000, comments >= 0 and needing issues).
 Status ValidateSyntheticOptions(const SyntheticOptions& options);
 
-// Writes the data. `progress` (may be empty) is called about every 100 ms from a monitor
-// thread, and once at the end.
-Result<SyntheticReport> SeedSynthetic(
-    dynamo::Backend& backend, const tenancy::Layout& layout, const tenancy::AdminAccess& admin,
-    const SyntheticOptions& options, const std::function<void(const SyntheticProgress&)>& progress);
+// Writes the data through `admin`. Each company is registered (a re-run: reopened) in the
+// `onboarding` state of the lifecycle (tenancy/lifecycle.h), with the tier its index gives
+// it: while the bulk import runs nobody can sign in to it, write to it or offboard it; when
+// every item is in, the companies are activated. `progress` (may be empty) is called about
+// every 100 ms from a monitor thread, and once at the end. Conflict when a company of the
+// run is being offboarded or registered on another tier; a failed run leaves its companies
+// in onboarding, which the next run adopts.
+Result<SyntheticReport> SeedSynthetic(dynamo::Backend& backend, const tenancy::Layout& layout,
+                                      const tenancy::AdminAccess& admin,
+                                      const SyntheticOptions& options,
+                                      const std::function<void(const SyntheticProgress&)>& progress,
+                                      const Clock& clock = *SystemClock::Default());
 
 }  // namespace issuetracker::tracker

@@ -24,6 +24,7 @@ Status NotAUser(const UserEmail& email) {
 }  // namespace
 
 Result<Team> TeamRepository::Create(const TenantContext& ctx, const NewTeam& in) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   IT_RETURN_IF_ERROR(Check(ctx, Action::kManageTeams));
   IT_RETURN_IF_ERROR(CheckText("team_name", in.team_name, kMaxNameLength, true));
   IT_RETURN_IF_ERROR(CheckText("description", in.description, kMaxDescriptionLength, false));
@@ -67,7 +68,7 @@ Result<Team> TeamRepository::Create(const TenantContext& ctx, const NewTeam& in)
 
 Result<Team> TeamRepository::Get(const TenantContext& ctx, const TeamId& id) {
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
-  return internal::GetTeam(store_, ctx.scope(), id);
+  return CheckedRead(store_, ctx, internal::GetTeam(store_, ctx, id));
 }
 
 Result<Team> TeamRepository::AddMember(const TenantContext& ctx, const TeamId& id,
@@ -82,11 +83,12 @@ Result<Team> TeamRepository::RemoveMember(const TenantContext& ctx, const TeamId
 
 Result<Team> TeamRepository::ChangeMembers(const TenantContext& ctx, const TeamId& id,
                                            const UserEmail& member, bool add) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   IT_RETURN_IF_ERROR(Check(ctx, Action::kManageTeams));
   const tenancy::Layout& layout = *store_.layout;
   const tenancy::CompanyScope& scope = ctx.scope();
   for (int attempt = 0; attempt < kMaxMembershipAttempts; ++attempt) {
-    IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, scope, id));
+    IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx, id));
     auto it = std::find(team.members.begin(), team.members.end(), member);
     if (add == (it != team.members.end())) return team;  // nothing to do
     if (add) {
@@ -112,7 +114,7 @@ Result<Team> TeamRepository::ChangeMembers(const TenantContext& ctx, const TeamI
     txn.Update(layout.TableFor(scope, Entity::kTeam).str(), std::move(key), update, condition,
                std::move(e), RetryStatus("team membership changed"));
     if (add) internal::CheckActiveUser(store_, scope, member, &txn, NotAUser(member));
-    Status committed = txn.Commit(*store_.backend);
+    Status committed = CommitWrite(store_, ctx, &txn);
     if (committed.ok()) {
       ++team.version;
       return team;
@@ -124,66 +126,54 @@ Result<Team> TeamRepository::ChangeMembers(const TenantContext& ctx, const TeamI
 
 Result<Team> TeamRepository::SetStatus(const TenantContext& ctx, const TeamId& id,
                                        TeamStatus status) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   IT_RETURN_IF_ERROR(Check(ctx, Action::kManageTeams));
   const tenancy::Layout& layout = *store_.layout;
-  IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx.scope(), id));
-  dynamo::UpdateItemRequest r;
-  r.table_name = layout.TableFor(ctx.scope(), Entity::kTeam).str();
-  r.key = layout.TeamKey(ctx.scope(), id, team.created_date);
+  IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx, id));
+  dynamo::Item key = layout.TeamKey(ctx.scope(), id, team.created_date);
   Expr e;
-  r.update_expression = "SET " + e.Name(attr::kStatus) + " = " + e.Value(TeamStatusName(status));
-  r.condition_expression = "attribute_exists(" + e.Name(internal::KeyAttribute(r.key)) + ")";
+  std::string update = "SET " + e.Name(attr::kStatus) + " = " + e.Value(TeamStatusName(status));
+  std::string condition = "attribute_exists(" + e.Name(internal::KeyAttribute(key)) + ")";
   if (status == TeamStatus::kInactive) {
-    r.condition_expression->append(" AND " + e.Name(field::kCurrentWorkload) + " = " +
-                                   e.Value(int64_t{0}));
+    condition += " AND " + e.Name(field::kCurrentWorkload) + " = " + e.Value(int64_t{0});
   }
-  r.expression_attribute_names = std::move(e.names);
-  r.expression_attribute_values = std::move(e.values);
-  r.return_values = dynamo::ReturnValue::kAllNew;
-  auto updated = store_.backend->UpdateItem(r);
-  if (!updated.ok()) {
-    if (updated.status().Is(Code::kConditionalCheckFailed)) {
-      return Status::Conflict("Team " + id.str() + " still has open issues");
-    }
-    return updated.status();
-  }
-  return DecodeTeam(layout, ctx.scope(), updated->attributes.value());
+  Txn txn;
+  txn.Update(layout.TableFor(ctx.scope(), Entity::kTeam).str(), std::move(key), update, condition,
+             std::move(e), Status::Conflict("Team " + id.str() + " still has open issues"));
+  IT_RETURN_IF_ERROR(CommitWrite(store_, ctx, &txn));
+  return internal::GetTeam(store_, ctx, id);
 }
 
 Status TeamRepository::Delete(const TenantContext& ctx, const TeamId& id) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   IT_RETURN_IF_ERROR(Check(ctx, Action::kManageTeams));
   const tenancy::Layout& layout = *store_.layout;
-  IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx.scope(), id));
-  dynamo::DeleteItemRequest d;
-  d.table_name = layout.TableFor(ctx.scope(), Entity::kTeam).str();
-  d.key = layout.TeamKey(ctx.scope(), id, team.created_date);
+  IT_ASSIGN_OR_RETURN(Team team, internal::GetTeam(store_, ctx, id));
   Expr e;
   std::string workload = e.Name(field::kCurrentWorkload);
-  d.condition_expression =
+  std::string condition =
       "attribute_not_exists(" + workload + ") OR " + workload + " = " + e.Value(int64_t{0});
-  d.expression_attribute_names = std::move(e.names);
-  d.expression_attribute_values = std::move(e.values);
-  auto deleted = store_.backend->DeleteItem(d);
-  if (!deleted.ok() && deleted.status().Is(Code::kConditionalCheckFailed)) {
-    return Status::Conflict("Team " + id.str() + " still has open issues");
-  }
-  return deleted.status();
+  Txn txn;
+  txn.Delete(layout.TableFor(ctx.scope(), Entity::kTeam).str(),
+             layout.TeamKey(ctx.scope(), id, team.created_date), condition, std::move(e),
+             Status::Conflict("Team " + id.str() + " still has open issues"));
+  return CommitWrite(store_, ctx, &txn);
 }
 
 Result<Page<Team>> TeamRepository::ListByCompany(const TenantContext& ctx,
                                                  const PageRequest& page) {
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
   tenancy::QueryPlan plan = store_.layout->TeamsByCompany(ctx.scope(), AllTeamStatusNames());
-  IT_ASSIGN_OR_RETURN(RawPage raw, QueryPage(store_, ctx.scope(), plan, page));
-  return DecodeTeams(ctx, std::move(raw));
+  IT_ASSIGN_OR_RETURN(RawPage raw, QueryPage(store_, ctx, plan, page));
+  return CheckedRead(store_, ctx, DecodeTeams(ctx, std::move(raw)));
 }
 
 Result<Page<Team>> TeamRepository::ListByLead(const TenantContext& ctx, const UserEmail& lead,
                                               const PageRequest& page) {
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
   tenancy::QueryPlan plan = store_.layout->TeamsByLead(ctx.scope(), lead);
-  IT_ASSIGN_OR_RETURN(RawPage raw, QueryPage(store_, ctx.scope(), plan, page));
-  return DecodeTeams(ctx, std::move(raw));
+  IT_ASSIGN_OR_RETURN(RawPage raw, QueryPage(store_, ctx, plan, page));
+  return CheckedRead(store_, ctx, DecodeTeams(ctx, std::move(raw)));
 }
 
 Result<Page<Team>> TeamRepository::DecodeTeams(const TenantContext& ctx, RawPage raw) {

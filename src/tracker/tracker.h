@@ -4,9 +4,12 @@
 //   auto ctx = tracker.auth().SignIn({email, company});        // or AdminAccess
 //   auto issue = tracker.issues().Create(*ctx, {.title = "Login page slow"});
 //
-// Every repository call takes the tenancy::TenantContext first; there is no other way in.
+// Every repository call takes the tenancy::TenantContext first; there is no other way in,
+// and every call re-validates it (session.h): writes in their own transaction, reads
+// against storage at most `sessions.read_recheck_interval_micros` old.
 //
-// Thread-safety: safe to use from many threads; holds no mutable state of its own.
+// Thread-safety: safe to use from many threads. Its only mutable state is the cache of
+// session validations (session.h), which is internally synchronised.
 #pragma once
 
 #include "common/clock.h"
@@ -16,19 +19,26 @@
 #include "tracker/comment_repository.h"
 #include "tracker/company_repository.h"
 #include "tracker/issue_repository.h"
+#include "tracker/session.h"
 #include "tracker/store.h"
 #include "tracker/team_repository.h"
 #include "tracker/user_repository.h"
 
 namespace issuetracker::tracker {
 
+struct TrackerOptions {
+  SessionCheckOptions sessions;
+  tenancy::LifecycleOptions lifecycle;
+};
+
 class Tracker {
  public:
   // `backend`, `layout` and `clock` must outlive the tracker.
   Tracker(dynamo::Backend& backend, const tenancy::Layout& layout,
-          const Clock& clock = *SystemClock::Default())
-      : store_{&backend, &layout, &clock},
-        companies_(store_),
+          const Clock& clock = *SystemClock::Default(), TrackerOptions options = {})
+      : sessions_(backend, layout, clock, options.sessions),
+        store_{&backend, &layout, &clock, &sessions_},
+        companies_(store_, options.lifecycle),
         users_(store_),
         teams_(store_),
         issues_(store_),
@@ -44,6 +54,7 @@ class Tracker {
   const Store& store() const { return store_; }
 
  private:
+  SessionChecks sessions_;
   Store store_;
   CompanyRepository companies_;
   UserRepository users_;

@@ -12,6 +12,7 @@
 #include "tenancy/provision.h"
 #include "tenancy/schema.h"
 #include "tests/backend_factory.h"
+#include "tracker/permissions.h"
 #include "tracker/workflow.h"
 
 namespace issuetracker::tracker {
@@ -52,8 +53,9 @@ class TrackerTest : public ::testing::TestWithParam<Tier> {
                                                         .tier = GetParam(),
                                                         .contact_email = Email("root@acme.com"),
                                                         .max_users = 8}));
-    admin_ctx_ = std::make_unique<TenantContext>(
-        admin_.ContextFor(tenancy::CompanyScope(company_, GetParam())));
+    auto admin_ctx = admin_.ContextFor(*backend_, layout_, company_);
+    ASSERT_OK(admin_ctx);
+    admin_ctx_ = std::make_unique<TenantContext>(std::move(admin_ctx).value());
     AddUser("root@acme.com", Role::kRootUser);
     AddUser("super@acme.com", Role::kSuperAdmin);
     AddUser("admin@acme.com", Role::kAdmin);
@@ -111,6 +113,19 @@ INSTANTIATE_TEST_SUITE_P(Tiers, TrackerTest,
                          [](const auto& info) {
                            return std::string(tenancy::TierName(info.param));
                          });
+
+TEST_P(TrackerTest, AdministrativeContextActsAsRootInTheStoredTier) {
+  EXPECT_TRUE(admin_ctx_->administrative());
+  EXPECT_EQ(admin_ctx_->role(), Role::kRootUser);
+  EXPECT_EQ(admin_ctx_->tier(), GetParam());
+  EXPECT_EQ(admin_ctx_->company_id(), company_);
+  EXPECT_EQ(admin_ctx_->scope().incarnation().size(), 32u);
+  for (Action a : {Action::kDeleteIssue, Action::kManageCompany, Action::kManageUsers}) {
+    EXPECT_TRUE(Check(*admin_ctx_, a).ok());
+  }
+  EXPECT_TRUE(CheckManageRole(*admin_ctx_, Role::kRootUser).ok());
+  EXPECT_CODE(admin_.ContextFor(*backend_, layout_, Cid("NOPE")), kNotFound);
+}
 
 TEST_P(TrackerTest, IssueIdsAreSequentialPerCompany) {
   TenantContext alice = As("alice@acme.com");

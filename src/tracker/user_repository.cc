@@ -4,6 +4,7 @@
 #include "tracker/codec.h"
 #include "tracker/permissions.h"
 #include "tracker/repository_internal.h"
+#include "tracker/session.h"
 
 namespace issuetracker::tracker {
 
@@ -13,6 +14,7 @@ using tenancy::TenantContext;
 namespace attr = tenancy::attr;
 
 Result<User> UserRepository::Create(const TenantContext& ctx, const NewUser& in) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   IT_RETURN_IF_ERROR(CheckManageRole(ctx, in.role));
   IT_RETURN_IF_ERROR(CheckText("full_name", in.full_name, kMaxNameLength, true));
   const tenancy::Layout& layout = *store_.layout;
@@ -51,19 +53,20 @@ Result<User> UserRepository::Create(const TenantContext& ctx, const NewUser& in)
     txn.Put(layout.PooledTableName(Entity::kUser).str(), layout.DirectoryStub(scope, in.email), "",
             Expr(), Status::Internal("unconditional put failed"));
   }
-  IT_RETURN_IF_ERROR(txn.Commit(*store_.backend));
+  IT_RETURN_IF_ERROR(CommitWrite(store_, ctx, &txn));
   return user;
 }
 
 Result<User> UserRepository::Get(const TenantContext& ctx, const UserEmail& email) {
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
-  return internal::GetUser(store_, ctx.scope(), email);
+  return CheckedRead(store_, ctx, internal::GetUser(store_, ctx, email));
 }
 
 Result<User> UserRepository::ChangeRole(const TenantContext& ctx, const UserEmail& email,
                                         Role role) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   if (email == ctx.actor()) return Status::Forbidden("Users may not change their own role");
-  IT_ASSIGN_OR_RETURN(User user, internal::GetUser(store_, ctx.scope(), email));
+  IT_ASSIGN_OR_RETURN(User user, internal::GetUser(store_, ctx, email));
   IT_RETURN_IF_ERROR(CheckManageRole(ctx, user.role));
   IT_RETURN_IF_ERROR(CheckManageRole(ctx, role));
   return UpdateUser(ctx, email, attr::kUserRole, std::string(tenancy::RoleName(role)));
@@ -71,15 +74,17 @@ Result<User> UserRepository::ChangeRole(const TenantContext& ctx, const UserEmai
 
 Result<User> UserRepository::SetStatus(const TenantContext& ctx, const UserEmail& email,
                                        UserStatus status) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   if (email == ctx.actor()) return Status::Forbidden("Users may not change their own status");
-  IT_ASSIGN_OR_RETURN(User user, internal::GetUser(store_, ctx.scope(), email));
+  IT_ASSIGN_OR_RETURN(User user, internal::GetUser(store_, ctx, email));
   IT_RETURN_IF_ERROR(CheckManageRole(ctx, user.role));
   return UpdateUser(ctx, email, field::kUserStatus, std::string(UserStatusName(status)));
 }
 
 Status UserRepository::Delete(const TenantContext& ctx, const UserEmail& email) {
+  IT_RETURN_IF_ERROR(StartWrite(store_, ctx));
   if (email == ctx.actor()) return Status::Forbidden("Users may not remove themselves");
-  IT_ASSIGN_OR_RETURN(User user, internal::GetUser(store_, ctx.scope(), email));
+  IT_ASSIGN_OR_RETURN(User user, internal::GetUser(store_, ctx, email));
   IT_RETURN_IF_ERROR(CheckManageRole(ctx, user.role));
   const tenancy::Layout& layout = *store_.layout;
   const tenancy::CompanyScope& scope = ctx.scope();
@@ -103,7 +108,9 @@ Status UserRepository::Delete(const TenantContext& ctx, const UserEmail& email) 
     txn.Delete(layout.PooledTableName(Entity::kUser).str(), layout.DirectoryStubKey(scope, email),
                "", Expr(), Status::Internal("unconditional delete failed"));
   }
-  return txn.Commit(*store_.backend);
+  IT_RETURN_IF_ERROR(CommitWrite(store_, ctx, &txn));
+  store_.sessions->ForgetUser(ctx.company_id(), email);
+  return Status::Ok();
 }
 
 Result<Page<User>> UserRepository::ListByCompany(const TenantContext& ctx,
@@ -111,16 +118,16 @@ Result<Page<User>> UserRepository::ListByCompany(const TenantContext& ctx,
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
   tenancy::QueryPlan plan = store_.layout->UsersByCompany(ctx.scope());
   for (auto& step : plan.steps) step.request.scan_index_forward = false;
-  IT_ASSIGN_OR_RETURN(RawPage raw, QueryPage(store_, ctx.scope(), plan, page));
-  return DecodeUsers(ctx, std::move(raw));
+  IT_ASSIGN_OR_RETURN(RawPage raw, QueryPage(store_, ctx, plan, page));
+  return CheckedRead(store_, ctx, DecodeUsers(ctx, std::move(raw)));
 }
 
 Result<Page<User>> UserRepository::ListByRole(const TenantContext& ctx, Role role,
                                               const PageRequest& page) {
   IT_RETURN_IF_ERROR(Check(ctx, Action::kViewCompany));
   tenancy::QueryPlan plan = store_.layout->UsersByRole(ctx.scope(), role);
-  IT_ASSIGN_OR_RETURN(RawPage raw, QueryPage(store_, ctx.scope(), plan, page));
-  return DecodeUsers(ctx, std::move(raw));
+  IT_ASSIGN_OR_RETURN(RawPage raw, QueryPage(store_, ctx, plan, page));
+  return CheckedRead(store_, ctx, DecodeUsers(ctx, std::move(raw)));
 }
 
 Result<Page<User>> UserRepository::DecodeUsers(const TenantContext& ctx, RawPage raw) {
@@ -132,24 +139,17 @@ Result<Page<User>> UserRepository::DecodeUsers(const TenantContext& ctx, RawPage
 Result<User> UserRepository::UpdateUser(const TenantContext& ctx, const UserEmail& email,
                                         std::string_view attribute, std::string value) {
   const tenancy::Layout& layout = *store_.layout;
-  dynamo::UpdateItemRequest r;
-  r.table_name = layout.TableFor(ctx.scope(), Entity::kUser).str();
-  r.key = layout.UserKey(ctx.scope(), email);
+  dynamo::Item key = layout.UserKey(ctx.scope(), email);
   Expr e;
-  r.update_expression = "SET " + e.Name(attribute) + " = " + e.Value(value);
-  r.condition_expression = "attribute_exists(" + e.Name(internal::KeyAttribute(r.key)) + ")";
-  r.expression_attribute_names = std::move(e.names);
-  r.expression_attribute_values = std::move(e.values);
-  r.return_values = dynamo::ReturnValue::kAllNew;
-  auto updated = store_.backend->UpdateItem(r);
-  if (!updated.ok()) {
-    if (updated.status().Is(Code::kConditionalCheckFailed)) {
-      return Status::NotFound("User " + email.str() + " does not exist");
-    }
-    return updated.status();
-  }
-  if (!updated->attributes) return Status::Internal("UpdateItem returned no attributes");
-  return DecodeUser(layout, ctx.scope(), *updated->attributes);
+  std::string update = "SET " + e.Name(attribute) + " = " + e.Value(value);
+  std::string condition = "attribute_exists(" + e.Name(internal::KeyAttribute(key)) + ")";
+  Txn txn;
+  txn.Update(layout.TableFor(ctx.scope(), Entity::kUser).str(), std::move(key), update, condition,
+             std::move(e), Status::NotFound("User " + email.str() + " does not exist"));
+  IT_RETURN_IF_ERROR(CommitWrite(store_, ctx, &txn));
+  // The user's old sessions fail from now on; forget what this process validated.
+  store_.sessions->ForgetUser(ctx.company_id(), email);
+  return internal::GetUser(store_, ctx, email);
 }
 
 }  // namespace issuetracker::tracker

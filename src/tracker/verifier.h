@@ -23,6 +23,7 @@
 
 #include "dynamo/backend.h"
 #include "tenancy/layout.h"
+#include "tenancy/tenant_context.h"
 
 namespace issuetracker::tracker {
 
@@ -49,7 +50,10 @@ struct VerifyOptions {
   std::function<std::optional<std::string>()> metrics_probe;
 };
 
+// Reads the sample companies through `admin` (their tiers and incarnations from their
+// records, like any administrative tool); a company that is not registered fails every
+// check that queries it.
 VerifyReport RunVerification(dynamo::Backend& backend, const tenancy::Layout& layout,
-                             const VerifyOptions& options = {});
+                             const tenancy::AdminAccess& admin, const VerifyOptions& options = {});
 
 }  // namespace issuetracker::tracker

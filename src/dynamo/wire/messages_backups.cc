@@ -1,0 +1,23 @@
+// The codec.h functions of the messages in describe_backups.h.
+#include "dynamo/wire/describe_backups.h"
+
+namespace issuetracker::dynamo::wire {
+
+IT_WIRE_DEFINE_REQUEST(UpdateContinuousBackupsRequest)
+IT_WIRE_DEFINE_RESPONSE(UpdateContinuousBackupsResponse)
+IT_WIRE_DEFINE_REQUEST(DescribeContinuousBackupsRequest)
+IT_WIRE_DEFINE_RESPONSE(DescribeContinuousBackupsResponse)
+IT_WIRE_DEFINE_REQUEST(RestoreTableToPointInTimeRequest)
+IT_WIRE_DEFINE_RESPONSE(RestoreTableToPointInTimeResponse)
+IT_WIRE_DEFINE_REQUEST(CreateBackupRequest)
+IT_WIRE_DEFINE_RESPONSE(CreateBackupResponse)
+IT_WIRE_DEFINE_REQUEST(DescribeBackupRequest)
+IT_WIRE_DEFINE_RESPONSE(DescribeBackupResponse)
+IT_WIRE_DEFINE_REQUEST(ListBackupsRequest)
+IT_WIRE_DEFINE_RESPONSE(ListBackupsResponse)
+IT_WIRE_DEFINE_REQUEST(DeleteBackupRequest)
+IT_WIRE_DEFINE_RESPONSE(DeleteBackupResponse)
+IT_WIRE_DEFINE_REQUEST(RestoreTableFromBackupRequest)
+IT_WIRE_DEFINE_RESPONSE(RestoreTableFromBackupResponse)
+
+}  // namespace issuetracker::dynamo::wire

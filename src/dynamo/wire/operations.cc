@@ -1,0 +1,61 @@
+#include <array>
+
+#include "dynamo/wire/codec.h"
+
+namespace issuetracker::dynamo::wire {
+namespace {
+
+// In Operation order: each operation's X-Amz-Target.
+constexpr std::array<std::string_view, kOperationCount> kTargets = {
+    "DynamoDB_20120810.CreateTable",
+    "DynamoDB_20120810.DescribeTable",
+    "DynamoDB_20120810.ListTables",
+    "DynamoDB_20120810.DeleteTable",
+    "DynamoDB_20120810.UpdateTable",
+    "DynamoDB_20120810.TagResource",
+    "DynamoDB_20120810.UntagResource",
+    "DynamoDB_20120810.ListTagsOfResource",
+    "DynamoDB_20120810.PutItem",
+    "DynamoDB_20120810.GetItem",
+    "DynamoDB_20120810.UpdateItem",
+    "DynamoDB_20120810.DeleteItem",
+    "DynamoDB_20120810.Query",
+    "DynamoDB_20120810.Scan",
+    "DynamoDB_20120810.BatchGetItem",
+    "DynamoDB_20120810.BatchWriteItem",
+    "DynamoDB_20120810.TransactWriteItems",
+    "DynamoDB_20120810.TransactGetItems",
+    "DynamoDB_20120810.UpdateContinuousBackups",
+    "DynamoDB_20120810.DescribeContinuousBackups",
+    "DynamoDB_20120810.RestoreTableToPointInTime",
+    "DynamoDB_20120810.CreateBackup",
+    "DynamoDB_20120810.DescribeBackup",
+    "DynamoDB_20120810.ListBackups",
+    "DynamoDB_20120810.DeleteBackup",
+    "DynamoDB_20120810.RestoreTableFromBackup",
+    "DynamoDBStreams_20120810.ListStreams",
+    "DynamoDBStreams_20120810.DescribeStream",
+    "DynamoDBStreams_20120810.GetShardIterator",
+    "DynamoDBStreams_20120810.GetRecords",
+};
+
+}  // namespace
+
+std::string_view Target(Operation op) { return kTargets[static_cast<size_t>(op)]; }
+
+std::string_view OperationName(Operation op) {
+  std::string_view target = Target(op);
+  return target.substr(target.find('.') + 1);
+}
+
+bool IsStreamsOperation(Operation op) { return op >= Operation::kListStreams; }
+
+Result<Operation> ParseTarget(std::string_view target) {
+  for (size_t i = 0; i < kTargets.size(); ++i) {
+    if (kTargets[i] == target) return static_cast<Operation>(i);
+  }
+  return Status(Code::kUnknownOperation,
+                "Unknown operation (X-Amz-Target: " + std::string(target.substr(0, 128)) + ")");
+}
+
+}  // namespace issuetracker::dynamo::wire
