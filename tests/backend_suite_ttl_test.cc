@@ -13,6 +13,7 @@ class TtlTest : public BackendTest {
  protected:
   void SetUp() override {
     BackendTest::SetUp();
+    if (IsSkipped()) return;  // the backend cannot run here
     Create(TableRequest("Sessions", "id"));
   }
   Result<dynamo::UpdateTimeToLiveResponse> SetTtl(bool enabled, const std::string& attr) {

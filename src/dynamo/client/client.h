@@ -105,6 +105,13 @@ class DynamoClient final : public Backend, public TableMetricsSource {
   Result<GetShardIteratorResponse> GetShardIterator(
       const GetShardIteratorRequest& request) override;
   Result<GetRecordsResponse> GetRecords(const GetRecordsRequest& request) override;
+  Result<UpdateTimeToLiveResponse> UpdateTimeToLive(
+      const UpdateTimeToLiveRequest& request) override;
+  Result<DescribeTimeToLiveResponse> DescribeTimeToLive(
+      const DescribeTimeToLiveRequest& request) override;
+  Result<DescribeLimitsResponse> DescribeLimits(const DescribeLimitsRequest& request) override;
+  Result<DescribeEndpointsResponse> DescribeEndpoints(
+      const DescribeEndpointsRequest& request) override;
 
   // The client's own counts for `table` since it opened (zeros for a table it never named);
   // ResourceNotFoundException when DescribeTable says the table does not exist.

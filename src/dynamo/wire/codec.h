@@ -67,8 +67,12 @@ enum class Operation : uint8_t {
   kDescribeStream,
   kGetShardIterator,
   kGetRecords,
+  kUpdateTimeToLive,
+  kDescribeTimeToLive,
+  kDescribeLimits,
+  kDescribeEndpoints,
 };
-inline constexpr size_t kOperationCount = 30;
+inline constexpr size_t kOperationCount = 34;
 
 // "PutItem".
 std::string_view OperationName(Operation op);
@@ -142,7 +146,15 @@ Result<Operation> ParseTarget(std::string_view target);
   X(GetShardIteratorRequest)           \
   X(GetShardIteratorResponse)          \
   X(GetRecordsRequest)                 \
-  X(GetRecordsResponse)
+  X(GetRecordsResponse)                \
+  X(UpdateTimeToLiveRequest)           \
+  X(UpdateTimeToLiveResponse)          \
+  X(DescribeTimeToLiveRequest)         \
+  X(DescribeTimeToLiveResponse)        \
+  X(DescribeLimitsRequest)             \
+  X(DescribeLimitsResponse)            \
+  X(DescribeEndpointsRequest)          \
+  X(DescribeEndpointsResponse)
 
 // For every message type T:
 //   void EncodeTo(const T& message, std::string* out);  appends message's JSON to *out

@@ -20,6 +20,7 @@ IT_WIRE_DESCRIBE(PutItemRequest, "PutItemInput") {
 IT_WIRE_DESCRIBE(PutItemResponse, "PutItemOutput") {
   v("Attributes", m.attributes);
   v("ConsumedCapacity", m.consumed_capacity);
+  v("ItemCollectionMetrics", m.item_collection_metrics);
 }
 
 IT_WIRE_DESCRIBE(GetItemRequest, "GetItemInput") {
@@ -52,6 +53,7 @@ IT_WIRE_DESCRIBE(UpdateItemRequest, "UpdateItemInput") {
 IT_WIRE_DESCRIBE(UpdateItemResponse, "UpdateItemOutput") {
   v("Attributes", m.attributes);
   v("ConsumedCapacity", m.consumed_capacity);
+  v("ItemCollectionMetrics", m.item_collection_metrics);
 }
 
 IT_WIRE_DESCRIBE(DeleteItemRequest, "DeleteItemInput") {
@@ -69,6 +71,7 @@ IT_WIRE_DESCRIBE(DeleteItemRequest, "DeleteItemInput") {
 IT_WIRE_DESCRIBE(DeleteItemResponse, "DeleteItemOutput") {
   v("Attributes", m.attributes);
   v("ConsumedCapacity", m.consumed_capacity);
+  v("ItemCollectionMetrics", m.item_collection_metrics);
 }
 
 IT_WIRE_DESCRIBE(QueryRequest, "QueryInput") {

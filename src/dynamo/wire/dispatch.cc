@@ -93,6 +93,14 @@ Reply Dispatch(Backend& b, std::string_view target, std::string_view body) {
       return Serve<GetShardIteratorRequest>(b, body, &Backend::GetShardIterator);
     case Operation::kGetRecords:
       return Serve<GetRecordsRequest>(b, body, &Backend::GetRecords);
+    case Operation::kUpdateTimeToLive:
+      return Serve<UpdateTimeToLiveRequest>(b, body, &Backend::UpdateTimeToLive);
+    case Operation::kDescribeTimeToLive:
+      return Serve<DescribeTimeToLiveRequest>(b, body, &Backend::DescribeTimeToLive);
+    case Operation::kDescribeLimits:
+      return Serve<DescribeLimitsRequest>(b, body, &Backend::DescribeLimits);
+    case Operation::kDescribeEndpoints:
+      return Serve<DescribeEndpointsRequest>(b, body, &Backend::DescribeEndpoints);
   }
   return Error(Status(Code::kUnknownOperation, "Unknown operation"));
 }

@@ -37,6 +37,10 @@ constexpr std::array<std::string_view, kOperationCount> kTargets = {
     "DynamoDBStreams_20120810.DescribeStream",
     "DynamoDBStreams_20120810.GetShardIterator",
     "DynamoDBStreams_20120810.GetRecords",
+    "DynamoDB_20120810.UpdateTimeToLive",
+    "DynamoDB_20120810.DescribeTimeToLive",
+    "DynamoDB_20120810.DescribeLimits",
+    "DynamoDB_20120810.DescribeEndpoints",
 };
 
 }  // namespace
@@ -48,7 +52,9 @@ std::string_view OperationName(Operation op) {
   return target.substr(target.find('.') + 1);
 }
 
-bool IsStreamsOperation(Operation op) { return op >= Operation::kListStreams; }
+bool IsStreamsOperation(Operation op) {
+  return op >= Operation::kListStreams && op <= Operation::kGetRecords;
+}
 
 Result<Operation> ParseTarget(std::string_view target) {
   for (size_t i = 0; i < kTargets.size(); ++i) {
