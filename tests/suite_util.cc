@@ -50,6 +50,19 @@ void AddGsi(dynamo::CreateTableRequest* r, const std::string& name, const std::s
   r->global_secondary_indexes.push_back(std::move(gsi));
 }
 
+void AddLsi(dynamo::CreateTableRequest* r, const std::string& name, const std::string& range,
+            dynamo::ProjectionType projection, dynamo::ScalarType range_type,
+            std::vector<std::string> non_key_attributes) {
+  dynamo::LocalSecondaryIndex lsi;
+  lsi.index_name = name;
+  Define(r, range, range_type);
+  lsi.key_schema.push_back({r->key_schema[0].attribute_name, dynamo::KeyType::kHash});
+  lsi.key_schema.push_back({range, dynamo::KeyType::kRange});
+  lsi.projection.projection_type = projection;
+  lsi.projection.non_key_attributes = std::move(non_key_attributes);
+  r->local_secondary_indexes.push_back(std::move(lsi));
+}
+
 dynamo::CreateTableRequest IssuesPooledRequest(const std::string& name) {
   auto r = TableRequest(name, "company_issue_id");
   AddGsi(&r, "CompanyStatusIndex", "company_id", "status");

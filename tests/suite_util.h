@@ -35,6 +35,13 @@ void AddGsi(dynamo::CreateTableRequest* r, const std::string& name, const std::s
             dynamo::ScalarType hash_type = dynamo::ScalarType::kS,
             dynamo::ScalarType range_type = dynamo::ScalarType::kS);
 
+// Adds an LSI on `range` (the table's partition key, and the attribute definition it
+// needs) to a CreateTable request.
+void AddLsi(dynamo::CreateTableRequest* r, const std::string& name, const std::string& range,
+            dynamo::ProjectionType projection = dynamo::ProjectionType::kAll,
+            dynamo::ScalarType range_type = dynamo::ScalarType::kS,
+            std::vector<std::string> non_key_attributes = {});
+
 // The spec's IssueTracker-Issues-Pooled request (four GSIs), with the given name.
 dynamo::CreateTableRequest IssuesPooledRequest(const std::string& name);
 

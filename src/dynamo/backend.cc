@@ -5,6 +5,26 @@
 
 namespace issuetracker::dynamo {
 
+namespace {
+Status Unsupported(std::string_view operation) {
+  return Status(Code::kUnknownOperation,
+                "This backend does not implement the operation " + std::string(operation));
+}
+}  // namespace
+
+Result<UpdateTimeToLiveResponse> Backend::UpdateTimeToLive(const UpdateTimeToLiveRequest&) {
+  return Unsupported("UpdateTimeToLive");
+}
+Result<DescribeTimeToLiveResponse> Backend::DescribeTimeToLive(const DescribeTimeToLiveRequest&) {
+  return Unsupported("DescribeTimeToLive");
+}
+Result<DescribeLimitsResponse> Backend::DescribeLimits(const DescribeLimitsRequest&) {
+  return Unsupported("DescribeLimits");
+}
+Result<DescribeEndpointsResponse> Backend::DescribeEndpoints(const DescribeEndpointsRequest&) {
+  return Unsupported("DescribeEndpoints");
+}
+
 Extensions* FindExtensions(Backend& backend) { return dynamic_cast<Extensions*>(&backend); }
 
 TableMetricsSource* FindTableMetrics(Backend& backend) {

@@ -80,6 +80,15 @@ class Backend {
       const BatchExecuteStatementRequest& request);
   virtual Result<ExecuteTransactionResponse> ExecuteTransaction(
       const ExecuteTransactionRequest& request);
+
+  // Time to live, limits, endpoints. The defaults answer UnknownOperationException, for
+  // backends that do not serve them.
+  virtual Result<UpdateTimeToLiveResponse> UpdateTimeToLive(const UpdateTimeToLiveRequest& request);
+  virtual Result<DescribeTimeToLiveResponse> DescribeTimeToLive(
+      const DescribeTimeToLiveRequest& request);
+  virtual Result<DescribeLimitsResponse> DescribeLimits(const DescribeLimitsRequest& request);
+  virtual Result<DescribeEndpointsResponse> DescribeEndpoints(
+      const DescribeEndpointsRequest& request);
 };
 
 }  // namespace issuetracker::dynamo

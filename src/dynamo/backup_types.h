@@ -21,6 +21,9 @@ struct RestoreOverrides {
   std::optional<std::vector<GlobalSecondaryIndex>> global_secondary_index_override;
   std::optional<ProvisionedThroughput> provisioned_throughput_override;
   std::optional<SseSpecification> sse_specification_override;
+  // When set, exactly these LSIs are created on the restored table; when absent, the
+  // source's are.
+  std::optional<std::vector<LocalSecondaryIndex>> local_secondary_index_override;
 };
 
 struct RestoreTableToPointInTimeRequest {
@@ -34,7 +37,6 @@ struct RestoreTableToPointInTimeRequest {
 struct RestoreTableToPointInTimeResponse {
   TableDescription table_description;
 };
-
 
 // -------------------------------------------------------------------------- backups
 
@@ -66,6 +68,7 @@ struct BackupDescription {
   BackupDetails backup_details;
   SourceTableDetails source_table_details;
   std::vector<GlobalSecondaryIndexDescription> global_secondary_indexes;  // source's
+  std::vector<LocalSecondaryIndexDescription> local_secondary_indexes;    // source's
 };
 
 struct CreateBackupRequest {
@@ -201,6 +204,13 @@ struct StreamRecord {
   std::string event_source = "aws:dynamodb";
   std::string aws_region;
   StreamRecordData dynamodb;
+  // Set on deletions made by the service itself (time to live): Type "Service",
+  // PrincipalId "dynamodb.amazonaws.com".
+  struct Identity {
+    std::string type;
+    std::string principal_id;
+  };
+  std::optional<Identity> user_identity;
 };
 struct GetRecordsRequest {
   std::string shard_iterator;

@@ -66,6 +66,13 @@ struct GlobalSecondaryIndex {
   std::optional<ProvisionedThroughput> provisioned_throughput;
 };
 
+// A local secondary index: the table's partition key with another sort key.
+struct LocalSecondaryIndex {
+  std::string index_name;
+  std::vector<KeySchemaElement> key_schema;
+  Projection projection;
+};
+
 struct SseSpecification {
   std::optional<bool> enabled;
   std::optional<SseType> sse_type;
@@ -95,6 +102,7 @@ struct CreateTableRequest {
   std::optional<TableClass> table_class;
   std::optional<bool> deletion_protection_enabled;
   std::vector<Tag> tags;
+  std::vector<LocalSecondaryIndex> local_secondary_indexes;
 };
 
 struct GlobalSecondaryIndexDescription {
@@ -104,6 +112,15 @@ struct GlobalSecondaryIndexDescription {
   IndexStatus index_status = IndexStatus::kActive;
   bool backfilling = false;
   std::optional<ProvisionedThroughput> provisioned_throughput;
+  int64_t index_size_bytes = 0;
+  int64_t item_count = 0;
+  std::string index_arn;
+};
+
+struct LocalSecondaryIndexDescription {
+  std::string index_name;
+  std::vector<KeySchemaElement> key_schema;
+  Projection projection;
   int64_t index_size_bytes = 0;
   int64_t item_count = 0;
   std::string index_arn;
@@ -143,6 +160,7 @@ struct TableDescription {
   bool deletion_protection_enabled = false;
   int64_t item_count = 0;
   int64_t table_size_bytes = 0;
+  std::vector<LocalSecondaryIndexDescription> local_secondary_indexes;
 };
 
 struct CreateTableResponse {
@@ -299,6 +317,13 @@ struct ConsumedCapacity {
   std::map<std::string, Capacity> global_secondary_indexes;
 };
 
+// The size of the item collection (one partition key's items and their entries in the
+// local secondary indexes) a write touched; tables with local secondary indexes only.
+struct ItemCollectionMetrics {
+  Item item_collection_key;                    // the partition key
+  std::vector<double> size_estimate_range_gb;  // [lower, upper]
+};
+
 struct PutItemRequest {
   std::string table_name;
   Item item;
@@ -317,6 +342,7 @@ struct PutItemRequest {
 struct PutItemResponse {
   std::optional<Item> attributes;
   std::optional<ConsumedCapacity> consumed_capacity;
+  std::optional<ItemCollectionMetrics> item_collection_metrics;
 };
 
 struct GetItemRequest {
@@ -354,6 +380,7 @@ struct UpdateItemRequest {
 struct UpdateItemResponse {
   std::optional<Item> attributes;
   std::optional<ConsumedCapacity> consumed_capacity;
+  std::optional<ItemCollectionMetrics> item_collection_metrics;
 };
 
 struct DeleteItemRequest {
@@ -374,6 +401,7 @@ struct DeleteItemRequest {
 struct DeleteItemResponse {
   std::optional<Item> attributes;
   std::optional<ConsumedCapacity> consumed_capacity;
+  std::optional<ItemCollectionMetrics> item_collection_metrics;
 };
 
 struct QueryRequest {
@@ -459,6 +487,7 @@ struct BatchWriteItemRequest {
 struct BatchWriteItemResponse {
   std::map<std::string, std::vector<WriteRequest>> unprocessed_items;
   std::vector<ConsumedCapacity> consumed_capacity;
+  std::map<std::string, std::vector<ItemCollectionMetrics>> item_collection_metrics;
 };
 
 // One action of TransactWriteItems; exactly one of the four is set.
@@ -513,6 +542,7 @@ struct TransactWriteItemsRequest {
 };
 struct TransactWriteItemsResponse {
   std::vector<ConsumedCapacity> consumed_capacity;
+  std::map<std::string, std::vector<ItemCollectionMetrics>> item_collection_metrics;
 };
 
 struct TransactGet {
@@ -562,6 +592,50 @@ struct DescribeContinuousBackupsRequest {
 };
 struct DescribeContinuousBackupsResponse {
   ContinuousBackupsDescription continuous_backups_description;
+};
+
+// ------------------------------------------------------------------------ time to live
+
+enum class TimeToLiveStatus : uint8_t { kEnabling, kDisabling, kEnabled, kDisabled };
+
+struct TimeToLiveSpecification {
+  std::string attribute_name;
+  bool enabled = false;
+};
+struct UpdateTimeToLiveRequest {
+  std::string table_name;
+  TimeToLiveSpecification time_to_live_specification;
+};
+struct UpdateTimeToLiveResponse {
+  TimeToLiveSpecification time_to_live_specification;
+};
+struct DescribeTimeToLiveRequest {
+  std::string table_name;
+};
+struct TimeToLiveDescription {
+  std::optional<TimeToLiveStatus> time_to_live_status;
+  std::optional<std::string> attribute_name;
+};
+struct DescribeTimeToLiveResponse {
+  TimeToLiveDescription time_to_live_description;
+};
+
+// ------------------------------------------------------------------ limits, endpoints
+
+struct DescribeLimitsRequest {};
+struct DescribeLimitsResponse {
+  int64_t account_max_read_capacity_units = 0;
+  int64_t account_max_write_capacity_units = 0;
+  int64_t table_max_read_capacity_units = 0;
+  int64_t table_max_write_capacity_units = 0;
+};
+struct DescribeEndpointsRequest {};
+struct Endpoint {
+  std::string address;
+  int64_t cache_period_in_minutes = 0;
+};
+struct DescribeEndpointsResponse {
+  std::vector<Endpoint> endpoints;
 };
 
 // One entry of TransactionCanceledException's CancellationReasons, in action order.

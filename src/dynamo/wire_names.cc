@@ -40,6 +40,8 @@ constexpr std::array<std::string_view, 13> kComparisonOperator = {
     "NOT_NULL", "NE",   "LE",      "BEGINS_WITH", "GE",           "CONTAINS"};
 constexpr std::array<std::string_view, 2> kConditionalOperator = {"AND", "OR"};
 constexpr std::array<std::string_view, 3> kAttributeAction = {"ADD", "PUT", "DELETE"};
+constexpr std::array<std::string_view, 4> kTimeToLiveStatus = {"ENABLING", "DISABLING", "ENABLED",
+                                                               "DISABLED"};
 
 template <typename E, size_t N>
 std::string_view Name(const std::array<std::string_view, N>& names, E v) {
@@ -88,6 +90,7 @@ IT_WIRE_ENUM(OperationType, kOperationType)
 IT_WIRE_ENUM(ComparisonOperator, kComparisonOperator)
 IT_WIRE_ENUM(ConditionalOperator, kConditionalOperator)
 IT_WIRE_ENUM(AttributeAction, kAttributeAction)
+IT_WIRE_ENUM(TimeToLiveStatus, kTimeToLiveStatus)
 
 #undef IT_WIRE_ENUM
 

@@ -38,6 +38,7 @@ std::string_view ToWire(OperationType v);
 std::string_view ToWire(ComparisonOperator v);
 std::string_view ToWire(ConditionalOperator v);
 std::string_view ToWire(AttributeAction v);
+std::string_view ToWire(TimeToLiveStatus v);
 
 bool FromWire(std::string_view name, KeyType* v);
 bool FromWire(std::string_view name, ScalarType* v);
@@ -88,6 +89,8 @@ std::span<const std::string_view> WireNames(OperationType v);
 std::span<const std::string_view> WireNames(ComparisonOperator v);
 std::span<const std::string_view> WireNames(ConditionalOperator v);
 std::span<const std::string_view> WireNames(AttributeAction v);
+std::span<const std::string_view> WireNames(TimeToLiveStatus v);
+bool FromWire(std::string_view name, TimeToLiveStatus* v);
 
 // The AttrType of a key attribute type.
 AttrType ToAttrType(ScalarType t);

@@ -135,6 +135,8 @@ static dynamo::BackupDescription DescribeMeta(EngineCore& e, const BackupMeta& m
     s.billing_mode = desc->billing_mode;
     d.global_secondary_indexes = t.global_secondary_indexes;
     for (auto& g : d.global_secondary_indexes) g.item_count = g.index_size_bytes = 0;
+    d.local_secondary_indexes = t.local_secondary_indexes;
+    for (auto& l : d.local_secondary_indexes) l.item_count = l.index_size_bytes = 0;
   }
   return d;
 }

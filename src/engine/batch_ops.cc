@@ -220,6 +220,8 @@ Result<dynamo::BatchWriteItemResponse> Engine::BatchWriteItem(
                                               tally.table_units, tally.index_units, false)) {
         response.consumed_capacity.push_back(std::move(*c));
       }
+      auto collections = RenderCollections(r.return_item_collection_metrics, tally);
+      if (!collections.empty()) response.item_collection_metrics[name] = std::move(collections);
     }
     return response;
   });

@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::string_view kInvalid = "One or more parameter values were invalid: ";
 constexpr size_t kMaxGsis = 20;
+constexpr size_t kMaxLsis = 5;
 constexpr size_t kMaxProjectedAttributes = 100;
 
 Status Invalid(std::string_view msg) {
@@ -133,6 +134,46 @@ Status ValidateGsis(const dynamo::CreateTableRequest& r, bool pay_per_request) {
   return Status::Ok();
 }
 
+// Local secondary indexes: the table's partition key and a sort key of their own.
+Status ValidateLsis(const dynamo::CreateTableRequest& r) {
+  if (r.local_secondary_indexes.empty()) return Status::Ok();
+  if (r.local_secondary_indexes.size() > kMaxLsis) {
+    return Invalid("Number of LocalSecondaryIndexes exceeds per-table limit of 5");
+  }
+  if (r.key_schema.size() < 2) {
+    return Invalid(
+        "Table KeySchema does not have a range key, which is required when specifying a "
+        "LocalSecondaryIndex");
+  }
+  std::set<std::string> names;
+  for (const auto& g : r.global_secondary_indexes) names.insert(g.index_name);
+  size_t projected = 0;
+  for (const auto& g : r.global_secondary_indexes)
+    projected += g.projection.non_key_attributes.size();
+  for (const auto& lsi : r.local_secondary_indexes) {
+    IT_RETURN_IF_ERROR(ValidateIndexName(lsi.index_name));
+    IT_RETURN_IF_ERROR(ValidateKeySchema(lsi.key_schema, r.attribute_definitions));
+    if (lsi.key_schema.size() != 2) {
+      return Invalid("Index KeySchema does not have a range key for index: " + lsi.index_name);
+    }
+    if (lsi.key_schema[0].attribute_name != r.key_schema[0].attribute_name) {
+      return Invalid(
+          "Index KeySchema does not have the same leading hash key as table KeySchema "
+          "for index: " +
+          lsi.index_name + ". index hash key: " + lsi.key_schema[0].attribute_name +
+          ", table hash key: " + r.key_schema[0].attribute_name);
+    }
+    IT_RETURN_IF_ERROR(ValidateProjection(lsi.projection));
+    projected += lsi.projection.non_key_attributes.size();
+    if (!names.insert(lsi.index_name).second)
+      return Invalid("Duplicate index name: " + lsi.index_name);
+  }
+  if (projected > kMaxProjectedAttributes) {
+    return Invalid("Number of projected attributes in all indexes exceeds limit of 100");
+  }
+  return Status::Ok();
+}
+
 KeyAttr KeyAttrFor(const KeySchemaElement& k, const std::vector<AttributeDefinition>& defs) {
   KeyAttr attr{k.attribute_name, dynamo::ScalarType::kS};
   for (const auto& d : defs) {
@@ -157,6 +198,10 @@ const IndexDesc* TableDesc::FindIndex(std::string_view index_name) const {
     if (index.name == index_name) return &index;
   }
   return nullptr;
+}
+
+bool TableDesc::HasLocalIndexes() const {
+  return std::any_of(indexes.begin(), indexes.end(), [](const IndexDesc& i) { return i.local; });
 }
 
 bool TableDesc::IsKeyAttribute(std::string_view attr) const {
@@ -201,11 +246,15 @@ Status ValidateCreateTable(const dynamo::CreateTableRequest& r) {
   }
   IT_RETURN_IF_ERROR(ValidateKeySchema(r.key_schema, r.attribute_definitions));
   IT_RETURN_IF_ERROR(ValidateGsis(r, ppr));
+  IT_RETURN_IF_ERROR(ValidateLsis(r));
   // Every definition must be used by some key schema, and vice versa.
   std::set<std::string> used;
   for (const auto& k : r.key_schema) used.insert(k.attribute_name);
   for (const auto& g : r.global_secondary_indexes) {
     for (const auto& k : g.key_schema) used.insert(k.attribute_name);
+  }
+  for (const auto& l : r.local_secondary_indexes) {
+    for (const auto& k : l.key_schema) used.insert(k.attribute_name);
   }
   if (used != defined) {
     return Invalid(
@@ -246,6 +295,16 @@ TableDesc DescFromCreateRequest(const dynamo::CreateTableRequest& r, uint32_t id
     if (g.key_schema.size() > 1) index.range = KeyAttrFor(g.key_schema[1], r.attribute_definitions);
     index.projection = g.projection;
     index.throughput = g.provisioned_throughput;
+    d.indexes.push_back(std::move(index));
+  }
+  for (const auto& l : r.local_secondary_indexes) {
+    IndexDesc index;
+    index.id = next_index_id++;
+    index.name = l.index_name;
+    index.hash = KeyAttrFor(l.key_schema[0], r.attribute_definitions);
+    index.range = KeyAttrFor(l.key_schema[1], r.attribute_definitions);
+    index.projection = l.projection;
+    index.local = true;
     d.indexes.push_back(std::move(index));
   }
   d.next_index_id = next_index_id;
@@ -305,6 +364,7 @@ json::object IndexToJson(const IndexDesc& index) {
   for (const auto& a : index.projection.non_key_attributes) attrs.emplace_back(a);
   o["non_key_attributes"] = std::move(attrs);
   if (index.throughput) o["throughput"] = ThroughputToJson(*index.throughput);
+  if (index.local) o["local"] = true;
   return o;
 }
 
@@ -325,6 +385,7 @@ Status IndexFromJson(const json::object& o, IndexDesc* index) {
     index->projection.non_key_attributes.emplace_back(a.as_string());
   }
   if (o.contains("throughput")) index->throughput = ThroughputFromJson(o.at("throughput"));
+  if (o.contains("local")) index->local = o.at("local").as_bool();
   return Status::Ok();
 }
 
@@ -349,6 +410,7 @@ json::object SettingsToJson(const TableDesc& d) {
                                         {"start_micros", d.previous_stream->start_micros},
                                         {"end_micros", d.previous_stream->end_micros}};
   }
+  if (d.ttl_attribute) o["ttl_attribute"] = *d.ttl_attribute;
   json::array tags;
   for (const auto& t : d.tags) tags.push_back(json::object{{"key", t.key}, {"value", t.value}});
   o["tags"] = std::move(tags);
@@ -384,6 +446,8 @@ Status SettingsFromJson(const json::object& o, TableDesc* d) {
     past.end_micros = p.at("end_micros").to_number<int64_t>();
     d->previous_stream = past;
   }
+  if (o.contains("ttl_attribute"))
+    d->ttl_attribute = std::string(o.at("ttl_attribute").as_string());
   for (const auto& t : o.at("tags").as_array()) {
     d->tags.push_back(
         {std::string(t.at("key").as_string()), std::string(t.at("value").as_string())});

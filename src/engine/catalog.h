@@ -31,6 +31,9 @@ struct IndexDesc {
   std::optional<dynamo::ProvisionedThroughput> throughput;
   dynamo::IndexStatus status = dynamo::IndexStatus::kActive;
   bool backfilling = false;
+  // A local secondary index: the table's partition key, created with the table, part of
+  // the partition's item collection; strongly consistent reads allowed.
+  bool local = false;
 
   // Whether `attr` is stored in this index's entries: keys of the index and of the table
   // always, others by projection.
@@ -69,7 +72,10 @@ struct TableDesc {
   bool pitr_enabled = false;
   int32_t pitr_recovery_days = 35;
   int64_t pitr_enabled_since_micros = 0;
+  // Time to live: the attribute holding expiry times (epoch seconds), while enabled.
+  std::optional<std::string> ttl_attribute;
 
+  bool HasLocalIndexes() const;
   const IndexDesc* FindIndex(std::string_view index_name) const;
   bool IsKeyAttribute(std::string_view attr) const;
 };

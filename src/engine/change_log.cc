@@ -11,7 +11,7 @@ namespace {
 
 constexpr char kChangeVersionStampDated = 0x01;  // no date field: the date is the stamp
 constexpr char kChangeVersion = 0x02;
-constexpr uint8_t kOldFlag = 1, kNewFlag = 2, kKeysFlag = 4;
+constexpr uint8_t kOldFlag = 1, kNewFlag = 2, kKeysFlag = 4, kServiceFlag = 8;
 
 void PutImage(const dynamo::Item& item, std::string* out) {
   const std::string encoded = EncodeItem(item);
@@ -58,7 +58,8 @@ std::string ChangeBody(const dynamo::Item* old_item, const dynamo::Item* new_ite
   const bool keep_old = images.old_image && old_item;
   const bool keep_new = images.new_image && new_item;
   const uint8_t flags = (keep_old ? kOldFlag : 0) | (keep_new ? kNewFlag : 0) |
-                        (!keep_old && !keep_new ? kKeysFlag : 0);
+                        (!keep_old && !keep_new ? kKeysFlag : 0) |
+                        (images.by_service && event == ChangeEvent::kRemove ? kServiceFlag : 0);
   out.push_back(static_cast<char>(flags));
   if (keep_old) PutImage(*old_item, &out);
   if (keep_new) PutImage(*new_item, &out);
@@ -102,7 +103,12 @@ Result<ChangeRecord> DecodeChange(std::string_view key, std::string_view value) 
   const auto event = static_cast<uint8_t>(value[0]);
   if (event > 2) return Status::Corruption("bad change event");
   r.event = static_cast<ChangeEvent>(event);
-  const auto flags = static_cast<uint8_t>(value[1]);
+  auto flags = static_cast<uint8_t>(value[1]);
+  if (flags & kServiceFlag) {
+    if (r.event != ChangeEvent::kRemove) return Status::Corruption("bad change flags");
+    r.by_service = true;
+    flags = static_cast<uint8_t>(flags & ~kServiceFlag);
+  }
   // The encoder writes keys alone, or the images it kept: never an old image of an
   // INSERT or a new image of a REMOVE.
   if (flags == 0 || ((flags & kKeysFlag) ? flags != kKeysFlag : flags > (kOldFlag | kNewFlag)) ||

@@ -7,7 +7,8 @@
 //   value : version(0x02) varint64(stamp - date) event(1) flags(1)
 //           [old image] [new image | key attributes]
 //           event: 0 INSERT, 1 MODIFY, 2 REMOVE; flags: 1 old image, 2 new image,
-//           4 keys only; each image is varint32 length + EncodeItem bytes.
+//           4 keys only, 8 a deletion by the service (time to live; REMOVE only);
+//           each image is varint32 length + EncodeItem bytes.
 //           Version 0x01 (written before the date was kept) has no date field: its date is
 //           its stamp.
 // A record has two times. Its stamp orders it: strictly increasing across the database
@@ -45,12 +46,14 @@ struct ChangeRecord {
   std::optional<dynamo::Item> old_image;
   std::optional<dynamo::Item> new_image;
   std::optional<dynamo::Item> keys;  // when neither image was kept
+  bool by_service = false;           // deleted by time to live
 };
 
 // Which images a table's change records keep.
 struct ChangeImages {
   bool old_image = false;
   bool new_image = false;
+  bool by_service = false;  // not an image: marks a deletion by time to live
   bool any() const { return old_image || new_image; }
 };
 

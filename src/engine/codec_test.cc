@@ -463,6 +463,10 @@ TEST(CatalogTest, DescriptorRoundTripsThroughJson) {
                                    {dynamo::ProjectionType::kInclude, {"x", "y"}},
                                    std::nullopt};
   r.global_secondary_indexes = {gsi};
+  r.attribute_definitions.push_back({"d", dynamo::ScalarType::kS});
+  r.local_secondary_indexes = {{"ByD",
+                                {{"id", dynamo::KeyType::kHash}, {"d", dynamo::KeyType::kRange}},
+                                {dynamo::ProjectionType::kKeysOnly, {}}}};
   r.tags = {{"Project", "IssueTrackingSaaS"}};
   r.sse_specification = dynamo::SseSpecification{true, dynamo::SseType::kKms, "key-1"};
   r.stream_specification =
@@ -472,11 +476,17 @@ TEST(CatalogTest, DescriptorRoundTripsThroughJson) {
   d.pitr_enabled = true;
   d.stream_label = "2023-11-14T22:13:20.500000";
   SaveFuzzSeed("table_desc", "d" + SerializeTableDesc(d));
+  d.ttl_attribute = "expires";
   auto back = ParseTableDesc(SerializeTableDesc(d));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->id, 42u);
   EXPECT_EQ(back->range->type, dynamo::ScalarType::kN);
-  ASSERT_EQ(back->indexes.size(), 1u);
+  ASSERT_EQ(back->indexes.size(), 2u);
+  EXPECT_FALSE(back->indexes[0].local);
+  EXPECT_TRUE(back->indexes[1].local);
+  EXPECT_EQ(back->indexes[1].range->name, "d");
+  EXPECT_TRUE(back->HasLocalIndexes());
+  EXPECT_EQ(back->ttl_attribute, "expires");
   EXPECT_EQ(back->indexes[0].projection.non_key_attributes, (std::vector<std::string>{"x", "y"}));
   EXPECT_EQ(back->indexes[0].hash.type, dynamo::ScalarType::kB);
   EXPECT_EQ(back->tags, r.tags);

@@ -87,6 +87,34 @@ Result<StatsAccumulator> DecodeStats(std::string_view value) {
 
 std::string TableIdKey(uint32_t table_id) { return CatalogTablePrefix('i', table_id); }
 
+std::string CollectionKey(uint32_t table_id, const dynamo::AttributeValue& partition_key) {
+  std::string key = CatalogTablePrefix('c', table_id);
+  AppendKeyValue(partition_key, &key);
+  return key;
+}
+
+dynamo::ItemCollectionMetrics RenderCollection(const CollectionSize& c) {
+  dynamo::ItemCollectionMetrics m;
+  m.item_collection_key = c.key;
+  const double lower = std::floor(static_cast<double>(std::max<int64_t>(c.bytes, 0)) /
+                                  static_cast<double>(1LL << 30));
+  m.size_estimate_range_gb = {lower, lower + 1};
+  return m;
+}
+
+std::vector<dynamo::ItemCollectionMetrics> RenderCollections(
+    dynamo::ReturnItemCollectionMetrics mode, const WriteTally& tally) {
+  std::vector<dynamo::ItemCollectionMetrics> out;
+  if (mode != dynamo::ReturnItemCollectionMetrics::kSize) return out;
+  for (size_t i = 0; i < tally.collections.size(); ++i) {
+    bool later = false;  // the collection's last size is reported
+    for (size_t j = i + 1; j < tally.collections.size() && !later; ++j)
+      later = tally.collections[j].key == tally.collections[i].key;
+    if (!later) out.push_back(RenderCollection(tally.collections[i]));
+  }
+  return out;
+}
+
 std::string BackfillMarkerKey(uint32_t table_id, uint8_t index_id) {
   std::string key = CatalogTablePrefix('g', table_id);
   key.push_back(static_cast<char>(index_id));
@@ -447,6 +475,17 @@ dynamo::TableDescription EngineCore::Describe(const TableDesc& t) {
   };
   read_stats(kBaseIndexId, &d.item_count, &d.table_size_bytes);
   for (const IndexDesc& index : t.indexes) {
+    if (index.local) {
+      dynamo::LocalSecondaryIndexDescription l;
+      l.index_name = index.name;
+      l.key_schema.push_back({index.hash.name, dynamo::KeyType::kHash});
+      l.key_schema.push_back({index.range->name, dynamo::KeyType::kRange});
+      l.projection = index.projection;
+      read_stats(index.id, &l.item_count, &l.index_size_bytes);
+      l.index_arn = d.table_arn + "/index/" + index.name;
+      d.local_secondary_indexes.push_back(std::move(l));
+      continue;
+    }
     dynamo::GlobalSecondaryIndexDescription g;
     g.index_name = index.name;
     g.key_schema.push_back({index.hash.name, dynamo::KeyType::kHash});

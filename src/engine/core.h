@@ -84,11 +84,24 @@ class TableRef {
 // Statistics deltas summed in memory, for writes that merge them once at the end.
 struct StatsAccumulator {
   std::map<uint8_t, std::pair<int64_t, int64_t>> deltas;  // index id -> (items, bytes)
+  // Item collections of tables with local secondary indexes: collection key (catalog
+  // key, CollectionKey) -> bytes.
+  std::map<std::string, int64_t> collections;
   void Add(uint8_t index_id, int64_t items, int64_t bytes) {
     auto& d = deltas[index_id];
     d.first += items;
     d.second += bytes;
   }
+  void AddAll(const StatsAccumulator& other) {
+    for (const auto& [id, d] : other.deltas) Add(id, d.first, d.second);
+    for (const auto& [key, bytes] : other.collections) collections[key] += bytes;
+  }
+};
+
+// The size of an item collection after a write (for ItemCollectionMetrics).
+struct CollectionSize {
+  dynamo::Item key;  // the partition key
+  int64_t bytes = 0;
 };
 
 // Write capacity units consumed by one operation, per table and per index.
@@ -101,6 +114,13 @@ struct WriteTally {
   StampTickets own_stamps;
   StampTickets* shared_stamps = nullptr;
   StampTickets& stamps() { return shared_stamps ? *shared_stamps : own_stamps; }
+  // Item collections written (tables with local secondary indexes), in write order.
+  std::vector<CollectionSize> collections;
+  // The write is a deletion by the service (time to live): its change record says so.
+  bool by_service = false;
+  // A bulk load into a new table (restore, import): collection sizes are only summed.
+  // REQUIRES: AppendItemChange is given bulk_stats.
+  bool bulk_load = false;
 };
 
 class EngineCore {
@@ -181,7 +201,13 @@ class EngineCore {
     BatchSink sink(batch);
     return AppendItemChange(t, base_key, old_item, new_item, &sink, tally);
   }
-  // Appends the merge of summed statistics deltas to `batch`.
+  // Appends the change of an item collection's size by `delta` bytes (tables with local
+  // secondary indexes): ItemCollectionSizeLimitExceededException when it would grow past
+  // the limit; records the size in `tally` (or sums into `bulk_stats`).
+  Status AppendCollectionChange(const TableDesc& t, const dynamo::Item& item, int64_t delta,
+                                MutationSink* sink, WriteTally* tally,
+                                StatsAccumulator* bulk_stats);
+  // Appends the merge of summed statistics deltas (and collection sizes) to `batch`.
   void AppendStats(uint32_t table_id, const StatsAccumulator& stats, rocksdb::WriteBatch* batch);
   // The statistics of a table as stored.
   Result<StatsAccumulator> ReadStats(uint32_t table_id);
@@ -309,6 +335,16 @@ std::string EncodeStats(const StatsAccumulator& stats);
 // Corruption unless `value` is what EncodeStats writes: whole entries, index ids strictly
 // ascending.
 Result<StatsAccumulator> DecodeStats(std::string_view value);
+// Catalog key of an item collection's size ("c" table_id(4) enc(partition key)); its
+// value is EncodeStats with index id 0 (items, bytes), summed by the merge operator.
+std::string CollectionKey(uint32_t table_id, const dynamo::AttributeValue& partition_key);
+// ItemCollectionMetrics of a collection of `bytes`: SizeEstimateRangeGB is [floor, floor+1]
+// of its size in GB.
+dynamo::ItemCollectionMetrics RenderCollection(const CollectionSize& c);
+// ItemCollectionMetrics of every collection in `tally`, one per partition key (its last
+// size), for ReturnItemCollectionMetrics SIZE; empty otherwise.
+std::vector<dynamo::ItemCollectionMetrics> RenderCollections(
+    dynamo::ReturnItemCollectionMetrics mode, const WriteTally& tally);
 // Catalog key of the table-id -> name entry ("i" table_id(4)).
 std::string TableIdKey(uint32_t table_id);
 // Catalog key of an index backfill's marker ("g" table_id(4) index_id(1)); its value is the

@@ -40,6 +40,8 @@ namespace issuetracker::engine {
   X(kBackupUnrecorded, "backup_delete.unrecorded", "the backup's metadata gone")                   \
   X(kBackupRemoved, "backup_delete.removed", "the backup's checkpoint removed")                    \
   X(kTrimmedTable, "trim.table", "one table's change records past retention dropped")              \
+  X(kTtlBatchDeleted, "ttl.batch_deleted",                                                         \
+    "a batch of expired items, entries, stats, records gone")                                      \
   X(kRecoveredRestores, "recover.restores", "interrupted restores cleaned up")                     \
   X(kRecoveredBackups, "recover.backups", "checkpoints without metadata removed")
 

@@ -31,7 +31,7 @@ Item Order(int i) {
   return item;
 }
 
-// Table "Orders" (two GSIs, PITR, a stream) with 300 imported items, then 60 updates and
+// Table "Orders" (two GSIs, an LSI, PITR, a stream) with 300 imported items, then 60 updates and
 // 10 deletes a millisecond apart; table "Other" (PITR) with 20 items.
 void BuildOrders(const std::string& dir) {
   ManualClock clock(kStart);
@@ -45,8 +45,13 @@ void BuildOrders(const std::string& dir) {
   r.attribute_definitions = {{"pk", ScalarType::kS},
                              {"sk", ScalarType::kN},
                              {"color", ScalarType::kS},
-                             {"owner", ScalarType::kS}};
+                             {"owner", ScalarType::kS},
+                             {"v", ScalarType::kN}};
   r.key_schema = {{"pk", dynamo::KeyType::kHash}, {"sk", dynamo::KeyType::kRange}};
+  r.local_secondary_indexes.push_back(
+      {"ByV",
+       {{"pk", dynamo::KeyType::kHash}, {"v", dynamo::KeyType::kRange}},
+       {dynamo::ProjectionType::kKeysOnly, {}}});
   r.global_secondary_indexes.push_back(
       {"ByColor",
        {{"color", dynamo::KeyType::kHash}, {"sk", dynamo::KeyType::kRange}},
@@ -107,6 +112,29 @@ void BuildOrdersWithBackup(const std::string& dir) {
   auto opened = Engine::Open(TestOptions(dir, &env));
   CRASH_TEST_OK(opened);
   CRASH_TEST_OK((*opened)->CreateBackup({"Orders", "weekly"}));
+}
+
+// BuildOrders, then time to live on Orders' "exp", which 40 items set to kStart + 20 s.
+void BuildOrdersWithTtl(const std::string& dir) {
+  BuildOrders(dir);
+  ManualClock clock(kStart + 10 * kSecond);
+  CustomEnv env(&clock);
+  auto opened = Engine::Open(TestOptions(dir, &env));
+  CRASH_TEST_OK(opened);
+  Engine& db = **opened;
+  dynamo::UpdateTimeToLiveRequest ttl;
+  ttl.table_name = "Orders";
+  ttl.time_to_live_specification = {"exp", true};
+  CRASH_TEST_OK(db.UpdateTimeToLive(ttl));
+  for (int i = 0; i < 40; ++i) {
+    const Item order = Order(i * 7 + 1);
+    dynamo::UpdateItemRequest u;
+    u.table_name = "Orders";
+    u.key = {{"pk", order.at("pk")}, {"sk", order.at("sk")}};
+    u.update_expression = "SET exp = :e";
+    u.expression_attribute_values = {{":e", AttributeValue::N(kStart / kSecond + 20)}};
+    CRASH_TEST_OK(db.UpdateItem(u));
+  }
 }
 
 // BuildOrders, then scenario `name` killed at its `hit`-th `point`.
@@ -247,6 +275,16 @@ std::vector<Scenario> Build() {
                },
                {CrashPoint::kTrimmedTable},
                std::nullopt});
+  s.push_back({"ttl_expire",
+               BuildOrdersWithTtl,
+               [](Engine& db, ManualClock* clock) {
+                 clock->SetMicros(kStart + 3600 * kSecond);
+                 CRASH_TEST_OK(db.ExpireItemsNow());
+               },
+               {CrashPoint::kTtlBatchDeleted},
+               std::nullopt,
+               false,
+               /*resumable=*/true});
   s.push_back({"put",
                BuildOrders,
                [](Engine& db, ManualClock*) {

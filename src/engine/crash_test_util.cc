@@ -30,6 +30,8 @@ EngineOptions TestOptions(const std::string& dir, Env* env) {
   options.block_cache_bytes = 8u << 20;
   options.stream_retention_seconds = 3600;
   options.trim_interval_seconds = 3600;  // trimming only when a scenario asks for it
+  options.ttl_interval_seconds = 3600;   // time-to-live passes too
+  options.ttl_batch_items = 8;           // several batches in a pass
   return options;
 }
 
@@ -247,7 +249,18 @@ void ExpectTablesConsistent(Engine& db) {
     const auto items = ScanAll(db, name);
     EXPECT_EQ(d.item_count, static_cast<int64_t>(items.size())) << name;
     EXPECT_EQ(d.table_size_bytes, SizeOf(items)) << name;
-    for (const auto& g : d.global_secondary_indexes) {
+    // Local secondary indexes are checked as GSIs with the table's partition key.
+    std::vector<dynamo::GlobalSecondaryIndexDescription> indexes = d.global_secondary_indexes;
+    for (const auto& l : d.local_secondary_indexes) {
+      dynamo::GlobalSecondaryIndexDescription g;
+      g.index_name = l.index_name;
+      g.key_schema = l.key_schema;
+      g.projection = l.projection;
+      g.item_count = l.item_count;
+      g.index_size_bytes = l.index_size_bytes;
+      indexes.push_back(std::move(g));
+    }
+    for (const auto& g : indexes) {
       EXPECT_EQ(g.index_status, dynamo::IndexStatus::kActive) << name << "/" << g.index_name;
       EXPECT_FALSE(g.backfilling) << name << "/" << g.index_name;
       Items expected;
@@ -278,6 +291,7 @@ void ExpectNoLeftovers(const std::string& dir) {
   // Live tables (by id) and their live indexes.
   std::map<uint32_t, std::set<uint8_t>> live;
   std::set<std::string> backups;
+  std::set<uint32_t> catalog_ids;
   {
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[0]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -286,6 +300,9 @@ void ExpectNoLeftovers(const std::string& dir) {
         EXPECT_FALSE(key.starts_with(marker)) << "marker left behind: " << key;
       }
       if (key.starts_with("k/")) backups.insert(key.substr(2));
+      // Time-to-live markers and item-collection sizes belong to live tables.
+      if ((key.starts_with("x") || key.starts_with("c")) && key.size() >= 5)
+        catalog_ids.insert(DecodeFixed32BE(key.data() + 1));
       if (!key.starts_with("t/")) continue;
       auto desc = ParseTableDesc(it->value().ToStringView());
       ASSERT_TRUE(desc.ok());
@@ -294,6 +311,8 @@ void ExpectNoLeftovers(const std::string& dir) {
       for (const IndexDesc& i : desc->indexes) indexes.insert(i.id);
     }
   }
+  for (uint32_t id : catalog_ids)
+    EXPECT_TRUE(live.contains(id)) << "a catalog key of a table that does not exist: " << id;
   for (size_t cf : {size_t{1}, size_t{2}}) {
     std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[cf]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {

@@ -40,6 +40,10 @@ struct Scenario {
   std::optional<CrashPoint> done_at;
   // Whether the points reached while the engine opens (recovery) belong to the scenario.
   bool during_open = false;
+  // An operation made of independent whole steps that running it again finishes (the
+  // time-to-live pass): killed anywhere, the reopened database must be consistent, and a
+  // second run must leave what an uninterrupted run leaves.
+  bool resumable = false;
 };
 
 const std::vector<Scenario>& Scenarios();

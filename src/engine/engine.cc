@@ -3,6 +3,7 @@
 #include "engine/engine.h"
 
 #include "engine/core.h"
+#include "engine/expirer.h"
 #include "engine/importer.h"
 #include "engine/restores.h"
 #include "engine/rocks_status.h"
@@ -25,6 +26,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   engine->streams_ = std::make_unique<Streams>(core);
   engine->importer_ = std::make_unique<Importer>(core);
   engine->transactions_ = std::make_unique<Transactions>(core);
+  engine->expirer_ = std::make_unique<Expirer>(core);
   // An index left backfilling (by a crash, or by a version that kept no marker with the
   // descriptor) resumes as soon as its table is loaded.
   core.SetDescriptorLoadedHook(
@@ -35,6 +37,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   IT_RETURN_IF_ERROR(engine->restores_->ResumePrefixRestores());
   engine->tables_->ResumeBackfills();
   engine->streams_->StartTrimmer();
+  engine->expirer_->Start();
   return engine;
 }
 

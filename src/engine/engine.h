@@ -40,11 +40,12 @@ class Restores;
 class Streams;
 class Importer;
 class Transactions;
+class Expirer;
 
 // Each operation is declared once, here, and defined in its family's file: tables
 // (table_ops.cc, update_table.cc), items (item_ops.cc, query_ops.cc, batch_ops.cc,
 // transact_ops.cc), point-in-time recovery and backups (restore_ops.cc, backup_ops.cc),
-// streams (stream_ops.cc), import (import_ops.cc).
+// streams (stream_ops.cc), import (import_ops.cc), time to live (ttl_ops.cc).
 class Engine final : public dynamo::Backend,
                      public dynamo::Extensions,
                      public dynamo::TableMetricsSource {
@@ -101,6 +102,15 @@ class Engine final : public dynamo::Backend,
   Result<dynamo::GetShardIteratorResponse> GetShardIterator(
       const dynamo::GetShardIteratorRequest& r) override;
   Result<dynamo::GetRecordsResponse> GetRecords(const dynamo::GetRecordsRequest& r) override;
+  // Time to live, limits, endpoints (ttl_ops.cc).
+  Result<dynamo::UpdateTimeToLiveResponse> UpdateTimeToLive(
+      const dynamo::UpdateTimeToLiveRequest& r) override;
+  Result<dynamo::DescribeTimeToLiveResponse> DescribeTimeToLive(
+      const dynamo::DescribeTimeToLiveRequest& r) override;
+  Result<dynamo::DescribeLimitsResponse> DescribeLimits(
+      const dynamo::DescribeLimitsRequest& r) override;
+  Result<dynamo::DescribeEndpointsResponse> DescribeEndpoints(
+      const dynamo::DescribeEndpointsRequest& r) override;
 
   // dynamo::Extensions.
   Result<dynamo::ImportItemsResponse> ImportItems(const dynamo::ImportItemsRequest& r) override;
@@ -121,6 +131,11 @@ class Engine final : public dynamo::Backend,
   // trim_interval_seconds). For tests and tools.
   Status TrimChangeLogs();
 
+  // Runs one time-to-live pass now (the expirer runs one every ttl_interval_seconds):
+  // deletes every expired item of every table with time to live enabled and returns how
+  // many. For tests and tools.
+  Result<int64_t> ExpireItemsNow();
+
   // Blocks until every background index backfill has finished (for tests and tools).
   void WaitForBackgroundWork();
 
@@ -133,6 +148,7 @@ class Engine final : public dynamo::Backend,
   std::unique_ptr<Streams> streams_;
   std::unique_ptr<Importer> importer_;
   std::unique_ptr<Transactions> transactions_;
+  std::unique_ptr<Expirer> expirer_;
 };
 
 }  // namespace issuetracker::engine

@@ -94,6 +94,7 @@ Result<dynamo::ImportItemsResponse> Engine::ImportItems(const dynamo::ImportItem
       return r.next_item(&produced) ? &produced : nullptr;
     };
     WriteTally tally;
+    tally.bulk_load = true;  // collection sizes summed into the stats file
     dynamo::ImportItemsResponse response;
     IT_ASSIGN_OR_RETURN(response.items_imported, importer_->Import(table.desc(), next, &tally));
     (void)EngineCore::RenderCapacity(dynamo::ReturnConsumedCapacity::kNone, table.metrics(),
@@ -193,6 +194,11 @@ Status Importer::WriteChangeAndStatsFiles(const TableDesc& t, Staged* staged, Wr
   // The statistics delta is a merge operand in a one-key catalog file, ingested with the
   // rest: the table's item count and size move in the same atomic step as its items.
   auto fill = [&](rocksdb::SstFileWriter* writer) {
+    for (const auto& [key, bytes] : staged->stats.collections) {  // "c" keys sort before "s"
+      StatsAccumulator size;
+      size.Add(kBaseIndexId, 0, bytes);
+      IT_RETURN_IF_ERROR(FromRocks(writer->Merge(key, EncodeStats(size))));
+    }
     return FromRocks(writer->Merge(StatsKey(t.id), EncodeStats(staged->stats)));
   };
   IT_ASSIGN_OR_RETURN(auto stats_file, OneFileIngestion(core_.db(), core_.catalog_cf(),

@@ -32,6 +32,14 @@ double ReadUnits(size_t bytes, bool consistent) {
   return consistent ? units : units / 2;
 }
 
+// ItemCollectionMetrics when asked for (tables with local secondary indexes only).
+std::optional<dynamo::ItemCollectionMetrics> CollectionMetrics(
+    dynamo::ReturnItemCollectionMetrics mode, const WriteTally& tally) {
+  if (mode != dynamo::ReturnItemCollectionMetrics::kSize || tally.collections.empty())
+    return std::nullopt;
+  return RenderCollection(tally.collections.back());
+}
+
 Status CheckReturnValues(ReturnValue rv, bool update) {
   if (update || rv == ReturnValue::kNone || rv == ReturnValue::kAllOld) return Status::Ok();
   return Status::Validation("ReturnValues can only be ALL_OLD or NONE");
@@ -84,6 +92,7 @@ Result<dynamo::PutItemResponse> Engine::PutItem(const dynamo::PutItemRequest& r)
     response.consumed_capacity =
         EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
                                    tally.table_units, tally.index_units, false);
+    response.item_collection_metrics = CollectionMetrics(r.return_item_collection_metrics, tally);
     return response;
   });
 }
@@ -216,6 +225,7 @@ Result<dynamo::UpdateItemResponse> Engine::UpdateItem(const dynamo::UpdateItemRe
     response.consumed_capacity =
         EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
                                    tally.table_units, tally.index_units, false);
+    response.item_collection_metrics = CollectionMetrics(r.return_item_collection_metrics, tally);
     return response;
   });
 }
@@ -256,6 +266,7 @@ Result<dynamo::DeleteItemResponse> Engine::DeleteItem(const dynamo::DeleteItemRe
     response.consumed_capacity =
         EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
                                    tally.table_units, tally.index_units, false);
+    response.item_collection_metrics = CollectionMetrics(r.return_item_collection_metrics, tally);
     return response;
   });
 }

@@ -31,6 +31,17 @@ struct EngineOptions {
   // Region and account that appear in ARNs.
   std::string region = "local";
   std::string account_id = "000000000000";
+  // The largest item collection (one partition key's items and local secondary index
+  // entries) of a table with local secondary indexes: DynamoDB's 10 GB. Tests set less.
+  int64_t item_collection_size_limit_bytes = 10LL << 30;
+  // Time to live: how often the expirer looks for expired items, and how many it deletes
+  // per batch. An item is deleted at most ttl_interval_seconds (plus the time to delete
+  // the expired items before it) after it expires.
+  int64_t ttl_interval_seconds = 10;
+  int64_t ttl_batch_items = 256;
+  // The address DescribeEndpoints answers (the endpoint server sets its own); empty:
+  // DynamoDB's regional address, "dynamodb.<region>.amazonaws.com".
+  std::string endpoint_address;
 };
 
 }  // namespace issuetracker::engine

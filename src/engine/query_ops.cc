@@ -34,6 +34,9 @@ struct ReadPlan {
   const ProjectionPaths* projection = nullptr;
   bool count_only = false;
   bool consistent = false;
+  // A local secondary index read that needs attributes its entries do not hold: each
+  // entry's item is fetched from the table, as DynamoDB does.
+  bool fetch_table = false;
 };
 
 Status InvalidStartKey(std::string_view detail = "") {
@@ -81,7 +84,7 @@ Status CheckSelect(const ReadPlan& plan, std::optional<Select> select, bool has_
     return Status::Validation(
         "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
   }
-  if (*select == Select::kAllAttributes && plan.index &&
+  if (*select == Select::kAllAttributes && plan.index && !plan.index->local &&
       plan.index->projection.projection_type != dynamo::ProjectionType::kAll) {
     return Status::Validation(
         "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported "
@@ -140,6 +143,13 @@ static Status ExecuteRead(EngineCore& core, const ReadPlan& plan,
     IT_RETURN_IF_ERROR(
         DecodeItemInto(std::string_view(it->value().data(), it->value().size()), &item, &size));
     bytes += size;
+    if (plan.fetch_table) {
+      std::optional<Item> full;
+      IT_RETURN_IF_ERROR(core.ReadItem(BaseKeyOf(*plan.table, item), &full));
+      if (!full) continue;  // deleted since the entry was read
+      bytes += dynamo::ItemSize(*full);
+      item = std::move(*full);
+    }
     ++response->scanned_count;
     const bool at_limit =
         (plan.limit > 0 && response->scanned_count >= plan.limit) || bytes >= kMaxPageBytes;
@@ -260,13 +270,35 @@ Status ResolveIndex(const TableDesc& t, const std::optional<std::string>& index_
   plan->index = t.FindIndex(*index_name);
   if (!plan->index)
     return Status::Validation("The table does not have the specified index: " + *index_name);
-  if (consistent)
+  if (consistent && !plan->index->local)
     return Status::Validation("Consistent reads are not supported on global secondary indexes");
   if (plan->index->backfilling) {
     return Status::Validation("Cannot read from backfilling global secondary index: " +
                               *index_name);
   }
   return Status::Ok();
+}
+
+// Whether a read of a local secondary index needs its items' attributes from the table:
+// all attributes asked for, or a projection or filter naming an attribute the index does
+// not project. Reads of a GSI never fetch (DynamoDB cannot).
+bool NeedsTableFetch(const ReadPlan& plan, std::optional<Select> select,
+                     const ProjectionPaths* projection, const Condition* filter) {
+  const IndexDesc* index = plan.index;
+  if (!index || !index->local || index->projection.projection_type == dynamo::ProjectionType::kAll)
+    return false;
+  if (select == Select::kAllAttributes) return true;
+  if (projection) {
+    for (const Path& path : projection->paths) {
+      if (!path.empty() && !index->Projects(path.front().name, *plan.table)) return true;
+    }
+  }
+  if (filter) {
+    for (const std::string& attr : filter->TopLevelAttributes()) {
+      if (!index->Projects(attr, *plan.table)) return true;
+    }
+  }
+  return false;
 }
 
 Status CheckLimit(const std::optional<int32_t>& limit) {
@@ -345,6 +377,7 @@ Status Engine::QueryInto(const dynamo::QueryRequest& r, dynamo::QueryResponse* r
     plan.count_only =
         r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
     plan.consistent = r.consistent_read;
+    plan.fetch_table = NeedsTableFetch(plan, r.select, plan.projection, plan.filter);
     return ExecuteRead(*core_, plan, r.return_consumed_capacity, response);
   });
 }
@@ -413,6 +446,7 @@ Status Engine::ScanInto(const dynamo::ScanRequest& r, dynamo::ScanResponse* resp
     plan.count_only =
         r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
     plan.consistent = r.consistent_read;
+    plan.fetch_table = NeedsTableFetch(plan, r.select, plan.projection, plan.filter);
     return ExecuteRead(*core_, plan, r.return_consumed_capacity, response);
   });
 }

@@ -61,17 +61,31 @@ dynamo::CreateTableRequest RestoredTableRequest(const TableDesc& s, const std::s
     r.global_secondary_indexes = *o.global_secondary_index_override;
   } else {
     for (const IndexDesc& i : s.indexes) {
-      if (i.status != dynamo::IndexStatus::kActive) continue;
+      if (i.status != dynamo::IndexStatus::kActive || i.local) continue;
       dynamo::GlobalSecondaryIndex g{
           i.name, {{i.hash.name, dynamo::KeyType::kHash}}, i.projection, i.throughput};
       if (i.range) g.key_schema.push_back({i.range->name, dynamo::KeyType::kRange});
       r.global_secondary_indexes.push_back(std::move(g));
     }
   }
+  if (o.local_secondary_index_override) {
+    r.local_secondary_indexes = *o.local_secondary_index_override;
+  } else {
+    for (const IndexDesc& i : s.indexes) {
+      if (!i.local) continue;
+      r.local_secondary_indexes.push_back(
+          {i.name,
+           {{i.hash.name, dynamo::KeyType::kHash}, {i.range->name, dynamo::KeyType::kRange}},
+           i.projection});
+    }
+  }
   std::set<std::string> used;
   for (const auto& k : r.key_schema) used.insert(k.attribute_name);
   for (const auto& g : r.global_secondary_indexes) {
     for (const auto& k : g.key_schema) used.insert(k.attribute_name);
+  }
+  for (const auto& l : r.local_secondary_indexes) {
+    for (const auto& k : l.key_schema) used.insert(k.attribute_name);
   }
   for (const auto& d : s.attribute_definitions) {
     if (used.contains(d.attribute_name)) r.attribute_definitions.push_back(d);
@@ -135,6 +149,11 @@ Result<dynamo::TableDescription> Restores::RestoreIntoNewTable(
     publish.Put(core_.catalog_cf(), TableIdKey(table_id), target_name).PermitUncheckedError();
     publish.Put(core_.catalog_cf(), StatsKey(table_id), EncodeStats(*loaded))
         .PermitUncheckedError();
+    for (const auto& [key, bytes] : loaded->collections) {
+      StatsAccumulator size;
+      size.Add(kBaseIndexId, 0, bytes);
+      publish.Put(core_.catalog_cf(), key, EncodeStats(size)).PermitUncheckedError();
+    }
     publish.Delete(core_.catalog_cf(), RestoreMarkerKey(table_id)).PermitUncheckedError();
     if (s.ok()) s = core_.CommitDurably(&publish);  // durable once acknowledged, always
     if (s.ok()) IT_CRASH_POINT(kRestorePublished);
@@ -185,6 +204,7 @@ Result<StatsAccumulator> Restores::LoadTable(const TableDesc& desc,
     StagedLoadSink sink(&loader, &loader_mu, core_.items_cf());
     StatsAccumulator& stats = segment_stats[static_cast<size_t>(segment)];
     WriteTally tally;
+    tally.bulk_load = true;
     Status st = produce(segment, segments, [&](Item item) -> Status {
       IT_RETURN_IF_ERROR(core_.AppendItemChange(desc, BaseKeyOf(desc, item), nullptr, &item, &sink,
                                                 &tally, &stats));
@@ -200,8 +220,7 @@ Result<StatsAccumulator> Restores::LoadTable(const TableDesc& desc,
   StatsAccumulator stats;
   for (int64_t segment = 0; segment < segments; ++segment) {
     IT_RETURN_IF_ERROR(segment_status[static_cast<size_t>(segment)]);
-    for (const auto& [index_id, delta] : segment_stats[static_cast<size_t>(segment)].deltas)
-      stats.Add(index_id, delta.first, delta.second);
+    stats.AddAll(segment_stats[static_cast<size_t>(segment)]);
   }
   IT_RETURN_IF_ERROR(loader.Finish());
   return stats;

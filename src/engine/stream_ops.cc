@@ -64,6 +64,8 @@ dynamo::StreamRecord ToStreamRecord(const TableDesc& t, const StreamInfo& s, con
                    : r.event == ChangeEvent::kModify ? dynamo::OperationType::kModify
                                                      : dynamo::OperationType::kRemove;
   out.aws_region = region;
+  if (r.by_service)
+    out.user_identity = dynamo::StreamRecord::Identity{"Service", "dynamodb.amazonaws.com"};
   auto& d = out.dynamodb;
   d.approximate_creation_date_time = static_cast<double>(r.date / 1000000);
   const Item* source = r.new_image ? &*r.new_image : r.old_image ? &*r.old_image : &*r.keys;

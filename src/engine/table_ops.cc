@@ -153,7 +153,7 @@ Result<dynamo::DeleteTableResponse> Engine::DeleteTable(const dynamo::DeleteTabl
   batch.Delete(catalog, "b/" + desc.name).PermitUncheckedError();  // an old version's
   batch.Delete(catalog, TableIdKey(desc.id)).PermitUncheckedError();
   batch.Delete(catalog, StatsKey(desc.id)).PermitUncheckedError();
-  for (char marker : {'g', 'p'}) {
+  for (char marker : {'g', 'p', 'c', 'x'}) {  // backfills, restores, collections, TTL
     const std::string markers = CatalogTablePrefix(marker, desc.id);
     batch.DeleteRange(catalog, markers, PrefixSuccessor(markers)).PermitUncheckedError();
   }

@@ -193,6 +193,8 @@ Result<dynamo::TransactWriteItemsResponse> Engine::TransactWriteItems(
                                          name, 2 * tally.table_units, index_units, false)) {
         response.consumed_capacity.push_back(std::move(*c));
       }
+      auto collections = RenderCollections(r.return_item_collection_metrics, tally);
+      if (!collections.empty()) response.item_collection_metrics[name] = std::move(collections);
     }
     return response;
   });
@@ -253,9 +255,19 @@ Status Transactions::Apply(const std::vector<TransactAction>& actions,
             1.0, std::ceil(static_cast<double>(olds[i] ? dynamo::ItemSize(*olds[i]) : 0) / 1024.0));
         continue;
       }
-      IT_RETURN_IF_ERROR(core_.AppendItemChange(*prepared[i].table, prepared[i].key,
-                                                olds[i] ? &*olds[i] : nullptr,
-                                                news[i] ? &*news[i] : nullptr, &batch, &tally));
+      Status s =
+          core_.AppendItemChange(*prepared[i].table, prepared[i].key, olds[i] ? &*olds[i] : nullptr,
+                                 news[i] ? &*news[i] : nullptr, &batch, &tally);
+      if (s.code() == Code::kItemCollectionSizeLimitExceeded) {
+        // DynamoDB cancels the transaction with this action's reason.
+        auto detail = std::make_shared<dynamo::TransactionCanceledDetail>();
+        detail->reasons.resize(actions.size());
+        detail->reasons[i].code = "ItemCollectionSizeLimitExceeded";
+        detail->reasons[i].message = s.message();
+        const std::string msg = CancelMessage(detail->reasons);
+        return Status(Code::kTransactionCanceled, msg, std::move(detail));
+      }
+      IT_RETURN_IF_ERROR(s);
     }
     IT_RETURN_IF_ERROR(core_.Commit(&batch));
     if (token.token) RememberToken(*token.token, token.fingerprint);

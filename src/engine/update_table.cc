@@ -20,7 +20,8 @@ Status AddIndex(const dynamo::CreateGlobalSecondaryIndexAction& a,
   if (d->FindIndex(a.index_name)) {
     return Status::Validation(std::string(kInvalid) + "Index already exists: " + a.index_name);
   }
-  if (d->indexes.size() >= 20) {
+  if (std::count_if(d->indexes.begin(), d->indexes.end(),
+                    [](const IndexDesc& i) { return !i.local; }) >= 20) {
     return Status(Code::kLimitExceeded,
                   "Subscriber limit exceeded: Number of GlobalSecondaryIndexes exceeds per-table "
                   "limit of 20");
@@ -85,7 +86,7 @@ struct IndexUpdate {
 
 Result<std::vector<IndexDesc>::iterator> FindIndexToUpdate(TableDesc* d, const std::string& name) {
   auto it = std::find_if(d->indexes.begin(), d->indexes.end(),
-                         [&](const IndexDesc& i) { return i.name == name; });
+                         [&](const IndexDesc& i) { return i.name == name && !i.local; });
   if (it == d->indexes.end())
     return Status::ResourceNotFound("Requested resource not found: Index: " + name);
   return it;

@@ -85,6 +85,7 @@ Status EngineCore::AppendItemChange(const TableDesc& t, std::string_view base_ke
     stats->Add(kBaseIndexId, (new_item ? 1 : 0) - (old_item ? 1 : 0), new_size - old_size);
   tally->table_units += WriteUnits(static_cast<size_t>(std::max(old_size, new_size)));
 
+  int64_t collection_delta = new_size - old_size;  // item collections: LSIs only
   for (const IndexDesc& index : t.indexes) {
     IndexEntryChange change;
     change.old_key = old_item ? IndexKeyOf(t, index, *old_item) : std::nullopt;
@@ -105,10 +106,17 @@ Status EngineCore::AppendItemChange(const TableDesc& t, std::string_view base_ke
       if (!all) change.own_value = EncodeItem(*new_entry);
       change.new_value = all ? std::string_view(encoded_new) : std::string_view(change.own_value);
     }
+    if (index.local)
+      collection_delta +=
+          (change.new_key ? change.new_size : 0) - (change.old_key ? change.old_size : 0);
     ApplyIndexEntryChange(items_cf_, index, change, sink, tally, stats);
   }
   if (!bulk_stats && !own_stats.deltas.empty())
     sink->Merge(catalog_cf_, StatsKey(t.id), EncodeStats(own_stats));
+  if ((old_item || new_item) && t.HasLocalIndexes()) {
+    IT_RETURN_IF_ERROR(AppendCollectionChange(t, new_item ? *new_item : *old_item, collection_delta,
+                                              sink, tally, bulk_stats));
+  }
 
   // The change record rides in the same batch: no write without its record, no record
   // without its write.
@@ -121,6 +129,7 @@ Status EngineCore::AppendItemChange(const TableDesc& t, std::string_view base_ke
                        view == dynamo::StreamViewType::kNewAndOldImages;
     images.new_image = view == dynamo::StreamViewType::kNewImage ||
                        view == dynamo::StreamViewType::kNewAndOldImages;
+    images.by_service = tally->by_service;
     IT_ASSIGN_OR_RETURN(ChangeStamp at, tally->stamps().Take(change_clock_.get()));
     const dynamo::Item keys = KeyOf(t, nullptr, new_item ? *new_item : *old_item);
     sink->Put(changes_cf_, ChangeKey(t.id, at.stamp),
@@ -129,10 +138,54 @@ Status EngineCore::AppendItemChange(const TableDesc& t, std::string_view base_ke
   return Status::Ok();
 }
 
+Status EngineCore::AppendCollectionChange(const TableDesc& t, const dynamo::Item& item,
+                                          int64_t delta, MutationSink* sink, WriteTally* tally,
+                                          StatsAccumulator* bulk_stats) {
+  const dynamo::AttributeValue& pk = item.at(t.hash.name);
+  std::string key = CollectionKey(t.id, pk);
+  if (tally->bulk_load) {  // a new table loaded at once: no limit to check, no metrics
+    bulk_stats->collections[key] += delta;
+    return Status::Ok();
+  }
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), catalog_cf_, key, &value);
+  int64_t bytes = 0;
+  if (s.ok()) {
+    const StatsAccumulator stored = DecodeStats(value);
+    auto it = stored.deltas.find(kBaseIndexId);
+    if (it != stored.deltas.end()) bytes = it->second.second;
+  } else if (!s.IsNotFound()) {
+    IT_RETURN_IF_ERROR(FromRocks(s));
+  }
+  if (bulk_stats) {  // earlier writes of the same batch
+    auto pending = bulk_stats->collections.find(key);
+    if (pending != bulk_stats->collections.end()) bytes += pending->second;
+  }
+  if (delta > 0 && bytes + delta > options_.item_collection_size_limit_bytes) {
+    return Status(Code::kItemCollectionSizeLimitExceeded,
+                  "Item collection size limit exceeded: the total size of the item collection "
+                  "would exceed the maximum of 10 GB");
+  }
+  if (bulk_stats) {
+    bulk_stats->collections[key] += delta;
+  } else if (delta != 0) {
+    StatsAccumulator change;
+    change.Add(kBaseIndexId, 0, delta);
+    sink->Merge(catalog_cf_, key, EncodeStats(change));
+  }
+  tally->collections.push_back({dynamo::Item{{t.hash.name, pk}}, bytes + delta});
+  return Status::Ok();
+}
+
 void EngineCore::AppendStats(uint32_t table_id, const StatsAccumulator& stats,
                              rocksdb::WriteBatch* batch) {
-  if (stats.deltas.empty()) return;
-  batch->Merge(catalog_cf_, StatsKey(table_id), EncodeStats(stats)).PermitUncheckedError();
+  if (!stats.deltas.empty())
+    batch->Merge(catalog_cf_, StatsKey(table_id), EncodeStats(stats)).PermitUncheckedError();
+  for (const auto& [key, bytes] : stats.collections) {
+    StatsAccumulator change;
+    change.Add(kBaseIndexId, 0, bytes);
+    batch->Merge(catalog_cf_, key, EncodeStats(change)).PermitUncheckedError();
+  }
 }
 
 Result<StatsAccumulator> EngineCore::ReadStats(uint32_t table_id) {

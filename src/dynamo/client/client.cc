@@ -513,6 +513,22 @@ Result<GetShardIteratorResponse> DynamoClient::GetShardIterator(const GetShardIt
 Result<GetRecordsResponse> DynamoClient::GetRecords(const GetRecordsRequest& r) {
   return Call<GetRecordsResponse>(Operation::kGetRecords, r, ControlPlane());
 }
+Result<UpdateTimeToLiveResponse> DynamoClient::UpdateTimeToLive(const UpdateTimeToLiveRequest& r) {
+  return Call<UpdateTimeToLiveResponse>(Operation::kUpdateTimeToLive, r,
+                                        ControlPlane(r.table_name));
+}
+Result<DescribeTimeToLiveResponse> DynamoClient::DescribeTimeToLive(
+    const DescribeTimeToLiveRequest& r) {
+  return Call<DescribeTimeToLiveResponse>(Operation::kDescribeTimeToLive, r,
+                                          ControlPlane(r.table_name));
+}
+Result<DescribeLimitsResponse> DynamoClient::DescribeLimits(const DescribeLimitsRequest& r) {
+  return Call<DescribeLimitsResponse>(Operation::kDescribeLimits, r, ControlPlane());
+}
+Result<DescribeEndpointsResponse> DynamoClient::DescribeEndpoints(
+    const DescribeEndpointsRequest& r) {
+  return Call<DescribeEndpointsResponse>(Operation::kDescribeEndpoints, r, ControlPlane());
+}
 
 Result<DescribeTableMetricsResponse> DynamoClient::DescribeTableMetrics(
     const DescribeTableMetricsRequest& r) {

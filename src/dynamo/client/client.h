@@ -105,6 +105,13 @@ class DynamoClient final : public Backend, public TableMetricsSource {
   Result<GetShardIteratorResponse> GetShardIterator(
       const GetShardIteratorRequest& request) override;
   Result<GetRecordsResponse> GetRecords(const GetRecordsRequest& request) override;
+  Result<UpdateTimeToLiveResponse> UpdateTimeToLive(
+      const UpdateTimeToLiveRequest& request) override;
+  Result<DescribeTimeToLiveResponse> DescribeTimeToLive(
+      const DescribeTimeToLiveRequest& request) override;
+  Result<DescribeLimitsResponse> DescribeLimits(const DescribeLimitsRequest& request) override;
+  Result<DescribeEndpointsResponse> DescribeEndpoints(
+      const DescribeEndpointsRequest& request) override;
 
   // PartiQL, sent as is (the server parses the statements).
   Result<ExecuteStatementResponse> ExecuteStatement(

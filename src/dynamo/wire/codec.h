@@ -72,8 +72,12 @@ enum class Operation : uint8_t {
   kExecuteStatement,
   kBatchExecuteStatement,
   kExecuteTransaction,
+  kUpdateTimeToLive,
+  kDescribeTimeToLive,
+  kDescribeLimits,
+  kDescribeEndpoints,
 };
-inline constexpr size_t kOperationCount = 33;
+inline constexpr size_t kOperationCount = 37;
 
 // "PutItem".
 std::string_view OperationName(Operation op);
@@ -158,7 +162,15 @@ std::span<const std::string_view> UnsupportedOperations();
   X(BatchExecuteStatementRequest)      \
   X(BatchExecuteStatementResponse)     \
   X(ExecuteTransactionRequest)         \
-  X(ExecuteTransactionResponse)
+  X(ExecuteTransactionResponse)          \
+  X(UpdateTimeToLiveRequest)           \
+  X(UpdateTimeToLiveResponse)          \
+  X(DescribeTimeToLiveRequest)         \
+  X(DescribeTimeToLiveResponse)        \
+  X(DescribeLimitsRequest)             \
+  X(DescribeLimitsResponse)            \
+  X(DescribeEndpointsRequest)          \
+  X(DescribeEndpointsResponse)
 
 // For every message type T:
 //   void EncodeTo(const T& message, std::string* out);  appends message's JSON to *out

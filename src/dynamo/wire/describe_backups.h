@@ -75,8 +75,12 @@ IT_WIRE_DESCRIBE(SourceTableDetails, "SourceTableDetails") {
 IT_WIRE_DESCRIBE(BackupDescription, "BackupDescription") {
   v("BackupDetails", m.backup_details, kAlways);
   v("SourceTableDetails", m.source_table_details, kAlways);
-  v.Object("SourceTableFeatureDetails", !m.global_secondary_indexes.empty(), kOptional,
-           [&m](auto& sub) { sub("GlobalSecondaryIndexes", m.global_secondary_indexes); });
+  v.Object("SourceTableFeatureDetails",
+           !m.global_secondary_indexes.empty() || !m.local_secondary_indexes.empty(), kOptional,
+           [&m](auto& sub) {
+             sub("LocalSecondaryIndexes", m.local_secondary_indexes);
+             sub("GlobalSecondaryIndexes", m.global_secondary_indexes);
+           });
 }
 
 IT_WIRE_DESCRIBE(CreateBackupRequest, "CreateBackupInput") {

@@ -41,6 +41,7 @@ IT_WIRE_DESCRIBE(BatchWriteItemRequest, "BatchWriteItemInput") {
 IT_WIRE_DESCRIBE(BatchWriteItemResponse, "BatchWriteItemOutput") {
   v("UnprocessedItems", m.unprocessed_items, kAlways);
   v("ConsumedCapacity", m.consumed_capacity);
+  v("ItemCollectionMetrics", m.item_collection_metrics);
 }
 
 IT_WIRE_DESCRIBE(TransactConditionCheck, "ConditionCheck") {
@@ -96,6 +97,7 @@ IT_WIRE_DESCRIBE(TransactWriteItemsRequest, "TransactWriteItemsInput") {
 
 IT_WIRE_DESCRIBE(TransactWriteItemsResponse, "TransactWriteItemsOutput") {
   v("ConsumedCapacity", m.consumed_capacity);
+  v("ItemCollectionMetrics", m.item_collection_metrics);
 }
 
 // One TransactGetItem: {"Get": {...}}.

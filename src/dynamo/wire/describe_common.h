@@ -35,6 +35,26 @@ IT_WIRE_DESCRIBE(GlobalSecondaryIndex, "GlobalSecondaryIndex") {
   v("ProvisionedThroughput", m.provisioned_throughput);
 }
 
+IT_WIRE_DESCRIBE(LocalSecondaryIndex, "LocalSecondaryIndex") {
+  v("IndexName", m.index_name, kRequired);
+  v("KeySchema", m.key_schema, kRequired);
+  v("Projection", m.projection, kRequired);
+}
+
+IT_WIRE_DESCRIBE(LocalSecondaryIndexDescription, "LocalSecondaryIndexDescription") {
+  v("IndexName", m.index_name, kAlways);
+  v("KeySchema", m.key_schema, kAlways);
+  v("Projection", m.projection, kAlways);
+  v("IndexSizeBytes", m.index_size_bytes, kAlways);
+  v("ItemCount", m.item_count, kAlways);
+  v("IndexArn", m.index_arn);
+}
+
+IT_WIRE_DESCRIBE(ItemCollectionMetrics, "ItemCollectionMetrics") {
+  v("ItemCollectionKey", m.item_collection_key, kAlways);
+  v("SizeEstimateRangeGB", m.size_estimate_range_gb, kAlways);
+}
+
 IT_WIRE_DESCRIBE(SseSpecification, "SSESpecification") {
   v("Enabled", m.enabled);
   v("SSEType", m.sse_type);
@@ -91,6 +111,7 @@ IT_WIRE_DESCRIBE(TableDescription, "TableDescription") {
   v("TableId", m.table_id);
   v("BillingModeSummary", m.billing_mode_summary);
   v("GlobalSecondaryIndexes", m.global_secondary_indexes);
+  v("LocalSecondaryIndexes", m.local_secondary_indexes);
   v("StreamSpecification", m.stream_specification);
   v("LatestStreamLabel", m.latest_stream_label);
   v("LatestStreamArn", m.latest_stream_arn);
@@ -121,6 +142,7 @@ void DescribeOverrides(V& v, M& m) {
   v("GlobalSecondaryIndexOverride", m.global_secondary_index_override);
   v("ProvisionedThroughputOverride", m.provisioned_throughput_override);
   v("SSESpecificationOverride", m.sse_specification_override);
+  v("LocalSecondaryIndexOverride", m.local_secondary_index_override);
 }
 
 }  // namespace issuetracker::dynamo::wire

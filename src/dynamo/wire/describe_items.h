@@ -40,6 +40,7 @@ IT_WIRE_DESCRIBE(PutItemRequest, "PutItemInput") {
 IT_WIRE_DESCRIBE(PutItemResponse, "PutItemOutput") {
   v("Attributes", m.attributes);
   v("ConsumedCapacity", m.consumed_capacity);
+  v("ItemCollectionMetrics", m.item_collection_metrics);
 }
 
 IT_WIRE_DESCRIBE(GetItemRequest, "GetItemInput") {
@@ -76,6 +77,7 @@ IT_WIRE_DESCRIBE(UpdateItemRequest, "UpdateItemInput") {
 IT_WIRE_DESCRIBE(UpdateItemResponse, "UpdateItemOutput") {
   v("Attributes", m.attributes);
   v("ConsumedCapacity", m.consumed_capacity);
+  v("ItemCollectionMetrics", m.item_collection_metrics);
 }
 
 IT_WIRE_DESCRIBE(DeleteItemRequest, "DeleteItemInput") {
@@ -95,6 +97,7 @@ IT_WIRE_DESCRIBE(DeleteItemRequest, "DeleteItemInput") {
 IT_WIRE_DESCRIBE(DeleteItemResponse, "DeleteItemOutput") {
   v("Attributes", m.attributes);
   v("ConsumedCapacity", m.consumed_capacity);
+  v("ItemCollectionMetrics", m.item_collection_metrics);
 }
 
 IT_WIRE_DESCRIBE(QueryRequest, "QueryInput") {

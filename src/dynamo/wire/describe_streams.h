@@ -76,6 +76,11 @@ IT_WIRE_DESCRIBE(StreamRecordData, "StreamRecord") {
   v("StreamViewType", m.stream_view_type, kAlways);
 }
 
+IT_WIRE_DESCRIBE(StreamRecord::Identity, "Identity") {
+  v("PrincipalId", m.principal_id);
+  v("Type", m.type);
+}
+
 IT_WIRE_DESCRIBE(StreamRecord, "Record") {
   v("eventID", m.event_id);
   v("eventName", m.event_name, kAlways);
@@ -83,6 +88,7 @@ IT_WIRE_DESCRIBE(StreamRecord, "Record") {
   v("eventSource", m.event_source);
   v("awsRegion", m.aws_region);
   v("dynamodb", m.dynamodb, kAlways);
+  v("userIdentity", m.user_identity);
 }
 
 IT_WIRE_DESCRIBE(GetRecordsRequest, "GetRecordsInput") {

@@ -11,6 +11,7 @@ IT_WIRE_DESCRIBE(CreateTableRequest, "CreateTableInput") {
   v("TableName", m.table_name, kRequired);
   v("KeySchema", m.key_schema, kRequired);
   v("GlobalSecondaryIndexes", m.global_secondary_indexes);
+  v("LocalSecondaryIndexes", m.local_secondary_indexes);
   v("BillingMode", m.billing_mode);
   v("ProvisionedThroughput", m.provisioned_throughput);
   v("StreamSpecification", m.stream_specification);
@@ -104,6 +105,59 @@ IT_WIRE_DESCRIBE(ListTagsOfResourceRequest, "ListTagsOfResourceInput") {
 IT_WIRE_DESCRIBE(ListTagsOfResourceResponse, "ListTagsOfResourceOutput") {
   v("Tags", m.tags, kAlways);
   v("NextToken", m.next_token);
+}
+
+IT_WIRE_DESCRIBE(TimeToLiveSpecification, "TimeToLiveSpecification") {
+  v("AttributeName", m.attribute_name, kRequired);
+  v("Enabled", m.enabled, kRequired);
+}
+
+IT_WIRE_DESCRIBE(UpdateTimeToLiveRequest, "UpdateTimeToLiveInput") {
+  v("TableName", m.table_name, kRequired);
+  v("TimeToLiveSpecification", m.time_to_live_specification, kRequired);
+}
+
+IT_WIRE_DESCRIBE(UpdateTimeToLiveResponse, "UpdateTimeToLiveOutput") {
+  v("TimeToLiveSpecification", m.time_to_live_specification, kAlways);
+}
+
+IT_WIRE_DESCRIBE(DescribeTimeToLiveRequest, "DescribeTimeToLiveInput") {
+  v("TableName", m.table_name, kRequired);
+}
+
+IT_WIRE_DESCRIBE(TimeToLiveDescription, "TimeToLiveDescription") {
+  v("TimeToLiveStatus", m.time_to_live_status);
+  v("AttributeName", m.attribute_name);
+}
+
+IT_WIRE_DESCRIBE(DescribeTimeToLiveResponse, "DescribeTimeToLiveOutput") {
+  v("TimeToLiveDescription", m.time_to_live_description, kAlways);
+}
+
+IT_WIRE_DESCRIBE(DescribeLimitsRequest, "DescribeLimitsInput") {
+  (void)v;
+  (void)m;
+}
+
+IT_WIRE_DESCRIBE(DescribeLimitsResponse, "DescribeLimitsOutput") {
+  v("AccountMaxReadCapacityUnits", m.account_max_read_capacity_units, kAlways);
+  v("AccountMaxWriteCapacityUnits", m.account_max_write_capacity_units, kAlways);
+  v("TableMaxReadCapacityUnits", m.table_max_read_capacity_units, kAlways);
+  v("TableMaxWriteCapacityUnits", m.table_max_write_capacity_units, kAlways);
+}
+
+IT_WIRE_DESCRIBE(DescribeEndpointsRequest, "DescribeEndpointsRequest") {
+  (void)v;
+  (void)m;
+}
+
+IT_WIRE_DESCRIBE(Endpoint, "Endpoint") {
+  v("Address", m.address, kRequired);
+  v("CachePeriodInMinutes", m.cache_period_in_minutes, kRequired);
+}
+
+IT_WIRE_DESCRIBE(DescribeEndpointsResponse, "DescribeEndpointsResponse") {
+  v("Endpoints", m.endpoints, kRequired);
 }
 
 }  // namespace issuetracker::dynamo::wire

@@ -132,6 +132,14 @@ int DispatchInto(Backend& b, Operation op, std::string_view body, std::string* o
       return Serve<BatchExecuteStatementRequest>(b, body, &Backend::BatchExecuteStatement, out);
     case Operation::kExecuteTransaction:
       return Serve<ExecuteTransactionRequest>(b, body, &Backend::ExecuteTransaction, out);
+    case Operation::kUpdateTimeToLive:
+      return Serve<UpdateTimeToLiveRequest>(b, body, &Backend::UpdateTimeToLive, out);
+    case Operation::kDescribeTimeToLive:
+      return Serve<DescribeTimeToLiveRequest>(b, body, &Backend::DescribeTimeToLive, out);
+    case Operation::kDescribeLimits:
+      return Serve<DescribeLimitsRequest>(b, body, &Backend::DescribeLimits, out);
+    case Operation::kDescribeEndpoints:
+      return Serve<DescribeEndpointsRequest>(b, body, &Backend::DescribeEndpoints, out);
   }
   return Error(Status(Code::kUnknownOperation, "Unknown operation"), out);
 }

@@ -17,5 +17,13 @@ IT_WIRE_DEFINE_REQUEST(TagResourceRequest)
 IT_WIRE_DEFINE_REQUEST(UntagResourceRequest)
 IT_WIRE_DEFINE_REQUEST(ListTagsOfResourceRequest)
 IT_WIRE_DEFINE_RESPONSE(ListTagsOfResourceResponse)
+IT_WIRE_DEFINE_REQUEST(UpdateTimeToLiveRequest)
+IT_WIRE_DEFINE_RESPONSE(UpdateTimeToLiveResponse)
+IT_WIRE_DEFINE_REQUEST(DescribeTimeToLiveRequest)
+IT_WIRE_DEFINE_RESPONSE(DescribeTimeToLiveResponse)
+IT_WIRE_DEFINE_REQUEST(DescribeLimitsRequest)
+IT_WIRE_DEFINE_RESPONSE(DescribeLimitsResponse)
+IT_WIRE_DEFINE_REQUEST(DescribeEndpointsRequest)
+IT_WIRE_DEFINE_RESPONSE(DescribeEndpointsResponse)
 
 }  // namespace issuetracker::dynamo::wire

@@ -40,6 +40,10 @@ constexpr std::array<std::string_view, kOperationCount> kTargets = {
     "DynamoDB_20120810.ExecuteStatement",
     "DynamoDB_20120810.BatchExecuteStatement",
     "DynamoDB_20120810.ExecuteTransaction",
+    "DynamoDB_20120810.UpdateTimeToLive",
+    "DynamoDB_20120810.DescribeTimeToLive",
+    "DynamoDB_20120810.DescribeLimits",
+    "DynamoDB_20120810.DescribeEndpoints",
 };
 
 // DynamoDB_20120810 operations of the API Reference that are not in kTargets. An operation
@@ -48,15 +52,12 @@ constexpr std::string_view kUnsupported[] = {
     "CreateGlobalTable",
     "DeleteResourcePolicy",
     "DescribeContributorInsights",
-    "DescribeEndpoints",
     "DescribeExport",
     "DescribeGlobalTable",
     "DescribeGlobalTableSettings",
     "DescribeImport",
     "DescribeKinesisStreamingDestination",
-    "DescribeLimits",
     "DescribeTableReplicaAutoScaling",
-    "DescribeTimeToLive",
     "DisableKinesisStreamingDestination",
     "EnableKinesisStreamingDestination",
     "ExportTableToPointInTime",
@@ -72,7 +73,6 @@ constexpr std::string_view kUnsupported[] = {
     "UpdateGlobalTableSettings",
     "UpdateKinesisStreamingDestination",
     "UpdateTableReplicaAutoScaling",
-    "UpdateTimeToLive",
 };
 
 }  // namespace

@@ -1,0 +1,292 @@
+// The engine's local secondary indexes and time to live, where only the engine can be
+// checked: the item-collection limit (a small limit through EngineOptions), exact
+// collection sizes, restores keeping LSIs, the expirer under a manual clock (what expires,
+// index entries and statistics with the items, stream records of service deletions, the
+// stated delay), and both surviving a restart.
+#include <chrono>
+#include <thread>
+
+#include "common/clock.h"
+#include "engine/engine.h"
+#include "tests/suite_util.h"
+
+namespace issuetracker::testing {
+namespace {
+
+using dynamo::ScalarType;
+
+constexpr int64_t kStart = 1700000000LL * 1000000;  // 2023-11-14, in microseconds
+constexpr int64_t kNowSeconds = kStart / 1000000;
+
+class EngineLsiTtlTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+  void Open(int64_t collection_limit = 10LL << 30, int64_t ttl_interval = 3600) {
+    db_.reset();
+    engine::EngineOptions options;
+    options.path = dir_.path() + "/db";
+    options.env = &env_;
+    options.block_cache_bytes = 8u << 20;
+    options.item_collection_size_limit_bytes = collection_limit;
+    options.ttl_interval_seconds = ttl_interval;
+    options.ttl_batch_items = 7;  // several batches per pass
+    auto e = engine::Engine::Open(options);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    db_ = std::move(e).value();
+  }
+  void CreateThread(bool stream = false) {
+    auto r = TableRequest("Thr", "pk", ScalarType::kS, "sk");
+    AddLsi(&r, "ByDate", "date");
+    AddLsi(&r, "Keys", "rank", dynamo::ProjectionType::kKeysOnly, ScalarType::kN);
+    AddGsi(&r, "ByOwner", "owner");
+    if (stream) {
+      r.stream_specification =
+          dynamo::StreamSpecification{true, dynamo::StreamViewType::kNewAndOldImages};
+    }
+    ASSERT_OK(db_->CreateTable(r));
+  }
+  Result<dynamo::PutItemResponse> Put(Item item) {
+    dynamo::PutItemRequest p;
+    p.table_name = "Thr";
+    p.item = std::move(item);
+    p.return_item_collection_metrics = dynamo::ReturnItemCollectionMetrics::kSize;
+    return db_->PutItem(p);
+  }
+  void EnableTtl() {
+    dynamo::UpdateTimeToLiveRequest r;
+    r.table_name = "Thr";
+    r.time_to_live_specification = {"exp", true};
+    ASSERT_OK(db_->UpdateTimeToLive(r));
+  }
+  int64_t Count(const std::optional<std::string>& index = std::nullopt) {
+    dynamo::ScanRequest s;
+    s.table_name = "Thr";
+    s.index_name = index;
+    auto r = db_->Scan(s);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r->count : -1;
+  }
+  // The statistics DescribeTable reports equal a count of the table and each index.
+  void ExpectStatsExact() {
+    auto d = db_->DescribeTable({"Thr"});
+    ASSERT_OK(d);
+    EXPECT_EQ(d->table.item_count, Count());
+    for (const auto& l : d->table.local_secondary_indexes)
+      EXPECT_EQ(l.item_count, Count(l.index_name)) << l.index_name;
+    for (const auto& g : d->table.global_secondary_indexes)
+      EXPECT_EQ(g.item_count, Count(g.index_name)) << g.index_name;
+  }
+
+  ManualClock clock_{kStart};
+  engine::CustomEnv env_{&clock_};
+  TempDir dir_;
+  std::unique_ptr<engine::Engine> db_;
+};
+
+Item Row(const std::string& pk, int i, std::optional<int64_t> exp = std::nullopt) {
+  Item item = MakeItem({{"pk", S(pk)},
+                        {"sk", S("s" + std::to_string(i))},
+                        {"date", S("d" + std::to_string(i))},
+                        {"rank", N(i)},
+                        {"owner", S("o" + std::to_string(i % 3))},
+                        {"filler", S(std::string(100, 'x'))}});
+  if (exp) item.emplace("exp", N(*exp));
+  return item;
+}
+
+TEST_F(EngineLsiTtlTest, ItemCollectionLimitAndExactSizes) {
+  Open(/*collection_limit=*/2000);
+  CreateThread();
+  // Each row is about 130 bytes in the table and as much again in ByDate (ALL), plus its
+  // keys in Keys: the collection fills after a handful of rows.
+  int written = 0;
+  Status refused;
+  for (int i = 0; i < 20 && refused.ok(); ++i) {
+    auto r = Put(Row("p", i));
+    if (r.ok()) {
+      ++written;
+      ASSERT_TRUE(r->item_collection_metrics.has_value());
+      EXPECT_EQ(r->item_collection_metrics->size_estimate_range_gb, (std::vector<double>{0, 1}));
+    } else {
+      refused = r.status();
+    }
+  }
+  EXPECT_GT(written, 3);
+  EXPECT_LT(written, 20);
+  EXPECT_EQ(refused.code(), Code::kItemCollectionSizeLimitExceeded) << refused.ToString();
+  // The refused write changed nothing; another partition is its own collection.
+  EXPECT_EQ(Count(), written);
+  ASSERT_OK(Put(Row("q", 0)));
+  // Deleting makes room again; a transaction that would overflow is cancelled with the
+  // reason.
+  dynamo::DeleteItemRequest d;
+  d.table_name = "Thr";
+  d.key = MakeItem({{"pk", S("p")}, {"sk", S("s0")}});
+  ASSERT_OK(db_->DeleteItem(d));
+  ASSERT_OK(Put(Row("p", 0)));
+  dynamo::TransactWriteItemsRequest t;
+  dynamo::TransactWriteItem a;
+  a.put = dynamo::TransactPut{"Thr", Row("p", 99)};
+  t.transact_items.push_back(a);
+  auto tx = db_->TransactWriteItems(t);
+  ASSERT_FALSE(tx.ok());
+  EXPECT_EQ(tx.status().code(), Code::kTransactionCanceled);
+  const auto* reasons = tx.status().DetailAs<dynamo::TransactionCanceledDetail>();
+  ASSERT_NE(reasons, nullptr);
+  EXPECT_EQ(reasons->reasons[0].code, "ItemCollectionSizeLimitExceeded");
+  // Updates that shrink an item are always accepted.
+  dynamo::UpdateItemRequest u;
+  u.table_name = "Thr";
+  u.key = MakeItem({{"pk", S("p")}, {"sk", S("s1")}});
+  u.update_expression = "REMOVE filler";
+  ASSERT_OK(db_->UpdateItem(u));
+  ExpectStatsExact();
+  // The collection's size survives a restart exactly: the same rows still do not fit.
+  Open(2000);
+  EXPECT_EQ(Put(Row("p", 98)).status().code(), Code::kItemCollectionSizeLimitExceeded);
+}
+
+TEST_F(EngineLsiTtlTest, RestoresKeepLocalIndexes) {
+  CreateThread();
+  for (int i = 0; i < 10; ++i) ASSERT_OK(Put(Row("p", i)));
+  auto backup = db_->CreateBackup({"Thr", "nightly"});
+  ASSERT_OK(backup);
+  dynamo::RestoreTableFromBackupRequest r;
+  r.target_table_name = "Restored";
+  r.backup_arn = backup->backup_details.backup_arn;
+  ASSERT_OK(db_->RestoreTableFromBackup(r));
+  auto d = db_->DescribeTable({"Restored"});
+  ASSERT_OK(d);
+  ASSERT_EQ(d->table.local_secondary_indexes.size(), 2u);
+  EXPECT_EQ(d->table.local_secondary_indexes[0].item_count, 10);
+  dynamo::QueryRequest q;
+  q.table_name = "Restored";
+  q.index_name = "ByDate";
+  q.key_condition_expression = "pk = :p";
+  q.expression_attribute_values = {{":p", S("p")}};
+  q.consistent_read = true;
+  auto rows = db_->Query(q);
+  ASSERT_OK(rows);
+  EXPECT_EQ(rows->count, 10);
+  // LocalSecondaryIndexOverride: only the listed ones.
+  r.target_table_name = "Restored2";
+  r.overrides.local_secondary_index_override = std::vector<dynamo::LocalSecondaryIndex>{
+      {"ByDate", {{"pk", dynamo::KeyType::kHash}, {"date", dynamo::KeyType::kRange}}, {}}};
+  ASSERT_OK(db_->RestoreTableFromBackup(r));
+  d = db_->DescribeTable({"Restored2"});
+  ASSERT_OK(d);
+  EXPECT_EQ(d->table.local_secondary_indexes.size(), 1u);
+}
+
+TEST_F(EngineLsiTtlTest, ExpirerDeletesExpiredItemsWithTheirIndexEntries) {
+  CreateThread(/*stream=*/true);
+  EnableTtl();
+  // Expiring at kNow+10 .. kNow+29; one far in the past (ignored), one not a number, one
+  // without the attribute.
+  for (int i = 0; i < 20; ++i) ASSERT_OK(Put(Row("p", i, kNowSeconds + 10 + i)));
+  ASSERT_OK(Put(Row("p", 50, kNowSeconds - 6 * 366 * 86400)));
+  Item text = Row("p", 51);
+  text.emplace("exp", S("1"));
+  ASSERT_OK(Put(text));
+  ASSERT_OK(Put(Row("p", 52)));
+  auto none = db_->ExpireItemsNow();
+  ASSERT_OK(none);
+  EXPECT_EQ(*none, 0);
+  clock_.AdvanceMicros(20LL * 1000000);  // now kNow+20: items 0..9 have expired
+  // Expired but not deleted yet: still returned.
+  EXPECT_EQ(Count(), 23);
+  auto deleted = db_->ExpireItemsNow();
+  ASSERT_OK(deleted);
+  EXPECT_EQ(*deleted, 10);
+  EXPECT_EQ(Count(), 13);
+  EXPECT_EQ(Count("ByDate"), 13);
+  EXPECT_EQ(Count("ByOwner"), 13);
+  ExpectStatsExact();
+
+  // The deletions are in the stream as REMOVE records by the service.
+  auto streams = db_->ListStreams({});
+  ASSERT_OK(streams);
+  ASSERT_EQ(streams->streams.size(), 1u);
+  auto described = db_->DescribeStream({streams->streams[0].stream_arn});
+  ASSERT_OK(described);
+  dynamo::GetShardIteratorRequest it;
+  it.stream_arn = streams->streams[0].stream_arn;
+  it.shard_id = described->stream_description.shards.at(0).shard_id;
+  it.shard_iterator_type = dynamo::ShardIteratorType::kTrimHorizon;
+  auto iterator = db_->GetShardIterator(it);
+  ASSERT_OK(iterator);
+  auto records = db_->GetRecords({*iterator->shard_iterator, 1000});
+  ASSERT_OK(records);
+  int service = 0, user = 0;
+  for (const auto& rec : records->records) {
+    if (rec.user_identity) {
+      EXPECT_EQ(rec.event_name, dynamo::OperationType::kRemove);
+      EXPECT_EQ(rec.user_identity->type, "Service");
+      EXPECT_EQ(rec.user_identity->principal_id, "dynamodb.amazonaws.com");
+      EXPECT_TRUE(rec.dynamodb.old_image.has_value());
+      ++service;
+    } else {
+      ++user;
+    }
+  }
+  EXPECT_EQ(service, 10);
+  EXPECT_EQ(user, 23);
+
+  // An item rewritten with a later expiry before the pass is kept.
+  ASSERT_OK(Put(Row("p", 10, kNowSeconds + 1000)));
+  clock_.AdvanceMicros(100LL * 1000000);
+  deleted = db_->ExpireItemsNow();
+  ASSERT_OK(deleted);
+  EXPECT_EQ(*deleted, 9);  // 11..19
+  EXPECT_EQ(Count(), 4);   // 10, 50, 51, 52
+  ExpectStatsExact();
+
+  // Disabled: nothing expires any more.
+  dynamo::UpdateTimeToLiveRequest off;
+  off.table_name = "Thr";
+  off.time_to_live_specification = {"exp", false};
+  ASSERT_OK(db_->UpdateTimeToLive(off));
+  clock_.AdvanceMicros(10000LL * 1000000);
+  deleted = db_->ExpireItemsNow();
+  ASSERT_OK(deleted);
+  EXPECT_EQ(*deleted, 0);
+}
+
+TEST_F(EngineLsiTtlTest, TtlSurvivesRestartAndTheBackgroundExpirerKeepsItsDelay) {
+  CreateThread();
+  EnableTtl();
+  for (int i = 0; i < 30; ++i) ASSERT_OK(Put(Row("p", i, kNowSeconds + 5)));
+  // Reopened with a one-second interval: the setting is back, and the background pass
+  // deletes everything expired within the stated bound (one interval plus one pass).
+  Open(10LL << 30, /*ttl_interval=*/1);
+  auto d = db_->DescribeTimeToLive({"Thr"});
+  ASSERT_OK(d);
+  EXPECT_EQ(d->time_to_live_description.time_to_live_status, dynamo::TimeToLiveStatus::kEnabled);
+  EXPECT_EQ(d->time_to_live_description.attribute_name, "exp");
+  clock_.AdvanceMicros(10LL * 1000000);
+  const auto start = std::chrono::steady_clock::now();
+  while (Count() > 0 && std::chrono::steady_clock::now() - start < std::chrono::seconds(5))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(Count(), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
+  ExpectStatsExact();
+}
+
+TEST_F(EngineLsiTtlTest, DeletedTableLeavesNoTtlMarkerOrCollections) {
+  CreateThread();
+  EnableTtl();
+  ASSERT_OK(Put(Row("p", 1, kNowSeconds - 10)));
+  ASSERT_OK(db_->DeleteTable({"Thr"}));
+  CreateThread();  // same name, new table: TTL off, empty collections
+  auto d = db_->DescribeTimeToLive({"Thr"});
+  ASSERT_OK(d);
+  EXPECT_EQ(d->time_to_live_description.time_to_live_status, dynamo::TimeToLiveStatus::kDisabled);
+  ASSERT_OK(Put(Row("p", 1, kNowSeconds - 10)));
+  auto deleted = db_->ExpireItemsNow();
+  ASSERT_OK(deleted);
+  EXPECT_EQ(*deleted, 0);
+  EXPECT_EQ(Count(), 1);
+}
+
+}  // namespace
+}  // namespace issuetracker::testing
