@@ -49,6 +49,10 @@ class ForwardingBackend : public dynamo::Backend, public dynamo::TableMetricsSou
   IT_FORWARD(DescribeStreamResponse, DescribeStream, DescribeStreamRequest)
   IT_FORWARD(GetShardIteratorResponse, GetShardIterator, GetShardIteratorRequest)
   IT_FORWARD(GetRecordsResponse, GetRecords, GetRecordsRequest)
+  IT_FORWARD(UpdateTimeToLiveResponse, UpdateTimeToLive, UpdateTimeToLiveRequest)
+  IT_FORWARD(DescribeTimeToLiveResponse, DescribeTimeToLive, DescribeTimeToLiveRequest)
+  IT_FORWARD(DescribeLimitsResponse, DescribeLimits, DescribeLimitsRequest)
+  IT_FORWARD(DescribeEndpointsResponse, DescribeEndpoints, DescribeEndpointsRequest)
 #undef IT_FORWARD
   Status TagResource(const dynamo::TagResourceRequest& r) override {
     return target_->TagResource(r);
