@@ -53,6 +53,7 @@ class LsiTest : public BackendTest {
 };
 
 TEST_P(LsiTest, CreateTableRules) {
+  if (Departs("moto", "C39")) GTEST_SKIP() << "moto does not check LSI rules (C39)";
   auto base = TableRequest("Bad", "pk", ScalarType::kS, "sk");
   {  // a table without a sort key cannot have LSIs
     auto r = TableRequest("Bad", "pk");
@@ -107,7 +108,9 @@ TEST_P(LsiTest, DescribeTableShowsThem) {
   EXPECT_EQ(lsis[0].key_schema[1].attribute_name, "date");
   EXPECT_EQ(lsis[0].key_schema[1].key_type, dynamo::KeyType::kRange);
   EXPECT_EQ(lsis[0].projection.projection_type, ProjectionType::kAll);
-  EXPECT_EQ(lsis[0].index_arn, d->table.table_arn + "/index/ByDate");
+  if (!Departs("moto", "C40")) {
+    EXPECT_EQ(lsis[0].index_arn, d->table.table_arn + "/index/ByDate");
+  }
   EXPECT_EQ(lsis[1].projection.projection_type, ProjectionType::kKeysOnly);
   EXPECT_EQ(lsis[2].projection.projection_type, ProjectionType::kInclude);
   EXPECT_EQ(lsis[2].projection.non_key_attributes, std::vector<std::string>{"title"});
@@ -159,6 +162,8 @@ TEST_P(LsiTest, QueryPagesWithIndexAndTableKeys) {
 }
 
 TEST_P(LsiTest, ProjectionsAndFetchingOtherAttributes) {
+  if (Departs("dynalite", "C41") || Departs("moto", "C41"))
+    GTEST_SKIP() << GetParam() << " does not fetch attributes an LSI does not project (C41)";
   // KEYS_ONLY: by default the keys only.
   auto r = db().Query(Q("ByVotes", "forum = :f", {{":f", S("db")}}));
   ASSERT_OK(r);
@@ -222,7 +227,11 @@ TEST_P(LsiTest, WritesKeepTheIndexExact) {
   dynamo::PutItemRequest p;
   p.table_name = "Thread";
   p.item = MakeItem({{"forum", S("db")}, {"subject", S("bad")}, {"votes", S("many")}});
-  EXPECT_ERROR(db().PutItem(p), kValidation, "");
+  if (Departs("moto", "C13")) {  // moto accepts index keys of the wrong type
+    EXPECT_TRUE(db().PutItem(p).ok());
+  } else {
+    EXPECT_ERROR(db().PutItem(p), kValidation, "");
+  }
 }
 
 TEST_P(LsiTest, ScanAnIndex) {
@@ -250,6 +259,8 @@ TEST_P(LsiTest, ConsistentReadsStayRejectedOnGsis) {
 }
 
 TEST_P(LsiTest, ItemCollectionMetricsWhenAsked) {
+  if (Departs("dynalite", "C42") || Departs("moto", "C42"))
+    GTEST_SKIP() << GetParam() << " answers no ItemCollectionMetrics (C42)";
   const auto kSize = dynamo::ReturnItemCollectionMetrics::kSize;
   dynamo::PutItemRequest p;
   p.table_name = "Thread";

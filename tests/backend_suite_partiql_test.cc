@@ -43,9 +43,9 @@ class PartiqlTest : public BackendTest {
     auto v = Ns(items);
     return {v.begin(), v.end()};
   }
-  // dynalite has no PartiQL (C34): its answer is UnknownOperationException.
+  // dynalite has no PartiQL (C35): its answer is UnknownOperationException.
   bool NoPartiql() {
-    if (!Departs("dynalite", "C34")) return false;
+    if (!Departs("dynalite", "C35")) return false;
     auto r = Exec("SELECT * FROM Pql");
     EXPECT_FALSE(r.ok());
     if (!r.ok()) {
@@ -63,7 +63,7 @@ TEST_P(PartiqlTest, SelectOnKeysWithFiltersProjectionsAndIndexes) {
 
   r = Exec("SELECT n, doc.x FROM Pql WHERE pk = ? AND n BETWEEN ? AND ?", {S("p"), N(1), N(2)});
   ASSERT_OK(r);
-  if (Departs("moto", "C37")) {  // BETWEEN with parameters selects the wrong items
+  if (Departs("moto", "C38")) {  // BETWEEN with parameters selects the wrong items
     EXPECT_NE(r->items.size(), 2u);
     return;
   }
@@ -108,7 +108,7 @@ TEST_P(PartiqlTest, LimitAndNextTokenPageThroughResults) {
 
 TEST_P(PartiqlTest, InsertUpdateDelete) {
   if (NoPartiql()) return;
-  if (Departs("moto", "C37")) {  // HTTP 500 for a set literal
+  if (Departs("moto", "C38")) {  // HTTP 500 for a set literal
     EXPECT_ERROR(Exec("INSERT INTO Pql VALUE {'pk': 'q', 'n': 1, 'c': 1, 'tags': <<'a'>>}"),
                  kInternalServerError, "");
     return;
@@ -148,7 +148,7 @@ TEST_P(PartiqlTest, InsertUpdateDelete) {
 
 TEST_P(PartiqlTest, ErrorsAreDynamoDBs) {
   if (NoPartiql()) return;
-  if (Departs("moto", "C37")) {  // HTTP 500 for a malformed statement
+  if (Departs("moto", "C38")) {  // HTTP 500 for a malformed statement
     EXPECT_ERROR(Exec("SELEKT * FROM Pql"), kInternalServerError, "");
     return;
   }
@@ -168,7 +168,7 @@ TEST_P(PartiqlTest, BatchExecuteStatementReportsEachStatement) {
       {"UPDATE Pql SET v = 1 WHERE pk = 'p' AND n = 1", {}, false, {}},
   };
   auto w = db().BatchExecuteStatement(writes);
-  if (Departs("moto", "C37")) {  // the batch fails as a whole instead of per statement
+  if (Departs("moto", "C38")) {  // the batch fails as a whole instead of per statement
     EXPECT_FALSE(w.ok());
     return;
   }
@@ -212,7 +212,7 @@ TEST_P(PartiqlTest, ExecuteTransactionIsAllOrNothing) {
       {"INSERT INTO Pql VALUE {'pk': 'p', 'n': 3}", {}, {}},  // exists: cancels all
   };
   auto status = db().ExecuteTransaction(t);
-  if (Departs("moto", "C37")) {  // HTTP 500 instead of the cancellation
+  if (Departs("moto", "C38")) {  // HTTP 500 instead of the cancellation
     EXPECT_ERROR(status, kInternalServerError, "");
     return;
   }

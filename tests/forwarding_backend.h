@@ -52,6 +52,10 @@ class ForwardingBackend : public dynamo::Backend, public dynamo::TableMetricsSou
   IT_FORWARD(ExecuteStatementResponse, ExecuteStatement, ExecuteStatementRequest)
   IT_FORWARD(BatchExecuteStatementResponse, BatchExecuteStatement, BatchExecuteStatementRequest)
   IT_FORWARD(ExecuteTransactionResponse, ExecuteTransaction, ExecuteTransactionRequest)
+  IT_FORWARD(UpdateTimeToLiveResponse, UpdateTimeToLive, UpdateTimeToLiveRequest)
+  IT_FORWARD(DescribeTimeToLiveResponse, DescribeTimeToLive, DescribeTimeToLiveRequest)
+  IT_FORWARD(DescribeLimitsResponse, DescribeLimits, DescribeLimitsRequest)
+  IT_FORWARD(DescribeEndpointsResponse, DescribeEndpoints, DescribeEndpointsRequest)
 #undef IT_FORWARD
   Status TagResource(const dynamo::TagResourceRequest& r) override {
     return target_->TagResource(r);

@@ -88,7 +88,10 @@ void ExpectRoundTrip(const char* name) {
   T original{};
   Filler().Fill(original);
   std::string json = Encode(original);
-  ASSERT_GT(json.size(), 2u);
+  // Requests without members (DescribeLimits, DescribeEndpoints) are "{}".
+  if (!std::is_same_v<T, DescribeLimitsRequest> && !std::is_same_v<T, DescribeEndpointsRequest>) {
+    ASSERT_GT(json.size(), 2u);
+  }
   T decoded;
   Status s = Decode(json, &decoded);
   ASSERT_TRUE(s.ok()) << s.ToString() << "\n" << json;
