@@ -49,6 +49,7 @@ class Endpoint:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        self.dir.cleanup()
 
 
 def skip(reason):

@@ -74,6 +74,7 @@ class Endpoint {
   }
   kill() {
     if (this.process.exitCode === null) this.process.kill('SIGKILL');
+    fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
