@@ -151,7 +151,7 @@ Status EngineCore::AppendCollectionChange(const TableDesc& t, const dynamo::Item
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), catalog_cf_, key, &value);
   int64_t bytes = 0;
   if (s.ok()) {
-    const StatsAccumulator stored = DecodeStats(value);
+    IT_ASSIGN_OR_RETURN(const StatsAccumulator stored, DecodeStats(value));
     auto it = stored.deltas.find(kBaseIndexId);
     if (it != stored.deltas.end()) bytes = it->second.second;
   } else if (!s.IsNotFound()) {
