@@ -53,6 +53,10 @@ json::object TableResource(const tenancy::SchemaCatalog& catalog, const tenancy:
   if (r.table_class) props["TableClass"] = std::string(dynamo::ToWire(*r.table_class));
   props["PointInTimeRecoverySpecification"] =
       json::object{{"PointInTimeRecoveryEnabled", spec.point_in_time_recovery}};
+  if (spec.time_to_live_attribute) {
+    props["TimeToLiveSpecification"] =
+        json::object{{"AttributeName", *spec.time_to_live_attribute}, {"Enabled", true}};
+  }
   json::array tags;
   for (const auto& t : r.tags) tags.push_back(json::object{{"Key", t.key}, {"Value", t.value}});
   props["Tags"] = std::move(tags);

@@ -69,6 +69,12 @@ void ExpectTableMatches(const json::object& resources, const tenancy::SchemaCata
   EXPECT_EQ(Str(p.at("TableClass")), "STANDARD");
   EXPECT_EQ(p.at("PointInTimeRecoverySpecification").at("PointInTimeRecoveryEnabled").as_bool(),
             spec.point_in_time_recovery);
+  const json::value* ttl = p.as_object().if_contains("TimeToLiveSpecification");
+  ASSERT_EQ(ttl != nullptr, spec.time_to_live_attribute.has_value());
+  if (ttl) {
+    EXPECT_EQ(Str(ttl->at("AttributeName")), *spec.time_to_live_attribute);
+    EXPECT_TRUE(ttl->at("Enabled").as_bool());
+  }
   std::vector<dynamo::Tag> tags;
   for (const auto& t : p.at("Tags").as_array())
     tags.push_back({Str(t.at("Key")), Str(t.at("Value"))});

@@ -94,6 +94,7 @@ TableOutcome Provisioner::EnsureTable(const TableSpec& spec, bool created) {
   }
   ApplyTags(described->table.table_arn, &outcome);
   ApplyPointInTimeRecovery(spec, &outcome);
+  ApplyTimeToLive(spec, &outcome);
   return outcome;
 }
 
@@ -160,6 +161,37 @@ void Provisioner::ApplyPointInTimeRecovery(const TableSpec& spec, TableOutcome* 
   } else {
     outcome->notes.push_back("point-in-time recovery could NOT be applied on this backend: " +
                              updated.status().ToString());
+  }
+}
+
+void Provisioner::ApplyTimeToLive(const TableSpec& spec, TableOutcome* outcome) {
+  if (!spec.time_to_live_attribute) return;
+  const std::string& want = *spec.time_to_live_attribute;
+  auto current = backend_.DescribeTimeToLive({spec.name.str()});
+  if (current.ok()) {
+    const dynamo::TimeToLiveDescription& d = current->time_to_live_description;
+    const bool on = d.time_to_live_status == dynamo::TimeToLiveStatus::kEnabled ||
+                    d.time_to_live_status == dynamo::TimeToLiveStatus::kEnabling;
+    if (on && d.attribute_name == want) {
+      outcome->notes.push_back("time to live on " + want + ": enabled");
+      return;
+    }
+    if (on) {
+      outcome->drift.push_back("time to live is on " + d.attribute_name.value_or("?") +
+                               ", expected " + want);
+      outcome->state = TableOutcome::State::kDrifted;
+      return;
+    }
+  }
+  dynamo::UpdateTimeToLiveRequest enable;
+  enable.table_name = spec.name.str();
+  enable.time_to_live_specification = {want, true};
+  auto updated = backend_.UpdateTimeToLive(enable);
+  if (updated.ok()) {
+    outcome->notes.push_back("time to live on " + want + ": enabled now");
+  } else {
+    outcome->notes.push_back("time to live could NOT be applied on this backend (expired " + want +
+                             " records stay until overwritten): " + updated.status().ToString());
   }
 }
 

@@ -100,6 +100,9 @@ class Provisioner {
   TableOutcome EnsureTable(const TableSpec& spec, bool created);
   void ApplyTags(const std::string& arn, TableOutcome* outcome);
   void ApplyPointInTimeRecovery(const TableSpec& spec, TableOutcome* outcome);
+  // Enables time to live on spec.time_to_live_attribute; another attribute is drift, a
+  // backend without time to live a note (the records then stay until overwritten).
+  void ApplyTimeToLive(const TableSpec& spec, TableOutcome* outcome);
   Status CheckFenced(const CompanyScope& scope);
   Status PurgeSilo(const CompanyScope& scope);
   Status PurgePooled(const CompanyScope& scope, int max_passes);

@@ -75,6 +75,29 @@ TEST_F(ProvisionTest, ReportsPointInTimeRecoveryPerTable) {
   }
 }
 
+TEST_F(ProvisionTest, IdempotencyKeysExpireThroughTimeToLive) {
+  ASSERT_TRUE(Provisioner(*backend_, catalog_).ProvisionAll().ok());
+  auto ttl = backend_->DescribeTimeToLive({"IssueTracker-IdempotencyKeys"});
+  ASSERT_TRUE(ttl.ok()) << ttl.status().ToString();
+  EXPECT_EQ(ttl->time_to_live_description.time_to_live_status, dynamo::TimeToLiveStatus::kEnabled);
+  EXPECT_EQ(ttl->time_to_live_description.attribute_name, "expires_at");
+  // No other table expires anything.
+  auto issues = backend_->DescribeTimeToLive({"IssueTracker-Issues-Pooled"});
+  ASSERT_TRUE(issues.ok());
+  EXPECT_EQ(issues->time_to_live_description.time_to_live_status,
+            dynamo::TimeToLiveStatus::kDisabled);
+
+  // TTL on another attribute is drift, reported and left alone.
+  ASSERT_TRUE(
+      backend_->UpdateTimeToLive({"IssueTracker-IdempotencyKeys", {"expires_at", false}}).ok());
+  ASSERT_TRUE(backend_->UpdateTimeToLive({"IssueTracker-IdempotencyKeys", {"other", true}}).ok());
+  ProvisionReport report = Provisioner(*backend_, catalog_).ProvisionAll();
+  EXPECT_FALSE(report.ok());
+  EXPECT_NE(report.ToString().find("time to live is on other, expected expires_at"),
+            std::string::npos)
+      << report.ToString();
+}
+
 TEST_F(ProvisionTest, ReportsDriftWithoutTouchingTheTable) {
   dynamo::CreateTableRequest wrong;
   wrong.table_name = "IssueTracker-Issues-Pooled";

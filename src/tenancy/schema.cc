@@ -93,8 +93,10 @@ void CompareKeyTypes(const TableSpec& spec, const dynamo::TableDescription& tabl
 }  // namespace
 
 std::vector<TableSpec> SchemaCatalog::ServiceTables() const {
-  return {Table(layout_.SystemTableName(SystemTable::kIdempotencyKeys), attr::kCompanyId,
-                attr::kIdempotencyKey, {}, false)};
+  TableSpec idempotency = Table(layout_.SystemTableName(SystemTable::kIdempotencyKeys),
+                                attr::kCompanyId, attr::kIdempotencyKey, {}, false);
+  idempotency.time_to_live_attribute = std::string(attr::kExpiresAt);
+  return {std::move(idempotency)};
 }
 
 std::vector<TableSpec> SchemaCatalog::SharedTables() const {

@@ -39,6 +39,8 @@ struct TableSpec {
   std::optional<std::string> sort_key;
   std::vector<IndexSpec> indexes;
   bool point_in_time_recovery = true;
+  // The time-to-live attribute (epoch seconds) the store deletes expired items by, if any.
+  std::optional<std::string> time_to_live_attribute;
 };
 
 inline constexpr std::string_view kProjectTagValue = "IssueTrackingSaaS";
@@ -51,8 +53,9 @@ class SchemaCatalog {
   // The seven shared tables, in the order of the spec's "Test 1: All Tables Created".
   std::vector<TableSpec> SharedTables() const;
   // The service's own tables, beside the spec's seven: IdempotencyKeys (partition
-  // company_id, sort idempotency_key; no PITR: its records expire after a day), where the
-  // REST service keeps Idempotency-Key records (docs/schema.md).
+  // company_id, sort idempotency_key; no PITR: its records expire after a day, and time to
+  // live on expires_at deletes them), where the REST service keeps Idempotency-Key records
+  // (docs/schema.md).
   std::vector<TableSpec> ServiceTables() const;
   // The four silo tables of a Platinum company (Issues, Teams, Comments, Users).
   std::vector<TableSpec> SiloTables(const CompanyId& company) const;

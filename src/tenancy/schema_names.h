@@ -20,6 +20,8 @@ inline constexpr std::string_view kKeyId = "key_id";
 inline constexpr std::string_view kCompanyTier = "company_tier";
 // The service's IdempotencyKeys table (sort key; partition: company_id).
 inline constexpr std::string_view kIdempotencyKey = "idempotency_key";
+// When an IdempotencyKeys record expires (epoch seconds): the table's time-to-live attribute.
+inline constexpr std::string_view kExpiresAt = "expires_at";
 
 // The company lifecycle (lifecycle.h), on CompanyManagement records.
 inline constexpr std::string_view kLifecycleState = "lifecycle_state";

@@ -19,7 +19,6 @@ constexpr std::string_view kResponseStatus = "response_status";
 constexpr std::string_view kResponseBody = "response_body";
 constexpr std::string_view kLocation = "location";
 constexpr std::string_view kEtag = "etag";
-constexpr std::string_view kExpiresAt = "expires_at";
 constexpr std::string_view kRunning = "running";
 constexpr std::string_view kDone = "done";
 
@@ -39,7 +38,7 @@ Result<IdempotencyRecord> Decode(const Item& item) {
   IdempotencyRecord r;
   const std::string* hash = FindS(item, kRequestHash);
   const std::string* state = FindS(item, kState);
-  std::optional<int64_t> expires = FindN(item, kExpiresAt);
+  std::optional<int64_t> expires = FindN(item, attr::kExpiresAt);
   if (hash == nullptr || state == nullptr || !expires) {
     return Status::Corruption("Malformed idempotency record");
   }
@@ -67,13 +66,13 @@ Result<std::optional<IdempotencyRecord>> IdempotencyRepository::Reserve(
   item[std::string(attr::kIncarnation)] = AttributeValue::S(ctx.scope().incarnation());
   item[std::string(kRequestHash)] = AttributeValue::S(std::string(request_hash));
   item[std::string(kState)] = AttributeValue::S(std::string(kRunning));
-  item[std::string(kExpiresAt)] = AttributeValue::N(now + options_.lease_seconds);
+  item[std::string(attr::kExpiresAt)] = AttributeValue::N(now + options_.lease_seconds);
   const std::string table = layout.SystemTableName(SystemTable::kIdempotencyKeys).str();
   for (int attempt = 0; attempt < 3; ++attempt) {
     Expr e;
     // Free: no record, an expired one, or one of an earlier registration of the company.
     std::string condition = "attribute_not_exists(" + e.Name(attr::kCompanyId) + ") OR " +
-                            e.Name(kExpiresAt) + " <= " + e.Value(now) + " OR " +
+                            e.Name(attr::kExpiresAt) + " <= " + e.Value(now) + " OR " +
                             e.Name(attr::kIncarnation) + " <> " +
                             e.Value(ctx.scope().incarnation());
     Txn txn;
@@ -99,7 +98,7 @@ Status IdempotencyRepository::Complete(const TenantContext& ctx, std::string_vie
   item[std::string(attr::kIncarnation)] = AttributeValue::S(ctx.scope().incarnation());
   item[std::string(kRequestHash)] = AttributeValue::S(std::string(request_hash));
   item[std::string(kState)] = AttributeValue::S(std::string(kDone));
-  item[std::string(kExpiresAt)] = AttributeValue::N(NowSeconds() + options_.ttl_seconds);
+  item[std::string(attr::kExpiresAt)] = AttributeValue::N(NowSeconds() + options_.ttl_seconds);
   item[std::string(kResponseStatus)] = AttributeValue::N(int64_t{response.status});
   if (!response.body.empty()) item[std::string(kResponseBody)] = AttributeValue::S(response.body);
   if (!response.location.empty()) {
