@@ -68,16 +68,9 @@ Result<dynamo::BatchGetItemResponse> Engine::BatchGetItem(const dynamo::BatchGet
         if (!seen.insert(encoded).second) return DuplicateKeys();
         plan.keys.push_back(std::move(encoded));
       }
-      IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(ka.projection_expression.has_value(),
-                                                 ka.expression_attribute_names, {}));
-      dynamo::ExpressionValues no_values;
-      ExpressionResolver resolver(ka.expression_attribute_names, no_values);
-      if (ka.projection_expression) {
-        IT_ASSIGN_OR_RETURN(auto ast,
-                            core_->expressions().ParseProjection(*ka.projection_expression));
-        IT_ASSIGN_OR_RETURN(plan.projection, resolver.ResolveProjection(*ast));
-      }
-      IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+      IT_ASSIGN_OR_RETURN(plan.projection,
+                          core_->ResolveOptionalProjection(ka.projection_expression,
+                                                           ka.expression_attribute_names));
       plans.emplace_back(name, std::move(plan));
     }
 

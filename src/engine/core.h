@@ -219,6 +219,10 @@ class EngineCore {
   // Parses and resolves an optional condition expression of a request.
   Result<std::unique_ptr<Condition>> ResolveOptionalCondition(
       const std::optional<std::string>& text, std::string_view kind, ExpressionResolver* resolver);
+  // Parses and resolves the optional ProjectionExpression of a read that takes no values
+  // (GetItem, a BatchGetItem table, a TransactGetItems item); every name must be used.
+  Result<std::optional<ProjectionPaths>> ResolveOptionalProjection(
+      const std::optional<std::string>& text, const dynamo::ExpressionNames& names);
 
   // ------------------------------------------------------------------ the change clock
 

@@ -45,6 +45,23 @@ Status CheckReturnValues(ReturnValue rv, bool update) {
   return Status::Validation("ReturnValues can only be ALL_OLD or NONE");
 }
 
+// Locks the item under `key`, reads it into *old and, when `condition` (if any) holds on
+// it, writes `next` in its place (nullptr deletes it; deleting a missing item writes
+// nothing but is still counted in *tally).
+Status ReplaceGuarded(EngineCore& core, const TableDesc& t, const std::string& key,
+                      const Condition* condition,
+                      dynamo::ReturnValuesOnConditionCheckFailure on_failure, const Item* next,
+                      std::optional<Item>* old, WriteTally* tally) {
+  ItemLocks::Guard guard(&core.locks(), ItemLocks::StripeOf(key));
+  IT_RETURN_IF_ERROR(core.ReadItem(key, old));
+  const Item* before = *old ? &**old : nullptr;
+  if (condition && !condition->Evaluate(before)) return ConditionFailed(on_failure, *old);
+  rocksdb::WriteBatch batch;
+  IT_RETURN_IF_ERROR(core.AppendItemChange(t, key, before, next, &batch, tally));
+  if (!before && !next) return Status::Ok();
+  return core.Commit(&batch);
+}
+
 }  // namespace
 
 Result<dynamo::PutItemResponse> Engine::PutItem(const dynamo::PutItemRequest& r) {
@@ -76,17 +93,9 @@ Result<dynamo::PutItemResponse> Engine::PutItem(const dynamo::PutItemRequest& r)
     const std::string key = BaseKeyOf(t, item);
     WriteTally tally;
     std::optional<Item> old;
-    {
-      ItemLocks::Guard guard(&core_->locks(), ItemLocks::StripeOf(key));
-      IT_RETURN_IF_ERROR(core_->ReadItem(key, &old));
-      if (condition && !condition->Evaluate(old ? &*old : nullptr)) {
-        return ConditionFailed(r.return_values_on_condition_check_failure, old);
-      }
-      rocksdb::WriteBatch batch;
-      IT_RETURN_IF_ERROR(
-          core_->AppendItemChange(t, key, old ? &*old : nullptr, &item, &batch, &tally));
-      IT_RETURN_IF_ERROR(core_->Commit(&batch));
-    }
+    IT_RETURN_IF_ERROR(ReplaceGuarded(*core_, t, key, condition.get(),
+                                      r.return_values_on_condition_check_failure, &item, &old,
+                                      &tally));
     dynamo::PutItemResponse response;
     if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
     response.consumed_capacity =
@@ -105,16 +114,9 @@ Result<dynamo::GetItemResponse> Engine::GetItem(const dynamo::GetItemRequest& r)
     IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(r.table_name));
     const TableDesc& t = table.desc();
     IT_ASSIGN_OR_RETURN(std::string key, EncodeKeyParam(t, r.key));
-    IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(r.projection_expression.has_value(),
-                                               r.expression_attribute_names, {}));
-    std::optional<ProjectionPaths> projection;
-    dynamo::ExpressionValues no_values;
-    ExpressionResolver resolver(r.expression_attribute_names, no_values);
-    if (r.projection_expression) {
-      IT_ASSIGN_OR_RETURN(auto ast, core_->expressions().ParseProjection(*r.projection_expression));
-      IT_ASSIGN_OR_RETURN(projection, resolver.ResolveProjection(*ast));
-    }
-    IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+    IT_ASSIGN_OR_RETURN(
+        std::optional<ProjectionPaths> projection,
+        core_->ResolveOptionalProjection(r.projection_expression, r.expression_attribute_names));
     std::optional<Item> item;
     IT_RETURN_IF_ERROR(core_->ReadItem(key, &item));
     dynamo::GetItemResponse response;
@@ -250,17 +252,9 @@ Result<dynamo::DeleteItemResponse> Engine::DeleteItem(const dynamo::DeleteItemRe
 
     WriteTally tally;
     std::optional<Item> old;
-    {
-      ItemLocks::Guard guard(&core_->locks(), ItemLocks::StripeOf(key));
-      IT_RETURN_IF_ERROR(core_->ReadItem(key, &old));
-      if (condition && !condition->Evaluate(old ? &*old : nullptr)) {
-        return ConditionFailed(r.return_values_on_condition_check_failure, old);
-      }
-      rocksdb::WriteBatch batch;
-      IT_RETURN_IF_ERROR(
-          core_->AppendItemChange(t, key, old ? &*old : nullptr, nullptr, &batch, &tally));
-      if (old) IT_RETURN_IF_ERROR(core_->Commit(&batch));
-    }
+    IT_RETURN_IF_ERROR(ReplaceGuarded(*core_, t, key, condition.get(),
+                                      r.return_values_on_condition_check_failure, nullptr, &old,
+                                      &tally));
     dynamo::DeleteItemResponse response;
     if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
     response.consumed_capacity =

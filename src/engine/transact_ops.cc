@@ -381,16 +381,8 @@ Result<dynamo::TransactGetItemsResponse> Engine::TransactGetItems(
     for (const auto& g : r.transact_items) {
       Planned p;
       IT_ASSIGN_OR_RETURN(p.key, EncodeKeyParam(tables.at(g.table_name)->desc(), g.key));
-      IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(g.projection_expression.has_value(),
-                                                 g.expression_attribute_names, {}));
-      dynamo::ExpressionValues no_values;
-      ExpressionResolver resolver(g.expression_attribute_names, no_values);
-      if (g.projection_expression) {
-        IT_ASSIGN_OR_RETURN(auto ast,
-                            core_->expressions().ParseProjection(*g.projection_expression));
-        IT_ASSIGN_OR_RETURN(p.projection, resolver.ResolveProjection(*ast));
-      }
-      IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+      IT_ASSIGN_OR_RETURN(p.projection, core_->ResolveOptionalProjection(
+                                            g.projection_expression, g.expression_attribute_names));
       planned.push_back(std::move(p));
     }
     // One snapshot: every item is read at the same instant, between whole transactions.

@@ -213,4 +213,18 @@ Result<std::unique_ptr<Condition>> EngineCore::ResolveOptionalCondition(
   return resolver->ResolveCondition(*ast);
 }
 
+Result<std::optional<ProjectionPaths>> EngineCore::ResolveOptionalProjection(
+    const std::optional<std::string>& text, const dynamo::ExpressionNames& names) {
+  IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(text.has_value(), names, {}));
+  const dynamo::ExpressionValues no_values;
+  ExpressionResolver resolver(names, no_values);
+  std::optional<ProjectionPaths> projection;
+  if (text) {
+    IT_ASSIGN_OR_RETURN(auto ast, expressions_.ParseProjection(*text));
+    IT_ASSIGN_OR_RETURN(projection, resolver.ResolveProjection(*ast));
+  }
+  IT_RETURN_IF_ERROR(resolver.CheckAllUsed());
+  return projection;
+}
+
 }  // namespace issuetracker::engine
