@@ -19,28 +19,15 @@
 
 #include "net/test_client.h"
 #include "tests/backend_factory.h"
+#include "tests/child_process.h"
 
 extern char** environ;
 
 namespace issuetracker::testing {
 namespace {
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
 CommandRun Issuetracker(const std::string& args) {
-  std::string command = std::string(IT_ISSUETRACKER_BINARY) + " " + args + " 2>&1";
-  CommandRun run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer;
-  while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe))
-    run.output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return RunCommand(IT_ISSUETRACKER_BINARY, args);
 }
 
 // `issuetracker serve` as a child process whose stdout and stderr are read through a pipe.

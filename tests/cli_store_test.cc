@@ -17,26 +17,13 @@
 #include <string>
 
 #include "tests/backend_factory.h"
+#include "tests/child_process.h"
 
 namespace issuetracker::testing {
 namespace {
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
 CommandRun Issuetracker(const std::string& args) {
-  std::string command = std::string(IT_ISSUETRACKER_BINARY) + " " + args + " 2>&1";
-  CommandRun run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer;
-  while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe))
-    run.output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return RunCommand(IT_ISSUETRACKER_BINARY, args);
 }
 
 // The line of `text` that contains `needle` ("" when none).
@@ -85,50 +72,12 @@ TEST(CliStoreTest, ProvisionSeedAndVerifyAgainstMoto) {
 // `issuetracker dynamodb` started as a user starts it (its own data directory, a free
 // port), standard error kept in a file; with --shared-db, so that the data directory is the
 // database the other commands open.
-class EndpointProcess {
+class EndpointProcess : public PortPrintingProcess {
  public:
-  EndpointProcess(const std::string& data_dir, const std::string& stderr_file) {
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      int err = open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (err >= 0) dup2(err, STDERR_FILENO);
-      close(out[0]);
-      execl(IT_ISSUETRACKER_BINARY, IT_ISSUETRACKER_BINARY, "dynamodb", "--port", "0",
-            "--print-port", "--shared-db", "--data-dir", data_dir.c_str(),
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    pollfd pfd{out[0], POLLIN, 0};
-    while (poll(&pfd, 1, 30000) > 0 && read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    port_ = std::atoi(line.c_str());
-  }
-  ~EndpointProcess() {
-    if (pid_ > 0 && !reaped_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
-  // Sends SIGTERM and returns the exit status (-1 if it did not exit normally).
-  int Terminate() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    reaped_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  bool reaped_ = false;
+  EndpointProcess(const std::string& data_dir, const std::string& stderr_file)
+      : PortPrintingProcess({IT_ISSUETRACKER_BINARY, "dynamodb", "--port", "0", "--print-port",
+                             "--shared-db", "--data-dir", data_dir},
+                            stderr_file) {}
 };
 
 // The whole system through its own endpoint: provision, seed --sample and verify with

@@ -19,6 +19,7 @@
 #include "dynamo/client/client.h"
 #include "engine/engine.h"
 #include "tests/backend_factory.h"
+#include "tests/child_process.h"
 
 namespace issuetracker::testing {
 namespace {
@@ -26,66 +27,16 @@ namespace {
 namespace fs = std::filesystem;
 
 // The endpoint started in `cwd` with `flags`, its standard error kept in a file.
-class Endpoint {
+class Endpoint : public PortPrintingProcess {
  public:
-  Endpoint(const std::string& cwd, std::vector<std::string> flags) : stderr_file_(cwd + ".err") {
-    std::vector<std::string> args = {IT_ISSUETRACKER_BINARY, "dynamodb",  "--port", "0",
-                                     "--print-port",         "--threads", "2"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      int err = open(stderr_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (err >= 0) dup2(err, STDERR_FILENO);
-      close(out[0]);
-      if (chdir(cwd.c_str()) != 0) _exit(126);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    pollfd pfd{out[0], POLLIN, 0};
-    while (poll(&pfd, 1, 30000) > 0 && read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    close(out[0]);
-    port_ = std::atoi(line.c_str());
-  }
-  ~Endpoint() {
-    if (pid_ > 0 && !reaped_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
-
-  // Sends SIGTERM; the exit status (-1 if it did not exit normally).
-  int Terminate() {
-    kill(pid_, SIGTERM);
-    return Wait();
-  }
-  int Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    reaped_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-  std::string Stderr() const {
-    std::ifstream in(stderr_file_);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
+  Endpoint(const std::string& cwd, const std::vector<std::string>& flags)
+      : PortPrintingProcess(Args(flags), cwd + ".err", cwd) {}
 
   // A client signing as `key` in `region`.
   std::unique_ptr<dynamo::client::DynamoClient> Client(const std::string& key,
                                                        const std::string& region = "us-east-1") {
     dynamo::client::ClientOptions o;
-    o.endpoint = *dynamo::client::ParseEndpoint("http://127.0.0.1:" + std::to_string(port_));
+    o.endpoint = *dynamo::client::ParseEndpoint("http://127.0.0.1:" + std::to_string(port()));
     o.region = region;
     o.credentials = {key, "secret", "", "test"};
     o.retry.max_attempts = 1;
@@ -95,10 +46,12 @@ class Endpoint {
   }
 
  private:
-  std::string stderr_file_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-  bool reaped_ = false;
+  static std::vector<std::string> Args(const std::vector<std::string>& flags) {
+    std::vector<std::string> args = {IT_ISSUETRACKER_BINARY, "dynamodb",  "--port", "0",
+                                     "--print-port",         "--threads", "2"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    return args;
+  }
 };
 
 Status CreateTable(dynamo::Backend& backend, const std::string& name) {

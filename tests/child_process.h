@@ -1,0 +1,48 @@
+// Test support: commands and servers run as child processes of a test.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace issuetracker::testing {
+
+// What a command printed (standard output and error together) and its exit status.
+struct CommandRun {
+  int exit_code = -1;  // -1 when it did not exit normally
+  std::string output;
+};
+
+// Runs `binary args` through the shell until it ends.
+CommandRun RunCommand(const std::string& binary, const std::string& args);
+
+// A server started as `argv` (argv[0] the binary) in `cwd` ("" for the test's own), which
+// prints the port it listens on as the first line of its standard output (`--print-port`);
+// its standard error goes to `stderr_file`. Killed with SIGKILL when destroyed unless it
+// was waited for.
+class PortPrintingProcess {
+ public:
+  PortPrintingProcess(std::vector<std::string> argv, const std::string& stderr_file,
+                      const std::string& cwd = "");
+  ~PortPrintingProcess();
+  PortPrintingProcess(const PortPrintingProcess&) = delete;
+  PortPrintingProcess& operator=(const PortPrintingProcess&) = delete;
+
+  // 0 when the process printed no port within 30 s.
+  int port() const { return port_; }
+  // Sends SIGTERM and waits: the exit status (-1 if it did not exit normally).
+  int Terminate();
+  // Waits for the process to end: the exit status (-1 if it did not exit normally).
+  int Wait();
+  // What it wrote to standard error so far.
+  std::string Stderr() const;
+
+ private:
+  std::string stderr_file_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  bool reaped_ = false;
+};
+
+}  // namespace issuetracker::testing
