@@ -3,15 +3,8 @@
 // (the project's own endpoint, stopped with SIGTERM afterwards); provisioning against
 // dynalite, which cannot host the tracker (it has no transactions, and every tracker write
 // is one); and the store option's forms.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>

@@ -2,18 +2,11 @@
 // region (on disk and --in-memory), one for everyone with --shared-db, access keys that
 // cannot name a database refused, the first requests of a new key racing, and SIGTERM
 // closing every open database cleanly. The endpoint runs as a real child process.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "dynamo/client/client.h"
