@@ -417,6 +417,11 @@ Item Layout::DirectoryStub(const CompanyScope& scope, const UserEmail& email) co
   return item;
 }
 
+bool Layout::IsDirectoryStub(const Item& item) {
+  return item.size() == 3 && item.contains(std::string(attr::kCompanyUserId)) &&
+         item.contains(std::string(attr::kCompanyId)) && item.contains(std::string(attr::kEmail));
+}
+
 dynamo::QueryRequest Layout::LoginLookup(const UserEmail& email) const {
   dynamo::QueryRequest request;
   request.table_name = PooledTableName(Entity::kUser).str();

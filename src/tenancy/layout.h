@@ -248,6 +248,11 @@ class Layout {
   // the user itself lives in the silo Users table. REQUIRES: scope.silo().
   dynamo::Item DirectoryStubKey(const CompanyScope& scope, const UserEmail& email) const;
   dynamo::Item DirectoryStub(const CompanyScope& scope, const UserEmail& email) const;
+  // Whether a pooled Users item is a directory stub (its key, company_id and email only)
+  // rather than a user. A stub shares its key with the pooled user of the same company id
+  // and e-mail, so a read in a pooled scope must never take one for a user (a company id
+  // that was Platinum in an earlier registration may still have stubs being purged).
+  static bool IsDirectoryStub(const dynamo::Item& item);
   // Query on the pooled EmailIndex for `email`, across companies.
   dynamo::QueryRequest LoginLookup(const UserEmail& email) const;
   // The company of an EmailIndex result (checked against its composite key).

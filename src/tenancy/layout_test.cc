@@ -277,6 +277,10 @@ TEST_F(LayoutTest, DirectoryStubsAndLogin) {
   Item stub = layout_.DirectoryStub(platinum_, Email("ceo@bigcorp.com"));
   EXPECT_EQ(stub.at("company_user_id"), S("BIGCORP#USER#ceo@bigcorp.com"));
   EXPECT_EQ(stub.size(), 3u);  // key, company_id, email: nothing else
+  EXPECT_TRUE(Layout::IsDirectoryStub(stub));
+  Item user = stub;
+  user["user_role"] = S("User");
+  EXPECT_FALSE(Layout::IsDirectoryStub(user));
   EXPECT_EQ(layout_.DirectoryEntryCompany(stub).value(), Company("BIGCORP"));
   Item lying = stub;
   lying["company_id"] = S("COMPANY001");

@@ -29,7 +29,8 @@ Result<std::optional<Team>> FindTeam(const Store& store, const TenantContext& ct
 Result<std::optional<User>> FindUserIn(const Store& store, const CompanyScope& scope,
                                        const UserEmail& email) {
   IT_ASSIGN_OR_RETURN(auto item, Fetch(store, store.layout->UserLookup(scope, email)));
-  if (!item) return std::optional<User>();
+  if (!item || (!scope.silo() && tenancy::Layout::IsDirectoryStub(*item)))
+    return std::optional<User>();
   IT_ASSIGN_OR_RETURN(User user, DecodeUser(*store.layout, scope, *item));
   return std::optional<User>(std::move(user));
 }
