@@ -86,7 +86,7 @@ TEST(CliStoreTest, ProvisionSeedAndVerifyThroughTheProjectsOwnEndpoint) {
 
   CommandRun provision = Issuetracker(store + " provision");
   ASSERT_EQ(provision.exit_code, 0) << provision.output;
-  EXPECT_NE(provision.output.find("provision: 7 tables match the schema"), std::string::npos)
+  EXPECT_NE(provision.output.find("provision: 8 tables match the schema"), std::string::npos)
       << provision.output;
   // Point-in-time recovery is applied through the endpoint (DynamoDB's API has it).
   EXPECT_EQ(provision.output.find("could NOT be applied"), std::string::npos) << provision.output;
