@@ -162,7 +162,7 @@ std::span<const std::string_view> UnsupportedOperations();
   X(BatchExecuteStatementRequest)      \
   X(BatchExecuteStatementResponse)     \
   X(ExecuteTransactionRequest)         \
-  X(ExecuteTransactionResponse)          \
+  X(ExecuteTransactionResponse)        \
   X(UpdateTimeToLiveRequest)           \
   X(UpdateTimeToLiveResponse)          \
   X(DescribeTimeToLiveRequest)         \
