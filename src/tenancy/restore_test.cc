@@ -93,8 +93,7 @@ TEST_P(RestoreTest, PooledCompanyGoesBackAloneAndOthersKeepTheirWrites) {
   Put(a, Issue(a, 3, "a3 after"));  // created
   Put(b, Issue(b, 1, "b1 after"));  // another company's write
 
-  auto report =
-      CompanyRestorer(*backend_, catalog_).RestoreCompany(admin_, a.company_id(), t);
+  auto report = CompanyRestorer(*backend_, catalog_).RestoreCompany(admin_, a.company_id(), t);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->method, dynamo::FindExtensions(*backend_)
                                 ? "key-prefix restore (embedded engine)"
@@ -130,8 +129,7 @@ TEST_P(RestoreTest, PlatinumCompanyRestoresItsSiloTables) {
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   Put(p, Issue(p, 1, "p1 after"));
   Put(p, Issue(p, 2, "p2 after"));
-  auto report =
-      CompanyRestorer(*backend_, catalog_).RestoreCompany(admin_, p.company_id(), t);
+  auto report = CompanyRestorer(*backend_, catalog_).RestoreCompany(admin_, p.company_id(), t);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->tables.size(), 5u);  // four silo tables and the login directory
   EXPECT_EQ(Title(p, 1), "p1 before");
