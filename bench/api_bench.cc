@@ -11,7 +11,6 @@
 // companies BENCH01...), since each company's issue ids are one sequence on its record.
 // The rate limit and quota of the companies are raised so that they measure the service,
 // not the limiter. --log=1 writes the JSON request log to a file in --dir (as serve does).
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -23,6 +22,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
+#include "bench/wrk_runner.h"
 #include "engine/engine.h"
 #include "http/api_service.h"
 #include "http/metered_backend.h"
@@ -38,60 +38,8 @@ using namespace issuetracker;  // NOLINT: a benchmark program
 
 constexpr std::string_view kSecret = "benchmark-secret-of-at-least-32-bytes!!";
 
-double ParseLatencyMicros(const std::string& text) {
-  const double value = std::atof(text.c_str());
-  if (text.find("us") != std::string::npos) return value;
-  if (text.find("ms") != std::string::npos) return value * 1000;
-  if (text.find('s') != std::string::npos) return value * 1e6;
-  return value;
-}
-
-struct WrkResult {
-  bool ok = false;
-  double rps = 0, p50_us = 0, p99_us = 0, requests = 0, server_cpu_us = 0, wrk_cpu_us = 0;
-  std::string errors;
-};
-
-double CpuMicros(const rusage& u) {
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
-WrkResult RunWrk(const std::string& command) {
-  WrkResult result;
-  rusage self0{}, children0{};
-  ::getrusage(RUSAGE_SELF, &self0);
-  ::getrusage(RUSAGE_CHILDREN, &children0);
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char line[1024];
-  while (std::fgets(line, sizeof(line), pipe) != nullptr) {
-    const std::string s(line);
-    char unit[32];
-    double value = 0;
-    if (std::sscanf(line, "Requests/sec: %lf", &value) == 1) {
-      result.rps = value;
-      result.ok = true;
-    } else if (s.find(" requests in ") != std::string::npos &&
-               std::sscanf(line, " %lf requests in", &value) == 1) {
-      result.requests = value;
-    } else if (std::sscanf(line, " 50%% %31s", unit) == 1) {
-      result.p50_us = ParseLatencyMicros(unit);
-    } else if (std::sscanf(line, " 99%% %31s", unit) == 1) {
-      result.p99_us = ParseLatencyMicros(unit);
-    } else if (s.find("Socket errors") != std::string::npos ||
-               s.find("Non-2xx") != std::string::npos) {
-      result.errors += s;
-    }
-  }
-  ::pclose(pipe);
-  rusage self1{}, children1{};
-  ::getrusage(RUSAGE_SELF, &self1);
-  ::getrusage(RUSAGE_CHILDREN, &children1);
-  result.server_cpu_us = CpuMicros(self1) - CpuMicros(self0);
-  result.wrk_cpu_us = CpuMicros(children1) - CpuMicros(children0);
-  return result;
-}
+using bench::RunWrk;
+using bench::WrkResult;
 
 std::string Token(const http::JwtSigner& signer, const std::string& company,
                   const std::string& user, const std::string& role,
@@ -315,16 +263,17 @@ int main(int argc, char** argv) {
       std::printf(
           "%-6s run %lld: %8.0f req/s  p50 %6.0f us  p99 %6.0f us  CPU/req: server %.1f us, wrk "
           "%.1f us\n",
-          s.name.c_str(), i + 1, r.rps, r.p50_us, r.p99_us, r.server_cpu_us / r.requests,
-          r.wrk_cpu_us / r.requests);
+          s.name.c_str(), i + 1, r.requests_per_second, r.p50_us, r.p99_us,
+          r.server_cpu_us / r.requests, r.wrk_cpu_us / r.requests);
       if (!r.errors.empty()) std::printf("  wrk reported: %s", r.errors.c_str());
       std::fflush(stdout);
       results.push_back(r);
     }
-    std::sort(results.begin(), results.end(),
-              [](const WrkResult& a, const WrkResult& b) { return a.rps < b.rps; });
+    std::sort(results.begin(), results.end(), [](const WrkResult& a, const WrkResult& b) {
+      return a.requests_per_second < b.requests_per_second;
+    });
     const WrkResult& m = results[results.size() / 2];
-    const bool rate_met = m.rps >= s.target_rps;
+    const bool rate_met = m.requests_per_second >= s.target_rps;
     const bool p99_met = s.target_p99_us == 0 || m.p99_us < s.target_p99_us;
     const double server_cpu = m.server_cpu_us / m.requests;
     const double wrk_cpu = m.wrk_cpu_us / m.requests;
@@ -332,9 +281,10 @@ int main(int argc, char** argv) {
         "%-6s median: %.0f req/s over HTTP, p99 %.0f us; in process, one thread: data layer %.0f "
         "calls/s, handler %.0f req/s; ratio in-process/HTTP %.2fx; CPU per request server %.1f "
         "us + wrk %.1f us (two idle cores: ~%.0f req/s); target >= %.0f req/s%s: %s\n",
-        s.name.c_str(), m.rps, m.p99_us, data_layer, in_process, in_process / m.rps, server_cpu,
-        wrk_cpu, 2e6 / (server_cpu + wrk_cpu), s.target_rps,
-        s.target_p99_us > 0 ? " and p99 < 5 ms" : "", rate_met && p99_met ? "met" : "MISSED");
+        s.name.c_str(), m.requests_per_second, m.p99_us, data_layer, in_process,
+        in_process / m.requests_per_second, server_cpu, wrk_cpu, 2e6 / (server_cpu + wrk_cpu),
+        s.target_rps, s.target_p99_us > 0 ? " and p99 < 5 ms" : "",
+        rate_met && p99_met ? "met" : "MISSED");
     std::fflush(stdout);
   }
   server->Stop();

@@ -6,7 +6,6 @@
 //                         [--server-threads=0] [--serve-seconds=0]
 // Each run is reported; the summary takes the run with the median throughput.
 // --serve-seconds=N only serves for N seconds (for profiling or a manual wrk run).
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -19,10 +18,13 @@
 #include <vector>
 
 #include "bench/bench_util.h"
+#include "bench/wrk_runner.h"
 #include "net/server.h"
 
 namespace {
 
+using issuetracker::bench::RunWrk;
+using issuetracker::bench::WrkResult;
 using issuetracker::net::Request;
 using issuetracker::net::Response;
 
@@ -55,69 +57,6 @@ double InProcessNanos(const issuetracker::net::Handler& handler, long long calls
   const double seconds = issuetracker::bench::NowSeconds() - start;
   if (sink == 0) std::printf("(unexpected empty bodies)\n");
   return seconds * 1e9 / static_cast<double>(calls);
-}
-
-// "123.45us" / "1.20ms" / "2.00s" as microseconds.
-double ParseLatencyMicros(const std::string& text) {
-  const double value = std::atof(text.c_str());
-  if (text.find("us") != std::string::npos) return value;
-  if (text.find("ms") != std::string::npos) return value * 1000;
-  if (text.find('s') != std::string::npos) return value * 1e6;
-  return value;
-}
-
-struct WrkResult {
-  bool ok = false;
-  double requests_per_second = 0;
-  double p50_us = 0;
-  double p99_us = 0;
-  double requests = 0;       // completed during the run
-  double server_cpu_us = 0;  // CPU time (user + system) of this process during the run
-  double wrk_cpu_us = 0;     // CPU time of wrk
-  std::string errors;        // wrk's "Socket errors" / "Non-2xx" lines, if any
-};
-
-double CpuMicros(const rusage& u) {
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
-// Runs wrk and measures the CPU time it and this process (the server) used meanwhile, a
-// figure that other load on the machine disturbs much less than requests per second.
-WrkResult RunWrk(const std::string& command) {
-  WrkResult result;
-  rusage self0{}, children0{};
-  ::getrusage(RUSAGE_SELF, &self0);
-  ::getrusage(RUSAGE_CHILDREN, &children0);
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char line[512];
-  while (std::fgets(line, sizeof(line), pipe) != nullptr) {
-    const std::string s(line);
-    char unit[32];
-    double value = 0;
-    if (std::sscanf(line, "Requests/sec: %lf", &value) == 1) {
-      result.requests_per_second = value;
-      result.ok = true;
-    } else if (s.find(" requests in ") != std::string::npos &&
-               std::sscanf(line, " %lf requests in", &value) == 1) {
-      result.requests = value;
-    } else if (std::sscanf(line, " 50%% %31s", unit) == 1) {
-      result.p50_us = ParseLatencyMicros(unit);
-    } else if (std::sscanf(line, " 99%% %31s", unit) == 1) {
-      result.p99_us = ParseLatencyMicros(unit);
-    } else if (s.find("Socket errors") != std::string::npos ||
-               s.find("Non-2xx") != std::string::npos) {
-      result.errors += s;
-    }
-  }
-  ::pclose(pipe);
-  rusage self1{}, children1{};
-  ::getrusage(RUSAGE_SELF, &self1);
-  ::getrusage(RUSAGE_CHILDREN, &children1);
-  result.server_cpu_us = CpuMicros(self1) - CpuMicros(self0);
-  result.wrk_cpu_us = CpuMicros(children1) - CpuMicros(children0);
-  return result;
 }
 
 }  // namespace
