@@ -56,6 +56,23 @@ int32_t CountTable(dynamo::Backend& db, const std::string& table) {
   }
 }
 
+// Writes `value` under catalog key `key` (deletes it with nullopt) of the closed engine
+// database at `path`, with RocksDB itself.
+void PutRawCatalog(const std::string& path, const std::string& key,
+                   std::optional<std::string> value) {
+  engine::EngineOptions options;
+  options.path = path;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status opened = rocksdb::DB::Open(
+      rocksdb::Options(), path, engine::EngineColumnFamilies(options), &handles, &raw);
+  ASSERT_TRUE(opened.ok()) << opened.ToString();
+  ASSERT_TRUE(
+      (value ? raw->Put({}, handles[0], key, *value) : raw->Delete({}, handles[0], key)).ok());
+  for (auto* h : handles) ASSERT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
+  delete raw;
+}
+
 // Catalog records the engine relies on, which it cannot read, fail the open (or the
 // CreateTable that reads the table-id counter) with Corruption
 // instead of being guessed (a lease or table-id counter read as absent could reuse stamps
@@ -72,17 +89,8 @@ TEST(EngineDurabilityTest, UnreadableCatalogRecordsFailTheOpen) {
   }
   engine::EngineOptions options;
   options.path = path;
-  // Writes `value` under catalog key `key` (deletes it with nullopt) with RocksDB itself.
   auto put_raw = [&](const std::string& key, std::optional<std::string> value) {
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    const rocksdb::Status opened = rocksdb::DB::Open(
-        rocksdb::Options(), path, engine::EngineColumnFamilies(options), &handles, &raw);
-    ASSERT_TRUE(opened.ok()) << opened.ToString();
-    ASSERT_TRUE(
-        (value ? raw->Put({}, handles[0], key, *value) : raw->Delete({}, handles[0], key)).ok());
-    for (auto* h : handles) ASSERT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
-    delete raw;
+    PutRawCatalog(path, key, std::move(value));
   };
   std::string table_marker = "p";
   table_marker += std::string("\0\0\0\1", 4) + std::string(8, '\0');
@@ -119,6 +127,29 @@ TEST(EngineDurabilityTest, UnreadableCatalogRecordsFailTheOpen) {
   auto got = db->GetItem({"Issues", MakeItem({{"company_issue_id", S("C1#ISSUE#1")}})});
   ASSERT_OK(got);
   EXPECT_TRUE(got->item.has_value());
+}
+
+// Statistics that do not decode are reported, not shown as an empty table: DescribeTable
+// answers Corruption. The table can still be deleted.
+TEST(EngineDurabilityTest, UndecodableStatisticsAreCorruptionNotZero) {
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  {
+    auto db = OpenEngine(path);
+    ASSERT_TRUE(db);
+    ASSERT_OK(db->CreateTable(IssuesPooledRequest("Issues")));
+    ASSERT_OK(db->PutItem(
+        {"Issues", MakeItem({{"company_issue_id", S("C1#ISSUE#1")}, {"company_id", S("C1")}})}));
+    auto described = db->DescribeTable({"Issues"});
+    ASSERT_OK(described);
+    EXPECT_EQ(described->table.item_count, 1);
+  }
+  PutRawCatalog(path, engine::StatsKey(1), "three");  // not whole 17-byte entries
+  auto db = OpenEngine(path);
+  ASSERT_TRUE(db);
+  EXPECT_EQ(db->DescribeTable({"Issues"}).status().code(), Code::kCorruption);
+  ASSERT_OK(db->DeleteTable({"Issues"}));
+  EXPECT_EQ(db->DescribeTable({"Issues"}).status().code(), Code::kResourceNotFound);
 }
 
 TEST(EngineDurabilityTest, ReopenServesExactlyWhatItHeld) {

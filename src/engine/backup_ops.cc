@@ -122,7 +122,8 @@ static dynamo::BackupDescription DescribeMeta(EngineCore& e, const BackupMeta& m
   d.backup_details = DetailsOf(m);
   auto desc = ParseTableDesc(m.desc_json);
   if (desc.ok()) {
-    dynamo::TableDescription t = e.Describe(*desc);
+    // Only the source's names and key schema are shown: no statistics needed.
+    dynamo::TableDescription t = e.DescribeWith(*desc, StatsAccumulator());
     auto& s = d.source_table_details;
     s.table_name = t.table_name;
     s.table_id = t.table_id;
@@ -178,7 +179,7 @@ Result<dynamo::CreateBackupResponse> Engine::CreateBackup(const dynamo::CreateBa
   // A crash from here until the metadata is written leaves a checkpoint without metadata,
   // which the next open removes.
   IT_CRASH_POINT(kBackupCheckpointed);
-  const dynamo::TableDescription described = core_->Describe(t);
+  IT_ASSIGN_OR_RETURN(const dynamo::TableDescription described, core_->Describe(t));
   meta.size_bytes = described.table_size_bytes;
   meta.item_count = described.item_count;
   rocksdb::WriteBatch batch;

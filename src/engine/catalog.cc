@@ -330,6 +330,19 @@ json::object KeyAttrToJson(const KeyAttr& k) {
   return {{"name", k.name}, {"type", dynamo::ToWire(k.type)}};
 }
 
+// A descriptor holds exactly the fields SerializeTableDesc writes: a field it never writes
+// (a later format's, or damage) is corruption rather than something silently dropped.
+Status OnlyFields(const json::object& o, std::initializer_list<std::string_view> fields,
+                  std::string_view what) {
+  for (const auto& entry : o) {
+    if (std::find(fields.begin(), fields.end(), entry.key()) == fields.end()) {
+      return Status::Corruption("unknown field '" + std::string(entry.key()) + "' in " +
+                                std::string(what) + " of table descriptor");
+    }
+  }
+  return Status::Ok();
+}
+
 template <typename E>
 Status EnumFromJson(const json::value& v, E* out) {
   if (!v.is_string() || !dynamo::FromWire(std::string_view(v.as_string()), out)) {
@@ -340,6 +353,7 @@ Status EnumFromJson(const json::value& v, E* out) {
 
 Status KeyAttrFromJson(const json::value& v, KeyAttr* k) {
   if (!v.is_object()) return Status::Corruption("bad key attribute");
+  IT_RETURN_IF_ERROR(OnlyFields(v.as_object(), {"name", "type"}, "a key attribute"));
   k->name = std::string(v.at("name").as_string());
   return EnumFromJson(v.at("type"), &k->type);
 }
@@ -348,8 +362,10 @@ json::object ThroughputToJson(const dynamo::ProvisionedThroughput& t) {
   return {{"read", t.read_capacity_units}, {"write", t.write_capacity_units}};
 }
 
-dynamo::ProvisionedThroughput ThroughputFromJson(const json::value& v) {
-  return {v.at("read").to_number<int64_t>(), v.at("write").to_number<int64_t>()};
+Status ThroughputFromJson(const json::value& v, dynamo::ProvisionedThroughput* t) {
+  IT_RETURN_IF_ERROR(OnlyFields(v.as_object(), {"read", "write"}, "a throughput"));
+  *t = {v.at("read").to_number<int64_t>(), v.at("write").to_number<int64_t>()};
+  return Status::Ok();
 }
 
 json::object IndexToJson(const IndexDesc& index) {
@@ -369,6 +385,10 @@ json::object IndexToJson(const IndexDesc& index) {
 }
 
 Status IndexFromJson(const json::object& o, IndexDesc* index) {
+  IT_RETURN_IF_ERROR(OnlyFields(o,
+                                {"id", "name", "hash", "range", "projection", "status",
+                                 "backfilling", "non_key_attributes", "throughput", "local"},
+                                "an index"));
   const int id = o.at("id").to_number<int>();
   if (id < 1 || id > 254) return Status::Corruption("bad index id in table descriptor");
   index->id = static_cast<uint8_t>(id);
@@ -384,7 +404,10 @@ Status IndexFromJson(const json::object& o, IndexDesc* index) {
   for (const auto& a : o.at("non_key_attributes").as_array()) {
     index->projection.non_key_attributes.emplace_back(a.as_string());
   }
-  if (o.contains("throughput")) index->throughput = ThroughputFromJson(o.at("throughput"));
+  if (o.contains("throughput")) {
+    index->throughput.emplace();
+    IT_RETURN_IF_ERROR(ThroughputFromJson(o.at("throughput"), &*index->throughput));
+  }
   if (o.contains("local")) index->local = o.at("local").as_bool();
   return Status::Ok();
 }
@@ -418,8 +441,13 @@ json::object SettingsToJson(const TableDesc& d) {
 }
 
 Status SettingsFromJson(const json::object& o, TableDesc* d) {
+  IT_RETURN_IF_ERROR(OnlyFields(o,
+                                {"sse", "stream_view_type", "stream_label", "stream_start_micros",
+                                 "previous_stream", "ttl_attribute", "tags"},
+                                "the settings"));
   if (o.contains("sse")) {
     const auto& sse = o.at("sse").as_object();
+    IT_RETURN_IF_ERROR(OnlyFields(sse, {"enabled", "type", "kms_key"}, "the SSE settings"));
     d->sse.emplace();
     if (sse.contains("enabled")) d->sse->enabled = sse.at("enabled").as_bool();
     if (sse.contains("type")) {
@@ -439,6 +467,8 @@ Status SettingsFromJson(const json::object& o, TableDesc* d) {
   }
   if (o.contains("previous_stream")) {
     const auto& p = o.at("previous_stream").as_object();
+    IT_RETURN_IF_ERROR(
+        OnlyFields(p, {"label", "view", "start_micros", "end_micros"}, "the previous stream"));
     TableDesc::PastStream past;
     past.label = std::string(p.at("label").as_string());
     IT_RETURN_IF_ERROR(EnumFromJson(p.at("view"), &past.view));
@@ -449,6 +479,7 @@ Status SettingsFromJson(const json::object& o, TableDesc* d) {
   if (o.contains("ttl_attribute"))
     d->ttl_attribute = std::string(o.at("ttl_attribute").as_string());
   for (const auto& t : o.at("tags").as_array()) {
+    IT_RETURN_IF_ERROR(OnlyFields(t.as_object(), {"key", "value"}, "a tag"));
     d->tags.push_back(
         {std::string(t.at("key").as_string()), std::string(t.at("value").as_string())});
   }
@@ -543,6 +574,13 @@ Result<TableDesc> ParseTableDesc(std::string_view text) {
     const auto& o = v.as_object();
     if (o.at("format").to_number<int>() != 1)
       return Status::Corruption("unknown table descriptor format");
+    IT_RETURN_IF_ERROR(OnlyFields(
+        o,
+        {"format", "id", "name", "uuid", "next_index_id", "hash", "range", "attribute_definitions",
+         "indexes", "billing_mode", "last_update_to_pay_per_request", "throughput", "table_class",
+         "deletion_protection", "creation_time", "pitr_enabled", "pitr_recovery_days",
+         "pitr_enabled_since_micros", "settings"},
+        "the table"));
     TableDesc d;
     d.id = o.at("id").to_number<uint32_t>();
     d.name = std::string(o.at("name").as_string());
@@ -557,6 +595,7 @@ Result<TableDesc> ParseTableDesc(std::string_view text) {
       IT_RETURN_IF_ERROR(KeyAttrFromJson(o.at("range"), &*d.range));
     }
     for (const auto& a : o.at("attribute_definitions").as_array()) {
+      IT_RETURN_IF_ERROR(OnlyFields(a.as_object(), {"name", "type"}, "an attribute definition"));
       AttributeDefinition def;
       def.attribute_name = std::string(a.at("name").as_string());
       IT_RETURN_IF_ERROR(EnumFromJson(a.at("type"), &def.attribute_type));
@@ -569,7 +608,7 @@ Result<TableDesc> ParseTableDesc(std::string_view text) {
     }
     IT_RETURN_IF_ERROR(EnumFromJson(o.at("billing_mode"), &d.billing_mode));
     d.last_update_to_pay_per_request = o.at("last_update_to_pay_per_request").to_number<double>();
-    d.throughput = ThroughputFromJson(o.at("throughput"));
+    IT_RETURN_IF_ERROR(ThroughputFromJson(o.at("throughput"), &d.throughput));
     IT_RETURN_IF_ERROR(EnumFromJson(o.at("table_class"), &d.table_class));
     d.deletion_protection = o.at("deletion_protection").as_bool();
     d.creation_time = o.at("creation_time").to_number<double>();

@@ -577,6 +577,20 @@ TEST(CatalogTest, DescriptorsTheEngineCannotWriteAreCorruption) {
        }},
       {"tags not an array", [](json::object& o) { o["settings"].as_object()["tags"] = 1; }},
       {"settings missing", [](json::object& o) { o.erase("settings"); }},
+      // Fields the engine never writes are refused at every level, not dropped.
+      {"unknown table field", [](json::object& o) { o["ttl"] = "x"; }},
+      {"unknown key attribute field", [](json::object& o) { o["hash"].as_object()["len"] = 1; }},
+      {"unknown index field", [&](json::object& o) { index(o, 0)["sparse"] = true; }},
+      {"unknown throughput field",
+       [](json::object& o) { o["throughput"].as_object()["burst"] = 1; }},
+      {"unknown settings field", [](json::object& o) { o["settings"].as_object()["ttl"] = "x"; }},
+      {"unknown attribute definition field",
+       [](json::object& o) { o["attribute_definitions"].as_array()[0].as_object()["n"] = 1; }},
+      {"unknown tag field",
+       [](json::object& o) {
+         o["settings"].as_object()["tags"] =
+             json::array{json::object{{"key", "k"}, {"value", "v"}, {"extra", 1}}};
+       }},
   };
   for (const auto& [what, edit] : edits) {
     json::object o = DescriptorJson();

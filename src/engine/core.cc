@@ -455,7 +455,13 @@ std::string EngineCore::TableArn(std::string_view table_name) const {
          std::string(table_name);
 }
 
-dynamo::TableDescription EngineCore::Describe(const TableDesc& t) {
+Result<dynamo::TableDescription> EngineCore::Describe(const TableDesc& t) {
+  IT_ASSIGN_OR_RETURN(StatsAccumulator stats, ReadStats(t.id));
+  return DescribeWith(t, stats);
+}
+
+dynamo::TableDescription EngineCore::DescribeWith(const TableDesc& t,
+                                                  const StatsAccumulator& stats) {
   dynamo::TableDescription d;
   d.table_name = t.name;
   d.table_id = t.uuid;
@@ -465,8 +471,6 @@ dynamo::TableDescription EngineCore::Describe(const TableDesc& t) {
   d.attribute_definitions = t.attribute_definitions;
   d.key_schema.push_back({t.hash.name, dynamo::KeyType::kHash});
   if (t.range) d.key_schema.push_back({t.range->name, dynamo::KeyType::kRange});
-  auto stored = ReadStats(t.id);
-  const StatsAccumulator stats = stored.ok() ? std::move(*stored) : StatsAccumulator();
   auto read_stats = [&](uint8_t index_id, int64_t* items, int64_t* bytes) {
     auto it = stats.deltas.find(index_id);
     if (it == stats.deltas.end()) return;

@@ -260,7 +260,10 @@ class EngineCore {
     return Metered(std::array<std::string_view, 1>{table}, std::forward<Call>(call));
   }
   std::string TableArn(std::string_view table_name) const;
-  dynamo::TableDescription Describe(const TableDesc& t);
+  // DescribeTable's view of `t` with its stored statistics (Corruption when they do not
+  // decode), or with the statistics given.
+  Result<dynamo::TableDescription> Describe(const TableDesc& t);
+  dynamo::TableDescription DescribeWith(const TableDesc& t, const StatsAccumulator& stats);
 
   // ------------------------------------------------------------- the engine's own files
 

@@ -88,7 +88,7 @@ Result<dynamo::CreateTableResponse> Engine::CreateTable(const dynamo::CreateTabl
   IT_CRASH_POINT(kTableCreated);
   auto handle = core_->AddTable(std::move(desc));
   dynamo::CreateTableResponse response;
-  response.table_description = core_->Describe(*handle->desc);
+  IT_ASSIGN_OR_RETURN(response.table_description, core_->Describe(*handle->desc));
   return response;
 }
 
@@ -97,7 +97,7 @@ Result<dynamo::DescribeTableResponse> Engine::DescribeTable(const dynamo::Descri
   auto table = core_->GetTable(r.table_name);
   if (!table.ok()) return TableNotFound(r.table_name);
   dynamo::DescribeTableResponse response;
-  response.table = core_->Describe(table->desc());
+  IT_ASSIGN_OR_RETURN(response.table, core_->Describe(table->desc()));
   return response;
 }
 
@@ -142,7 +142,11 @@ Result<dynamo::DeleteTableResponse> Engine::DeleteTable(const dynamo::DeleteTabl
         "deletion protection first.");
   }
   dynamo::DeleteTableResponse response;
-  response.table_description = core_->Describe(desc);
+  // A table whose statistics no longer decode can still be deleted: its description then
+  // shows no items rather than refusing the deletion.
+  auto described = core_->Describe(desc);
+  response.table_description =
+      described.ok() ? std::move(*described) : core_->DescribeWith(desc, StatsAccumulator());
   response.table_description.table_status = dynamo::TableStatus::kDeleting;
 
   // One atomic batch: the descriptor, every item, index entry and change record (each

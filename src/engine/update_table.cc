@@ -209,7 +209,7 @@ Result<dynamo::UpdateTableResponse> Engine::UpdateTable(const dynamo::UpdateTabl
   IT_RETURN_IF_ERROR(s);
   if (update.created) tables_->EnsureBackfills(*published);
   dynamo::UpdateTableResponse response;
-  response.table_description = core_->Describe(*published);
+  IT_ASSIGN_OR_RETURN(response.table_description, core_->Describe(*published));
   if (update.deleted) {
     dynamo::GlobalSecondaryIndexDescription g;
     g.index_name = update.deleted->name;
