@@ -1,5 +1,6 @@
 #include "dynamo/partiql/execute.h"
 
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <utility>
@@ -40,6 +41,9 @@ Result<KeyNames> DescribeKeys(Backend& backend, const std::string& table,
   for (const auto& gsi : described.table.global_secondary_indexes) {
     if (gsi.index_name == *index) return KeysOf(gsi.key_schema);
   }
+  for (const auto& lsi : described.table.local_secondary_indexes) {
+    if (lsi.index_name == *index) return KeysOf(lsi.key_schema);
+  }
   return Status::Validation("The table does not have the specified index: " + *index);
 }
 
@@ -72,44 +76,123 @@ Result<KeyedWhere> SplitKey(const Node& where, const KeyNames& keys) {
 
 // ---------------------------------------------------------------------------- SELECT
 
-// The WHERE clause of a SELECT split into a Query's key condition (partition key equality,
-// one sort key condition) and filter; without key conditions, a Scan with the whole clause
-// as filter.
+// The partition key values a condition selects when it names only the partition key:
+// `pk = v`, `pk IN [v, ...]`, or such conditions ORed (`pk = a OR pk = b`); nullopt for
+// any other condition.
+std::optional<std::vector<AttributeValue>> PartitionValues(const Node& c, const std::string& hash) {
+  if (auto v = EqualityOn(c, hash)) return std::vector<AttributeValue>{std::move(*v)};
+  if (c.kind == Node::Kind::kIn && !c.negated && c.children[0].kind == Node::Kind::kPath &&
+      c.children[0].path.size() == 1 && c.children[0].path[0].name == hash &&
+      c.children[0].path[0].index < 0) {
+    std::vector<AttributeValue> values;
+    for (size_t i = 1; i < c.children.size(); ++i) {
+      if (c.children[i].kind != Node::Kind::kValue) return std::nullopt;
+      values.push_back(c.children[i].value);
+    }
+    return values;
+  }
+  if (c.kind == Node::Kind::kOr) {
+    auto left = PartitionValues(c.children[0], hash);
+    auto right = left ? PartitionValues(c.children[1], hash) : std::nullopt;
+    if (!right) return std::nullopt;
+    left->insert(left->end(), right->begin(), right->end());
+    return left;
+  }
+  return std::nullopt;
+}
+
+// Partition key values in key order (numbers by value, strings and binaries by bytes).
+bool KeyValueLess(const AttributeValue& a, const AttributeValue& b) {
+  if (a.type() != b.type()) return a.type() < b.type();
+  if (a.is(AttrType::kN)) return a.n() < b.n();
+  return a.is(AttrType::kS) ? a.s() < b.s() : a.b() < b.b();
+}
+
+// How a SELECT runs: Queries of the listed partitions (in this order) with an optional
+// sort key condition and a filter, or, without a partition key condition, a Scan with the
+// whole WHERE clause as filter.
 struct SelectPlan {
-  std::vector<const Node*> key_conditions;
+  std::vector<AttributeValue> partitions;  // empty: a Scan
+  const Node* range_condition = nullptr;
   std::vector<const Node*> filter;
+  bool forward = true;  // the sort key's direction within a partition
 };
 
-SelectPlan PlanSelect(const SelectStatement& s, const KeyNames& keys) {
+Result<SelectPlan> PlanSelect(const SelectStatement& s, const KeyNames& keys) {
   SelectPlan plan;
-  auto& [key_conditions, filter] = plan;
   if (s.where) {
-    const Node* hash_eq = nullptr;
-    const Node* range_cond = nullptr;
+    std::optional<std::vector<AttributeValue>> partitions;
     for (const Node* c : Conjuncts(*s.where)) {
-      if (!hash_eq && EqualityOn(*c, keys.hash)) {
-        hash_eq = c;
-      } else if (!range_cond && keys.range && IsSortKeyCondition(*c, *keys.range)) {
-        range_cond = c;
+      if (!partitions && (partitions = PartitionValues(*c, keys.hash))) continue;
+      if (!plan.range_condition && keys.range && IsSortKeyCondition(*c, *keys.range)) {
+        plan.range_condition = c;
       } else {
-        filter.push_back(c);
+        plan.filter.push_back(c);
       }
     }
     // A Query's filter may not name key attributes: a WHERE clause with more conditions on
     // them than the key condition holds is answered by a Scan.
     bool filter_on_keys = false;
-    for (const Node* c : filter) {
+    for (const Node* c : plan.filter) {
       filter_on_keys =
           filter_on_keys || Mentions(*c, keys.hash) || (keys.range && Mentions(*c, *keys.range));
     }
-    if (hash_eq && !filter_on_keys) {
-      key_conditions.push_back(hash_eq);
-      if (range_cond) key_conditions.push_back(range_cond);
+    if (partitions && !partitions->empty() && !filter_on_keys) {
+      plan.partitions = std::move(*partitions);
     } else {
-      filter = {&*s.where};
+      plan.range_condition = nullptr;
+      plan.filter = {&*s.where};
     }
   }
+  // ORDER BY names key attributes of what is read, and needs partitions to order.
+  bool hash_descending = false;
+  for (const OrderKey& key : s.order_by) {
+    if (key.attribute != keys.hash && key.attribute != keys.range.value_or("")) {
+      return Status::Validation("ORDER BY can only name key attributes of the table or index: " +
+                                key.attribute + " is not one");
+    }
+    if (key.attribute == keys.hash) {
+      hash_descending = key.descending;
+    } else {
+      plan.forward = !key.descending;
+    }
+  }
+  if (!s.order_by.empty() && plan.partitions.empty()) {
+    return Status::Validation(
+        "Must have WHERE clause in the statement when using ORDER BY clause: an equality or IN "
+        "condition on the partition key");
+  }
+  // Partitions are read once each, in key order (ASC unless ORDER BY says DESC).
+  std::stable_sort(plan.partitions.begin(), plan.partitions.end(), KeyValueLess);
+  plan.partitions.erase(std::unique(plan.partitions.begin(), plan.partitions.end(),
+                                    [](const AttributeValue& a, const AttributeValue& b) {
+                                      return !KeyValueLess(a, b) && !KeyValueLess(b, a);
+                                    }),
+                        plan.partitions.end());
+  if (hash_descending) std::reverse(plan.partitions.begin(), plan.partitions.end());
   return plan;
+}
+
+// Adds `more` (one of several Queries of a statement) to `total`.
+void AddCapacity(std::optional<ConsumedCapacity>* total, std::optional<ConsumedCapacity> more) {
+  if (!more) return;
+  if (!*total) {
+    *total = std::move(more);
+    return;
+  }
+  ConsumedCapacity& t = **total;
+  t.capacity_units += more->capacity_units;
+  t.read_capacity_units += more->read_capacity_units;
+  if (more->table) {
+    if (!t.table) t.table.emplace();
+    t.table->capacity_units += more->table->capacity_units;
+    t.table->read_capacity_units += more->table->read_capacity_units;
+  }
+  for (const auto& [name, c] : more->global_secondary_indexes) {
+    Capacity& into = t.global_secondary_indexes[name];
+    into.capacity_units += c.capacity_units;
+    into.read_capacity_units += c.read_capacity_units;
+  }
 }
 
 Result<ExecuteStatementResponse> RunSelect(Backend& backend, const SelectStatement& s,
@@ -127,24 +210,69 @@ Result<ExecuteStatementResponse> RunSelect(Backend& backend, const SelectStateme
     IT_ASSIGN_OR_RETURN(Item key, DecodeNextToken(*r.next_token));
     start = std::move(key);
   }
-  const auto [key_conditions, filter] = PlanSelect(s, keys);
+  IT_ASSIGN_OR_RETURN(const SelectPlan plan, PlanSelect(s, keys));
+  const auto& filter = plan.filter;
   QueryResponse page;
-  if (!key_conditions.empty()) {
-    QueryRequest q;
-    q.table_name = s.table;
-    q.index_name = s.index;
-    IT_ASSIGN_OR_RETURN(q.key_condition_expression, render.RenderAll(key_conditions));
-    if (!filter.empty()) {
-      IT_ASSIGN_OR_RETURN(q.filter_expression, render.RenderAll(filter));
+  if (!plan.partitions.empty()) {
+    // One Query per partition key value, in the plan's order, within one Limit: a page
+    // ends at the Limit or where a Query's own page ends, and its NextToken (the last
+    // evaluated key, which holds the partition key) says which partition to go on with.
+    size_t first = 0;
+    if (start) {
+      const auto found = start->find(keys.hash);
+      while (found != start->end() && first < plan.partitions.size() &&
+             !(plan.partitions[first] == found->second)) {
+        ++first;
+      }
+      if (found == start->end() || first == plan.partitions.size()) {
+        return Status::Validation(
+            "The provided starting key is invalid: it is not in a "
+            "partition the statement reads");
+      }
     }
-    q.projection_expression = projection;
-    q.limit = r.limit;
-    q.exclusive_start_key = start;
-    q.consistent_read = r.consistent_read;
-    q.return_consumed_capacity = r.return_consumed_capacity;
-    q.expression_attribute_names = render.names;
-    q.expression_attribute_values = render.values;
-    IT_ASSIGN_OR_RETURN(page, backend.Query(q));
+    Renderer query_render = render;
+    Node hash_eq;
+    hash_eq.kind = Node::Kind::kCompare;
+    hash_eq.op = "=";
+    hash_eq.children.resize(2);
+    hash_eq.children[0].kind = Node::Kind::kPath;
+    hash_eq.children[0].path = {PathStep{keys.hash, -1}};
+    std::vector<const Node*> key_conditions = {&hash_eq};
+    if (plan.range_condition) key_conditions.push_back(plan.range_condition);
+    std::optional<ConsumedCapacity> capacity;
+    std::optional<int32_t> remaining = r.limit;
+    for (size_t i = first; i < plan.partitions.size(); ++i) {
+      hash_eq.children[1].value = plan.partitions[i];
+      Renderer each = query_render;
+      QueryRequest q;
+      q.table_name = s.table;
+      q.index_name = s.index;
+      IT_ASSIGN_OR_RETURN(q.key_condition_expression, each.RenderAll(key_conditions));
+      if (!filter.empty()) {
+        IT_ASSIGN_OR_RETURN(q.filter_expression, each.RenderAll(filter));
+      }
+      q.projection_expression = projection;
+      q.limit = remaining;
+      if (i == first) q.exclusive_start_key = start;
+      q.scan_index_forward = plan.forward;
+      q.consistent_read = r.consistent_read;
+      q.return_consumed_capacity = r.return_consumed_capacity;
+      q.expression_attribute_names = std::move(each.names);
+      q.expression_attribute_values = std::move(each.values);
+      IT_ASSIGN_OR_RETURN(QueryResponse part, backend.Query(q));
+      for (Item& item : part.items) page.items.push_back(std::move(item));
+      page.count += part.count;
+      page.scanned_count += part.scanned_count;
+      AddCapacity(&capacity, std::move(part.consumed_capacity));
+      if (remaining) *remaining -= part.scanned_count;
+      if (part.last_evaluated_key) {
+        // The Limit or the page size ended this Query, and with it the page (as at any
+        // Limit, the next page may turn out empty).
+        page.last_evaluated_key = std::move(part.last_evaluated_key);
+        break;
+      }
+    }
+    page.consumed_capacity = std::move(capacity);
   } else {
     ScanRequest q;
     q.table_name = s.table;

@@ -180,6 +180,21 @@ class Parser {
       IT_ASSIGN_OR_RETURN(Node where, Condition(0));
       s.where = std::move(where);
     }
+    if (Keyword("ORDER")) {
+      if (!Keyword("BY")) return Malformed("Expected BY after ORDER");
+      do {
+        IT_ASSIGN_OR_RETURN(Path p, ParsePath());
+        if (p.size() != 1 || p[0].index >= 0)
+          return Malformed("ORDER BY takes key attribute names, not document paths");
+        OrderKey key{p[0].name, false};
+        if (Keyword("DESC")) {
+          key.descending = true;
+        } else {
+          (void)Keyword("ASC");
+        }
+        s.order_by.push_back(std::move(key));
+      } while (Punct(","));
+    }
     return s;
   }
 

@@ -66,11 +66,17 @@ struct Node {
   std::vector<Node> children;
 };
 
+// One key of ORDER BY: an attribute name and its direction.
+struct OrderKey {
+  std::string attribute;
+  bool descending = false;
+};
 struct SelectStatement {
   std::vector<Path> projection;  // empty: *
   std::string table;
   std::optional<std::string> index;
   std::optional<Node> where;
+  std::vector<OrderKey> order_by;
 };
 struct InsertStatement {
   std::string table;

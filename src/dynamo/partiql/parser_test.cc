@@ -29,6 +29,22 @@ std::string Where(const Node& n) {
   return text.ok() ? *text : text.status().message();
 }
 
+TEST(PartiqlParserTest, OrderByKeysWithDirections) {
+  auto s = std::get<SelectStatement>(
+      MustParse(R"(SELECT * FROM T WHERE pk IN ['a', 'b'] ORDER BY pk DESC, "n" asc)"));
+  ASSERT_EQ(s.order_by.size(), 2u);
+  EXPECT_EQ(s.order_by[0].attribute, "pk");
+  EXPECT_TRUE(s.order_by[0].descending);
+  EXPECT_EQ(s.order_by[1].attribute, "n");
+  EXPECT_FALSE(s.order_by[1].descending);
+  EXPECT_TRUE(std::get<SelectStatement>(MustParse("SELECT * FROM T")).order_by.empty());
+  EXPECT_NE(ErrorOf("SELECT * FROM T WHERE pk = 1 ORDER pk").find("Expected BY"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("SELECT * FROM T WHERE pk = 1 ORDER BY a.b").find("not document paths"),
+            std::string::npos);
+  ErrorOf("SELECT * FROM T WHERE pk = 1 ORDER BY pk DESC DESC");
+}
+
 TEST(PartiqlParserTest, SelectWithProjectionIndexAndWhere) {
   auto s = std::get<SelectStatement>(MustParse(
       R"(SELECT a, "b-c".d[2], e['k'] FROM "Tab"."Idx" WHERE pk = 'x' AND n BETWEEN 1 AND 5)"));
