@@ -67,6 +67,7 @@ set(cases
   "product uses bench|src/cli/bad.cc|#include \"bench/bench_util.h\"|layers: includes bench/bench_util.h"
   "tracker composes a key|src/tracker/bad.cc|std::string k = c + \"#ISSUE#\" + id|keys: string literal \"#ISSUE#\""
   "cli composes a key|src/cli/bad.cc|std::string k = c + \"#\" + \"TEAM\" + \"#\" + id|keys: string literal \"TEAM\""
+  "cli composes a stub key|src/cli/bad.cc|std::string k = c + \"#LOGIN#\" + inc|keys: string literal \"#LOGIN#\""
   "tracker uses the delimiter|src/tracker/bad.cc|std::string k = c + '#' + tag|keys: '#' (the key delimiter)"
   "tracker uses a tag constant|src/tracker/bad.cc|auto t = tenancy::kIssueTag|keys: kIssueTag used outside src/tenancy"
   "cli parses keys|src/cli/bad.cc|auto p = tenancy::SplitCompositeKey(k, t)|keys: SplitCompositeKey used outside src/tenancy"

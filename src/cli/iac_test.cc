@@ -209,8 +209,14 @@ TEST(IacTest, PlatinumCompanyPolicyGrantsItsSiloTables) {
   }
   // Its directory stubs in the pooled Users table, nothing else there.
   const auto users = layout.PooledTableName(tenancy::Entity::kUser).str();
-  EXPECT_TRUE(Allows(p, users, "COMPANY009#USER#ann@x.com"));
+  EXPECT_TRUE(Allows(p, users,
+                     layout.DirectoryStubKey(platinum, *tenancy::UserEmail::Parse("ann@x.com"))
+                         .at("company_user_id")
+                         .s()));
   EXPECT_FALSE(Allows(p, users, "COMPANY001#USER#john@devcorp.com"));
+  EXPECT_FALSE(Allows(p, users, "COMPANY001#LOGIN#0123#john@devcorp.com"));
+  // Not the pooled user keys of its own id either (a pooled registration's, earlier or later).
+  EXPECT_FALSE(Allows(p, users, "COMPANY009#USER#ann@x.com"));
   // No pooled Issues table, no other company's silo.
   EXPECT_FALSE(Allows(p, layout.PooledTableName(tenancy::Entity::kIssue).str(), "COMPANY009#x"));
   EXPECT_FALSE(Allows(

@@ -12,7 +12,10 @@ std::vector<TableGrant> CompanyGrants(const SchemaCatalog& catalog, const Compan
   std::vector<TableGrant> grants;
   grants.push_back({layout.SystemTableName(SystemTable::kCompanyManagement), false, {company}});
   if (tier == Tier::kPlatinum) {
-    grants.push_back({layout.PooledTableName(Entity::kUser), false, {composite}});
+    // Only its directory stubs ("<COMPANY>#LOGIN#<incarnation>#<email>"), never a pooled
+    // user key of its id.
+    const std::string stubs = company + "#" + std::string(kLoginTag) + "#*";
+    grants.push_back({layout.PooledTableName(Entity::kUser), false, {stubs}});
     for (const TableSpec& spec : catalog.SiloTables(company_id)) {
       grants.push_back({spec.name, true, {}});
     }

@@ -7,7 +7,7 @@
 //     "<COMPANY>#..." of the tables and the IssueIndex, and company_id itself in the
 //     company-keyed indexes;
 //   Platinum: its four silo tables and their indexes whole, and in the pooled Users table
-//     its own login-directory stubs ("<COMPANY>#USER#...");
+//     its own login-directory stubs ("<COMPANY>#LOGIN#...");
 //   every tier: its own CompanyManagement record (partition key company_id).
 // CompanyStackMapping, ApiKeys and the other companies' data are not granted.
 //

@@ -406,8 +406,9 @@ Result<UserEmail> Layout::UserOf(const CompanyScope& scope, const Item& item) co
 
 Item Layout::DirectoryStubKey(const CompanyScope& scope, const UserEmail& email) const {
   assert(scope.silo());
-  return Item{{std::string(attr::kCompanyUserId),
-               S(CompositeKey(scope.company_id(), kUserTag, email.str()))}};
+  std::string key = DirectoryStubKeyPrefix(scope);
+  key += email.str();
+  return Item{{std::string(attr::kCompanyUserId), S(std::move(key))}};
 }
 
 Item Layout::DirectoryStub(const CompanyScope& scope, const UserEmail& email) const {
@@ -417,9 +418,41 @@ Item Layout::DirectoryStub(const CompanyScope& scope, const UserEmail& email) co
   return item;
 }
 
-bool Layout::IsDirectoryStub(const Item& item) {
-  return item.size() == 3 && item.contains(std::string(attr::kCompanyUserId)) &&
-         item.contains(std::string(attr::kCompanyId)) && item.contains(std::string(attr::kEmail));
+Item Layout::LegacyDirectoryStubKey(const CompanyScope& scope, const UserEmail& email) const {
+  assert(scope.silo());
+  return Item{{std::string(attr::kCompanyUserId),
+               S(CompositeKey(scope.company_id(), kUserTag, email.str()))}};
+}
+
+std::string Layout::DirectoryStubKeyPrefix(const CompanyScope& scope) const {
+  // An incarnation is hex digits (NewIncarnation), so it cannot hold the delimiter.
+  assert(scope.incarnation().find('#') == std::string::npos);
+  return CompositeKey(scope.company_id(), kLoginTag, scope.incarnation()) + '#';
+}
+
+std::string Layout::PooledKeyPrefix(const CompanyId& company, Entity entity) const {
+  std::string_view tag;
+  switch (entity) {
+    case Entity::kIssue:
+      tag = kIssueTag;
+      break;
+    case Entity::kTeam:
+      tag = kTeamTag;
+      break;
+    case Entity::kComment:
+      tag = kCommentTag;
+      break;
+    case Entity::kUser:
+      tag = kUserTag;
+      break;
+  }
+  return CompositeKey(company, tag, "");
+}
+
+bool Layout::IsLegacyDirectoryStub(const Item& item) {
+  const std::string* key = FindS(item, attr::kCompanyUserId);
+  return key != nullptr && SplitCompositeKey(*key, kUserTag).has_value() &&
+         !item.contains(attr::kUserRole);
 }
 
 dynamo::QueryRequest Layout::LoginLookup(const UserEmail& email) const {
@@ -432,17 +465,33 @@ dynamo::QueryRequest Layout::LoginLookup(const UserEmail& email) const {
   return request;
 }
 
-Result<CompanyId> Layout::DirectoryEntryCompany(const Item& item) const {
+Result<Layout::DirectoryEntry> Layout::DirectoryEntryOf(const Item& item) const {
   const std::string* key = FindS(item, attr::kCompanyUserId);
   const std::string* company = FindS(item, attr::kCompanyId);
-  if (key == nullptr || company == nullptr) {
-    return Foreign("directory entry", "missing company_user_id or company_id");
+  const std::string* email = FindS(item, attr::kEmail);
+  if (key == nullptr || company == nullptr || email == nullptr) {
+    return Foreign("directory entry", "missing company_user_id, company_id or email");
   }
-  auto parts = SplitCompositeKey(*key, kUserTag);
-  if (!parts || parts->first != *company) {
-    return Foreign("directory entry", "key " + *key + " disagrees with company_id");
+  auto disagrees = [&key] {
+    return Foreign("directory entry", "key " + *key + " disagrees with company_id or email");
+  };
+  auto parsed = CompanyId::Parse(*company);
+  if (!parsed.ok()) return Foreign("directory entry", parsed.status().message());
+  DirectoryEntry entry{DirectoryEntry::Kind::kPooledUser, std::move(parsed).value(), ""};
+  if (auto user = SplitCompositeKey(*key, kUserTag)) {
+    if (user->first != *company || user->second != *email) return disagrees();
+    if (IsLegacyDirectoryStub(item)) entry.kind = DirectoryEntry::Kind::kLegacyStub;
+    return entry;
   }
-  return CompanyId::Parse(*company);
+  // "<COMPANY>#LOGIN#<incarnation>#<email>": split off the e-mail; the rest is a composite
+  // key whose id is the incarnation.
+  const size_t last = key->rfind('#');
+  if (last == std::string::npos) return disagrees();
+  auto stub = SplitCompositeKey(std::string_view(*key).substr(0, last), kLoginTag);
+  if (!stub || stub->first != *company || key->substr(last + 1) != *email) return disagrees();
+  entry.kind = DirectoryEntry::Kind::kStub;
+  entry.incarnation = std::move(stub->second);
+  return entry;
 }
 
 Result<Item> Layout::PrimaryKeyOf(const CompanyScope& scope, Entity entity,

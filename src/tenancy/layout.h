@@ -6,7 +6,9 @@
 //
 //   Basic / Premium (pooled): shared tables "<prefix>Issues-Pooled" ..., partition keys
 //     "<COMPANY>#ISSUE#<ISS-n>", "<COMPANY>#TEAM#<TEAM-n>", "<COMPANY>#COMMENT#<CMT-n>",
-//     "<COMPANY>#USER#<email>", and company_id as the partition key of every index.
+//     "<COMPANY>#USER#<email>", and company_id as the partition key of every index; the
+//     login directory stubs of Platinum users "<COMPANY>#LOGIN#<incarnation>#<email>" in the
+//     pooled Users table.
 //   Platinum (silo): "<prefix>Issues-<COMPANY>", "<prefix>Teams-<COMPANY>", ... with plain
 //     keys (issue_id + created_date, team_id + created_date, issue_id + created_date for
 //     comments, email for users) and the silo template's indexes (docs/tenancy.md).
@@ -243,20 +245,44 @@ class Layout {
   Result<UserEmail> UserOf(const CompanyScope& scope, const dynamo::Item& item) const;
 
   // The login directory: every user of every tier has an entry in the pooled Users table's
-  // EmailIndex. For a Platinum company that entry is a stub in the pooled Users table holding
-  // only its key, company_id and email (no role or login date, so no other index sees it);
-  // the user itself lives in the silo Users table. REQUIRES: scope.silo().
+  // EmailIndex. A pooled user's entry is the user itself. A Platinum user (who lives in the
+  // silo Users table) has a *directory stub* there instead: key
+  // "<COMPANY>#LOGIN#<incarnation>#<email>", company_id and email, nothing else (no role or
+  // login date, so no other index sees it). Stubs have a key space of their own: a stub key
+  // is never a user key ("<COMPANY>#USER#<email>"), so no stub can be read or refused as a
+  // user, and it names the registration that wrote it, so stubs of different registrations
+  // of one company id never share a key. REQUIRES: scope.silo().
   dynamo::Item DirectoryStubKey(const CompanyScope& scope, const UserEmail& email) const;
   dynamo::Item DirectoryStub(const CompanyScope& scope, const UserEmail& email) const;
-  // Whether a pooled Users item is a directory stub (its key, company_id and email only)
-  // rather than a user. A stub shares its key with the pooled user of the same company id
-  // and e-mail, so a read in a pooled scope must never take one for a user (a company id
-  // that was Platinum in an earlier registration may still have stubs being purged).
-  static bool IsDirectoryStub(const dynamo::Item& item);
+  // The key a stub had before stubs got their own key space: the pooled user key of the
+  // same company id and e-mail. Only for removing such stubs (Provisioner's migration and
+  // the Platinum purge). REQUIRES: scope.silo().
+  dynamo::Item LegacyDirectoryStubKey(const CompanyScope& scope, const UserEmail& email) const;
+  // The start of every stub key of `scope`'s registration ("<COMPANY>#LOGIN#<incarnation>#").
+  std::string DirectoryStubKeyPrefix(const CompanyScope& scope) const;
+  // The start of every pooled partition key of `entity` for `company` ("<COMPANY>#ISSUE#",
+  // ..., "<COMPANY>#USER#"), which stubs ("<COMPANY>#LOGIN#...") never share.
+  std::string PooledKeyPrefix(const CompanyId& company, Entity entity) const;
+  // Whether a pooled Users item is a stub written before stubs got their own key space (a
+  // legacy stub: a "<COMPANY>#USER#" key without a user_role). No current code writes one.
+  static bool IsLegacyDirectoryStub(const dynamo::Item& item);
   // Query on the pooled EmailIndex for `email`, across companies.
   dynamo::QueryRequest LoginLookup(const UserEmail& email) const;
-  // The company of an EmailIndex result (checked against its composite key).
-  Result<CompanyId> DirectoryEntryCompany(const dynamo::Item& item) const;
+
+  // One EmailIndex result.
+  struct DirectoryEntry {
+    enum class Kind : uint8_t {
+      kPooledUser,  // a user of a pooled company
+      kStub,        // a Platinum directory stub, of registration `incarnation`
+      kLegacyStub,  // a stub in the pooled user key space (IsLegacyDirectoryStub)
+    };
+    Kind kind;
+    CompanyId company;
+    std::string incarnation;  // kStub only
+  };
+  // What an EmailIndex result is, checked against its composite key; an Isolation check
+  // failure when its key and company_id disagree or the key is neither kind.
+  Result<DirectoryEntry> DirectoryEntryOf(const dynamo::Item& item) const;
 
   // The primary key of a stored item of `entity` in `scope`'s table.
   Result<dynamo::Item> PrimaryKeyOf(const CompanyScope& scope, Entity entity,
@@ -315,5 +341,7 @@ inline constexpr std::string_view kIssueTag = "ISSUE";
 inline constexpr std::string_view kTeamTag = "TEAM";
 inline constexpr std::string_view kCommentTag = "COMMENT";
 inline constexpr std::string_view kUserTag = "USER";
+// Login directory stubs of Platinum users (Layout::DirectoryStubKey).
+inline constexpr std::string_view kLoginTag = "LOGIN";
 
 }  // namespace issuetracker::tenancy

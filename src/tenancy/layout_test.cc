@@ -274,17 +274,57 @@ TEST_F(LayoutTest, ForgedPageTokensAreRejected) {
 }
 
 TEST_F(LayoutTest, DirectoryStubsAndLogin) {
+  using Kind = Layout::DirectoryEntry::Kind;
   Item stub = layout_.DirectoryStub(platinum_, Email("ceo@bigcorp.com"));
-  EXPECT_EQ(stub.at("company_user_id"), S("BIGCORP#USER#ceo@bigcorp.com"));
+  EXPECT_EQ(stub.at("company_user_id"), S("BIGCORP#LOGIN#test-incarnation#ceo@bigcorp.com"));
   EXPECT_EQ(stub.size(), 3u);  // key, company_id, email: nothing else
-  EXPECT_TRUE(Layout::IsDirectoryStub(stub));
-  Item user = stub;
+  EXPECT_EQ(layout_.DirectoryStubKeyPrefix(platinum_), "BIGCORP#LOGIN#test-incarnation#");
+  auto entry = layout_.DirectoryEntryOf(stub);
+  ASSERT_TRUE(entry.ok()) << entry.status().ToString();
+  EXPECT_EQ(entry->kind, Kind::kStub);
+  EXPECT_EQ(entry->company, Company("BIGCORP"));
+  EXPECT_EQ(entry->incarnation, "test-incarnation");
+  EXPECT_FALSE(Layout::IsLegacyDirectoryStub(stub));
+
+  // A stub never has the key of a user: not of the same company id as a pooled company (an
+  // earlier or later registration of the id), nor of another registration's stub.
+  const CompanyScope pooled_again = Scope("BIGCORP", Tier::kBasic, "inc-2");
+  const CompanyScope platinum_again = Scope("BIGCORP", Tier::kPlatinum, "inc-3");
+  EXPECT_NE(layout_.DirectoryStubKey(platinum_, Email("ceo@bigcorp.com")),
+            layout_.UserKey(pooled_again, Email("ceo@bigcorp.com")));
+  EXPECT_NE(layout_.DirectoryStubKey(platinum_, Email("ceo@bigcorp.com")),
+            layout_.DirectoryStubKey(platinum_again, Email("ceo@bigcorp.com")));
+  // Nor does any stub key start like a pooled key of an entity.
+  for (Entity e : {Entity::kIssue, Entity::kTeam, Entity::kComment, Entity::kUser}) {
+    EXPECT_FALSE(stub.at("company_user_id")
+                     .s()
+                     .starts_with(layout_.PooledKeyPrefix(platinum_.company_id(), e)));
+  }
+  EXPECT_EQ(layout_.PooledKeyPrefix(basic_.company_id(), Entity::kUser), "COMPANY001#USER#");
+
+  // A pooled user is its own entry; a stub at the user key (as written before stubs had
+  // their own key space) is recognised as legacy.
+  Item user = layout_.UserIdentity(pooled_again, Email("ceo@bigcorp.com"));
   user["user_role"] = S("User");
-  EXPECT_FALSE(Layout::IsDirectoryStub(user));
-  EXPECT_EQ(layout_.DirectoryEntryCompany(stub).value(), Company("BIGCORP"));
-  Item lying = stub;
-  lying["company_id"] = S("COMPANY001");
-  EXPECT_FALSE(layout_.DirectoryEntryCompany(lying).ok());
+  EXPECT_EQ(layout_.DirectoryEntryOf(user)->kind, Kind::kPooledUser);
+  Item legacy = layout_.LegacyDirectoryStubKey(platinum_, Email("ceo@bigcorp.com"));
+  EXPECT_EQ(legacy.at("company_user_id"), S("BIGCORP#USER#ceo@bigcorp.com"));
+  legacy["company_id"] = S("BIGCORP");
+  legacy["email"] = S("ceo@bigcorp.com");
+  EXPECT_TRUE(Layout::IsLegacyDirectoryStub(legacy));
+  EXPECT_FALSE(Layout::IsLegacyDirectoryStub(user));
+  EXPECT_EQ(layout_.DirectoryEntryOf(legacy)->kind, Kind::kLegacyStub);
+
+  // Entries whose key disagrees with their attributes are refused.
+  for (auto [attribute, value] :
+       {std::pair{"company_id", "COMPANY001"}, std::pair{"email", "cfo@bigcorp.com"},
+        std::pair{"company_user_id", "BIGCORP#LOGIN#ceo@bigcorp.com"},
+        std::pair{"company_user_id", "BIGCORP#TEAM#x#ceo@bigcorp.com"},
+        std::pair{"company_user_id", "BIGCORP#LOGIN#a#b#ceo@bigcorp.com"}}) {
+    Item lying = stub;
+    lying[attribute] = S(value);
+    EXPECT_FALSE(layout_.DirectoryEntryOf(lying).ok()) << attribute << " = " << value;
+  }
   dynamo::QueryRequest login = layout_.LoginLookup(Email("ceo@bigcorp.com"));
   EXPECT_EQ(login.table_name, "IssueTracker-Users-Pooled");
   EXPECT_EQ(login.index_name.value(), "EmailIndex");

@@ -293,10 +293,17 @@ Status CompanyLifecycle::Offboard(const AdminAccess& admin, const CompanyId& com
   Provisioner provisioner(backend_, catalog_);
   Status purged = provisioner.PurgeCompany(admin, scope, options_.max_purge_passes);
   if (purged.Is(Code::kConflict)) {
-    // A concurrent offboarding may have finished (retired the id) since the fence was read.
+    // A concurrent offboarding may have finished (retired the id) since the fence was read;
+    // every purge step is conditional on the fence, so this one stopped there.
     IT_ASSIGN_OR_RETURN(CompanyState now, LoadCompanyState(backend_, catalog_.layout(), company));
     if (now.state == LifecycleState::kRetired && now.incarnation == state.incarnation) {
       return Status::Ok();
+    }
+    if (now.incarnation != state.incarnation) {
+      return Status::Conflict("Company " + company.str() +
+                              " was offboarded by another offboarding meanwhile, and its id "
+                              "has been registered again since; the new registration was "
+                              "left alone");
     }
   }
   IT_RETURN_IF_ERROR(purged);

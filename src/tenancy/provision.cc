@@ -30,6 +30,17 @@ std::string_view StateName(TableOutcome::State state) {
   return "?";
 }
 
+namespace {
+
+// The error of a purge step whose company is no longer fenced in the purge's incarnation:
+// another offboarding of it finished, and the id may even have been registered again.
+Status NotFenced(const CompanyScope& scope) {
+  return Status::Conflict("Company " + scope.company_id().str() +
+                          " is not being offboarded in this incarnation; fence it first");
+}
+
+}  // namespace
+
 bool ProvisionReport::ok() const {
   for (const auto& t : tables) {
     if (t.state == TableOutcome::State::kDrifted || t.state == TableOutcome::State::kFailed) {
@@ -246,8 +257,121 @@ ProvisionReport Provisioner::ProvisionAll() {
     for (size_t i = 0; i < silo.size(); ++i) {
       report.tables.push_back(EnsureTable(silo[i], silo_created[i]));
     }
+    if (!state.ok() || state->state != LifecycleState::kActive) continue;
+    // Stubs written before stubs had their own key space, moved into it.
+    auto moved = MoveLegacyDirectoryStubs(*company);
+    const std::string users = layout.PooledTableName(Entity::kUser).str();
+    for (TableOutcome& outcome : report.tables) {
+      if (outcome.table != users) continue;
+      if (!moved.ok()) {
+        outcome.state = TableOutcome::State::kFailed;
+        outcome.error = moved.status();
+        outcome.notes.push_back("the login directory stubs of " + raw +
+                                " could not be moved into their own key space; run it again");
+      } else if (*moved > 0) {
+        outcome.notes.push_back("moved " + std::to_string(*moved) + " login directory stubs of " +
+                                raw + " into their own key space");
+      }
+    }
   }
   return report;
+}
+
+Result<size_t> Provisioner::MoveLegacyDirectoryStubs(const CompanyId& company) {
+  const Layout& layout = catalog_.layout();
+  auto ctx =
+      AdminAccess::Grant("provision: login directory stubs").ContextFor(backend_, layout, company);
+  if (!ctx.ok()) {
+    // Not active (any more): offboarding removes the stubs, legacy ones included.
+    if (ctx.status().Is(Code::kConflict)) return size_t{0};
+    return ctx.status();
+  }
+  const CompanyScope& scope = ctx->scope();
+  if (!scope.silo()) return size_t{0};
+  const std::string pooled_users = layout.PooledTableName(Entity::kUser).str();
+  // The company's users (a consistent Scan of its own Users table)...
+  std::vector<UserEmail> users;
+  dynamo::ScanRequest scan;
+  scan.table_name = layout.SiloTableName(Entity::kUser, company).str();
+  scan.consistent_read = true;
+  while (true) {
+    IT_ASSIGN_OR_RETURN(dynamo::ScanResponse page, backend_.Scan(scan));
+    for (const Item& item : page.items) {
+      IT_ASSIGN_OR_RETURN(UserEmail email, layout.UserOf(scope, item));
+      users.push_back(std::move(email));
+    }
+    if (!page.last_evaluated_key) break;
+    scan.exclusive_start_key = std::move(page.last_evaluated_key);
+  }
+  // ...those of them whose stub is still at the pooled user key (reads only, 100 a call)...
+  std::vector<UserEmail> legacy;
+  constexpr size_t kPerBatchGet = 100;
+  for (size_t begin = 0; begin < users.size(); begin += kPerBatchGet) {
+    dynamo::BatchGetItemRequest batch;
+    auto& request = batch.request_items[pooled_users];
+    request.consistent_read = true;
+    for (size_t i = begin; i < std::min(users.size(), begin + kPerBatchGet); ++i) {
+      request.keys.push_back(layout.LegacyDirectoryStubKey(scope, users[i]));
+    }
+    for (int attempt = 0; !batch.request_items.empty(); ++attempt) {
+      if (attempt > kMaxBatchRetries) {
+        return Status(Code::kThrottling, "BatchGetItem left keys unprocessed after retries");
+      }
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
+      IT_ASSIGN_OR_RETURN(dynamo::BatchGetItemResponse got, backend_.BatchGetItem(batch));
+      for (const Item& item : got.responses[pooled_users]) {
+        if (!Layout::IsLegacyDirectoryStub(item)) continue;  // a user: never touched
+        IT_ASSIGN_OR_RETURN(Layout::DirectoryEntry entry, layout.DirectoryEntryOf(item));
+        if (entry.company != company) continue;
+        const std::string* email = internal::FindS(item, attr::kEmail);
+        auto parsed = UserEmail::Parse(email != nullptr ? *email : "");
+        if (parsed.ok()) legacy.push_back(std::move(parsed).value());
+      }
+      batch.request_items = std::move(got.unprocessed_keys);
+    }
+  }
+  // ...moved, up to 49 users per transaction, each under the company's guard (active in this
+  // registration and tier): the new stub is put and the old one deleted only while it is
+  // still a stub (never a user).
+  const CompanyGuard guard = layout.GuardFor(scope);
+  dynamo::TransactConditionCheck check;
+  check.table_name = guard.table.str();
+  check.key = guard.key;
+  for (size_t i = 0; i < guard.equals.size(); ++i) {
+    const std::string name = "#g" + std::to_string(i);
+    const std::string value = ":g" + std::to_string(i);
+    if (!check.condition_expression.empty()) check.condition_expression += " AND ";
+    check.condition_expression += name + " = " + value;
+    check.expression_attribute_names[name] = std::string(guard.equals[i].first);
+    check.expression_attribute_values[value] = guard.equals[i].second;
+  }
+  constexpr size_t kUsersPerCall = (kMaxTransactionActions - 1) / 2;
+  for (size_t begin = 0; begin < legacy.size(); begin += kUsersPerCall) {
+    dynamo::TransactWriteItemsRequest request;
+    request.transact_items.push_back(dynamo::TransactWriteItem{check, {}, {}, {}});
+    for (size_t i = begin; i < std::min(legacy.size(), begin + kUsersPerCall); ++i) {
+      dynamo::TransactPut put;
+      put.table_name = pooled_users;
+      put.item = layout.DirectoryStub(scope, legacy[i]);
+      request.transact_items.push_back(dynamo::TransactWriteItem{{}, std::move(put), {}, {}});
+      dynamo::TransactDelete del;
+      del.table_name = pooled_users;
+      del.key = layout.LegacyDirectoryStubKey(scope, legacy[i]);
+      del.condition_expression = "attribute_not_exists(#r)";
+      del.expression_attribute_names = {{"#r", std::string(attr::kUserRole)}};
+      request.transact_items.push_back(dynamo::TransactWriteItem{{}, {}, std::move(del), {}});
+    }
+    auto written = backend_.TransactWriteItems(request);
+    if (!written.ok()) {
+      if (written.status().Is(Code::kTransactionCanceled)) {
+        return Status::Conflict(
+            "Company " + company.str() +
+            " changed while its login directory stubs were moved: " + written.status().message());
+      }
+      return written.status();
+    }
+  }
+  return legacy.size();
 }
 
 Result<ProvisionReport> Provisioner::OnboardPlatinum(const AdminAccess& admin,
@@ -287,10 +411,27 @@ Status Provisioner::CheckFenced(const CompanyScope& scope) {
   IT_ASSIGN_OR_RETURN(CompanyState state,
                       LoadCompanyState(backend_, catalog_.layout(), scope.company_id()));
   if (state.state != LifecycleState::kOffboarding || state.incarnation != scope.incarnation()) {
-    return Status::Conflict("Company " + scope.company_id().str() +
-                            " is not being offboarded in this incarnation; fence it first");
+    return NotFenced(scope);
   }
   return Status::Ok();
+}
+
+Status Provisioner::DeleteFenced(const CompanyScope& scope, const std::string& table,
+                                 std::vector<Item> keys) {
+  if (keys.empty()) return Status::Ok();
+  const Layout& layout = catalog_.layout();
+  dynamo::TransactConditionCheck fence;
+  fence.table_name = layout.SystemTableName(SystemTable::kCompanyManagement).str();
+  fence.key = layout.CompanyKey(scope.company_id());
+  fence.condition_expression = "#s = :offboarding AND #i = :inc";
+  fence.expression_attribute_names = {{"#s", std::string(attr::kLifecycleState)},
+                                      {"#i", std::string(attr::kIncarnation)}};
+  fence.expression_attribute_values = {
+      {":offboarding", S(LifecycleStateName(LifecycleState::kOffboarding))},
+      {":inc", S(scope.incarnation())}};
+  Status deleted = DeleteAllChecked(backend_, fence, table, std::move(keys));
+  if (deleted.Is(Code::kConditionalCheckFailed)) return NotFenced(scope);
+  return deleted;
 }
 
 Status Provisioner::PurgeCompany(const AdminAccess& /*admin*/, const CompanyScope& scope,
@@ -312,7 +453,7 @@ Status Provisioner::PurgeServiceRecords(const CompanyScope& scope) {
       const bool api_keys = query.table_name == layout.SystemTableName(SystemTable::kApiKeys).str();
       const std::string_view sort_key = api_keys ? attr::kKeyId : attr::kIdempotencyKey;
       const std::string_view partition_key = api_keys ? attr::kTierName : attr::kCompanyId;
-      std::vector<dynamo::WriteRequest> deletes;
+      std::vector<Item> deletes;
       while (true) {
         auto page = backend_.Query(query);
         if (!page.ok()) {
@@ -324,9 +465,8 @@ Status Provisioner::PurgeServiceRecords(const CompanyScope& scope) {
           auto pk = item.find(partition_key);
           auto sk = item.find(sort_key);
           if (pk == item.end() || sk == item.end()) continue;
-          deletes.push_back(dynamo::WriteRequest{
-              std::nullopt,
-              Item{{std::string(partition_key), pk->second}, {std::string(sort_key), sk->second}}});
+          deletes.push_back(
+              Item{{std::string(partition_key), pk->second}, {std::string(sort_key), sk->second}});
         }
         if (!page->last_evaluated_key) break;
         query.exclusive_start_key = std::move(page->last_evaluated_key);
@@ -336,7 +476,7 @@ Status Provisioner::PurgeServiceRecords(const CompanyScope& scope) {
         return Status::Internal("Offboarding " + scope.company_id().str() + ": records in " +
                                 query.table_name + " are still there");
       }
-      IT_RETURN_IF_ERROR(BatchWriteAll(backend_, {{query.table_name, std::move(deletes)}}));
+      IT_RETURN_IF_ERROR(DeleteFenced(scope, query.table_name, std::move(deletes)));
     }
   }
   return Status::Ok();
@@ -346,8 +486,10 @@ Status Provisioner::PurgeSilo(const CompanyScope& scope) {
   const Layout& layout = catalog_.layout();
   // Login directory stubs first, while the silo Users table still names the users. A Scan
   // with a consistent read: the table holds this company's users only, and a just-created
-  // user may not be in a remote DynamoDB's (eventually consistent) index yet.
-  std::vector<dynamo::WriteRequest> stubs;
+  // user may not be in a remote DynamoDB's (eventually consistent) index yet. Each user's
+  // stub of this registration goes, and a stub from before stubs had their own key space
+  // (Layout::LegacyDirectoryStubKey) if one is left.
+  std::vector<Item> stubs;
   dynamo::ScanRequest scan;
   scan.table_name = layout.SiloTableName(Entity::kUser, scope.company_id()).str();
   scan.consistent_read = true;
@@ -359,37 +501,36 @@ Status Provisioner::PurgeSilo(const CompanyScope& scope) {
     }
     for (const Item& item : page->items) {
       IT_ASSIGN_OR_RETURN(UserEmail email, layout.UserOf(scope, item));
-      stubs.push_back(dynamo::WriteRequest{std::nullopt, layout.DirectoryStubKey(scope, email)});
+      stubs.push_back(layout.DirectoryStubKey(scope, email));
+      stubs.push_back(layout.LegacyDirectoryStubKey(scope, email));
     }
     if (!page->last_evaluated_key) break;
     scan.exclusive_start_key = std::move(page->last_evaluated_key);
   }
-  if (!stubs.empty()) {
-    IT_RETURN_IF_ERROR(
-        BatchWriteAll(backend_, {{layout.PooledTableName(Entity::kUser).str(), std::move(stubs)}}));
-  }
+  // Every delete is conditional on the fence, in its own transaction: an offboarding that
+  // lost the race to another one never deletes anything of a later registration of the id.
+  IT_RETURN_IF_ERROR(
+      DeleteFenced(scope, layout.PooledTableName(Entity::kUser).str(), std::move(stubs)));
   for (const TableSpec& spec : catalog_.SiloTables(scope.company_id())) {
+    // A table cannot be dropped conditionally: the fence is checked just before.
+    IT_RETURN_IF_ERROR(CheckFenced(scope));
     auto deleted = backend_.DeleteTable({spec.name.str()});
     if (!deleted.ok() && !deleted.status().Is(Code::kResourceNotFound)) return deleted.status();
   }
-  std::vector<dynamo::WriteRequest> mappings;
+  std::vector<Item> mappings;
   dynamo::QueryRequest query = layout.StackMappingQuery(scope.company_id());
   while (true) {
     IT_ASSIGN_OR_RETURN(dynamo::QueryResponse page, backend_.Query(query));
     for (const Item& item : page.items) {
       auto stack = item.find(attr::kStackName);
       if (stack == item.end() || !stack->second.is(dynamo::AttrType::kS)) continue;
-      mappings.push_back(dynamo::WriteRequest{
-          std::nullopt, layout.StackMappingKey(scope.company_id(), stack->second.s())});
+      mappings.push_back(layout.StackMappingKey(scope.company_id(), stack->second.s()));
     }
     if (!page.last_evaluated_key) break;
     query.exclusive_start_key = std::move(page.last_evaluated_key);
   }
-  if (!mappings.empty()) {
-    IT_RETURN_IF_ERROR(BatchWriteAll(
-        backend_,
-        {{layout.SystemTableName(SystemTable::kCompanyStackMapping).str(), std::move(mappings)}}));
-  }
+  IT_RETURN_IF_ERROR(DeleteFenced(
+      scope, layout.SystemTableName(SystemTable::kCompanyStackMapping).str(), std::move(mappings)));
   // Check: no silo table (a remote DynamoDB may still be DELETING one), no mapping.
   for (const TableSpec& spec : catalog_.SiloTables(scope.company_id())) {
     auto d = backend_.DescribeTable({spec.name.str()});
@@ -430,16 +571,14 @@ Status Provisioner::PurgePooled(const CompanyScope& scope, int max_passes) {
 Result<size_t> Provisioner::DeleteQueried(const QueryPlan& plan, const CompanyScope& scope,
                                           Entity entity) {
   const Layout& layout = catalog_.layout();
-  std::vector<dynamo::WriteRequest> deletes;
+  std::vector<Item> deletes;
   IT_RETURN_IF_ERROR(ForEachItem(backend_, plan, [&](const Item& item) {
     IT_ASSIGN_OR_RETURN(Item key, layout.PrimaryKeyOf(scope, entity, item));
-    deletes.push_back(dynamo::WriteRequest{std::nullopt, std::move(key)});
+    deletes.push_back(std::move(key));
     return Status::Ok();
   }));
   const size_t count = deletes.size();
-  if (count == 0) return count;
-  IT_RETURN_IF_ERROR(
-      BatchWriteAll(backend_, {{layout.TableFor(scope, entity).str(), std::move(deletes)}}));
+  IT_RETURN_IF_ERROR(DeleteFenced(scope, layout.TableFor(scope, entity).str(), std::move(deletes)));
   return count;
 }
 

@@ -69,7 +69,9 @@ class Provisioner {
   // The seven shared tables, the service's tables (SchemaCatalog::ServiceTables), then the
   // silo tables of every Platinum company recorded in
   // CompanyStackMapping (recreating any that are missing), except those of a company being
-  // offboarded.
+  // offboarded. For each active Platinum company it also moves login directory stubs
+  // written before stubs had their own key space into it (MoveLegacyDirectoryStubs; a
+  // note on the pooled Users table says how many).
   ProvisionReport ProvisionAll();
 
   // Creates `spec`'s table when missing, else checks it for drift; then tags and
@@ -90,7 +92,11 @@ class Provisioner {
   // its idempotency records. Then checks that nothing is left.
   // REQUIRES the company to be fenced: its record is in state offboarding in the scope's
   // incarnation (Conflict otherwise), so nothing can be added while it runs
-  // (CompanyLifecycle::Offboard). Idempotent: what is already gone is skipped.
+  // (CompanyLifecycle::Offboard). Every delete is committed in a transaction (up to 99
+  // deletes) that also checks the fence, and the fence is read again just before each silo
+  // table is dropped: once another offboarding of the same registration has retired the id
+  // (which may then be registered again), this one stops with Conflict and deletes nothing
+  // of the later registration. Idempotent: what is already gone is skipped.
   Status PurgeCompany(const AdminAccess& admin, const CompanyScope& scope, int max_passes = 10);
 
  private:
@@ -104,10 +110,19 @@ class Provisioner {
   // backend without time to live a note (the records then stay until overwritten).
   void ApplyTimeToLive(const TableSpec& spec, TableOutcome* outcome);
   Status CheckFenced(const CompanyScope& scope);
+  // Moves the login directory stubs of an active Platinum company's users that are still at
+  // the pooled user key (Layout::LegacyDirectoryStubKey: written before stubs had their own
+  // key space) into the stub key space, each move under the company's guard. Returns how
+  // many it moved (0, after reads only, once they are all moved).
+  Result<size_t> MoveLegacyDirectoryStubs(const CompanyId& company);
   Status PurgeSilo(const CompanyScope& scope);
   Status PurgePooled(const CompanyScope& scope, int max_passes);
   // The company's records in ApiKeys and IdempotencyKeys.
   Status PurgeServiceRecords(const CompanyScope& scope);
+  // Deletes `keys` from `table` in transactions that each also check that the company is
+  // still fenced in `scope`'s incarnation (Conflict, as CheckFenced, when it is not).
+  Status DeleteFenced(const CompanyScope& scope, const std::string& table,
+                      std::vector<dynamo::Item> keys);
   // Deletes the items `plan` finds; returns how many.
   Result<size_t> DeleteQueried(const QueryPlan& plan, const CompanyScope& scope, Entity entity);
 

@@ -190,6 +190,66 @@ TEST_F(ProvisionTest, OnboardAndOffboardPlatinum) {
   EXPECT_EQ(after.tables.size(), 8u);
 }
 
+// Stubs written before stubs had their own key space (at the pooled user key) are moved
+// into it by provision, for active Platinum companies; the Platinum purge removes any left.
+TEST_F(ProvisionTest, MovesLegacyDirectoryStubsIntoTheirKeySpace) {
+  Provisioner provisioner(*backend_, catalog_);
+  ASSERT_TRUE(provisioner.ProvisionAll().ok());
+  AdminAccess admin = AdminAccess::Grant("provision_test");
+  CompanyLifecycle lifecycle(*backend_, catalog_, *SystemClock::Default());
+  const CompanyId bigcorp = CompanyId::Parse("BIGCORP").value();
+  auto scope = lifecycle.Register(admin, bigcorp, Tier::kPlatinum, Record(Tier::kPlatinum));
+  ASSERT_TRUE(scope.ok()) << scope.status().ToString();
+  const std::string pooled = layout_.PooledTableName(Entity::kUser).str();
+  const std::string silo = layout_.SiloTableName(Entity::kUser, bigcorp).str();
+  std::vector<UserEmail> users;
+  for (int i = 0; i < 60; ++i) {  // more than one transaction's worth
+    users.push_back(UserEmail::Parse("u" + std::to_string(i) + "@big.com").value());
+    dynamo::Item user = layout_.UserIdentity(*scope, users.back());
+    user["user_role"] = AttributeValue::S("User");
+    ASSERT_TRUE(backend_->PutItem({silo, user}).ok());
+    if (i == 59) continue;  // this one's stub is already in the new key space
+    dynamo::Item legacy = layout_.LegacyDirectoryStubKey(*scope, users.back());
+    legacy["company_id"] = AttributeValue::S("BIGCORP");
+    legacy["email"] = AttributeValue::S(users.back().str());
+    ASSERT_TRUE(backend_->PutItem({pooled, legacy}).ok());
+  }
+  ASSERT_TRUE(backend_->PutItem({pooled, layout_.DirectoryStub(*scope, users.back())}).ok());
+  auto get = [&](const dynamo::Item& key) {
+    auto got = backend_->GetItem({pooled, key, true});
+    EXPECT_TRUE(got.ok());
+    return got.ok() ? got->item : std::nullopt;
+  };
+
+  ProvisionReport report = provisioner.ProvisionAll();
+  ASSERT_TRUE(report.ok()) << report.ToString();
+  EXPECT_NE(report.ToString().find("moved 59 login directory stubs of BIGCORP"), std::string::npos)
+      << report.ToString();
+  for (const UserEmail& u : users) {
+    EXPECT_EQ(get(layout_.DirectoryStubKey(*scope, u)), layout_.DirectoryStub(*scope, u))
+        << u.str();
+    EXPECT_FALSE(get(layout_.LegacyDirectoryStubKey(*scope, u)).has_value()) << u.str();
+  }
+  // Once moved, provision only reads.
+  ProvisionReport again = provisioner.ProvisionAll();
+  ASSERT_TRUE(again.ok()) << again.ToString();
+  EXPECT_EQ(again.ToString().find("moved"), std::string::npos) << again.ToString();
+
+  // A legacy stub left (written after provision ran) goes with the company's purge.
+  dynamo::Item legacy = layout_.LegacyDirectoryStubKey(*scope, users[0]);
+  legacy["company_id"] = AttributeValue::S("BIGCORP");
+  legacy["email"] = AttributeValue::S(users[0].str());
+  ASSERT_TRUE(backend_->PutItem({pooled, legacy}).ok());
+  ASSERT_TRUE(lifecycle.Offboard(admin, bigcorp).ok());
+  EXPECT_FALSE(get(layout_.LegacyDirectoryStubKey(*scope, users[0])).has_value());
+  EXPECT_FALSE(get(layout_.DirectoryStubKey(*scope, users[0])).has_value());
+  dynamo::ScanRequest scan;
+  scan.table_name = pooled;
+  auto left = backend_->Scan(scan);
+  ASSERT_TRUE(left.ok());
+  EXPECT_TRUE(left->items.empty());
+}
+
 TEST_F(ProvisionTest, OnboardingRefusesASiloTableThatDrifted) {
   Provisioner provisioner(*backend_, catalog_);
   ASSERT_TRUE(provisioner.ProvisionAll().ok());

@@ -63,23 +63,27 @@ Result<CompanyRestoreReport> CompanyRestorer::RestoreCompany(const AdminAccess& 
                       ? "key-prefix restore (embedded engine)"
                       : "RestoreTableToPointInTime + copy back";
   const Layout& layout = catalog_.layout();
-  const std::string prefix = scope.company_id().str() + "#";
   if (scope.silo()) {
     for (const TableSpec& spec : catalog_.SiloTables(scope.company_id())) {
       IT_RETURN_IF_ERROR(RestoreTable(spec, "", restore_date_time, &report));
     }
-    // The login-directory stubs of its users live in the pooled Users table.
+    // The login-directory stubs of its users live in the pooled Users table; only this
+    // registration's (their keys name its incarnation).
     for (const TableSpec& spec : catalog_.SharedTables()) {
       if (spec.name == layout.PooledTableName(Entity::kUser)) {
-        IT_RETURN_IF_ERROR(RestoreTable(spec, prefix, restore_date_time, &report));
+        IT_RETURN_IF_ERROR(
+            RestoreTable(spec, layout.DirectoryStubKeyPrefix(scope), restore_date_time, &report));
       }
     }
     return report;
   }
+  // The company's items of each entity ("<COMPANY>#ISSUE#", ...), never directory stubs an
+  // earlier Platinum registration of the id wrote ("<COMPANY>#LOGIN#...").
   for (Entity entity : {Entity::kIssue, Entity::kTeam, Entity::kComment, Entity::kUser}) {
     for (const TableSpec& spec : catalog_.SharedTables()) {
       if (spec.name == layout.PooledTableName(entity)) {
-        IT_RETURN_IF_ERROR(RestoreTable(spec, prefix, restore_date_time, &report));
+        IT_RETURN_IF_ERROR(RestoreTable(spec, layout.PooledKeyPrefix(scope.company_id(), entity),
+                                        restore_date_time, &report));
       }
     }
   }

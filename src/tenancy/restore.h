@@ -2,8 +2,9 @@
 // time, leaving every other company's data as it is now.
 //
 // Which tables: a pooled (Basic, Premium) company's items in the four pooled tables (the
-// items whose partition key starts with "<COMPANY>#"); a Platinum company's four silo tables
-// whole, plus its login-directory stubs in the pooled Users table.
+// items whose partition key starts with "<COMPANY>#<TYPE>#", the entity's own tag); a
+// Platinum company's four silo tables whole, plus its current registration's login-directory
+// stubs in the pooled Users table ("<COMPANY>#LOGIN#<incarnation>#").
 //
 // How, by backend:
 //   - a backend with dynamo::Extensions (the embedded engine), for the pooled tables:

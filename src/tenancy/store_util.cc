@@ -61,6 +61,42 @@ Status BatchWriteAll(dynamo::Backend& backend,
   return Status::Ok();
 }
 
+Status DeleteAllChecked(dynamo::Backend& backend, const dynamo::TransactConditionCheck& check,
+                        const std::string& table, std::vector<dynamo::Item> keys) {
+  constexpr size_t kPerCall = kMaxTransactionActions - 1;
+  for (size_t begin = 0; begin < keys.size(); begin += kPerCall) {
+    dynamo::TransactWriteItemsRequest request;
+    request.transact_items.push_back(dynamo::TransactWriteItem{check, {}, {}, {}});
+    for (size_t i = begin; i < std::min(keys.size(), begin + kPerCall); ++i) {
+      dynamo::TransactDelete del;
+      del.table_name = table;
+      del.key = std::move(keys[i]);
+      request.transact_items.push_back(dynamo::TransactWriteItem{{}, {}, std::move(del), {}});
+    }
+    for (int attempt = 0;; ++attempt) {
+      auto response = backend.TransactWriteItems(request);
+      if (response.ok()) break;
+      const Status& s = response.status();
+      bool retry = IsTransient(s) || s.Is(Code::kTransactionConflict);
+      if (s.Is(Code::kTransactionCanceled)) {
+        const auto* detail = s.DetailAs<dynamo::TransactionCanceledDetail>();
+        if (detail != nullptr && !detail->reasons.empty() &&
+            detail->reasons.front().code == "ConditionalCheckFailed") {
+          return Status::ConditionalCheckFailed();
+        }
+        if (detail != nullptr) {
+          for (const auto& reason : detail->reasons) {
+            retry = retry || reason.code == "TransactionConflict";
+          }
+        }
+      }
+      if (!retry || attempt >= kMaxBatchRetries) return s;
+      Backoff(attempt);
+    }
+  }
+  return Status::Ok();
+}
+
 Status ForEachItem(dynamo::Backend& backend, const QueryPlan& plan,
                    const std::function<Status(const dynamo::Item&)>& visit) {
   // One response for every page: its items' storage is reused page after page.

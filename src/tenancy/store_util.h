@@ -32,6 +32,17 @@ Status BatchWriteAll(dynamo::Backend& backend,
 // items as BatchWriteAll does.
 Status BatchWriteOnce(dynamo::Backend& backend, dynamo::BatchWriteItemRequest request);
 
+// DynamoDB's limit on the actions of one TransactWriteItems call.
+inline constexpr size_t kMaxTransactionActions = 100;
+
+// Deletes every key in `keys` from `table` with TransactWriteItems calls of up to 99
+// deletes, each also holding `check` (its first action), so that no delete commits unless
+// the check holds at that moment. Transaction conflicts and transient errors are retried
+// with backoff. ConditionalCheckFailed when `check` failed (the calls before it committed);
+// the backend's error otherwise. REQUIRES: the keys are distinct.
+Status DeleteAllChecked(dynamo::Backend& backend, const dynamo::TransactConditionCheck& check,
+                        const std::string& table, std::vector<dynamo::Item> keys);
+
 // Runs every step of `plan` to the end, calling `visit` for each item in order; stops at
 // the first error `visit` or the backend returns.
 Status ForEachItem(dynamo::Backend& backend, const QueryPlan& plan,

@@ -13,21 +13,30 @@ namespace issuetracker::tracker {
 namespace attr = tenancy::attr;
 
 Result<std::vector<CompanyId>> Authenticator::CompaniesOf(const UserEmail& email) {
+  using Entry = tenancy::Layout::DirectoryEntry;
   dynamo::QueryRequest query = store_.layout->LoginLookup(email);
+  std::vector<Entry> entries;
   std::vector<CompanyId> candidates;
   while (true) {
     IT_ASSIGN_OR_RETURN(dynamo::QueryResponse page, store_.backend->Query(query));
     for (const dynamo::Item& item : page.items) {
-      IT_ASSIGN_OR_RETURN(CompanyId company, store_.layout->DirectoryEntryCompany(item));
-      if (std::find(candidates.begin(), candidates.end(), company) == candidates.end()) {
-        candidates.push_back(std::move(company));
+      IT_ASSIGN_OR_RETURN(Entry entry, store_.layout->DirectoryEntryOf(item));
+      // A stub from before stubs had their own key space names no registration: it is
+      // never taken for a sign-in (Provisioner::ProvisionAll moves those of active
+      // companies into the stub key space).
+      if (entry.kind == Entry::Kind::kLegacyStub) continue;
+      if (std::find(candidates.begin(), candidates.end(), entry.company) == candidates.end()) {
+        candidates.push_back(entry.company);
       }
+      entries.push_back(std::move(entry));
     }
     if (!page.last_evaluated_key) break;
     query.exclusive_start_key = std::move(page.last_evaluated_key);
   }
-  // Only active companies: not one being onboarded, offboarded, or retired (whose
-  // directory entries an offboarding is about to remove).
+  // Only companies an entry is valid for now: the company is active, and the entry is of
+  // its layout and registration: a pooled user for a pooled company, a stub of the
+  // company's current incarnation for a Platinum one. Not one being onboarded, offboarded
+  // or retired, and never because of an entry an earlier registration of the id left.
   std::vector<CompanyId> companies;
   const std::string table =
       store_.layout->SystemTableName(tenancy::SystemTable::kCompanyManagement).str();
@@ -44,9 +53,14 @@ Result<std::vector<CompanyId>> Authenticator::CompaniesOf(const UserEmail& email
       for (const dynamo::Item& record : got.responses[table]) {
         IT_ASSIGN_OR_RETURN(tenancy::CompanyState state,
                             tenancy::ParseCompanyState(*store_.layout, record));
-        if (state.state == tenancy::LifecycleState::kActive) {
-          companies.push_back(std::move(state.company_id));
-        }
+        if (state.state != tenancy::LifecycleState::kActive || !state.tier) continue;
+        const bool silo = *state.tier == Tier::kPlatinum;
+        const bool valid = std::any_of(entries.begin(), entries.end(), [&](const Entry& e) {
+          if (e.company != state.company_id) return false;
+          return silo ? e.kind == Entry::Kind::kStub && e.incarnation == state.incarnation
+                      : e.kind == Entry::Kind::kPooledUser;
+        });
+        if (valid) companies.push_back(std::move(state.company_id));
       }
       batch.request_items = std::move(got.unprocessed_keys);
     }

@@ -29,8 +29,11 @@ class Authenticator {
   explicit Authenticator(Store store) : store_(store) {}
 
   // The companies `email` belongs to, for the sign-in screen: a Query on the pooled Users
-  // table's EmailIndex (which also holds the directory stubs of Platinum users). Returns
-  // company ids only — nothing else of the user records it reads.
+  // table's EmailIndex (which also holds the directory stubs of Platinum users), then one
+  // consistent read of the companies' records. A company is returned only when it is active
+  // and the entry is valid for it now: a pooled user of a pooled company, or a stub of the
+  // Platinum company's current incarnation (so never for an entry an earlier registration
+  // of the id left). Returns company ids only — nothing else of the user records it reads.
   Result<std::vector<CompanyId>> CompaniesOf(const UserEmail& email);
 
   // Signs a user in to one company: the company must exist and not be cancelled, the user

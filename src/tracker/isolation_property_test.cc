@@ -425,8 +425,8 @@ int IsolationPropertyTest::LeftoversOf(const CompanyId& id, Tier tier,
     auto entries = backend_->Query(lookup);
     if (!entries.ok()) continue;
     for (const dynamo::Item& entry : entries->items) {
-      auto company = layout_.DirectoryEntryCompany(entry);
-      if (company.ok() && *company == id) ++left;
+      auto parsed = layout_.DirectoryEntryOf(entry);
+      if (!parsed.ok() || parsed->company == id) ++left;
     }
   }
   return left;

@@ -7,14 +7,17 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <tuple>
 
 #include "tenancy/provision.h"
 #include "tenancy/schema.h"
 #include "tests/backend_factory.h"
+#include "tests/forwarding_backend.h"
 #include "tracker/tracker.h"
 
 namespace issuetracker::tracker {
@@ -556,6 +559,212 @@ TEST_P(LifecycleTest, SignInLookupsNameActiveCompaniesOnly) {
   EXPECT_EQ(*companies, std::vector<CompanyId>{live});
   EXPECT_EQ(tracker_->auth().SignIn({Email("admin@x.com"), gone}).status().code(),
             Code::kUnauthenticated);
+}
+
+// The backend of a second, slow offboarding process: the first write it sends to `table`
+// is held until the test releases it (as if that process stalled mid-purge).
+class HeldWrite : public testing::ForwardingBackend {
+ public:
+  HeldWrite(dynamo::Backend* target, std::string table)
+      : ForwardingBackend(target, {}), table_(std::move(table)) {}
+
+  Result<dynamo::BatchWriteItemResponse> BatchWriteItem(
+      const dynamo::BatchWriteItemRequest& r) override {
+    if (r.request_items.contains(table_)) Hold();
+    return ForwardingBackend::BatchWriteItem(r);
+  }
+  Result<dynamo::TransactWriteItemsResponse> TransactWriteItems(
+      const dynamo::TransactWriteItemsRequest& r) override {
+    for (const dynamo::TransactWriteItem& w : r.transact_items) {
+      if ((w.put && w.put->table_name == table_) ||
+          (w.delete_item && w.delete_item->table_name == table_) ||
+          (w.update && w.update->table_name == table_)) {
+        Hold();
+        break;
+      }
+    }
+    return ForwardingBackend::TransactWriteItems(r);
+  }
+
+  // Whether a write is held (waits up to 10 s for one).
+  bool WaitUntilHeld() {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(10), [this] { return held_; });
+  }
+  void Release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  void Hold() {
+    std::unique_lock lock(mu_);
+    if (released_) return;
+    held_ = true;
+    cv_.notify_all();
+    cv_.wait(lock, [this] { return released_; });
+  }
+
+  const std::string table_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool held_ = false;
+  bool released_ = false;
+};
+
+// An id offboarded by two processes at once, one of them stalled mid-purge, then registered
+// again (on every pair of layouts: Platinum after Basic, Basic or Premium after Platinum, and
+// the same layout again) while clients create users and sign in. The stalled purge goes on
+// after the new registration: it must delete nothing of it. And a login directory stub of
+// the earlier Platinum registration left behind (as a bulk load that failed half-way can
+// leave one) must neither name the company in sign-in look-ups nor stop the new registration
+// from creating that user (Conflict), nor be read as a user (Corruption).
+TEST_P(LifecycleTest, ReRegistrationRacingAnEarlierPurgeUnderConcurrency) {
+  const std::string pooled_users = layout_.PooledTableName(tenancy::Entity::kUser).str();
+  const Tier new_tier = tier();
+  int round = 0;
+  for (Tier old_tier : {Tier::kPlatinum, Tier::kBasic}) {
+    const CompanyId id = Cid("AGAIN" + std::to_string(++round));
+    SCOPED_TRACE(std::string(tenancy::TierName(old_tier)) + " then " +
+                 std::string(tenancy::TierName(new_tier)));
+    TenantContext old_root = Register(id, old_tier);
+    ASSERT_TRUE(tracker_->issues().Create(old_root, {.title = "old"}).ok());
+    auto old_admin = admin_.ContextFor(*backend_, layout_, id);
+    ASSERT_TRUE(old_admin.ok());
+    ASSERT_TRUE(
+        tracker_->users().Create(*old_admin, {Email("gone@x.com"), "old only", Role::kUser}).ok());
+
+    // The slow process fences the company and stalls at its first write to the pooled Users
+    // table (a stub or user deletion); the fast one offboards it completely meanwhile.
+    HeldWrite held(backend_.get(), pooled_users);
+    Tracker slow(held, layout_, clock_, options_);
+    Status slow_offboarded;
+    struct Joined {  // released and joined however the test ends
+      HeldWrite& held;
+      std::thread thread;
+      ~Joined() {
+        held.Release();
+        if (thread.joinable()) thread.join();
+      }
+    } slow_thread{held,
+                  std::thread([&] { slow_offboarded = slow.companies().Offboard(admin_, id); })};
+    ASSERT_TRUE(held.WaitUntilHeld()) << "the slow offboarding never wrote to " << pooled_users;
+    Status fast = tracker_->companies().Offboard(admin_, id);
+    ASSERT_TRUE(fast.ok()) << fast.ToString();
+    if (old_tier == Tier::kPlatinum) {
+      // A stub of the old registration that no purge found.
+      ASSERT_TRUE(backend_
+                      ->PutItem({pooled_users,
+                                 layout_.DirectoryStub(old_admin->scope(), Email("left@x.com"))})
+                      .ok());
+    }
+
+    // The new registration, with users of the same addresses as the old one.
+    PassQuarantine();
+    TenantContext new_root = Register(id, new_tier);
+    ASSERT_TRUE(tracker_->companies().UpdateLimits(new_root, std::nullopt, 1000).ok());
+    auto root = admin_.ContextFor(*backend_, layout_, id);
+    ASSERT_TRUE(root.ok());
+    const std::string incarnation = root->scope().incarnation();
+    ASSERT_NE(incarnation, old_root.scope().incarnation());
+    std::mutex mu;
+    std::set<std::string> created = {"root@x.com", "admin@x.com", "user@x.com"};
+    std::vector<std::string> problems;
+    auto problem = [&](const std::string& what) {
+      std::lock_guard lock(mu);
+      if (problems.size() < 20) problems.push_back(what);
+    };
+    std::atomic<int> sign_ins{0};
+    {
+      Clients clients;
+      for (int c = 0; c < 2; ++c) {
+        clients.Add([&, c](const std::atomic<bool>& stop) {  // creates users
+          for (int n = 0; !stop.load() && n < 100; ++n) {
+            const std::string email = "c" + std::to_string(c) + "-" + std::to_string(n) + "@x.com";
+            auto user = tracker_->users().Create(*root, {Email(email), "new", Role::kUser});
+            if (!user.ok()) {
+              problem("creating " + email + ": " + user.status().ToString());
+              continue;
+            }
+            std::lock_guard lock(mu);
+            created.insert(email);
+          }
+        });
+      }
+      clients.Add([&](const std::atomic<bool>& stop) {  // signs in, looks companies up
+        for (int n = 0; !stop.load(); ++n) {
+          const std::string email = n % 3 == 0   ? "root@x.com"
+                                    : n % 3 == 1 ? "admin@x.com"
+                                                 : "user@x.com";
+          auto ctx = tracker_->auth().SignIn({Email(email), id});
+          if (!ctx.ok()) {
+            problem("signing in " + email + ": " + ctx.status().ToString());
+          } else if (ctx->scope().incarnation() != incarnation || ctx->tier() != new_tier) {
+            problem("signing in " + email + " gave another registration");
+          } else {
+            ++sign_ins;
+          }
+          auto companies = tracker_->auth().CompaniesOf(Email(email));
+          if (!companies.ok() || *companies != std::vector<CompanyId>{id}) {
+            problem("look-up of " + email + " did not name the new company");
+          }
+          for (const char* old_only : {"gone@x.com", "left@x.com"}) {
+            auto none = tracker_->auth().CompaniesOf(Email(old_only));
+            if (!none.ok() || !none->empty()) {
+              problem(std::string("look-up of ") + old_only + " named the old company");
+            }
+          }
+        }
+      });
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      held.Release();  // the stalled purge goes on, during the new registration's traffic
+      slow_thread.thread.join();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_TRUE(problems.empty()) << problems.size() << " problems, first: " << problems.front();
+    EXPECT_GT(sign_ins.load(), 0);
+    // The stalled offboarding of the old registration stopped at the fence.
+    EXPECT_TRUE(slow_offboarded.ok() || slow_offboarded.Is(Code::kConflict))
+        << slow_offboarded.ToString();
+
+    // Every user the new registration created is there, and nothing else.
+    std::set<std::string> listed;
+    PageRequest page{kMaxPageSize, ""};
+    while (true) {
+      auto users = tracker_->users().ListByCompany(*root, page);
+      ASSERT_TRUE(users.ok()) << users.status().ToString();
+      for (const User& u : users->items) listed.insert(u.email.str());
+      if (!users->next_token) break;
+      page.token = *users->next_token;
+    }
+    EXPECT_EQ(listed, created);
+    auto company = tracker_->companies().Get(*root);
+    ASSERT_TRUE(company.ok());
+    EXPECT_EQ(company->current_users, static_cast<int64_t>(created.size()));
+    auto issues = tracker_->issues().List(*root, IssueQuery::All(), {});
+    ASSERT_TRUE(issues.ok());
+    EXPECT_TRUE(issues->items.empty()) << "an issue of the old registration is visible";
+    for (const std::string& email : {std::string("admin@x.com"), *created.rbegin()}) {
+      EXPECT_TRUE(tracker_->auth().SignIn({Email(email), id}).ok()) << email;
+      auto companies = tracker_->auth().CompaniesOf(Email(email));
+      ASSERT_TRUE(companies.ok());
+      EXPECT_EQ(*companies, std::vector<CompanyId>{id}) << email;
+    }
+    if (new_tier == Tier::kPlatinum) {
+      for (const tenancy::TableSpec& spec : tenancy::SchemaCatalog(layout_).SiloTables(id)) {
+        EXPECT_TRUE(backend_->DescribeTable({spec.name.str()}).ok()) << spec.name.str();
+      }
+    }
+    // The addresses only the old registration had can be created anew, and then sign in.
+    for (const char* email : {"gone@x.com", "left@x.com"}) {
+      auto user = tracker_->users().Create(*root, {Email(email), "new", Role::kUser});
+      EXPECT_TRUE(user.ok()) << email << ": " << user.status().ToString();
+      EXPECT_TRUE(tracker_->auth().SignIn({Email(email), id}).ok()) << email;
+    }
+    // The next round's company has users of the same addresses: this one goes first.
+    ASSERT_TRUE(tracker_->companies().Offboard(admin_, id).ok());
+  }
 }
 
 // current_users counts the users exactly and never passes max_users, under concurrent

@@ -29,8 +29,11 @@ Result<std::optional<Team>> FindTeam(const Store& store, const TenantContext& ct
 Result<std::optional<User>> FindUserIn(const Store& store, const CompanyScope& scope,
                                        const UserEmail& email) {
   IT_ASSIGN_OR_RETURN(auto item, Fetch(store, store.layout->UserLookup(scope, email)));
-  if (!item || (!scope.silo() && tenancy::Layout::IsDirectoryStub(*item)))
+  // A stub written before stubs had their own key space sits at a pooled user's key: it is
+  // no user (current stubs never share a key with a user, Layout::DirectoryStubKey).
+  if (!item || (!scope.silo() && tenancy::Layout::IsLegacyDirectoryStub(*item))) {
     return std::optional<User>();
+  }
   IT_ASSIGN_OR_RETURN(User user, DecodeUser(*store.layout, scope, *item));
   return std::optional<User>(std::move(user));
 }

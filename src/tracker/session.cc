@@ -161,8 +161,8 @@ Status SessionChecks::CheckRead(const TenantContext& ctx) {
 
 Status SessionChecks::Explain(const TenantContext& ctx, Status error) {
   // A missing table (a dropped silo table) or an item that does not decode in ctx's scope
-  // (another registration's item under the same key, e.g. a Platinum successor's directory
-  // stub read as a pooled user) is what a context of a past registration or tier runs into.
+  // (another registration's item under the same key) is what a context of a past
+  // registration or tier runs into.
   if (!enforced() || !(error.Is(Code::kResourceNotFound) || error.Is(Code::kCorruption) ||
                        error.Is(Code::kInternalServerError))) {
     return error;
