@@ -254,7 +254,7 @@ TEST_F(EngineLsiTtlTest, ConcurrentWritersNeverOvershootTheCollectionLimit) {
   for (int round = 0; round < kRounds; ++round) {
     const int64_t size = CollectionSize("p" + std::to_string(round));
     EXPECT_LE(size, kLimit) << "round " << round;
-    EXPECT_GT(size, kLimit - 2 * row) << "round " << round;  // filled to the limit
+    EXPECT_GT(size, kLimit - 3 * row) << "round " << round;  // filled up to a write or two
   }
   ExpectStatsExact();
 }
