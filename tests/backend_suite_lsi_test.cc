@@ -330,7 +330,69 @@ TEST_P(LsiTest, ItemCollectionMetricsWhenAsked) {
   EXPECT_FALSE(plain_put->item_collection_metrics.has_value());
 }
 
-INSTANTIATE_TEST_SUITE_P(AllBackends, LsiTest, ::testing::ValuesIn(BackendKinds()));
+TEST_P(LsiTest, ConsumedCapacityListsLocalIndexes) {
+  // ReturnConsumedCapacity INDEXES: what a write or a Query consumed on each LSI comes
+  // under LocalSecondaryIndexes, as DynamoDB's ConsumedCapacity has it (GSIs apart).
+  const auto kIndexes = dynamo::ReturnConsumedCapacity::kIndexes;
+  dynamo::PutItemRequest p;
+  p.table_name = "Thread";
+  p.item = MakeItem({{"forum", S("db")},
+                     {"subject", S("cap")},
+                     {"date", S("2025-01")},
+                     {"votes", N(1)},
+                     {"author", S("z")},
+                     {"title", S("t")}});
+  p.return_consumed_capacity = kIndexes;
+  auto put = db().PutItem(p);
+  ASSERT_OK(put);
+  ASSERT_TRUE(put->consumed_capacity.has_value());
+  const dynamo::ConsumedCapacity& w = *put->consumed_capacity;
+  EXPECT_EQ(w.table_name, "Thread");
+  if (Departs("moto", "C17")) return;
+  if (Departs("dynalite", "C25")) {
+    EXPECT_TRUE(w.local_secondary_indexes.empty());
+    return;
+  }
+  EXPECT_TRUE(w.global_secondary_indexes.empty());
+  ASSERT_EQ(w.local_secondary_indexes.size(), 3u);
+  for (const char* index : {"ByDate", "ByVotes", "ByAuthor"}) {
+    ASSERT_TRUE(w.local_secondary_indexes.contains(index)) << index;
+    EXPECT_DOUBLE_EQ(w.local_secondary_indexes.at(index).capacity_units, 1) << index;
+  }
+  ASSERT_TRUE(w.table.has_value());
+  EXPECT_DOUBLE_EQ(w.table->capacity_units, 1);
+  EXPECT_DOUBLE_EQ(w.capacity_units, 4);
+  EXPECT_DOUBLE_EQ(w.write_capacity_units, 4);
+
+  // An item without the index's sort key writes nothing there: no units for it.
+  p.item = MakeItem({{"forum", S("db")}, {"subject", S("cap2")}, {"date", S("2025-02")}});
+  put = db().PutItem(p);
+  ASSERT_OK(put);
+  EXPECT_EQ(put->consumed_capacity->local_secondary_indexes.size(), 1u);
+  EXPECT_TRUE(put->consumed_capacity->local_secondary_indexes.contains("ByDate"));
+
+  auto q = Q("ByDate", "forum = :f", {{":f", S("db")}});
+  q.consistent_read = true;
+  q.return_consumed_capacity = kIndexes;
+  auto r = db().Query(q);
+  ASSERT_OK(r);
+  ASSERT_TRUE(r->consumed_capacity.has_value());
+  const dynamo::ConsumedCapacity& c = *r->consumed_capacity;
+  EXPECT_TRUE(c.global_secondary_indexes.empty());
+  ASSERT_TRUE(c.local_secondary_indexes.contains("ByDate"));
+  EXPECT_DOUBLE_EQ(c.local_secondary_indexes.at("ByDate").capacity_units, 1);  // under 4 KB
+  EXPECT_DOUBLE_EQ(c.local_secondary_indexes.at("ByDate").read_capacity_units, 1);
+  EXPECT_DOUBLE_EQ(c.capacity_units, 1);
+
+  // TOTAL: no breakdown.
+  q.return_consumed_capacity = dynamo::ReturnConsumedCapacity::kTotal;
+  r = db().Query(q);
+  ASSERT_OK(r);
+  EXPECT_TRUE(r->consumed_capacity->local_secondary_indexes.empty());
+  EXPECT_FALSE(r->consumed_capacity->table.has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(AllBackends, LsiTest, ::testing::ValuesIn(BackendKinds()), KindName);
 
 }  // namespace
 }  // namespace issuetracker::testing

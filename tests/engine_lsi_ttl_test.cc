@@ -1,8 +1,12 @@
 // The engine's local secondary indexes and time to live, where only the engine can be
-// checked: the item-collection limit (a small limit through EngineOptions), exact
-// collection sizes, restores keeping LSIs, the expirer under a manual clock (what expires,
+// checked: the item-collection limit (a small limit through EngineOptions) under
+// concurrent writers, in transactions and imports, exact collection sizes, restores
+// keeping LSIs, the expirer under a manual clock (what expires,
 // index entries and statistics with the items, stream records of service deletions, the
 // stated delay), and both surviving a restart.
+#include <algorithm>
+#include <atomic>
+#include <barrier>
 #include <chrono>
 #include <thread>
 
@@ -77,6 +81,28 @@ class EngineLsiTtlTest : public ::testing::Test {
       EXPECT_EQ(g.item_count, Count(g.index_name)) << g.index_name;
   }
 
+  // The size of partition `pk`'s item collection, counted from what is stored: its items
+  // and their entries in each LSI (ItemSize of each, as the engine counts them).
+  int64_t CollectionSize(const std::string& pk) {
+    int64_t bytes = 0;
+    for (const char* index : {"", "ByDate", "Keys"}) {
+      dynamo::QueryRequest q;
+      q.table_name = "Thr";
+      if (*index) q.index_name = index;
+      q.key_condition_expression = "pk = :p";
+      q.expression_attribute_values = {{":p", S(pk)}};
+      q.consistent_read = true;
+      do {
+        auto r = db_->Query(q);
+        EXPECT_TRUE(r.ok()) << r.status().ToString();
+        if (!r.ok()) return -1;
+        for (const auto& item : r->items) bytes += static_cast<int64_t>(dynamo::ItemSize(item));
+        q.exclusive_start_key = r->last_evaluated_key;
+      } while (q.exclusive_start_key);
+    }
+    return bytes;
+  }
+
   ManualClock clock_{kStart};
   engine::CustomEnv env_{&clock_};
   TempDir dir_;
@@ -144,6 +170,168 @@ TEST_F(EngineLsiTtlTest, ItemCollectionLimitAndExactSizes) {
   // The collection's size survives a restart exactly: the same rows still do not fit.
   Open(2000);
   EXPECT_EQ(Put(Row("p", 98)).status().code(), Code::kItemCollectionSizeLimitExceeded);
+}
+
+// Writers of different items of one partition race for the last room of its collection:
+// each kind of write (PutItem, UpdateItem, BatchWriteItem, TransactWriteItems) from its own
+// thread, round after round on fresh partitions. The size check and the write are one
+// step per collection, so no round ends above the limit.
+TEST_F(EngineLsiTtlTest, ConcurrentWritersNeverOvershootTheCollectionLimit) {
+  constexpr int64_t kLimit = 6000;  // about 20 rows
+  constexpr int kRounds = 80;
+  constexpr int kThreads = 4;
+  Open(kLimit);
+  CreateThread();
+  auto refused = [](const Status& s) {
+    if (s.code() == Code::kItemCollectionSizeLimitExceeded) return true;
+    const auto* detail = s.DetailAs<dynamo::TransactionCanceledDetail>();
+    return s.code() == Code::kTransactionCanceled && detail != nullptr &&
+           std::any_of(detail->reasons.begin(), detail->reasons.end(),
+                       [](const auto& r) { return r.code == "ItemCollectionSizeLimitExceeded"; });
+  };
+  // One write of thread `w` of rows `i` (and `i + 1`) into `pk`.
+  auto write = [&](int w, const std::string& pk, int i) -> Status {
+    const int sk = 100 + w * 200 + i;  // three digits: every row has the same size
+    switch (w) {
+      case 0:
+        return Put(Row(pk, sk)).status();
+      case 1: {
+        dynamo::UpdateItemRequest u;
+        u.table_name = "Thr";
+        u.key = MakeItem({{"pk", S(pk)}, {"sk", S("s" + std::to_string(sk))}});
+        u.update_expression = "SET #d = :d, #r = :r, #o = :o, filler = :f";
+        u.expression_attribute_names = {{"#d", "date"}, {"#r", "rank"}, {"#o", "owner"}};
+        const Item row = Row(pk, sk);
+        u.expression_attribute_values = {{":d", row.at("date")},
+                                         {":r", row.at("rank")},
+                                         {":o", row.at("owner")},
+                                         {":f", row.at("filler")}};
+        return db_->UpdateItem(u).status();
+      }
+      case 2: {
+        dynamo::BatchWriteItemRequest b;
+        b.request_items["Thr"].push_back({Row(pk, sk), std::nullopt});
+        b.request_items["Thr"].push_back({Row(pk, sk + 100), std::nullopt});
+        return db_->BatchWriteItem(b).status();
+      }
+      default: {
+        dynamo::TransactWriteItemsRequest t;
+        for (int k : {sk, sk + 100}) {
+          dynamo::TransactWriteItem a;
+          a.put = dynamo::TransactPut{"Thr", Row(pk, k)};
+          t.transact_items.push_back(a);
+        }
+        return db_->TransactWriteItems(t).status();
+      }
+    }
+  };
+  std::barrier round_start(kThreads);
+  std::atomic<int> refusals{0};
+  std::vector<std::string> failures(kThreads);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kThreads; ++w) {
+    threads.emplace_back([&, w] {
+      for (int round = 0; round < kRounds; ++round) {
+        round_start.arrive_and_wait();
+        const std::string pk = "p" + std::to_string(round);
+        for (int i = 0; i < 50; i += 2) {
+          Status s = write(w, pk, i);
+          if (s.ok()) continue;
+          if (refused(s)) {
+            refusals.fetch_add(1);
+          } else if (failures[w].empty()) {
+            failures[w] = s.ToString();
+          }
+          break;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& f : failures) EXPECT_EQ(f, "");
+  EXPECT_EQ(refusals.load(), kRounds * kThreads);  // every writer reached the limit
+  const int64_t row = CollectionSize("p0") / std::max<int64_t>(1, Count() / kRounds);
+  for (int round = 0; round < kRounds; ++round) {
+    const int64_t size = CollectionSize("p" + std::to_string(round));
+    EXPECT_LE(size, kLimit) << "round " << round;
+    EXPECT_GT(size, kLimit - 3 * row) << "round " << round;  // filled up to a write or two
+  }
+  ExpectStatsExact();
+}
+
+// Two actions of one transaction on one item collection are checked together: each fits
+// alone, both do not.
+TEST_F(EngineLsiTtlTest, TransactionActionsOnOneCollectionAreCheckedTogether) {
+  Open(/*collection_limit=*/2000);
+  CreateThread();
+  int i = 10;
+  while (Put(Row("p", i)).ok()) ++i;
+  dynamo::DeleteItemRequest d;  // room for one more row, not two
+  d.table_name = "Thr";
+  d.key = MakeItem({{"pk", S("p")}, {"sk", S("s10")}});
+  ASSERT_OK(db_->DeleteItem(d));
+  const int64_t before = CollectionSize("p");
+  dynamo::TransactWriteItemsRequest t;
+  for (int k : {80, 81}) {
+    dynamo::TransactWriteItem a;
+    a.put = dynamo::TransactPut{"Thr", Row("p", k)};
+    t.transact_items.push_back(a);
+  }
+  auto tx = db_->TransactWriteItems(t);
+  ASSERT_FALSE(tx.ok());
+  EXPECT_EQ(tx.status().code(), Code::kTransactionCanceled) << tx.status().ToString();
+  const auto* detail = tx.status().DetailAs<dynamo::TransactionCanceledDetail>();
+  ASSERT_NE(detail, nullptr);
+  ASSERT_EQ(detail->reasons.size(), 2u);
+  EXPECT_EQ(detail->reasons[0].code, "None");
+  EXPECT_EQ(detail->reasons[1].code, "ItemCollectionSizeLimitExceeded");
+  EXPECT_EQ(CollectionSize("p"), before);  // nothing written
+  // One of them alone fits; with ItemCollectionMetrics for the collection.
+  t.transact_items.pop_back();
+  t.return_item_collection_metrics = dynamo::ReturnItemCollectionMetrics::kSize;
+  auto one = db_->TransactWriteItems(t);
+  ASSERT_OK(one);
+  EXPECT_EQ(one->item_collection_metrics.at("Thr").size(), 1u);
+  EXPECT_LE(CollectionSize("p"), 2000);
+  ExpectStatsExact();
+}
+
+// ImportItems respects the limit, all or nothing: counting the items it adds to a
+// collection and what the collection already holds.
+TEST_F(EngineLsiTtlTest, ImportsRespectTheCollectionLimit) {
+  Open(/*collection_limit=*/2000);
+  CreateThread();
+  auto import = [&](const std::string& pk, int from, int to) {
+    dynamo::ImportItemsRequest r;
+    r.table_name = "Thr";
+    for (int i = from; i < to; ++i) r.items.push_back(Row(pk, i));
+    return db_->ImportItems(r);
+  };
+  auto too_many = import("p", 10, 40);
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_EQ(too_many.status().code(), Code::kItemCollectionSizeLimitExceeded)
+      << too_many.status().ToString();
+  EXPECT_EQ(Count(), 0);
+  ASSERT_OK(import("p", 10, 13));
+  ASSERT_OK(Put(Row("p", 13)));
+  // What is stored counts: another import that would overflow it is refused whole, even
+  // with items of another partition in it.
+  dynamo::ImportItemsRequest mixed;
+  mixed.table_name = "Thr";
+  mixed.items.push_back(Row("q", 10));
+  for (int i = 20; i < 30; ++i) mixed.items.push_back(Row("p", i));
+  auto refused = db_->ImportItems(mixed);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Code::kItemCollectionSizeLimitExceeded);
+  EXPECT_EQ(Count(), 4);
+  ASSERT_OK(import("q", 10, 14));
+  EXPECT_LE(CollectionSize("p"), 2000);
+  ExpectStatsExact();
+  // The imported sizes were counted: writes to the collection see them.
+  int written = 0;
+  while (Put(Row("p", 50 + written)).ok()) ++written;
+  EXPECT_LE(CollectionSize("p"), 2000);
+  EXPECT_LT(written, 10);
 }
 
 TEST_F(EngineLsiTtlTest, RestoresKeepLocalIndexes) {

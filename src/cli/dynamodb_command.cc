@@ -32,6 +32,8 @@ struct DynamodbFlags {
   bool shared_db = false;
   bool in_memory = false;
   size_t max_open_databases = 32;
+  // How often the time-to-live expirer of each database looks for expired items.
+  int64_t ttl_interval_seconds = engine::EngineOptions().ttl_interval_seconds;
 };
 
 // Where per-caller databases live in memory (a directory of the in-memory file system).
@@ -112,11 +114,13 @@ Result<Store> OpenStore(const GlobalOptions& options, const DynamodbFlags& flags
   }
   engine::Env* env = store.memory_env.get();
   const bool shared = o.shared;
-  o.open = [root, env, shared, region](
+  const int64_t ttl_interval = flags.ttl_interval_seconds;
+  o.open = [root, env, shared, region, ttl_interval](
                const std::string& name,
                const dynamo::server::Caller& caller) -> Result<std::unique_ptr<dynamo::Backend>> {
     engine::EngineOptions e;
     e.env = env;
+    e.ttl_interval_seconds = ttl_interval;
     if (shared) {
       e.path = env != nullptr ? root + "/" + name : root;
       e.region = region;
@@ -258,6 +262,11 @@ void AddDynamodbCommand(CLI::App& app, const GlobalOptions& options) {
                   "Bound on databases open at once; beyond it the least recently used idle one "
                   "is closed (and reopened when next used)")
       ->check(CLI::Range(size_t{1}, size_t{100000}))
+      ->capture_default_str();
+  cmd->add_option("--ttl-interval", flags->ttl_interval_seconds,
+                  "Seconds between the time-to-live expirer's passes: an expired item is deleted "
+                  "at most this long (plus one pass) after it expires. Tests set 1")
+      ->check(CLI::Range(int64_t{1}, int64_t{86400}))
       ->capture_default_str();
   cmd->callback([&options, flags] {
     if (int rc = RunDynamodb(options, *flags); rc != 0) throw CLI::RuntimeError(rc);

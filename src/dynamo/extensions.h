@@ -50,8 +50,10 @@ struct RestoreKeyPrefixToPointInTimeResponse {
 // Writes many new items into an existing table at once (not a DynamoDB operation: the
 // seeders and importers use it). All or nothing: ValidationException for an invalid item
 // or duplicate keys, ConditionalCheckFailedException when any item already exists (as if
-// each had `attribute_not_exists` on its key). Index entries, statistics and change
-// records follow as for PutItem. A remote backend implements it with BatchWriteItem.
+// each had `attribute_not_exists` on its key), ItemCollectionSizeLimitExceededException
+// when an item collection of a table with local secondary indexes would exceed its limit.
+// Index entries, statistics and change records follow as for PutItem. A remote backend
+// implements it with BatchWriteItem.
 struct ImportItemsRequest {
   std::string table_name;
   std::vector<Item> items;

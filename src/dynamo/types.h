@@ -314,6 +314,7 @@ struct ConsumedCapacity {
   double write_capacity_units = 0;
   // Filled for ReturnConsumedCapacity INDEXES only.
   std::optional<Capacity> table;
+  std::map<std::string, Capacity> local_secondary_indexes;
   std::map<std::string, Capacity> global_secondary_indexes;
 };
 

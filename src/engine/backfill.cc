@@ -143,7 +143,7 @@ Status Tables::BackfillChunk(const TableRef& table, const IndexDesc& index, std:
     *done = keys.size() < kBackfillChunk;
   }
   std::vector<size_t> stripes;
-  for (const std::string& key : keys) stripes.push_back(ItemLocks::StripeOf(key));
+  for (const std::string& key : keys) stripes.push_back(ItemStripe(t, key));
   ItemLocks::Guard guard(&core_.locks(), std::move(stripes));
   rocksdb::WriteBatch batch;
   for (const std::string& key : keys) {

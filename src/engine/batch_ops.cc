@@ -175,7 +175,7 @@ Result<dynamo::BatchWriteItemResponse> Engine::BatchWriteItem(
     }
 
     std::vector<size_t> stripes;
-    for (const auto& w : writes) stripes.push_back(ItemLocks::StripeOf(w.key));
+    for (const auto& w : writes) stripes.push_back(ItemStripe(*w.table, w.key));
     std::map<std::string, WriteTally> tallies;
     {
       ItemLocks::Guard guard(&core_->locks(), std::move(stripes));

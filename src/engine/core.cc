@@ -93,6 +93,14 @@ std::string CollectionKey(uint32_t table_id, const dynamo::AttributeValue& parti
   return key;
 }
 
+size_t ItemStripe(const TableDesc& t, std::string_view base_key) {
+  // table_id(4) 0x00 hash32(pk)(4): the same for every item of one partition key (and for
+  // the rare other keys with the same hash, which then only share a lock).
+  if (t.HasLocalIndexes() && base_key.size() >= kHashPrefixSize)
+    return ItemLocks::StripeOf(base_key.substr(0, kHashPrefixSize));
+  return ItemLocks::StripeOf(base_key);
+}
+
 dynamo::ItemCollectionMetrics RenderCollection(const CollectionSize& c) {
   dynamo::ItemCollectionMetrics m;
   m.item_collection_key = c.key;
@@ -400,9 +408,9 @@ Result<std::vector<std::string>> EngineCore::Children(const std::string& dir) {
 
 std::optional<dynamo::ConsumedCapacity> EngineCore::RenderCapacity(
     dynamo::ReturnConsumedCapacity mode, TableMetricsCells* metrics, const std::string& table,
-    double table_units, const std::map<std::string, double>& index_units, bool is_read) {
+    double table_units, const IndexUnitsMap& index_units, bool is_read) {
   double total = table_units;
-  for (const auto& [name, units] : index_units) total += units;
+  for (const auto& [name, units] : index_units) total += units.units;
   if (metrics) {
     (is_read ? metrics->read_milli_units : metrics->write_milli_units)
         .fetch_add(std::llround(total * 1000), std::memory_order_relaxed);
@@ -418,9 +426,9 @@ std::optional<dynamo::ConsumedCapacity> EngineCore::RenderCapacity(
     c.table = tc;
     for (const auto& [name, units] : index_units) {
       dynamo::Capacity ic;
-      ic.capacity_units = units;
-      (is_read ? ic.read_capacity_units : ic.write_capacity_units) = units;
-      c.global_secondary_indexes[name] = ic;
+      ic.capacity_units = units.units;
+      (is_read ? ic.read_capacity_units : ic.write_capacity_units) = units.units;
+      (units.local ? c.local_secondary_indexes : c.global_secondary_indexes)[name] = ic;
     }
     (is_read ? c.read_capacity_units : c.write_capacity_units) = total;
   }

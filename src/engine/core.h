@@ -104,10 +104,18 @@ struct CollectionSize {
   int64_t bytes = 0;
 };
 
+// Capacity units consumed on one index, and whether it is a local secondary index
+// (ConsumedCapacity lists local and global indexes apart).
+struct IndexUnits {
+  double units = 0;
+  bool local = false;
+};
+using IndexUnitsMap = std::map<std::string, IndexUnits>;
+
 // Write capacity units consumed by one operation, per table and per index.
 struct WriteTally {
   double table_units = 0;
-  std::map<std::string, double> index_units;
+  IndexUnitsMap index_units;
   // Change stamps of the operation, released once it is committed (the tally outlives
   // the commit). An operation over several tallies (a transaction) points them all at
   // one StampTickets, whose block it reserved.
@@ -203,10 +211,17 @@ class EngineCore {
   }
   // Appends the change of an item collection's size by `delta` bytes (tables with local
   // secondary indexes): ItemCollectionSizeLimitExceededException when it would grow past
-  // the limit; records the size in `tally` (or sums into `bulk_stats`).
+  // the limit (counting the earlier changes summed in `bulk_stats`); records the size in
+  // `tally` (or only sums into `bulk_stats`, for bulk loads). The check is exact because
+  // the caller holds the item's lock, which for such tables is the whole collection's
+  // (ItemStripe).
   Status AppendCollectionChange(const TableDesc& t, const dynamo::Item& item, int64_t delta,
                                 MutationSink* sink, WriteTally* tally,
                                 StatsAccumulator* bulk_stats);
+  // The stored size of the item collection under the catalog key `collection_key`.
+  Result<int64_t> CollectionBytes(const std::string& collection_key);
+  // ItemCollectionSizeLimitExceededException unless a collection of `bytes` fits the limit.
+  Status CheckCollectionFits(int64_t bytes) const;
   // Appends the merge of summed statistics deltas (and collection sizes) to `batch`.
   void AppendStats(uint32_t table_id, const StatsAccumulator& stats, rocksdb::WriteBatch* batch);
   // The statistics of a table as stored.
@@ -250,7 +265,7 @@ class EngineCore {
   // once per table it touched, whatever it asked for.
   static std::optional<dynamo::ConsumedCapacity> RenderCapacity(
       dynamo::ReturnConsumedCapacity mode, TableMetricsCells* metrics, const std::string& table,
-      double table_units, const std::map<std::string, double>& index_units, bool is_read);
+      double table_units, const IndexUnitsMap& index_units, bool is_read);
   // Runs a data-plane call, timing it and counting its outcome in the metrics of each
   // table in `tables`.
   template <typename Tables, typename Call>
@@ -345,6 +360,11 @@ Result<StatsAccumulator> DecodeStats(std::string_view value);
 // Catalog key of an item collection's size ("c" table_id(4) enc(partition key)); its
 // value is EncodeStats with index id 0 (items, bytes), summed by the merge operator.
 std::string CollectionKey(uint32_t table_id, const dynamo::AttributeValue& partition_key);
+// The lock stripe (ItemLocks) of the item under `base_key` in `t`, which every writer of
+// the item takes: its own, or for a table with local secondary indexes its item
+// collection's (every item of one partition key shares it), so that a collection's size
+// check and the write that changes its size are one step even for different items.
+size_t ItemStripe(const TableDesc& t, std::string_view base_key);
 // ItemCollectionMetrics of a collection of `bytes`: SizeEstimateRangeGB is [floor, floor+1]
 // of its size in GB.
 dynamo::ItemCollectionMetrics RenderCollection(const CollectionSize& c);

@@ -113,7 +113,7 @@ Result<int64_t> Expirer::DeleteBatch(const TableRef& table, const std::vector<st
                                      double now_seconds) {
   const TableDesc& t = table.desc();
   std::vector<size_t> stripes;
-  for (const std::string& key : keys) stripes.push_back(ItemLocks::StripeOf(key));
+  for (const std::string& key : keys) stripes.push_back(ItemStripe(t, key));
   ItemLocks::Guard guard(&core_.locks(), std::move(stripes));
   SortedBatchSink sink;  // the entries' deletions in key order: faster into the memtable
   StatsAccumulator stats;

@@ -4,8 +4,9 @@
 // the items (which may come from a source, one at a time, so that they are never all held
 // at once): validation, the items' and index entries' SST files, the stamped change
 // records' file. Then, holding every item lock (so no write can interleave), the import
-// checks that none of its items exists and ingests the item files, the change-record file
-// and the statistics delta in one atomic RocksDB ingestion.
+// checks that none of its items exists and that every item collection it adds to (tables
+// with local secondary indexes) stays within the limit, and ingests the item files, the
+// change-record file and the statistics delta in one atomic RocksDB ingestion.
 #include <rocksdb/sst_file_writer.h>
 
 #include <algorithm>
@@ -120,6 +121,7 @@ Result<int64_t> Importer::Import(const TableDesc& t, const std::function<const I
   // Only the existence check and the ingestion block writers.
   ItemLocks::Guard all(&core_.locks(), AllStripes());
   IT_RETURN_IF_ERROR(CheckAbsent(t, staged));
+  IT_RETURN_IF_ERROR(CheckCollections(staged));
   IT_RETURN_IF_ERROR(FromRocks(core_.db()->IngestExternalFiles(staged.args)));
   IT_CRASH_POINT(kImportIngested);
   return static_cast<int64_t>(staged.key_ends.size());
@@ -204,6 +206,15 @@ Status Importer::WriteChangeAndStatsFiles(const TableDesc& t, Staged* staged, Wr
   IT_ASSIGN_OR_RETURN(auto stats_file, OneFileIngestion(core_.db(), core_.catalog_cf(),
                                                         staged->tmp + "/stats.sst", fill));
   staged->args.push_back(std::move(stats_file));
+  return Status::Ok();
+}
+
+Status Importer::CheckCollections(const Staged& staged) {
+  // Tables with local secondary indexes only (the staging summed their collections).
+  for (const auto& [key, bytes] : staged.stats.collections) {
+    IT_ASSIGN_OR_RETURN(const int64_t stored, core_.CollectionBytes(key));
+    IT_RETURN_IF_ERROR(core_.CheckCollectionFits(stored + bytes));
+  }
   return Status::Ok();
 }
 

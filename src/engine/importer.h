@@ -17,7 +17,8 @@ class Importer {
 
   // Imports into `t` the items `next` produces (each valid until the next call; nullptr
   // ends them), all or none: ValidationException for an invalid item or duplicate keys,
-  // ConditionalCheckFailedException when one exists. Adds the write capacity to `tally`;
+  // ConditionalCheckFailedException when one exists, ItemCollectionSizeLimitExceededException
+  // when an item collection would exceed the limit. Adds the write capacity to `tally`;
   // returns the number imported. The caller holds the table.
   Result<int64_t> Import(const TableDesc& t, const std::function<const dynamo::Item*()>& next,
                          WriteTally* tally);
@@ -33,6 +34,9 @@ class Importer {
   Status WriteChangeAndStatsFiles(const TableDesc& t, Staged* staged, WriteTally* tally);
   // ConditionalCheckFailedException when any staged key exists. REQUIRES: every item lock.
   Status CheckAbsent(const TableDesc& t, const Staged& staged);
+  // ItemCollectionSizeLimitExceededException when an item collection would grow past the
+  // limit with the staged items. REQUIRES: every item lock.
+  Status CheckCollections(const Staged& staged);
 
   EngineCore& core_;
 };

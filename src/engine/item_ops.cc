@@ -52,7 +52,7 @@ Status ReplaceGuarded(EngineCore& core, const TableDesc& t, const std::string& k
                       const Condition* condition,
                       dynamo::ReturnValuesOnConditionCheckFailure on_failure, const Item* next,
                       std::optional<Item>* old, WriteTally* tally) {
-  ItemLocks::Guard guard(&core.locks(), ItemLocks::StripeOf(key));
+  ItemLocks::Guard guard(&core.locks(), ItemStripe(t, key));
   IT_RETURN_IF_ERROR(core.ReadItem(key, old));
   const Item* before = *old ? &**old : nullptr;
   if (condition && !condition->Evaluate(before)) return ConditionFailed(on_failure, *old);
@@ -189,7 +189,7 @@ Result<dynamo::UpdateItemResponse> Engine::UpdateItem(const dynamo::UpdateItemRe
     std::optional<Item> old;
     Item updated;
     {
-      ItemLocks::Guard guard(&core_->locks(), ItemLocks::StripeOf(key));
+      ItemLocks::Guard guard(&core_->locks(), ItemStripe(t, key));
       IT_RETURN_IF_ERROR(core_->ReadItem(key, &old));
       if (condition && !condition->Evaluate(old ? &*old : nullptr)) {
         return ConditionFailed(r.return_values_on_condition_check_failure, old);

@@ -171,8 +171,9 @@ static Status ExecuteRead(EngineCore& core, const ReadPlan& plan,
   if (!plan.consistent) units /= 2;
   const std::string& table = plan.table->name;
   if (plan.index && capacity_mode != dynamo::ReturnConsumedCapacity::kNone) {
-    response->consumed_capacity = EngineCore::RenderCapacity(capacity_mode, plan.metrics, table, 0,
-                                                             {{plan.index->name, units}}, true);
+    response->consumed_capacity =
+        EngineCore::RenderCapacity(capacity_mode, plan.metrics, table, 0,
+                                   {{plan.index->name, {units, plan.index->local}}}, true);
   } else {  // the metrics count the same units either way
     response->consumed_capacity =
         EngineCore::RenderCapacity(capacity_mode, plan.metrics, table, units, {}, true);

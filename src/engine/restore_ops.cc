@@ -187,7 +187,7 @@ Status Restores::RestorePrefixInPlace(const TableDesc& t, const std::string& pre
   IT_RETURN_IF_ERROR(s);
   for (auto& [key, item] : desired) {
     ++response->items_examined;
-    ItemLocks::Guard guard(&core_.locks(), ItemLocks::StripeOf(key));
+    ItemLocks::Guard guard(&core_.locks(), ItemStripe(t, key));
     std::optional<Item> current;
     IT_RETURN_IF_ERROR(core_.ReadItem(key, &current));
     if (current == item) continue;

@@ -186,8 +186,9 @@ Result<dynamo::TransactWriteItemsResponse> Engine::TransactWriteItems(
     dynamo::TransactWriteItemsResponse response;
     for (auto& [name, tally] : tallies) {
       // Transactional writes cost twice the units of plain ones.
-      std::map<std::string, double> index_units;
-      for (const auto& [index, units] : tally.index_units) index_units[index] = 2 * units;
+      IndexUnitsMap index_units;
+      for (const auto& [index, units] : tally.index_units)
+        index_units[index] = {2 * units.units, units.local};
       if (auto c =
               EngineCore::RenderCapacity(r.return_consumed_capacity, tables.at(name)->metrics(),
                                          name, 2 * tally.table_units, index_units, false)) {
@@ -207,7 +208,7 @@ Status Transactions::Apply(const std::vector<TransactAction>& actions,
   // to any time has all of them or none.
   StampTickets stamps;
   std::vector<size_t> stripes;
-  for (const auto& p : prepared) stripes.push_back(ItemLocks::StripeOf(p.key));
+  for (const auto& p : prepared) stripes.push_back(ItemStripe(*p.table, p.key));
   {
     ItemLocks::Guard guard(&core_.locks(), std::move(stripes));
     if (token.token) {
@@ -247,6 +248,10 @@ Status Transactions::Apply(const std::vector<TransactAction>& actions,
     }
     IT_RETURN_IF_ERROR(stamps.Reserve(&core_.change_clock(), logged));
     rocksdb::WriteBatch batch;
+    BatchSink sink(&batch);
+    // Statistics summed per table and merged once; they also carry the collection sizes
+    // of earlier actions, so that two actions on one item collection are checked together.
+    std::map<uint32_t, StatsAccumulator> stats;
     for (size_t i = 0; i < actions.size(); ++i) {
       WriteTally& tally = (*tallies)[actions[i].table_name];
       tally.shared_stamps = &stamps;
@@ -255,9 +260,9 @@ Status Transactions::Apply(const std::vector<TransactAction>& actions,
             1.0, std::ceil(static_cast<double>(olds[i] ? dynamo::ItemSize(*olds[i]) : 0) / 1024.0));
         continue;
       }
-      Status s =
-          core_.AppendItemChange(*prepared[i].table, prepared[i].key, olds[i] ? &*olds[i] : nullptr,
-                                 news[i] ? &*news[i] : nullptr, &batch, &tally);
+      const TableDesc& t = *prepared[i].table;
+      Status s = core_.AppendItemChange(t, prepared[i].key, olds[i] ? &*olds[i] : nullptr,
+                                        news[i] ? &*news[i] : nullptr, &sink, &tally, &stats[t.id]);
       if (s.code() == Code::kItemCollectionSizeLimitExceeded) {
         // DynamoDB cancels the transaction with this action's reason.
         auto detail = std::make_shared<dynamo::TransactionCanceledDetail>();
@@ -269,6 +274,7 @@ Status Transactions::Apply(const std::vector<TransactAction>& actions,
       }
       IT_RETURN_IF_ERROR(s);
     }
+    for (const auto& [table_id, acc] : stats) core_.AppendStats(table_id, acc, &batch);
     IT_RETURN_IF_ERROR(core_.Commit(&batch));
     if (token.token) RememberToken(*token.token, token.fingerprint);
   }

@@ -43,7 +43,9 @@ void ApplyIndexEntryChange(rocksdb::ColumnFamilyHandle* items, const IndexDesc& 
     if (count) stats->Add(index.id, same_key ? 0 : 1, c.new_size - replaced);
     units += WriteUnits(static_cast<size_t>(std::max(c.new_size, replaced)));
   }
-  tally->index_units[index.name] += units;
+  IndexUnits& consumed = tally->index_units[index.name];
+  consumed.units += units;
+  consumed.local = index.local;
 }
 
 }  // namespace
@@ -143,29 +145,16 @@ Status EngineCore::AppendCollectionChange(const TableDesc& t, const dynamo::Item
                                           StatsAccumulator* bulk_stats) {
   const dynamo::AttributeValue& pk = item.at(t.hash.name);
   std::string key = CollectionKey(t.id, pk);
-  if (tally->bulk_load) {  // a new table loaded at once: no limit to check, no metrics
+  if (tally->bulk_load) {  // sizes only summed: an import checks them under its locks
     bulk_stats->collections[key] += delta;
     return Status::Ok();
   }
-  std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), catalog_cf_, key, &value);
-  int64_t bytes = 0;
-  if (s.ok()) {
-    IT_ASSIGN_OR_RETURN(const StatsAccumulator stored, DecodeStats(value));
-    auto it = stored.deltas.find(kBaseIndexId);
-    if (it != stored.deltas.end()) bytes = it->second.second;
-  } else if (!s.IsNotFound()) {
-    IT_RETURN_IF_ERROR(FromRocks(s));
-  }
+  IT_ASSIGN_OR_RETURN(int64_t bytes, CollectionBytes(key));
   if (bulk_stats) {  // earlier writes of the same batch
     auto pending = bulk_stats->collections.find(key);
     if (pending != bulk_stats->collections.end()) bytes += pending->second;
   }
-  if (delta > 0 && bytes + delta > options_.item_collection_size_limit_bytes) {
-    return Status(Code::kItemCollectionSizeLimitExceeded,
-                  "Item collection size limit exceeded: the total size of the item collection "
-                  "would exceed the maximum of 10 GB");
-  }
+  if (delta > 0) IT_RETURN_IF_ERROR(CheckCollectionFits(bytes + delta));
   if (bulk_stats) {
     bulk_stats->collections[key] += delta;
   } else if (delta != 0) {
@@ -175,6 +164,23 @@ Status EngineCore::AppendCollectionChange(const TableDesc& t, const dynamo::Item
   }
   tally->collections.push_back({dynamo::Item{{t.hash.name, pk}}, bytes + delta});
   return Status::Ok();
+}
+
+Result<int64_t> EngineCore::CollectionBytes(const std::string& collection_key) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), catalog_cf_, collection_key, &value);
+  if (s.IsNotFound()) return int64_t{0};
+  IT_RETURN_IF_ERROR(FromRocks(s));
+  IT_ASSIGN_OR_RETURN(const StatsAccumulator stored, DecodeStats(value));
+  auto it = stored.deltas.find(kBaseIndexId);
+  return it == stored.deltas.end() ? int64_t{0} : it->second.second;
+}
+
+Status EngineCore::CheckCollectionFits(int64_t bytes) const {
+  if (bytes <= options_.item_collection_size_limit_bytes) return Status::Ok();
+  return Status(Code::kItemCollectionSizeLimitExceeded,
+                "Item collection size limit exceeded: the total size of the item collection "
+                "would exceed the maximum of 10 GB");
 }
 
 void EngineCore::AppendStats(uint32_t table_id, const StatsAccumulator& stats,

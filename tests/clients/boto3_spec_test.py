@@ -14,7 +14,7 @@ import time
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from endpoint import Endpoint, skip  # noqa: E402
+from endpoint import Endpoint, skip, stream_records  # noqa: E402
 
 try:
     import boto3
@@ -298,16 +298,7 @@ def read_stream(client, resource, streams):
     check([s["StreamArn"] for s in listed] == [arn], "ListStreams finds the stream")
     desc = streams.describe_stream(StreamArn=arn)["StreamDescription"]
     check(desc["StreamViewType"] == "NEW_AND_OLD_IMAGES" and desc["StreamStatus"] == "ENABLED", "DescribeStream")
-    records = []
-    for shard in desc["Shards"]:
-        it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
-                                        ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-        for _ in range(10):
-            r = streams.get_records(ShardIterator=it, Limit=100)
-            records += r["Records"]
-            it = r.get("NextShardIterator")
-            if not it or not r["Records"]:
-                break
+    records = stream_records(streams, arn)
     events = [r["eventName"] for r in records]
     check(events == ["INSERT", "MODIFY", "REMOVE"], "stream events %s" % events)
     check(records[1]["dynamodb"]["OldImage"]["content"] == {"S": "Fix deployed."}, "old image")

@@ -52,6 +52,22 @@ class Endpoint:
         self.dir.cleanup()
 
 
+def stream_records(streams, arn, pages=10):
+    """Every record of the stream `arn` (a boto3 dynamodbstreams client), shard by shard
+    from TRIM_HORIZON, until a shard has no more."""
+    records = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                        ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        for _ in range(pages):
+            r = streams.get_records(ShardIterator=it, Limit=100)
+            records += r["Records"]
+            it = r.get("NextShardIterator")
+            if not it or not r["Records"]:
+                break
+    return records
+
+
 def skip(reason):
     """Exit code 77: CTest reports the test skipped (SKIP_RETURN_CODE)."""
     print("SKIPPED: " + reason)

@@ -9,21 +9,11 @@
 // Usage: node js_sdk_spec_test.js <issuetracker binary>. Exit 0 when every check passed,
 // 77 (CTest's skip) when the SDK is not installed in tools/aws-sdk-js.
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const readline = require('readline');
+const { Endpoint, sdkRequire: loadSdk, streamRecords } = require('./endpoint.js');
 
-const SDK_DIR = path.join(__dirname, '..', '..', 'tools', 'aws-sdk-js');
-function skip(reason) {
-  console.log('SKIPPED: ' + reason);
-  process.exit(77);
-}
-if (!fs.existsSync(path.join(SDK_DIR, 'node_modules', '@aws-sdk', 'client-dynamodb', 'package.json'))) {
-  skip('the AWS SDK for JavaScript is not installed in tools/aws-sdk-js (scripts/install-deps installs it)');
-}
-const sdkRequire = require('module').createRequire(path.join(SDK_DIR, 'package.json'));
+const sdkRequire = loadSdk();
 const ddb = sdkRequire('@aws-sdk/client-dynamodb');
 const lib = sdkRequire('@aws-sdk/lib-dynamodb');
 const ddbStreams = sdkRequire('@aws-sdk/client-dynamodb-streams');
@@ -44,39 +34,6 @@ async function errorOf(promise) {
   throw new Error('expected an error');
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// `issuetracker dynamodb --port 0 --print-port` in a temporary directory.
-class Endpoint {
-  constructor(binary) {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'issuetracker-js-test-'));
-    this.log = '';
-    this.process = spawn(binary, ['dynamodb', '--port', '0', '--print-port', '--threads', '2',
-      '--data-dir', path.join(this.dir, 'db')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.process.stderr.on('data', (d) => { this.log += d; });
-    this.exited = new Promise((resolve) => this.process.on('exit', (code, signal) => resolve({ code, signal })));
-  }
-  async port() {
-    const lines = readline.createInterface({ input: this.process.stdout });
-    const first = await Promise.race([
-      new Promise((resolve) => lines.once('line', resolve)),
-      this.exited.then(() => null),
-      new Promise((resolve) => setTimeout(resolve, 30000, null).unref())]);
-    if (!first || !/^\d+$/.test(first)) throw new Error('the endpoint did not start: ' + this.log);
-    return Number(first);
-  }
-  async stop() {
-    this.process.kill("SIGTERM");
-    const { code } = await this.exited;
-    if (code !== 0 || !this.log.includes('stopped; the store is closed')) {
-      throw new Error(`unclean shutdown (exit ${code}):\n${this.log}`);
-    }
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-  kill() {
-    if (this.process.exitCode === null) this.process.kill('SIGKILL');
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-}
 
 async function createTables(client) {
   for (const t of SPEC.tables) {
@@ -331,17 +288,7 @@ async function readStream(client, doc, streams) {
   check(listed.length === 1 && listed[0].StreamArn === arn, 'ListStreams finds the stream');
   const desc = (await streams.send(new ddbStreams.DescribeStreamCommand({ StreamArn: arn }))).StreamDescription;
   check(desc.StreamStatus === 'ENABLED' && desc.StreamViewType === 'NEW_AND_OLD_IMAGES', 'DescribeStream');
-  const records = [];
-  for (const shard of desc.Shards) {
-    let it = (await streams.send(new ddbStreams.GetShardIteratorCommand({ StreamArn: arn, ShardId: shard.ShardId,
-      ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-    for (let i = 0; i < 10 && it; i++) {
-      const r = await streams.send(new ddbStreams.GetRecordsCommand({ ShardIterator: it, Limit: 100 }));
-      records.push(...r.Records);
-      if (r.Records.length === 0) break;
-      it = r.NextShardIterator;
-    }
-  }
+  const records = await streamRecords(streams, ddbStreams, arn);
   const events = records.map((r) => r.eventName);
   check(JSON.stringify(events) === '["INSERT","MODIFY","REMOVE"]', 'stream events ' + events);
   check(records[1].dynamodb.OldImage.content.S === 'Approved.', 'old image');

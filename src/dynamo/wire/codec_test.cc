@@ -140,12 +140,44 @@ TEST(CodecTest, StreamingDecoderMatchesTheGenericOne) {
         R"({"Item":{"s":{"SS":["a","b"]},"n":{"NS":["1","2.5"]},"b":{"BS":["eA=="]}},)"
         R"("ConsumedCapacity":{"TableName":"T","CapacityUnits":1.5,"Table":{"CapacityUnits":1},)"
         R"("GlobalSecondaryIndexes":{"I":{"CapacityUnits":0.5}}}})",
+        R"({"ConsumedCapacity":{"TableName":"T","CapacityUnits":3,"ReadCapacityUnits":3,)"
+        R"("Table":{"CapacityUnits":1},"LocalSecondaryIndexes":{"L":{"CapacityUnits":1,)"
+        R"("ReadCapacityUnits":1}},"GlobalSecondaryIndexes":{"G":{"CapacityUnits":1}}}})",
         R"({"Items":[{"a":{"N":"abc"}}]})", R"({"Items":[{"a":"x"}]})",
         R"({"Items":[{"a":{"B":"abc"}}]})", R"({"Count":"2"})", R"({"Items":{})",
         R"({"Items":[{"a":{"S":"x","Unknown":{"deep":[1,2]}}}]})",
         R"({"Item":{"z":{"NULL":true}}})"}) {
     ExpectStreamingMatchesGeneric<QueryResponse>(doc);
     ExpectStreamingMatchesGeneric<GetItemResponse>(doc);
+  }
+}
+
+TEST(CodecTest, ConsumedCapacityListsLocalAndGlobalIndexesApart) {
+  // DynamoDB's ConsumedCapacity: TableName, CapacityUnits, ReadCapacityUnits,
+  // WriteCapacityUnits, Table, LocalSecondaryIndexes, GlobalSecondaryIndexes.
+  QueryResponse q;
+  ConsumedCapacity c;
+  c.table_name = "T";
+  c.capacity_units = c.read_capacity_units = 2;
+  c.table = Capacity{1, 1, 0};
+  c.local_secondary_indexes["L"] = Capacity{0.5, 0.5, 0};
+  c.global_secondary_indexes["G"] = Capacity{0.5, 0.5, 0};
+  q.consumed_capacity = c;
+  const std::string json = Encode(q);
+  EXPECT_NE(
+      json.find(R"("Table":{"CapacityUnits":1,"ReadCapacityUnits":1},)"
+                R"("LocalSecondaryIndexes":{"L":{"CapacityUnits":0.5,"ReadCapacityUnits":0.5}},)"
+                R"("GlobalSecondaryIndexes":{"G":{"CapacityUnits":0.5,"ReadCapacityUnits":0.5}})"),
+      std::string::npos)
+      << json;
+  for (bool streaming : {false, true}) {
+    QueryResponse back;
+    ASSERT_TRUE((streaming ? Decode(json, &back) : DecodeMessage(json, &back, true)).ok());
+    ASSERT_TRUE(back.consumed_capacity.has_value());
+    ASSERT_EQ(back.consumed_capacity->local_secondary_indexes.size(), 1u) << streaming;
+    EXPECT_DOUBLE_EQ(back.consumed_capacity->local_secondary_indexes.at("L").capacity_units, 0.5);
+    ASSERT_EQ(back.consumed_capacity->global_secondary_indexes.size(), 1u) << streaming;
+    EXPECT_TRUE(back.consumed_capacity->global_secondary_indexes.contains("G"));
   }
 }
 

@@ -132,6 +132,7 @@ IT_WIRE_DESCRIBE(ConsumedCapacity, "ConsumedCapacity") {
   v("ReadCapacityUnits", m.read_capacity_units);
   v("WriteCapacityUnits", m.write_capacity_units);
   v("Table", m.table);
+  v("LocalSecondaryIndexes", m.local_secondary_indexes);
   v("GlobalSecondaryIndexes", m.global_secondary_indexes);
 }
 

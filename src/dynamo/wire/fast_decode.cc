@@ -126,6 +126,7 @@ class Handler {
     kReadUnits,
     kWriteUnits,
     kTable,
+    kLocalIndexes,
     kIndexes,
     kUnknown,
   };
@@ -209,6 +210,7 @@ bool Handler::OnKey(std::string_view key, ec_t&) {
                  : key == "ReadCapacityUnits"      ? Member::kReadUnits
                  : key == "WriteCapacityUnits"     ? Member::kWriteUnits
                  : key == "Table"                  ? Member::kTable
+                 : key == "LocalSecondaryIndexes"  ? Member::kLocalIndexes
                  : key == "GlobalSecondaryIndexes" ? Member::kIndexes
                                                    : Member::kUnknown;
       return true;
@@ -278,6 +280,9 @@ bool Handler::on_object_begin(ec_t& ec) {
       } else if (f.member == Member::kIndexes && !f.binary) {
         auto* cc = static_cast<ConsumedCapacity*>(f.target);
         Push(Kind::kCapacityMap, &cc->global_secondary_indexes);
+      } else if (f.member == Member::kLocalIndexes && !f.binary) {
+        auto* cc = static_cast<ConsumedCapacity*>(f.target);
+        Push(Kind::kCapacityMap, &cc->local_secondary_indexes);
       } else {
         stack_.push_back(Frame{Kind::kSkip, Member::kNone, nullptr, false, 1});
       }
