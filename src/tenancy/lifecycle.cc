@@ -43,7 +43,7 @@ Result<LifecycleState> ParseLifecycleState(std::string_view text) {
 
 Result<CompanyState> ParseCompanyState(const Layout& layout, const Item& item) {
   IT_ASSIGN_OR_RETURN(CompanyId id, layout.CompanyOf(item));
-  CompanyState state{id, LifecycleState::kActive, "", std::nullopt, ""};
+  CompanyState state{id, LifecycleState::kActive, "", std::nullopt, "", std::nullopt};
   auto bad = [&id](std::string_view why) {
     return Status::Corruption("Company " + id.str() + " has a bad lifecycle: " + std::string(why));
   };
@@ -66,6 +66,12 @@ Result<CompanyState> ParseCompanyState(const Layout& layout, const Item& item) {
   }
   if (const std::string* started = FindS(item, attr::kOffboardingStarted)) {
     state.offboarding_started = *started;
+  }
+  if (const std::string* registered = FindS(item, attr::kRegisteredAt)) {
+    state.registered_at_micros = ParseUtcMicros(*registered);
+    if (!state.registered_at_micros) return bad("registered_at is not a UTC timestamp");
+  } else if (item.contains(attr::kRegisteredAt)) {
+    return bad("registered_at is not a string");
   }
   return state;
 }
@@ -127,6 +133,32 @@ std::string FormatUtcMicros(int64_t micros) {
   return buf;
 }
 
+std::optional<int64_t> ParseUtcMicros(std::string_view text) {
+  // "YYYY-MM-DDTHH:MM:SS.ffffffZ": digits where FormatUtcMicros writes them, and nothing
+  // else; whatever it parses must format back to the same text.
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd.ddddddZ";
+  if (text.size() != kShape.size()) return std::nullopt;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (kShape[i] == 'd' ? !digit : text[i] != kShape[i]) return std::nullopt;
+  }
+  auto number = [&text](size_t at, size_t len) {
+    int64_t v = 0;
+    for (size_t i = at; i < at + len; ++i) v = v * 10 + (text[i] - '0');
+    return v;
+  };
+  struct tm tm {};
+  tm.tm_year = static_cast<int>(number(0, 4)) - 1900;
+  tm.tm_mon = static_cast<int>(number(5, 2)) - 1;
+  tm.tm_mday = static_cast<int>(number(8, 2));
+  tm.tm_hour = static_cast<int>(number(11, 2));
+  tm.tm_min = static_cast<int>(number(14, 2));
+  tm.tm_sec = static_cast<int>(number(17, 2));
+  const int64_t micros = static_cast<int64_t>(timegm(&tm)) * 1'000'000 + number(20, 6);
+  if (FormatUtcMicros(micros) != text) return std::nullopt;  // e.g. February 30th
+  return micros;
+}
+
 CompanyLifecycle::CompanyLifecycle(dynamo::Backend& backend, const SchemaCatalog& catalog,
                                    const Clock& clock, LifecycleOptions options)
     : backend_(backend), catalog_(catalog), clock_(clock), options_(options) {}
@@ -140,13 +172,17 @@ Result<CompanyScope> CompanyLifecycle::Register(const AdminAccess& admin, const 
   const Layout& layout = catalog_.layout();
   const std::string* tier_name = FindS(record, attr::kCompanyTier);
   if (tier_name == nullptr || *tier_name != TierName(tier) ||
-      record.contains(attr::kLifecycleState) || record.contains(attr::kIncarnation)) {
+      record.contains(attr::kLifecycleState) || record.contains(attr::kIncarnation) ||
+      record.contains(attr::kRegisteredAt)) {
     return Status::Validation("A registration record names its tier and no lifecycle fields");
   }
   CompanyScope scope(company, tier, NewIncarnation());
   for (auto& [name, value] : layout.CompanyKey(company)) record.insert_or_assign(name, value);
   internal::Set(&record, attr::kLifecycleState, S(LifecycleStateName(LifecycleState::kOnboarding)));
   internal::Set(&record, attr::kIncarnation, S(scope.incarnation()));
+  // In the same conditional write: no state of the id before this moment belongs to this
+  // registration, so a per-company restore never goes back before it (restore.h).
+  internal::Set(&record, attr::kRegisteredAt, S(Now()));
   dynamo::PutItemRequest put;
   put.table_name = CompanyTable(layout);
   put.item = std::move(record);
@@ -285,7 +321,7 @@ Status CompanyLifecycle::ChangePooledTier(const AdminAccess& /*admin*/, const Co
 
 Status CompanyLifecycle::Offboard(const AdminAccess& admin, const CompanyId& company,
                                   const OffboardOptions& options) {
-  CompanyState state{company, LifecycleState::kActive, "", std::nullopt, ""};
+  CompanyState state{company, LifecycleState::kActive, "", std::nullopt, "", std::nullopt};
   IT_RETURN_IF_ERROR(Fence(company, options, &state));
   if (state.state == LifecycleState::kRetired) return Status::Ok();
   if (!state.tier) return Status::Corruption("Company " + company.str() + " has no tier");

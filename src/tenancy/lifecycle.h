@@ -63,6 +63,10 @@ struct CompanyState {
   std::string incarnation;
   std::optional<Tier> tier;         // absent only on a tombstone that lost it
   std::string offboarding_started;  // when the fence was set ("" before)
+  // When the current incarnation was registered (registered_at, by the registrar's clock);
+  // absent on records registered before it was recorded, records adopted from before the
+  // lifecycle (AdoptLegacy) and tombstones.
+  std::optional<int64_t> registered_at_micros;
 };
 
 // Reads the lifecycle fields of a stored record. A record written before the lifecycle
@@ -81,6 +85,8 @@ std::string NewIncarnation();
 
 // "2024-01-15T14:30:00.123456Z" for `micros` since the epoch (the tracker's timestamp form).
 std::string FormatUtcMicros(int64_t micros);
+// The inverse of FormatUtcMicros: nullopt for any other text.
+std::optional<int64_t> ParseUtcMicros(std::string_view text);
 
 struct LifecycleOptions {
   // How long after its fence a retired id stays unavailable. Must exceed the read re-check
@@ -104,8 +110,10 @@ class CompanyLifecycle {
                    LifecycleOptions options = {});
 
   // Registers `company`: writes `record` (its CompanyManagement item, without lifecycle
-  // fields; its company_tier must be `tier`) with lifecycle_state = onboarding and a new
-  // incarnation, on condition that the id is unused or retired past the quarantine; then,
+  // fields; its company_tier must be `tier`) with lifecycle_state = onboarding, a new
+  // incarnation and registered_at = now (by this object's clock; a per-company restore
+  // never goes back before it, restore.h), on condition that the id is unused or retired
+  // past the quarantine; then,
   // for Platinum, creates the silo tables and records them in CompanyStackMapping; then,
   // unless `activate` is false (a bulk load that activates later), makes it active.
   // Conflict when the id is in use or still in quarantine (the message says until when);

@@ -60,22 +60,53 @@ TEST_P(LifecycleTest, RegisterGivesANewIncarnationAndRefusesATakenId) {
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->state, LifecycleState::kActive);
   EXPECT_EQ(state->incarnation, scope->incarnation());
+  // The registration's time is on the record, from the same write.
+  EXPECT_EQ(state->registered_at_micros, clock_.NowMicros());
+  EXPECT_EQ(RecordOf(acme_)->at("registered_at"),
+            AttributeValue::S(FormatUtcMicros(clock_.NowMicros())));
   EXPECT_EQ(RecordOf(acme_)->at("company_name"), AttributeValue::S("Acme"));
   auto again = lifecycle_->Register(admin_, acme_, Tier::kPremium, Record(Tier::kPremium));
   EXPECT_EQ(again.status().code(), Code::kConflict);
   // A record that names no tier, or lifecycle fields of its own, is refused.
-  Item forged = Record(Tier::kBasic);
-  forged[std::string(attr::kIncarnation)] = AttributeValue::S("mine");
-  EXPECT_EQ(lifecycle_->Register(admin_, CompanyId::Parse("OTHER").value(), Tier::kBasic, forged)
-                .status()
-                .code(),
-            Code::kValidation);
+  for (std::string_view field : {attr::kIncarnation, attr::kRegisteredAt}) {
+    Item forged = Record(Tier::kBasic);
+    forged[std::string(field)] = AttributeValue::S("mine");
+    EXPECT_EQ(lifecycle_->Register(admin_, CompanyId::Parse("OTHER").value(), Tier::kBasic, forged)
+                  .status()
+                  .code(),
+              Code::kValidation)
+        << field;
+  }
   EXPECT_EQ(lifecycle_
                 ->Register(admin_, CompanyId::Parse("OTHER").value(), Tier::kPremium,
                            Record(Tier::kBasic))
                 .status()
                 .code(),
             Code::kValidation);
+}
+
+TEST(UtcMicrosTest, ParsesExactlyWhatItFormats) {
+  for (int64_t micros : {int64_t{0}, int64_t{1'700'000'000'123'456}, int64_t{951'782'400'000'000},
+                         int64_t{253'402'300'799'999'999}}) {
+    EXPECT_EQ(ParseUtcMicros(FormatUtcMicros(micros)), micros) << FormatUtcMicros(micros);
+  }
+  for (std::string_view bad :
+       {"", "2024-01-15", "2024-01-15T14:30:00Z", "2024-01-15T14:30:00.123456",
+        "2024-02-30T00:00:00.000000Z", "2024-13-01T00:00:00.000000Z", "2024-01-15 14:30:00.123456Z",
+        "2024-01-15T14:30:00.12345xZ", "+024-01-15T14:30:00.123456Z"}) {
+    EXPECT_EQ(ParseUtcMicros(bad), std::nullopt) << bad;
+  }
+}
+
+TEST_P(LifecycleTest, MalformedRegistrationTimeIsCorruption) {
+  ASSERT_TRUE(lifecycle_->Register(admin_, acme_, Tier::kBasic, Record(Tier::kBasic)).ok());
+  dynamo::UpdateItemRequest update;
+  update.table_name = layout_.SystemTableName(SystemTable::kCompanyManagement).str();
+  update.key = layout_.CompanyKey(acme_);
+  update.update_expression = "SET registered_at = :r";
+  update.expression_attribute_values[":r"] = AttributeValue::S("yesterday");
+  ASSERT_TRUE(backend_->UpdateItem(update).ok());
+  EXPECT_EQ(LoadCompanyState(*backend_, layout_, acme_).status().code(), Code::kCorruption);
 }
 
 TEST_P(LifecycleTest, OffboardingRetiresTheIdForTheQuarantine) {

@@ -333,18 +333,7 @@ Result<size_t> Provisioner::MoveLegacyDirectoryStubs(const CompanyId& company) {
   // ...moved, up to 49 users per transaction, each under the company's guard (active in this
   // registration and tier): the new stub is put and the old one deleted only while it is
   // still a stub (never a user).
-  const CompanyGuard guard = layout.GuardFor(scope);
-  dynamo::TransactConditionCheck check;
-  check.table_name = guard.table.str();
-  check.key = guard.key;
-  for (size_t i = 0; i < guard.equals.size(); ++i) {
-    const std::string name = "#g" + std::to_string(i);
-    const std::string value = ":g" + std::to_string(i);
-    if (!check.condition_expression.empty()) check.condition_expression += " AND ";
-    check.condition_expression += name + " = " + value;
-    check.expression_attribute_names[name] = std::string(guard.equals[i].first);
-    check.expression_attribute_values[value] = guard.equals[i].second;
-  }
+  const dynamo::TransactConditionCheck check = GuardCheck(layout.GuardFor(scope));
   constexpr size_t kUsersPerCall = (kMaxTransactionActions - 1) / 2;
   for (size_t begin = 0; begin < legacy.size(); begin += kUsersPerCall) {
     dynamo::TransactWriteItemsRequest request;

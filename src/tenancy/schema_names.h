@@ -26,6 +26,8 @@ inline constexpr std::string_view kExpiresAt = "expires_at";
 // The company lifecycle (lifecycle.h), on CompanyManagement records.
 inline constexpr std::string_view kLifecycleState = "lifecycle_state";
 inline constexpr std::string_view kIncarnation = "incarnation";
+// When the current incarnation was registered (a UTC timestamp, FormatUtcMicros).
+inline constexpr std::string_view kRegisteredAt = "registered_at";
 inline constexpr std::string_view kOffboardingStarted = "offboarding_started";
 inline constexpr std::string_view kRetiredDate = "retired_date";
 

@@ -61,40 +61,95 @@ Status BatchWriteAll(dynamo::Backend& backend,
   return Status::Ok();
 }
 
-Status DeleteAllChecked(dynamo::Backend& backend, const dynamo::TransactConditionCheck& check,
-                        const std::string& table, std::vector<dynamo::Item> keys) {
-  constexpr size_t kPerCall = kMaxTransactionActions - 1;
-  for (size_t begin = 0; begin < keys.size(); begin += kPerCall) {
-    dynamo::TransactWriteItemsRequest request;
-    request.transact_items.push_back(dynamo::TransactWriteItem{check, {}, {}, {}});
-    for (size_t i = begin; i < std::min(keys.size(), begin + kPerCall); ++i) {
-      dynamo::TransactDelete del;
-      del.table_name = table;
-      del.key = std::move(keys[i]);
-      request.transact_items.push_back(dynamo::TransactWriteItem{{}, {}, std::move(del), {}});
-    }
-    for (int attempt = 0;; ++attempt) {
-      auto response = backend.TransactWriteItems(request);
-      if (response.ok()) break;
-      const Status& s = response.status();
-      bool retry = IsTransient(s) || s.Is(Code::kTransactionConflict);
-      if (s.Is(Code::kTransactionCanceled)) {
-        const auto* detail = s.DetailAs<dynamo::TransactionCanceledDetail>();
-        if (detail != nullptr && !detail->reasons.empty() &&
-            detail->reasons.front().code == "ConditionalCheckFailed") {
-          return Status::ConditionalCheckFailed();
-        }
-        if (detail != nullptr) {
-          for (const auto& reason : detail->reasons) {
-            retry = retry || reason.code == "TransactionConflict";
-          }
+dynamo::TransactConditionCheck GuardCheck(const CompanyGuard& guard) {
+  dynamo::TransactConditionCheck check;
+  check.table_name = guard.table.str();
+  check.key = guard.key;
+  for (size_t i = 0; i < guard.equals.size(); ++i) {
+    const std::string name = "#g" + std::to_string(i);
+    const std::string value = ":g" + std::to_string(i);
+    if (!check.condition_expression.empty()) check.condition_expression += " AND ";
+    check.condition_expression += name + " = " + value;
+    check.expression_attribute_names[name] = std::string(guard.equals[i].first);
+    check.expression_attribute_values[value] = guard.equals[i].second;
+  }
+  return check;
+}
+
+namespace {
+
+// Commits one transaction, retrying conflicts and transient errors with backoff.
+Status CommitChecked(dynamo::Backend& backend, const dynamo::TransactWriteItemsRequest& request) {
+  for (int attempt = 0;; ++attempt) {
+    auto response = backend.TransactWriteItems(request);
+    if (response.ok()) return Status::Ok();
+    const Status& s = response.status();
+    bool retry = IsTransient(s) || s.Is(Code::kTransactionConflict);
+    if (s.Is(Code::kTransactionCanceled)) {
+      const auto* detail = s.DetailAs<dynamo::TransactionCanceledDetail>();
+      if (detail != nullptr && !detail->reasons.empty() &&
+          detail->reasons.front().code == "ConditionalCheckFailed") {
+        return Status::ConditionalCheckFailed();
+      }
+      if (detail != nullptr) {
+        for (const auto& reason : detail->reasons) {
+          retry = retry || reason.code == "TransactionConflict";
         }
       }
-      if (!retry || attempt >= kMaxBatchRetries) return s;
-      Backoff(attempt);
     }
+    if (!retry || attempt >= kMaxBatchRetries) return s;
+    Backoff(attempt);
   }
-  return Status::Ok();
+}
+
+}  // namespace
+
+Status WriteAllChecked(dynamo::Backend& backend, const dynamo::TransactConditionCheck& check,
+                       const std::string& table, std::vector<dynamo::WriteRequest> writes,
+                       int64_t* committed) {
+  // Room for the check and the deletes' keys, which DynamoDB counts too.
+  constexpr size_t kItemBytes = kMaxTransactionBytes - (size_t{64} << 10);
+  dynamo::TransactWriteItemsRequest request;  // the check, then the writes
+  size_t bytes = 0;
+  auto flush = [&]() -> Status {
+    if (request.transact_items.size() <= 1) return Status::Ok();
+    IT_RETURN_IF_ERROR(CommitChecked(backend, request));
+    if (committed != nullptr) *committed += static_cast<int64_t>(request.transact_items.size() - 1);
+    request.transact_items.clear();
+    bytes = 0;
+    return Status::Ok();
+  };
+  for (dynamo::WriteRequest& write : writes) {
+    const size_t size = write.put_item ? dynamo::ItemSize(*write.put_item) : 0;
+    if (request.transact_items.size() == kMaxTransactionActions ||
+        (request.transact_items.size() > 1 && bytes + size > kItemBytes)) {
+      IT_RETURN_IF_ERROR(flush());
+    }
+    if (request.transact_items.empty()) {
+      request.transact_items.push_back(dynamo::TransactWriteItem{check, {}, {}, {}});
+    }
+    bytes += size;
+    dynamo::TransactWriteItem action;
+    if (write.put_item) {
+      action.put.emplace();
+      action.put->table_name = table;
+      action.put->item = std::move(*write.put_item);
+    } else {
+      action.delete_item.emplace();
+      action.delete_item->table_name = table;
+      action.delete_item->key = std::move(*write.delete_key);
+    }
+    request.transact_items.push_back(std::move(action));
+  }
+  return flush();
+}
+
+Status DeleteAllChecked(dynamo::Backend& backend, const dynamo::TransactConditionCheck& check,
+                        const std::string& table, std::vector<dynamo::Item> keys) {
+  std::vector<dynamo::WriteRequest> writes;
+  writes.reserve(keys.size());
+  for (dynamo::Item& key : keys) writes.push_back({std::nullopt, std::move(key)});
+  return WriteAllChecked(backend, check, table, std::move(writes));
 }
 
 Status ForEachItem(dynamo::Backend& backend, const QueryPlan& plan,

@@ -35,11 +35,24 @@ Status BatchWriteOnce(dynamo::Backend& backend, dynamo::BatchWriteItemRequest re
 // DynamoDB's limit on the actions of one TransactWriteItems call.
 inline constexpr size_t kMaxTransactionActions = 100;
 
-// Deletes every key in `keys` from `table` with TransactWriteItems calls of up to 99
-// deletes, each also holding `check` (its first action), so that no delete commits unless
-// the check holds at that moment. Transaction conflicts and transient errors are retried
-// with backoff. ConditionalCheckFailed when `check` failed (the calls before it committed);
-// the backend's error otherwise. REQUIRES: the keys are distinct.
+// DynamoDB's limit on the aggregate size of the items of one TransactWriteItems call.
+inline constexpr size_t kMaxTransactionBytes = size_t{4} << 20;
+
+// `guard` as the ConditionCheck of a transaction: its item's attributes have its values.
+dynamo::TransactConditionCheck GuardCheck(const CompanyGuard& guard);
+
+// Applies every request (a put of a whole item or a delete by key) to `table` with
+// TransactWriteItems calls of up to 99 requests and under 4 MB of items, each also holding
+// `check` (its first action), so that no request commits unless the check holds at that
+// moment. Transaction conflicts and transient errors are retried with backoff.
+// ConditionalCheckFailed when `check` failed (the calls before it committed; *committed,
+// when given, counts their requests); the backend's error otherwise. REQUIRES: the
+// requests name distinct items.
+Status WriteAllChecked(dynamo::Backend& backend, const dynamo::TransactConditionCheck& check,
+                       const std::string& table, std::vector<dynamo::WriteRequest> writes,
+                       int64_t* committed = nullptr);
+
+// WriteAllChecked for deletes of every key in `keys`.
 Status DeleteAllChecked(dynamo::Backend& backend, const dynamo::TransactConditionCheck& check,
                         const std::string& table, std::vector<dynamo::Item> keys);
 
