@@ -52,6 +52,9 @@ Result<BackupMeta> ParseBackupMeta(std::string_view text) {
   if (ec || !v.is_object()) return Status::Corruption("bad backup metadata");
   try {
     const auto& o = v.as_object();
+    IT_RETURN_IF_ERROR(CheckOnlyFields(
+        o, {"id", "arn", "name", "created", "size_bytes", "item_count", "table_arn", "desc"},
+        "backup metadata"));
     BackupMeta m;
     m.id = std::string(o.at("id").as_string());
     m.arn = std::string(o.at("arn").as_string());

@@ -330,17 +330,10 @@ json::object KeyAttrToJson(const KeyAttr& k) {
   return {{"name", k.name}, {"type", dynamo::ToWire(k.type)}};
 }
 
-// A descriptor holds exactly the fields SerializeTableDesc writes: a field it never writes
-// (a later format's, or damage) is corruption rather than something silently dropped.
+// A descriptor holds exactly the fields SerializeTableDesc writes.
 Status OnlyFields(const json::object& o, std::initializer_list<std::string_view> fields,
                   std::string_view what) {
-  for (const auto& entry : o) {
-    if (std::find(fields.begin(), fields.end(), entry.key()) == fields.end()) {
-      return Status::Corruption("unknown field '" + std::string(entry.key()) + "' in " +
-                                std::string(what) + " of table descriptor");
-    }
-  }
-  return Status::Ok();
+  return CheckOnlyFields(o, fields, std::string(what) + " of table descriptor");
 }
 
 template <typename E>
@@ -535,6 +528,17 @@ Status CheckStoredDesc(const TableDesc& d) {
 }
 
 }  // namespace
+
+Status CheckOnlyFields(const json::object& o, std::initializer_list<std::string_view> fields,
+                       std::string_view what) {
+  for (const auto& entry : o) {
+    if (std::find(fields.begin(), fields.end(), entry.key()) == fields.end()) {
+      return Status::Corruption("unknown field '" + std::string(entry.key()) + "' in " +
+                                std::string(what));
+    }
+  }
+  return Status::Ok();
+}
 
 std::string SerializeTableDesc(const TableDesc& d) {
   json::object o{{"format", 1},

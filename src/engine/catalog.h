@@ -6,13 +6,19 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
 #include "dynamo/types.h"
+
+namespace boost::json {
+class object;
+}
 
 namespace issuetracker::engine {
 
@@ -94,5 +100,11 @@ TableDesc DescFromCreateRequest(const dynamo::CreateTableRequest& request, uint3
 // Serialises / parses the persisted JSON form. persisted: field names are stable.
 std::string SerializeTableDesc(const TableDesc& desc);
 Result<TableDesc> ParseTableDesc(std::string_view json);
+
+// Corruption naming the first field of the JSON object `o` that is not in `fields`: a
+// stored record holds exactly the fields its writer writes, so another one (a later
+// format's, or damage) is refused rather than silently dropped. `what` names the object.
+Status CheckOnlyFields(const boost::json::object& o, std::initializer_list<std::string_view> fields,
+                       std::string_view what);
 
 }  // namespace issuetracker::engine

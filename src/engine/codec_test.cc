@@ -647,6 +647,7 @@ TEST(CatalogTest, BackupMetadataTheEngineCannotWriteIsCorruption) {
       {"negative creation time", [](json::object& o) { o["created"] = -1.0; }},
       {"descriptor not a string", [](json::object& o) { o["desc"] = 1; }},
       {"no name", [](json::object& o) { o.erase("name"); }},
+      {"a field CreateBackup never writes", [](json::object& o) { o["region"] = "us-east-1"; }},
   };
   for (const auto& [what, edit] : edits) {
     json::object o = json::parse(good).as_object();
