@@ -16,13 +16,15 @@
 // version is unchanged, item_locks.h), reading again under the lock the few others. A
 // crash between batches loses nothing: the next pass finds what is left.
 //
-// Pacing. While no other write has been committed for a second, a pass runs at full speed
-// in batches of ttl_batch_items. Otherwise it gives way to the writes: batches small enough
-// that a write queued behind one waits for about kBusyCommit at most, committed at
-// RocksDB's low priority, and pauses so that it works ttl_busy_share of the time (a
-// tenth by default). So it never stops: under continuous writes it still deletes at that
-// share of its full speed. Passes run every ttl_interval_seconds; an item is deleted at most
-// one interval plus one pass after it expires. Internal.
+// Pacing. While no other write has been committed for a second, a pass runs at full speed,
+// in batches of ttl_batch_items sorted by key (the memtable takes them fastest so). While
+// other writes run, it gives way to them: batches sized to commit in about kBusyCommit (a
+// write arriving meanwhile waits behind one in RocksDB's write queue), written at RocksDB's
+// low priority, with pauses so that it works ttl_busy_share of the time (2 % by default).
+// It never stops: under continuous writes it deletes at about that share of its full
+// speed. Its thread runs at a low CPU priority (Linux nice 10). Passes run every
+// ttl_interval_seconds; an item is deleted at most one interval plus one pass after it
+// expires. Internal.
 #pragma once
 
 #include <chrono>
@@ -51,8 +53,8 @@ class Expirer {
   Expirer(const Expirer&) = delete;
   Expirer& operator=(const Expirer&) = delete;
 
-  // Starts the background thread (a pass every ttl_interval_seconds). It runs at the lowest
-  // CPU priority (Linux: nice 19, for that thread alone).
+  // Starts the background thread (a pass every ttl_interval_seconds), at a low CPU priority
+  // (Linux: nice 10, for that thread alone).
   void Start();
   // Runs a pass over every table with time to live enabled on the background thread now,
   // waits for it and returns the items deleted by a pass that started after the call (on
