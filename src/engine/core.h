@@ -231,6 +231,16 @@ class EngineCore {
   // Commits a batch and syncs the WAL, whatever sync_writes says: the last step of the
   // operations that are durable once acknowledged (restores, backups).
   Status CommitDurably(rocksdb::WriteBatch* batch);
+  // Commits a batch of background work (the time-to-live expirer), not counted in
+  // last_foreground_commit(); with `low_priority`, RocksDB slows it down rather than the other
+  // writes when compaction falls behind.
+  Status CommitBackground(rocksdb::WriteBatch* batch, bool low_priority);
+  // When Commit or CommitDurably last wrote a batch (steady clock, to within a millisecond):
+  // background work watches it to give way to the foreground.
+  std::chrono::steady_clock::time_point last_foreground_commit() const {
+    return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(
+        last_foreground_commit_.load(std::memory_order_relaxed)));
+  }
   // Parses and resolves an optional condition expression of a request.
   Result<std::unique_ptr<Condition>> ResolveOptionalCondition(
       const std::optional<std::string>& text, std::string_view kind, ExpressionResolver* resolver);
@@ -304,6 +314,8 @@ class EngineCore {
   rocksdb::ColumnFamilyHandle* items_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* changes_cf_ = nullptr;
   rocksdb::WriteOptions write_options_;
+  std::atomic<int64_t> last_foreground_commit_{0};  // steady clock ticks
+  void NoteForegroundCommit();
   std::unique_ptr<ChangeClock> change_clock_;
   std::unique_ptr<IteratorPool> item_iterators_;
   ExpressionCache expressions_;

@@ -31,7 +31,8 @@ EngineOptions TestOptions(const std::string& dir, Env* env) {
   options.stream_retention_seconds = 3600;
   options.trim_interval_seconds = 3600;  // trimming only when a scenario asks for it
   options.ttl_interval_seconds = 3600;   // time-to-live passes too
-  options.ttl_batch_items = 8;           // several batches in a pass
+  options.ttl_batch_items = 8;           // several batches in a pass ...
+  options.ttl_busy_share = 1;            // ... always of 8 items: the test counts them
   return options;
 }
 

@@ -131,9 +131,9 @@ class Engine final : public dynamo::Backend,
   // trim_interval_seconds). For tests and tools.
   Status TrimChangeLogs();
 
-  // Runs one time-to-live pass now (the expirer runs one every ttl_interval_seconds):
-  // deletes every expired item of every table with time to live enabled and returns how
-  // many. For tests and tools.
+  // Runs one time-to-live pass now (the expirer runs one every ttl_interval_seconds) on
+  // the expirer's thread, and waits for it: deletes every expired item of every table with
+  // time to live enabled and returns how many. For tests and tools.
   Result<int64_t> ExpireItemsNow();
 
   // Blocks until every background index backfill has finished (for tests and tools).

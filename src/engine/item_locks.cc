@@ -18,7 +18,19 @@ ItemLocks::Guard::Guard(ItemLocks* locks, std::vector<size_t> stripes)
 }
 
 ItemLocks::Guard::~Guard() {
-  for (auto it = stripes_.rbegin(); it != stripes_.rend(); ++it) locks_->mutexes_[*it].unlock();
+  for (auto it = stripes_.rbegin(); it != stripes_.rend(); ++it) {
+    // After the holder's write (a release: the write is visible to whoever sees the new
+    // version), before the stripe is free.
+    locks_->versions_[*it].fetch_add(1, std::memory_order_release);
+    locks_->mutexes_[*it].unlock();
+  }
+}
+
+void ItemLocks::Versions(std::vector<uint64_t>* out) const {
+  out->resize(kStripes);
+  // Acquire loads: nothing the caller does afterwards (taking a snapshot, reading items)
+  // is ordered before them.
+  for (size_t s = 0; s < kStripes; ++s) (*out)[s] = versions_[s].load(std::memory_order_acquire);
 }
 
 }  // namespace issuetracker::engine

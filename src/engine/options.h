@@ -35,10 +35,13 @@ struct EngineOptions {
   // entries) of a table with local secondary indexes: DynamoDB's 10 GB. Tests set less.
   int64_t item_collection_size_limit_bytes = 10LL << 30;
   // Time to live: how often the expirer looks for expired items, and how many it deletes
-  // per batch. An item is deleted at most ttl_interval_seconds (plus the time to delete
-  // the expired items before it) after it expires.
+  // per batch at full speed (while no other write runs). An item is deleted at most
+  // ttl_interval_seconds (plus the time to delete the expired items before it) after it
+  // expires. While other writes run, the expirer works ttl_busy_share of the time, in
+  // small batches (expirer.h); 1: it never gives way (full batches, no pauses).
   int64_t ttl_interval_seconds = 10;
-  int64_t ttl_batch_items = 256;
+  int64_t ttl_batch_items = 1024;
+  double ttl_busy_share = 0.02;
   // The address DescribeEndpoints answers (the endpoint server sets its own); empty:
   // DynamoDB's regional address, "dynamodb.<region>.amazonaws.com".
   std::string endpoint_address;

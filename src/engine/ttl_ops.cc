@@ -95,6 +95,6 @@ Result<dynamo::DescribeEndpointsResponse> Engine::DescribeEndpoints(
   return response;
 }
 
-Result<int64_t> Engine::ExpireItemsNow() { return expirer_->ExpirePass(); }
+Result<int64_t> Engine::ExpireItemsNow() { return expirer_->RunPass(); }
 
 }  // namespace issuetracker::engine

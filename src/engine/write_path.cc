@@ -202,14 +202,32 @@ Result<StatsAccumulator> EngineCore::ReadStats(uint32_t table_id) {
   return DecodeStats(value);
 }
 
+void EngineCore::NoteForegroundCommit() {
+  // Stored at most once a millisecond: writers on many threads would otherwise contend for
+  // the cache line.
+  const int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+  constexpr int64_t kMillisecond =
+      std::chrono::steady_clock::duration(std::chrono::milliseconds(1)).count();
+  if (now - last_foreground_commit_.load(std::memory_order_relaxed) >= kMillisecond)
+    last_foreground_commit_.store(now, std::memory_order_relaxed);
+}
+
 Status EngineCore::Commit(rocksdb::WriteBatch* batch) {
+  NoteForegroundCommit();
   return FromRocks(db_->Write(write_options_, batch));
 }
 
 Status EngineCore::CommitDurably(rocksdb::WriteBatch* batch) {
+  NoteForegroundCommit();
   rocksdb::WriteOptions sync = write_options_;
   sync.sync = true;
   return FromRocks(db_->Write(sync, batch));
+}
+
+Status EngineCore::CommitBackground(rocksdb::WriteBatch* batch, bool low_priority) {
+  rocksdb::WriteOptions options = write_options_;
+  options.low_pri = low_priority;
+  return FromRocks(db_->Write(options, batch));
 }
 
 Result<std::unique_ptr<Condition>> EngineCore::ResolveOptionalCondition(
