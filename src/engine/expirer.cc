@@ -26,6 +26,10 @@ constexpr auto kQuietBeforeFullSpeed = std::chrono::seconds(1);
 // one commits waits for it in RocksDB's write queue, so few writes wait (the commits take a
 // small share of the time), and each for at most about this long.
 constexpr auto kBusyCommit = std::chrono::microseconds(500);
+// ... but never fewer items than this: on a machine whose CPUs are busy, commits are slow
+// and the low-priority thread is woken seldom, and a batch of a few items would leave the
+// expirer far behind its stated delay.
+constexpr size_t kMinBusyItems = 16;
 // A pass's iterator over a table is refreshed this often (it reads the table as it was
 // then; items changed since are read again under their locks).
 constexpr auto kCursorRefresh = std::chrono::milliseconds(10);
@@ -257,7 +261,7 @@ Result<int64_t> Expirer::ExpireBatch(const TableRef& table, const Mode& mode, Cu
     if (std::chrono::steady_clock::now() - commit_start < kBusyCommit) {
       busy_items_ = std::min(busy_items_ + std::max<size_t>(1, busy_items_ / 4), mode.full);
     } else {
-      busy_items_ = std::max<size_t>(1, busy_items_ * 3 / 4);
+      busy_items_ = std::max<size_t>(kMinBusyItems, busy_items_ * 3 / 4);
     }
   }
   IT_CRASH_POINT(kTtlBatchDeleted);
