@@ -20,7 +20,7 @@
 // in batches of ttl_batch_items sorted by key (the memtable takes them fastest so). While
 // other writes run, it gives way to them: batches sized to commit in about kBusyCommit (a
 // write arriving meanwhile waits behind one in RocksDB's write queue), written at RocksDB's
-// low priority, with pauses so that it works ttl_busy_share of the time (2 % by default).
+// low priority, with pauses so that it works ttl_busy_share of the time (1 % by default).
 // It never stops: under continuous writes it deletes at about that share of its full
 // speed. Its thread runs at a low CPU priority (Linux nice 10). Passes run every
 // ttl_interval_seconds; an item is deleted at most one interval plus one pass after it
@@ -114,7 +114,7 @@ class Expirer {
   std::vector<uint64_t> versions_;
   SortedBatchSink sink_;
   rocksdb::WriteBatch batch_;
-  size_t busy_items_ = 1;  // items per batch under writes (adjusted to kBusyCommit)
+  size_t busy_items_ = 16;  // items per batch under writes (adjusted to kBusyCommit)
 };
 
 }  // namespace issuetracker::engine
