@@ -21,7 +21,7 @@
 // other writes run, it gives way to them: batches sized to commit in about kBusyCommit (a
 // write arriving meanwhile waits behind one in RocksDB's write queue; 16 items at least),
 // written at RocksDB's low priority, with pauses so that it works ttl_busy_share of the time
-// (2 % by default).
+// (1 % by default).
 // It never stops: under continuous writes it deletes at about that share of its full
 // speed. Its thread runs at a low CPU priority (Linux nice 10). Passes run every
 // ttl_interval_seconds; an item is deleted at most one interval plus one pass after it

@@ -41,7 +41,7 @@ struct EngineOptions {
   // small batches (expirer.h); 1: it never gives way (full batches, no pauses).
   int64_t ttl_interval_seconds = 10;
   int64_t ttl_batch_items = 1024;
-  double ttl_busy_share = 0.02;
+  double ttl_busy_share = 0.01;
   // The address DescribeEndpoints answers (the endpoint server sets its own); empty:
   // DynamoDB's regional address, "dynamodb.<region>.amazonaws.com".
   std::string endpoint_address;
