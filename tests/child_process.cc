@@ -31,6 +31,26 @@ CommandRun RunCommand(const std::string& binary, const std::string& args) {
   return run;
 }
 
+pid_t SpawnSelfTest(const std::string& test_name, const std::string& variable,
+                    const std::string& value) {
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  env_strings.push_back(variable + "=" + value);
+  std::vector<char*> envp;
+  for (std::string& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::string self = "/proc/self/exe";
+  std::string filter = "--gtest_filter=" + test_name;
+  std::string disabled = "--gtest_also_run_disabled_tests";
+  char* argv[] = {self.data(), filter.data(), disabled.data(), nullptr};
+  const pid_t child = fork();
+  if (child == 0) {  // nothing but execve between fork and exec
+    execve(self.c_str(), argv, envp.data());
+    _exit(127);
+  }
+  return child;
+}
+
 PortPrintingProcess::PortPrintingProcess(std::vector<std::string> argv,
                                          const std::string& stderr_file, const std::string& cwd)
     : stderr_file_(stderr_file) {

@@ -17,6 +17,15 @@ struct CommandRun {
 // Runs `binary args` through the shell until it ends.
 CommandRun RunCommand(const std::string& binary, const std::string& args);
 
+// Runs the test `test_name` ("Suite.DISABLED_Name": disabled, so that it runs only so) of
+// this test binary in a fresh process (an execve of /proc/self/exe), with
+// `variable=value` added to its environment: a child process a test kills. A forked copy
+// of a process that has used RocksDB would inherit its thread pools without their threads,
+// and any lock one of them held at the fork: a forked child that opens a database can wait
+// for ever. Descriptors without FD_CLOEXEC stay open in the child. Returns its pid, or -1.
+pid_t SpawnSelfTest(const std::string& test_name, const std::string& variable,
+                    const std::string& value);
+
 // A server started as `argv` (argv[0] the binary) in `cwd` ("" for the test's own), which
 // prints the port it listens on as the first line of its standard output (`--print-port`);
 // its standard error goes to `stderr_file`. Killed with SIGKILL when destroyed unless it

@@ -1,15 +1,19 @@
 // Durability and concurrency of the embedded engine: reopen, process kill, linearizable
 // conditional writes, atomic transactions under contention.
+#include <fcntl.h>
 #include <rocksdb/db.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <sstream>
 #include <thread>
 
 #include "engine/core.h"
 #include "engine/engine.h"
+#include "tests/child_process.h"
 #include "tests/suite_util.h"
 
 namespace issuetracker::testing {
@@ -219,6 +223,31 @@ TEST(EngineDurabilityTest, ReopenServesExactlyWhatItHeld) {
             dynamo::PointInTimeRecoveryStatus::kEnabled);
 }
 
+constexpr char kKillChildVariable[] = "IT_DURABILITY_KILL_CHILD";
+
+// Run by AcknowledgedWritesSurviveKill in a process of its own (SpawnSelfTest); disabled,
+// so that it runs only there. Puts into Issues until killed, writing the number of each
+// acknowledged put to the descriptor; the variable holds "<database path>\n<descriptor>".
+TEST(DurabilityKillChild, DISABLED_PutsUntilKilled) {
+  const char* spec_text = std::getenv(kKillChildVariable);
+  ASSERT_NE(spec_text, nullptr) << "run by EngineDurabilityTest.AcknowledgedWritesSurviveKill only";
+  std::istringstream spec(spec_text);
+  std::string path;
+  int fd = -1;
+  std::getline(spec, path);
+  spec >> fd;
+  auto db = OpenEngine(path);
+  for (int i = 0;; ++i) {
+    dynamo::PutItemRequest put{"Issues",
+                               MakeItem({{"company_issue_id", S("K#" + std::to_string(i))},
+                                         {"company_id", S("K")},
+                                         {"status", S("Open")}})};
+    if (!db || !db->PutItem(put).ok()) _exit(3);
+    // Acknowledge only after PutItem returned.
+    if (write(fd, &i, sizeof(i)) != sizeof(i)) _exit(4);
+  }
+}
+
 TEST(EngineDurabilityTest, AcknowledgedWritesSurviveKill) {
   TempDir dir;
   const std::string path = dir.path() + "/db";
@@ -228,21 +257,10 @@ TEST(EngineDurabilityTest, AcknowledgedWritesSurviveKill) {
   }
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
-  pid_t child = fork();
+  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+  const pid_t child = SpawnSelfTest("DurabilityKillChild.DISABLED_PutsUntilKilled",
+                                    kKillChildVariable, path + "\n" + std::to_string(fds[1]));
   ASSERT_GE(child, 0);
-  if (child == 0) {
-    close(fds[0]);
-    auto db = OpenEngine(path);
-    for (int i = 0;; ++i) {
-      dynamo::PutItemRequest put{"Issues",
-                                 MakeItem({{"company_issue_id", S("K#" + std::to_string(i))},
-                                           {"company_id", S("K")},
-                                           {"status", S("Open")}})};
-      if (!db || !db->PutItem(put).ok()) _exit(3);
-      // Acknowledge only after PutItem returned.
-      if (write(fds[1], &i, sizeof(i)) != sizeof(i)) _exit(4);
-    }
-  }
   close(fds[1]);
   int acked = -1, value;
   while (acked < 2000 && read(fds[0], &value, sizeof(value)) == sizeof(value)) acked = value;

@@ -1,15 +1,19 @@
 // Point-in-time recovery across restarts (issue 10): restores after clean reopens, after
 // process kills, and with the wall clock stepping backwards or forwards between runs, each
 // checked against a model of the table's history.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <random>
+#include <sstream>
 
 #include "common/clock.h"
 #include "engine/engine.h"
+#include "tests/child_process.h"
 #include "tests/pitr_model.h"
 #include "tests/suite_util.h"
 
@@ -18,6 +22,16 @@ namespace {
 
 constexpr int64_t kStart = 1700000000LL * 1000000;  // 2023-11-14, in microseconds
 constexpr int64_t kMilli = 1000;
+constexpr char kChildVariable[] = "IT_PITR_RESTART_CHILD";
+
+// The options of the test's engine and of its children's.
+engine::EngineOptions TestOptions(const std::string& path, engine::Env* env) {
+  engine::EngineOptions options;
+  options.path = path;
+  options.env = env;
+  options.block_cache_bytes = 8u << 20;
+  return options;
+}
 
 class PitrRestartTest : public ::testing::Test {
  protected:
@@ -28,13 +42,7 @@ class PitrRestartTest : public ::testing::Test {
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     db_ = std::move(e).value();
   }
-  engine::EngineOptions Options() {
-    engine::EngineOptions options;
-    options.path = dir_.path() + "/db";
-    options.env = &env_;
-    options.block_cache_bytes = 8u << 20;
-    return options;
-  }
+  engine::EngineOptions Options() { return TestOptions(dir_.path() + "/db", &env_); }
   Result<dynamo::RestoreTableToPointInTimeResponse> RestoreTo(const std::string& source,
                                                               const std::string& target,
                                                               std::optional<int64_t> at) {
@@ -98,28 +106,53 @@ Item ChildItem(const ChildPut& p, std::string* key) {
   return MakeItem({{"pk", S(pk)}, {"sk", N(sk)}, {"v", N(p.value)}, {"color", S("red")}});
 }
 
+// The child of PutsUntilKilled, in a process of its own (SpawnSelfTest): puts random
+// items into `table` until it is killed, reporting each put before and after it on `fd`.
+// `spec` is "<database path>\n<table>\n<first value> <clock micros> <fd>".
+[[noreturn]] void ChildPuts(const char* spec_text) {
+  std::istringstream spec(spec_text);
+  std::string path, table;
+  int64_t first_value = 0, now = 0;
+  int fd = -1;
+  std::getline(spec, path);
+  std::getline(spec, table);
+  spec >> first_value >> now >> fd;
+  ManualClock clock(now);
+  engine::CustomEnv env(&clock);
+  auto db = engine::Engine::Open(TestOptions(path, &env));
+  if (!db.ok()) _exit(2);
+  std::mt19937 rng(static_cast<uint32_t>(first_value));
+  for (int64_t i = 0;; ++i) {
+    clock.AdvanceMicros(kMilli * (1 + static_cast<int64_t>(rng() % 5)));
+    ChildPut p{0, static_cast<int32_t>(rng() % 1000), first_value + i, clock.NowMicros()};
+    std::string key;
+    if (write(fd, &p, sizeof(p)) != sizeof(p)) _exit(4);
+    if (!(*db)->PutItem({table, ChildItem(p, &key)}).ok()) _exit(3);
+    p.acknowledged = 1;
+    if (write(fd, &p, sizeof(p)) != sizeof(p)) _exit(4);
+  }
+}
+
+// Run by PutsUntilKilled in a process of its own; disabled, so that it runs only there.
+TEST(PitrRestartChild, DISABLED_PutsUntilKilled) {
+  const char* spec = std::getenv(kChildVariable);
+  ASSERT_NE(spec, nullptr) << "run by PitrRestartTest's PutsUntilKilled only";
+  ChildPuts(spec);
+}
+
 void PitrRestartTest::PutsUntilKilled(const std::string& table, int acknowledged,
                                       int64_t first_value, PitrModel* model) {
   db_.reset();
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
-  const pid_t child = fork();
+  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+  std::ostringstream spec;
+  spec << dir_.path() + "/db" << '\n'
+       << table << '\n'
+       << first_value << ' ' << clock_.NowMicros() << ' ' << fds[1];
+  const pid_t child =
+      SpawnSelfTest("PitrRestartChild.DISABLED_PutsUntilKilled", kChildVariable, spec.str());
   ASSERT_GE(child, 0);
-  if (child == 0) {
-    close(fds[0]);
-    auto db = engine::Engine::Open(Options());
-    if (!db.ok()) _exit(2);
-    std::mt19937 rng(static_cast<uint32_t>(first_value));
-    for (int64_t i = 0;; ++i) {
-      clock_.AdvanceMicros(kMilli * (1 + static_cast<int64_t>(rng() % 5)));
-      ChildPut p{0, static_cast<int32_t>(rng() % 1000), first_value + i, clock_.NowMicros()};
-      std::string key;
-      if (write(fds[1], &p, sizeof(p)) != sizeof(p)) _exit(4);
-      if (!(*db)->PutItem({table, ChildItem(p, &key)}).ok()) _exit(3);
-      p.acknowledged = 1;
-      if (write(fds[1], &p, sizeof(p)) != sizeof(p)) _exit(4);
-    }
-  }
   close(fds[1]);
   std::vector<ChildPut> reported;
   ChildPut p;

@@ -2,6 +2,7 @@
 // clock: model-based restore checks (whole table and per-prefix), retention trimming,
 // restores under concurrent writes, backup consistency, stream order and iterators,
 // and the change log across a kill.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,10 +11,12 @@
 #include <map>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "common/clock.h"
 #include "engine/engine.h"
+#include "tests/child_process.h"
 #include "tests/pitr_model.h"
 #include "tests/suite_util.h"
 
@@ -552,27 +555,40 @@ TEST(PitrRealClockTest, RestoreToLatestWithNothingInFlight) {
   ASSERT_OK((*db)->RestoreKeyPrefixToPointInTime(prefix));
 }
 
+constexpr char kKillChildVariable[] = "IT_PITR_KILL_CHILD";
+
+// Run by ChangeLogSurvivesKill in a process of its own (SpawnSelfTest); disabled, so that
+// it runs only there. Puts into Crashy until killed, writing the number of each
+// acknowledged put to the descriptor; the variable holds "<database path>\n<descriptor>".
+TEST(PitrKillChild, DISABLED_PutsUntilKilled) {
+  const char* spec_text = std::getenv(kKillChildVariable);
+  ASSERT_NE(spec_text, nullptr) << "run by PitrTest.ChangeLogSurvivesKill only";
+  std::istringstream spec(spec_text);
+  std::string path;
+  int fd = -1;
+  std::getline(spec, path);
+  spec >> fd;
+  engine::EngineOptions options;
+  options.path = path;
+  auto db = engine::Engine::Open(options);
+  if (!db.ok()) _exit(2);
+  for (int i = 0;; ++i) {
+    dynamo::PutItemRequest put{
+        "Crashy", MakeItem({{"pk", S("k" + std::to_string(i % 100))}, {"sk", N(0)}, {"v", N(i)}})};
+    if (!(*db)->PutItem(put).ok()) _exit(3);
+    if (write(fd, &i, sizeof(i)) != sizeof(i)) _exit(4);
+  }
+}
+
 TEST_F(PitrTest, ChangeLogSurvivesKill) {
   CreateTracked("Crashy", /*stream=*/true);
   db_.reset();
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
-  pid_t child = fork();
+  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+  const pid_t child = SpawnSelfTest("PitrKillChild.DISABLED_PutsUntilKilled", kKillChildVariable,
+                                    dir_.path() + "/db\n" + std::to_string(fds[1]));
   ASSERT_GE(child, 0);
-  if (child == 0) {
-    close(fds[0]);
-    engine::EngineOptions options;
-    options.path = dir_.path() + "/db";
-    auto db = engine::Engine::Open(options);
-    if (!db.ok()) _exit(2);
-    for (int i = 0;; ++i) {
-      dynamo::PutItemRequest put{
-          "Crashy",
-          MakeItem({{"pk", S("k" + std::to_string(i % 100))}, {"sk", N(0)}, {"v", N(i)}})};
-      if (!(*db)->PutItem(put).ok()) _exit(3);
-      if (write(fds[1], &i, sizeof(i)) != sizeof(i)) _exit(4);
-    }
-  }
   close(fds[1]);
   int acked = -1, value;
   while (acked < 1500 && read(fds[0], &value, sizeof(value)) == sizeof(value)) acked = value;
