@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -31,11 +32,15 @@ CommandRun RunCommand(const std::string& binary, const std::string& args) {
   return run;
 }
 
-pid_t SpawnSelfTest(const std::string& test_name, const std::string& variable,
-                    const std::string& value) {
+SelfTestChild SpawnSelfTest(const std::string& test_name, const std::string& variable,
+                            const std::string& value) {
+  SelfTestChild child;
+  int fds[2];
+  if (pipe(fds) != 0) return child;
+  fcntl(fds[0], F_SETFD, FD_CLOEXEC);  // only the parent reads
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-  env_strings.push_back(variable + "=" + value);
+  env_strings.push_back(variable + "=" + std::to_string(fds[1]) + "\n" + value);
   std::vector<char*> envp;
   for (std::string& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -43,12 +48,29 @@ pid_t SpawnSelfTest(const std::string& test_name, const std::string& variable,
   std::string filter = "--gtest_filter=" + test_name;
   std::string disabled = "--gtest_also_run_disabled_tests";
   char* argv[] = {self.data(), filter.data(), disabled.data(), nullptr};
-  const pid_t child = fork();
-  if (child == 0) {  // nothing but execve between fork and exec
+  child.pid = fork();
+  if (child.pid == 0) {  // nothing but execve between fork and exec
     execve(self.c_str(), argv, envp.data());
     _exit(127);
   }
+  close(fds[1]);
+  if (child.pid < 0) {
+    close(fds[0]);
+    return child;
+  }
+  child.read_fd = fds[0];
   return child;
+}
+
+std::optional<SelfTestArgs> GetSelfTestArgs(const char* variable) {
+  const char* text = std::getenv(variable);
+  if (text == nullptr) return std::nullopt;
+  const char* newline = std::strchr(text, '\n');
+  if (newline == nullptr) return std::nullopt;
+  SelfTestArgs args;
+  args.fd = std::atoi(std::string(text, newline).c_str());
+  args.value = newline + 1;
+  return args;
 }
 
 PortPrintingProcess::PortPrintingProcess(std::vector<std::string> argv,

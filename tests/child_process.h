@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,14 +18,25 @@ struct CommandRun {
 // Runs `binary args` through the shell until it ends.
 CommandRun RunCommand(const std::string& binary, const std::string& args);
 
-// Runs the test `test_name` ("Suite.DISABLED_Name": disabled, so that it runs only so) of
-// this test binary in a fresh process (an execve of /proc/self/exe), with
-// `variable=value` added to its environment: a child process a test kills. A forked copy
-// of a process that has used RocksDB would inherit its thread pools without their threads,
-// and any lock one of them held at the fork: a forked child that opens a database can wait
-// for ever. Descriptors without FD_CLOEXEC stay open in the child. Returns its pid, or -1.
-pid_t SpawnSelfTest(const std::string& test_name, const std::string& variable,
-                    const std::string& value);
+// A test of this binary run as a child process that a test kills, in a fresh process (an
+// execve of /proc/self/exe): a forked copy of a process that has used RocksDB would inherit
+// its thread pools without their threads, and any lock one of them held at the fork (a
+// forked child that opens a database can wait for ever). The child reports on a pipe.
+struct SelfTestChild {
+  pid_t pid = -1;    // -1 when it could not be started
+  int read_fd = -1;  // the pipe's read end, for the caller to read and close
+};
+// Runs `test_name` ("Suite.DISABLED_Name": disabled, so that it runs only so) with
+// `variable` in its environment carrying `value` and the pipe's write end.
+SelfTestChild SpawnSelfTest(const std::string& test_name, const std::string& variable,
+                            const std::string& value);
+// In such a child: the value and the pipe descriptor its parent passed, or nullopt when
+// `variable` is not set (the test was not started by SpawnSelfTest).
+struct SelfTestArgs {
+  std::string value;
+  int fd = -1;
+};
+std::optional<SelfTestArgs> GetSelfTestArgs(const char* variable);
 
 // A server started as `argv` (argv[0] the binary) in `cwd` ("" for the test's own), which
 // prints the port it listens on as the first line of its standard output (`--print-port`);

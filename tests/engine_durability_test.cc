@@ -1,14 +1,11 @@
 // Durability and concurrency of the embedded engine: reopen, process kill, linearizable
 // conditional writes, atomic transactions under contention.
-#include <fcntl.h>
 #include <rocksdb/db.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdlib>
-#include <sstream>
 #include <thread>
 
 #include "engine/core.h"
@@ -226,17 +223,12 @@ TEST(EngineDurabilityTest, ReopenServesExactlyWhatItHeld) {
 constexpr char kKillChildVariable[] = "IT_DURABILITY_KILL_CHILD";
 
 // Run by AcknowledgedWritesSurviveKill in a process of its own (SpawnSelfTest); disabled,
-// so that it runs only there. Puts into Issues until killed, writing the number of each
-// acknowledged put to the descriptor; the variable holds "<database path>\n<descriptor>".
+// so that it runs only there. Puts into Issues (the database at the path it is given)
+// until killed, writing the number of each acknowledged put to the pipe.
 TEST(DurabilityKillChild, DISABLED_PutsUntilKilled) {
-  const char* spec_text = std::getenv(kKillChildVariable);
-  ASSERT_NE(spec_text, nullptr) << "run by EngineDurabilityTest.AcknowledgedWritesSurviveKill only";
-  std::istringstream spec(spec_text);
-  std::string path;
-  int fd = -1;
-  std::getline(spec, path);
-  spec >> fd;
-  auto db = OpenEngine(path);
+  const auto args = GetSelfTestArgs(kKillChildVariable);
+  ASSERT_TRUE(args) << "run by EngineDurabilityTest.AcknowledgedWritesSurviveKill only";
+  auto db = OpenEngine(args->value);
   for (int i = 0;; ++i) {
     dynamo::PutItemRequest put{"Issues",
                                MakeItem({{"company_issue_id", S("K#" + std::to_string(i))},
@@ -244,7 +236,7 @@ TEST(DurabilityKillChild, DISABLED_PutsUntilKilled) {
                                          {"status", S("Open")}})};
     if (!db || !db->PutItem(put).ok()) _exit(3);
     // Acknowledge only after PutItem returned.
-    if (write(fd, &i, sizeof(i)) != sizeof(i)) _exit(4);
+    if (write(args->fd, &i, sizeof(i)) != sizeof(i)) _exit(4);
   }
 }
 
@@ -255,20 +247,16 @@ TEST(EngineDurabilityTest, AcknowledgedWritesSurviveKill) {
     auto db = OpenEngine(path);
     ASSERT_OK(db->CreateTable(IssuesPooledRequest("Issues")));
   }
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-  const pid_t child = SpawnSelfTest("DurabilityKillChild.DISABLED_PutsUntilKilled",
-                                    kKillChildVariable, path + "\n" + std::to_string(fds[1]));
-  ASSERT_GE(child, 0);
-  close(fds[1]);
+  const SelfTestChild child =
+      SpawnSelfTest("DurabilityKillChild.DISABLED_PutsUntilKilled", kKillChildVariable, path);
+  ASSERT_GE(child.pid, 0);
   int acked = -1, value;
-  while (acked < 2000 && read(fds[0], &value, sizeof(value)) == sizeof(value)) acked = value;
-  kill(child, SIGKILL);
+  while (acked < 2000 && read(child.read_fd, &value, sizeof(value)) == sizeof(value)) acked = value;
+  kill(child.pid, SIGKILL);
   int wstatus;
-  waitpid(child, &wstatus, 0);
-  while (read(fds[0], &value, sizeof(value)) == sizeof(value)) acked = value;  // drain
-  close(fds[0]);
+  waitpid(child.pid, &wstatus, 0);
+  while (read(child.read_fd, &value, sizeof(value)) == sizeof(value)) acked = value;  // drain
+  close(child.read_fd);
   ASSERT_GE(acked, 2000);
 
   auto db = OpenEngine(path);

@@ -1,13 +1,11 @@
 // Point-in-time recovery across restarts (issue 10): restores after clean reopens, after
 // process kills, and with the wall clock stepping backwards or forwards between runs, each
 // checked against a model of the table's history.
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <random>
 #include <sstream>
 
@@ -106,17 +104,19 @@ Item ChildItem(const ChildPut& p, std::string* key) {
   return MakeItem({{"pk", S(pk)}, {"sk", N(sk)}, {"v", N(p.value)}, {"color", S("red")}});
 }
 
-// The child of PutsUntilKilled, in a process of its own (SpawnSelfTest): puts random
-// items into `table` until it is killed, reporting each put before and after it on `fd`.
-// `spec` is "<database path>\n<table>\n<first value> <clock micros> <fd>".
-[[noreturn]] void ChildPuts(const char* spec_text) {
-  std::istringstream spec(spec_text);
+// Run by PutsUntilKilled in a process of its own (SpawnSelfTest); disabled, so that it
+// runs only there. Puts random items into the table until it is killed, reporting each
+// put before and after it on the pipe; the value it is given is
+// "<database path>\n<table>\n<first value> <clock micros>".
+TEST(PitrRestartChild, DISABLED_PutsUntilKilled) {
+  const auto args = GetSelfTestArgs(kChildVariable);
+  ASSERT_TRUE(args) << "run by PitrRestartTest's PutsUntilKilled only";
+  std::istringstream spec(args->value);
   std::string path, table;
   int64_t first_value = 0, now = 0;
-  int fd = -1;
   std::getline(spec, path);
   std::getline(spec, table);
-  spec >> first_value >> now >> fd;
+  spec >> first_value >> now;
   ManualClock clock(now);
   engine::CustomEnv env(&clock);
   auto db = engine::Engine::Open(TestOptions(path, &env));
@@ -126,45 +126,32 @@ Item ChildItem(const ChildPut& p, std::string* key) {
     clock.AdvanceMicros(kMilli * (1 + static_cast<int64_t>(rng() % 5)));
     ChildPut p{0, static_cast<int32_t>(rng() % 1000), first_value + i, clock.NowMicros()};
     std::string key;
-    if (write(fd, &p, sizeof(p)) != sizeof(p)) _exit(4);
+    if (write(args->fd, &p, sizeof(p)) != sizeof(p)) _exit(4);
     if (!(*db)->PutItem({table, ChildItem(p, &key)}).ok()) _exit(3);
     p.acknowledged = 1;
-    if (write(fd, &p, sizeof(p)) != sizeof(p)) _exit(4);
+    if (write(args->fd, &p, sizeof(p)) != sizeof(p)) _exit(4);
   }
-}
-
-// Run by PutsUntilKilled in a process of its own; disabled, so that it runs only there.
-TEST(PitrRestartChild, DISABLED_PutsUntilKilled) {
-  const char* spec = std::getenv(kChildVariable);
-  ASSERT_NE(spec, nullptr) << "run by PitrRestartTest's PutsUntilKilled only";
-  ChildPuts(spec);
 }
 
 void PitrRestartTest::PutsUntilKilled(const std::string& table, int acknowledged,
                                       int64_t first_value, PitrModel* model) {
   db_.reset();
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
   std::ostringstream spec;
-  spec << dir_.path() + "/db" << '\n'
-       << table << '\n'
-       << first_value << ' ' << clock_.NowMicros() << ' ' << fds[1];
-  const pid_t child =
+  spec << dir_.path() + "/db" << '\n' << table << '\n' << first_value << ' ' << clock_.NowMicros();
+  const SelfTestChild child =
       SpawnSelfTest("PitrRestartChild.DISABLED_PutsUntilKilled", kChildVariable, spec.str());
-  ASSERT_GE(child, 0);
-  close(fds[1]);
+  ASSERT_GE(child.pid, 0);
   std::vector<ChildPut> reported;
   ChildPut p;
   int acks = 0;
-  while (acks < acknowledged && read(fds[0], &p, sizeof(p)) == sizeof(p)) {
+  while (acks < acknowledged && read(child.read_fd, &p, sizeof(p)) == sizeof(p)) {
     reported.push_back(p);
     acks += p.acknowledged;
   }
-  kill(child, SIGKILL);
-  waitpid(child, nullptr, 0);
-  while (read(fds[0], &p, sizeof(p)) == sizeof(p)) reported.push_back(p);
-  close(fds[0]);
+  kill(child.pid, SIGKILL);
+  waitpid(child.pid, nullptr, 0);
+  while (read(child.read_fd, &p, sizeof(p)) == sizeof(p)) reported.push_back(p);
+  close(child.read_fd);
   ASSERT_GE(acks, acknowledged);
   clock_.SetMicros(reported.back().time);
   Open();

@@ -2,7 +2,6 @@
 // clock: model-based restore checks (whole table and per-prefix), retention trimming,
 // restores under concurrent writes, backup consistency, stream order and iterators,
 // and the change log across a kill.
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,7 +10,6 @@
 #include <map>
 #include <random>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "common/clock.h"
@@ -558,44 +556,35 @@ TEST(PitrRealClockTest, RestoreToLatestWithNothingInFlight) {
 constexpr char kKillChildVariable[] = "IT_PITR_KILL_CHILD";
 
 // Run by ChangeLogSurvivesKill in a process of its own (SpawnSelfTest); disabled, so that
-// it runs only there. Puts into Crashy until killed, writing the number of each
-// acknowledged put to the descriptor; the variable holds "<database path>\n<descriptor>".
+// it runs only there. Puts into Crashy (the database at the path it is given) until
+// killed, writing the number of each acknowledged put to the pipe.
 TEST(PitrKillChild, DISABLED_PutsUntilKilled) {
-  const char* spec_text = std::getenv(kKillChildVariable);
-  ASSERT_NE(spec_text, nullptr) << "run by PitrTest.ChangeLogSurvivesKill only";
-  std::istringstream spec(spec_text);
-  std::string path;
-  int fd = -1;
-  std::getline(spec, path);
-  spec >> fd;
+  const auto args = GetSelfTestArgs(kKillChildVariable);
+  ASSERT_TRUE(args) << "run by PitrTest.ChangeLogSurvivesKill only";
   engine::EngineOptions options;
-  options.path = path;
+  options.path = args->value;
   auto db = engine::Engine::Open(options);
   if (!db.ok()) _exit(2);
   for (int i = 0;; ++i) {
     dynamo::PutItemRequest put{
         "Crashy", MakeItem({{"pk", S("k" + std::to_string(i % 100))}, {"sk", N(0)}, {"v", N(i)}})};
     if (!(*db)->PutItem(put).ok()) _exit(3);
-    if (write(fd, &i, sizeof(i)) != sizeof(i)) _exit(4);
+    if (write(args->fd, &i, sizeof(i)) != sizeof(i)) _exit(4);
   }
 }
 
 TEST_F(PitrTest, ChangeLogSurvivesKill) {
   CreateTracked("Crashy", /*stream=*/true);
   db_.reset();
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-  const pid_t child = SpawnSelfTest("PitrKillChild.DISABLED_PutsUntilKilled", kKillChildVariable,
-                                    dir_.path() + "/db\n" + std::to_string(fds[1]));
-  ASSERT_GE(child, 0);
-  close(fds[1]);
+  const SelfTestChild child = SpawnSelfTest("PitrKillChild.DISABLED_PutsUntilKilled",
+                                            kKillChildVariable, dir_.path() + "/db");
+  ASSERT_GE(child.pid, 0);
   int acked = -1, value;
-  while (acked < 1500 && read(fds[0], &value, sizeof(value)) == sizeof(value)) acked = value;
-  kill(child, SIGKILL);
-  waitpid(child, nullptr, 0);
-  while (read(fds[0], &value, sizeof(value)) == sizeof(value)) acked = value;
-  close(fds[0]);
+  while (acked < 1500 && read(child.read_fd, &value, sizeof(value)) == sizeof(value)) acked = value;
+  kill(child.pid, SIGKILL);
+  waitpid(child.pid, nullptr, 0);
+  while (read(child.read_fd, &value, sizeof(value)) == sizeof(value)) acked = value;
+  close(child.read_fd);
   clock_.SetMicros(SystemClock::Default()->NowMicros() + 1000000);  // the child used the real clock
   Open();
   // Every acknowledged write has its change record, in order, in the stream.
