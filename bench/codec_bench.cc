@@ -1,9 +1,16 @@
 // Micro-benchmarks of the item codec on the spec's issue item (about 400 bytes, 13
 // attributes): the per-item cost every Query, Scan and GetItem pays on top of RocksDB.
+// Also the endpoint's work per request without the network: a DynamoDB JSON GetItem and
+// 20-item GSI Query served in process (wire::DispatchInto: decode the body, run the
+// engine, encode the response), as `issuetracker dynamodb` serves them after HTTP.
 // Usage: codec_bench [Google Benchmark flags]
 #include <benchmark/benchmark.h>
 
+#include <filesystem>
+
 #include "bench/bench_util.h"
+#include "dynamo/wire/dispatch.h"
+#include "engine/engine.h"
 #include "engine/item_codec.h"
 
 using namespace issuetracker;  // NOLINT: a benchmark program
@@ -50,5 +57,62 @@ static void BM_CopyItem(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_CopyItem);
+
+namespace {
+
+// An engine holding 1,000 issues of one company in the spec's Issues table, 250 per status.
+engine::Engine& ServingEngine() {
+  static std::unique_ptr<engine::Engine> db = [] {
+    engine::EngineOptions options;
+    options.path = bench::FreshDir(std::filesystem::temp_directory_path().string(),
+                                   "issuetracker-codec-bench-" + std::to_string(getpid()));
+    auto opened = engine::Engine::Open(options);
+    if (!opened.ok()) std::abort();
+    std::unique_ptr<engine::Engine> e = std::move(*opened);
+    if (!e->CreateTable(bench::IssuesTable("Issues")).ok()) std::abort();
+    for (long long i = 0; i < 1000; ++i) {
+      dynamo::PutItemRequest put;
+      put.table_name = "Issues";
+      put.item = bench::IssueItem(i);
+      if (!e->PutItem(put).ok()) std::abort();
+    }
+    return e;
+  }();
+  return *db;
+}
+
+void Serve(benchmark::State& state, dynamo::wire::Operation op, const std::string& body) {
+  engine::Engine& db = ServingEngine();
+  std::string out;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    out.clear();
+    if (dynamo::wire::DispatchInto(db, op, body, &out) != 200) {
+      state.SkipWithError(out.c_str());
+      break;
+    }
+    bytes += out.size();
+  }
+  state.counters["response_bytes"] =
+      benchmark::Counter(static_cast<double>(bytes) / static_cast<double>(state.iterations()));
+}
+
+}  // namespace
+
+static void BM_ServeGetItem(benchmark::State& state) {
+  Serve(state, dynamo::wire::Operation::kGetItem,
+        R"({"TableName":"Issues","Key":{"company_issue_id":{"S":")" + bench::IssueKey(123) +
+            R"("}}})");
+}
+BENCHMARK(BM_ServeGetItem);
+
+static void BM_ServeQuery20(benchmark::State& state) {
+  Serve(state, dynamo::wire::Operation::kQuery,
+        R"({"TableName":"Issues","IndexName":"CompanyStatusIndex",)"
+        R"("KeyConditionExpression":"company_id = :c AND #s = :s","Limit":20,)"
+        R"("ExpressionAttributeNames":{"#s":"status"},)"
+        R"("ExpressionAttributeValues":{":c":{"S":"COMPANY00000"},":s":{"S":"In Review"}}})");
+}
+BENCHMARK(BM_ServeQuery20);
 
 BENCHMARK_MAIN();

@@ -12,7 +12,7 @@ issues per company and status). Workloads, each run alternately against both ser
 Prints requests/s, p50/p99 latency and the server's CPU time per request (user + system,
 from /proc: what the machine's other load changes least) for each server, and the ratios.
 
-Usage: bench/endpoint_bench.py <issuetracker binary> [--seconds N] [--rounds N]
+Usage: bench/endpoint_bench.py <issuetracker binary> [--seconds N] [--rounds N] [--workloads GetItem,Query,PutItem]
 Needs wrk, Node.js and dynalite (tools/dynalite, scripts/install-deps installs it)."""
 import argparse
 import json
@@ -179,7 +179,12 @@ def main():
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--wrk-threads", type=int, default=2)
     ap.add_argument("--endpoint-threads", type=int, default=0, help="issuetracker dynamodb --threads (0: cores)")
+    ap.add_argument("--workloads", default=",".join(LUA), help="comma-separated subset of " + ",".join(LUA))
     args = ap.parse_args()
+    workloads = args.workloads.split(",")
+    for w in workloads:
+        if w not in LUA:
+            ap.error("unknown workload %r (known: %s)" % (w, ", ".join(LUA)))
 
     dynalite = subprocess.Popen(["node", os.path.join(ROOT, "tools", "dynalite", "serve.js")],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
@@ -192,7 +197,8 @@ def main():
         n = load(Server("issuetracker", endpoint.port))
         load(Server("dynalite", dynalite_port))
         with tempfile.TemporaryDirectory() as tmp:
-            for workload, lua in LUA.items():
+            for workload in workloads:
+                lua = LUA[workload]
                 script = os.path.join(tmp, workload + ".lua")
                 with open(script, "w") as f:
                     f.write(lua % {"companies": COMPANIES, "per_company": len(STATUSES) * PER_STATUS})
@@ -217,7 +223,7 @@ def main():
         n, args.connections, args.wrk_threads, args.seconds, args.rounds))
     print("%-8s %11s %11s %7s %10s %10s %9s %9s %7s" % (
         "", "ours req/s", "dyn. req/s", "ratio", "ours p99", "dyn. p99", "ours CPU", "dyn. CPU", "ratio"))
-    for workload in LUA:
+    for workload in workloads:
         a, b = results[(workload, "issuetracker")], results[(workload, "dynalite")]
         print("%-8s %11.0f %11.0f %6.1fx %7.2f ms %7.2f ms %6.1f us %6.1f us %6.1fx" % (
             workload, a["rps"], b["rps"], a["rps"] / b["rps"], a["p99_ms"], b["p99_ms"], a["cpu_us"], b["cpu_us"],

@@ -114,9 +114,13 @@ void ReadMember(AttrType type, const json::value& v, AttributeValue* out, Decode
 
 }  // namespace
 
+// `{"<TypeName(type)>":`, indexed by AttrType.
+constexpr std::string_view kTypedOpen[] = {R"({"S":)",    R"({"N":)", R"({"B":)", R"({"BOOL":)",
+                                           R"({"NULL":)", R"({"M":)", R"({"L":)", R"({"SS":)",
+                                           R"({"NS":)",   R"({"BS":)"};
+
 void WriteValue(JsonWriter& w, const AttributeValue& value) {
-  w.BeginObject();
-  w.Key(TypeName(value.type()));
+  w.BeginObjectWithKey(kTypedOpen[static_cast<size_t>(value.type())]);
   switch (value.type()) {
     case AttrType::kS:
       w.String(value.s());

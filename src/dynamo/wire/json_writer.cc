@@ -30,15 +30,46 @@ constexpr std::array<bool, 256> MakeEscapeTable() {
 }
 constexpr std::array<bool, 256> kEscape = MakeEscapeTable();
 
+// Whether any of the eight bytes of `x` must be escaped (below 0x20, '"' or '\\'). Exact
+// for "any" (the usual SWAR tests: a borrow into a byte only happens after a lower byte
+// already matched).
+bool AnyNeedsEscape(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  const uint64_t below_space = (x - kOnes * 0x20) & ~x & kHigh;
+  return (below_space | has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\'))) != 0;
+}
+
 }  // namespace
 
 void JsonWriter::AppendQuoted(std::string_view s) {
+  // Find the first byte to escape, eight bytes at a time: most strings have none and are
+  // copied whole.
+  const char* const data = s.data();
+  const size_t size = s.size();
+  size_t i = 0;
+  uint64_t x;
+  for (; i + 8 <= size; i += 8) {
+    std::memcpy(&x, data + i, 8);
+    if (AnyNeedsEscape(x)) break;
+  }
+  if (i + 8 > size && size >= 8) {  // the tail, as the last eight bytes
+    std::memcpy(&x, data + size - 8, 8);
+    if (!AnyNeedsEscape(x)) i = size;
+  }
+  while (i < size && !kEscape[static_cast<unsigned char>(data[i])]) ++i;
   out_.push_back('"');
+  if (i == size) {
+    out_.append(data, size);
+    out_.push_back('"');
+    return;
+  }
   size_t start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
+  for (; i < size; ++i) {
+    const auto c = static_cast<unsigned char>(data[i]);
     if (!kEscape[c]) continue;
-    out_.append(s.data() + start, i - start);
+    out_.append(data + start, i - start);
     start = i + 1;
     switch (c) {
       case '"':
@@ -69,7 +100,7 @@ void JsonWriter::AppendQuoted(std::string_view s) {
       }
     }
   }
-  out_.append(s.data() + start, s.size() - start);
+  out_.append(data + start, size - start);
   out_.push_back('"');
 }
 

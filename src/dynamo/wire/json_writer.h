@@ -36,6 +36,13 @@ class JsonWriter {
     out_.push_back(']');
     comma_ = true;
   }
+  // BeginObject() then Key(name), for a name that needs no escaping, given as the literal
+  // text `{"name":` (the typed wrappers of attribute values: `{"S":`).
+  void BeginObjectWithKey(std::string_view open_and_key) {
+    Separate();
+    out_.append(open_and_key);
+    comma_ = false;
+  }
   // A member name; the next call writes its value.
   void Key(std::string_view name) {
     Separate();
