@@ -2,8 +2,10 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
+#include <cctype>
 #include <charconv>
 #include <random>
 
@@ -35,6 +37,53 @@ bool IsJson(std::string_view body) {
   (void)boost::json::parse(boost::json::string_view(body.data(), body.size()), ec,
                            boost::json::storage_ptr(&resource), options);
   return !ec;
+}
+
+// Responses at least this large are gzip-compressed for a client that accepts it, as
+// DynamoDB compresses them (its threshold is about 4 KB).
+constexpr size_t kCompressFrom = 4096;
+
+// Whether an Accept-Encoding value lists gzip with a non-zero quality ("gzip", "GZip",
+// "gzip, deflate", "deflate;q=1, gzip;q=0.5"; not "gzip;q=0").
+bool AcceptsGzip(std::string_view value) {
+  while (!value.empty()) {
+    const size_t comma = value.find(',');
+    std::string_view item = MediaType(value.substr(0, comma));  // the coding, trimmed
+    std::string_view params = value.substr(0, comma);
+    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
+    auto is = [&](std::string_view coding) {  // content codings are case-insensitive
+      return item.size() == coding.size() &&
+             std::equal(item.begin(), item.end(), coding.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == b;
+             });
+    };
+    if (!is("gzip") && !is("x-gzip")) continue;
+    const size_t q = params.find("q=");
+    if (q == std::string_view::npos) return true;
+    double quality = 0;
+    const std::string_view digits = params.substr(q + 2);
+    std::from_chars(digits.data(), digits.data() + digits.size(), quality);
+    return quality > 0;
+  }
+  return false;
+}
+
+// Replaces `body` with its gzip encoding; false (body unchanged) if zlib fails.
+bool Gzip(std::string* body) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    return false;
+  std::string out(deflateBound(&z, static_cast<uLong>(body->size())) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(body->data());
+  z.avail_in = static_cast<uInt>(body->size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return false;
+  out.resize(z.total_out);
+  *body = std::move(out);
+  return true;
 }
 
 void SetCommonHeaders(net::Response& response) {
@@ -109,7 +158,12 @@ void Endpoint::Handle(const net::Request& request, net::Response& response) cons
     }
   }
   if (request.method == net::Method::kGet || request.method == net::Method::kHead) {
-    response.Set(200, "text/plain", health_text_);
+    // The health check answers on the root only; any other path is not found.
+    if (request.path == "/") {
+      response.Set(200, "text/plain", health_text_);
+    } else {
+      response.Set(404, "text/plain", "<UnknownOperationException/>\n");
+    }
     SetCommonHeaders(response);
     return;
   }
@@ -122,7 +176,12 @@ void Endpoint::Handle(const net::Request& request, net::Response& response) cons
     return;
   }
   Serve(request, response);
-  SetCommonHeaders(response);
+  if (response.body.size() >= kCompressFrom &&
+      AcceptsGzip(request.headers.Find("Accept-Encoding").value_or(std::string_view())) &&
+      Gzip(&response.body)) {
+    response.headers.Add("Content-Encoding", "gzip");
+  }
+  SetCommonHeaders(response);  // x-amz-crc32 is of the body as sent, compressed or not
 }
 
 void Endpoint::Serve(const net::Request& request, net::Response& response) const {
@@ -145,6 +204,17 @@ void Endpoint::Serve(const net::Request& request, net::Response& response) const
   Caller caller;
   if (Status auth = authenticator_.Check(request, now, &caller); !auth.ok()) {
     if (!malformed()) WriteError(auth, reply_type, response);
+    return;
+  }
+  if (*op == wire::Operation::kDescribeEndpoints) {
+    // The endpoint to use is this one, as the client addressed it (the SDKs that discover
+    // endpoints send their later requests there), not DynamoDB's regional endpoint.
+    DescribeEndpointsResponse described;
+    described.endpoints.push_back(
+        {std::string(request.headers.Find("Host").value_or("127.0.0.1")), 1440});
+    response.status = 200;
+    response.body = wire::Encode(described);
+    response.headers.Add("Content-Type", reply_type);
     return;
   }
   Result<DatabasePool::Lease> database = databases_->Acquire(caller);

@@ -88,6 +88,57 @@ TEST_F(EndpointTest, GetAnswersTheHealthCheck) {
   EXPECT_EQ(response.headers.Find("x-amz-crc32"), "3128867991");
 }
 
+TEST_F(EndpointTest, TheHealthCheckIsOnTheRootOnly) {
+  for (const char* path : {"/abc", "/-", "/index.htm", "/health"}) {
+    net::Request r;
+    r.method = net::Method::kGet;
+    r.method_text = "GET";
+    r.target = r.path = path;
+    net::Response response = Handle(r);
+    EXPECT_EQ(response.status, 404) << path;
+    EXPECT_EQ(response.body, "<UnknownOperationException/>\n") << path;
+  }
+}
+
+TEST_F(EndpointTest, DescribeEndpointsNamesThisEndpoint) {
+  net::Response r = Handle(Post("DescribeEndpoints", "{}"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(
+      json::parse(r.body),
+      json::parse(R"({"Endpoints":[{"Address":"localhost:8000","CachePeriodInMinutes":1440}]})"));
+}
+
+TEST_F(EndpointTest, LargeResponsesAreGzippedForClientsThatAcceptIt) {
+  CreateTable();
+  const std::string big(6000, 'x');
+  ASSERT_EQ(Handle(Post("PutItem", R"({"TableName":"Tab","Item":{"pk":{"S":"k"},"v":{"S":")" + big +
+                                       R"("}}})"))
+                .status,
+            200);
+  const std::string get = R"({"TableName":"Tab","Key":{"pk":{"S":"k"}}})";
+  // Not asked for, or refused: plain JSON.
+  for (const char* accept : {"", "identity", "gzip;q=0", "deflate"}) {
+    net::Request r = Post("GetItem", get);
+    if (*accept) r.headers.Add("Accept-Encoding", accept);
+    net::Response response = Handle(r);
+    EXPECT_FALSE(response.headers.Find("Content-Encoding")) << accept;
+    EXPECT_NE(response.body.find(big), std::string::npos) << accept;
+  }
+  for (const char* accept : {"gzip", "deflate, gzip;q=0.5", "GZIP", "x-gzip"}) {
+    net::Request r = Post("GetItem", get);
+    r.headers.Add("Accept-Encoding", accept);
+    net::Response response = Handle(r);  // checks x-amz-crc32 against the body as sent
+    ASSERT_EQ(response.headers.Find("Content-Encoding"), "gzip") << accept;
+    ASSERT_GE(response.body.size(), 2u);
+    EXPECT_EQ(response.body.substr(0, 2), "\x1f\x8b");
+    EXPECT_LT(response.body.size(), 1000u);
+  }
+  // Small responses are never compressed.
+  net::Request small = Post("ListTables", "{}");
+  small.headers.Add("Accept-Encoding", "gzip");
+  EXPECT_FALSE(Handle(small).headers.Find("Content-Encoding"));
+}
+
 TEST_F(EndpointTest, OtherMethodsAndContentTypesAreUnknownOperations) {
   net::Request put = Post("ListTables", "{}");
   put.method = net::Method::kPut;
