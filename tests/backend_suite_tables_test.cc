@@ -116,6 +116,13 @@ TEST_P(TablesTest, CreateRejectsInvalidDefinitions) {
                  "but NonKeyAttributes is specified");
   }
 
+  auto include_nothing = TableRequest("Tab1", "id");
+  AddGsi(&include_nothing, "Idx", "a", "", dynamo::ProjectionType::kInclude);
+  if (!Departs("dynalite", "C48") && !Departs("moto", "C48")) {
+    EXPECT_ERROR(db().CreateTable(include_nothing), kValidation,
+                 "ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
+  }
+
   Create(TableRequest("Tab1", "id"));
   EXPECT_ERROR(db().CreateTable(TableRequest("Tab1", "id")), kResourceInUse,
                Msg("Table already exists: Tab1", {{"dynalite", ""}}));
@@ -162,10 +169,21 @@ TEST_P(TablesTest, ListTablesPaginates) {
 TEST_P(TablesTest, DeleteTableRemovesItsData) {
   Create(TableRequest("Gone", "id"));
   Put("Gone", MakeItem({{"id", S("1")}}));
+  EXPECT_EQ(Describe("Gone").provisioned_throughput.number_of_decreases_today, 0);
   auto deleted = db().DeleteTable({"Gone"});
   ASSERT_OK(deleted);
   EXPECT_EQ(deleted->table_description.table_status,
             Departs("moto", "C5") ? dynamo::TableStatus::kActive : dynamo::TableStatus::kDeleting);
+  if (!IsPeer(GetParam())) {
+    // DeleteTable's description is abbreviated, as DynamoDB's: no creation time, key schema,
+    // attribute definitions or indexes; the name, ARN, id, status and counts.
+    const dynamo::TableDescription& d = deleted->table_description;
+    EXPECT_EQ(d.table_name, "Gone");
+    EXPECT_FALSE(d.table_arn.empty());
+    EXPECT_EQ(d.creation_date_time, 0);
+    EXPECT_TRUE(d.key_schema.empty());
+    EXPECT_TRUE(d.attribute_definitions.empty());
+  }
   // DynamoDB deletes asynchronously: the table shows DELETING for a while, then is gone.
   WaitGone("Gone");
   EXPECT_ERROR(db().DescribeTable({"Gone"}), kResourceNotFound,
@@ -232,6 +250,10 @@ TEST_P(TablesTest, UpdateTableAddsIndexWithBackfillAndRemovesIt) {
     if (i % 3 == 0) item.emplace("color", S(i % 2 ? "red" : "blue"));
     Put("Grow", item);
   }
+  // Values no write may give an index key, written before the index exists: an empty
+  // string and one over the 2048-byte key limit. The backfill leaves them out.
+  Put("Grow", MakeItem({{"id", S("empty")}, {"color", S("")}}));
+  Put("Grow", MakeItem({{"id", S("long")}, {"color", S(std::string(2049, 'r'))}}));
   dynamo::UpdateTableRequest u;
   u.table_name = "Grow";
   u.attribute_definitions = {{"color", ScalarType::kS}};
@@ -257,6 +279,15 @@ TEST_P(TablesTest, UpdateTableAddsIndexWithBackfillAndRemovesIt) {
   ASSERT_EQ(d.global_secondary_indexes.size(), 1u);
   if (!IsPeer(GetParam())) {
     EXPECT_EQ(d.global_secondary_indexes[0].item_count, 201);
+    // Deleting an item left out touches no index entry or count; giving one a valid value
+    // indexes it.
+    dynamo::DeleteItemRequest del;
+    del.table_name = "Grow";
+    del.key = MakeItem({{"id", S("empty")}});
+    ASSERT_OK(db().DeleteItem(del));
+    EXPECT_EQ(Describe("Grow").global_secondary_indexes[0].item_count, 201);
+    Put("Grow", MakeItem({{"id", S("long")}, {"color", S("blue")}}));
+    EXPECT_EQ(Describe("Grow").global_secondary_indexes[0].item_count, 202);
   }
   dynamo::QueryRequest q;
   q.table_name = "Grow";
@@ -291,6 +322,8 @@ TEST_P(TablesTest, UpdateTableAddsIndexWithBackfillAndRemovesIt) {
 
 TEST_P(TablesTest, UpdateTableSettings) {
   Create(TableRequest("Settings", "id"));
+  // A table created without a TableClass shows no TableClassSummary (DynamoDB's default).
+  EXPECT_FALSE(Describe("Settings").table_class_summary.has_value());
   dynamo::UpdateTableRequest empty;
   empty.table_name = "Settings";
   if (!Departs("moto", "C2")) EXPECT_ERROR(db().UpdateTable(empty), kValidation, "At least one of");
@@ -307,6 +340,19 @@ TEST_P(TablesTest, UpdateTableSettings) {
   } else {
     ASSERT_TRUE(d.table_class_summary.has_value());
     EXPECT_EQ(d.table_class_summary->table_class, dynamo::TableClass::kStandardInfrequentAccess);
+    // UpdateTable's change is dated.
+    ASSERT_TRUE(d.table_class_summary->last_update_date_time.has_value());
+    EXPECT_GT(*d.table_class_summary->last_update_date_time, 1.6e9);
+  }
+  // Given at creation: shown, undated.
+  dynamo::CreateTableRequest classed = TableRequest("Classed", "id");
+  classed.table_class = dynamo::TableClass::kStandard;
+  Create(classed);
+  const auto summary = Describe("Classed").table_class_summary;
+  if (!Departs("dynalite", "C10") && !Departs("moto", "C10")) {
+    ASSERT_TRUE(summary.has_value());
+    EXPECT_EQ(summary->table_class, dynamo::TableClass::kStandard);
+    EXPECT_FALSE(summary->last_update_date_time.has_value());
   }
   dynamo::UpdateTableRequest missing;
   missing.table_name = "Nope";
@@ -332,6 +378,22 @@ TEST_P(TablesTest, TagsAreAddedAndRemoved) {
   ASSERT_OK(tags);
   EXPECT_EQ(tags->tags, (std::vector<dynamo::Tag>{{"b", "2"}}));
   EXPECT_STATUS_ERROR(db().TagResource({arn + "x", {{"a", "1"}}}), kResourceNotFound, "not found");
+  if (!IsPeer(GetParam())) {
+    // Lengths count characters (128 Hebrew letters are 256 bytes), and the characters are
+    // letters, numbers, separators and _.:/=+-@ only.
+    std::string hebrew;
+    for (int i = 0; i < 128; ++i) hebrew += "\xd7\x90";
+    ASSERT_STATUS_OK(db().TagResource({arn, {{hebrew, "dog"}}}));
+    for (const char* bad : {"hi!", "d%g", "\"hello\""}) {
+      EXPECT_STATUS_ERROR(db().TagResource({arn, {{bad, "dog"}}}), kValidation,
+                          "Member must satisfy regular expression pattern");
+      EXPECT_STATUS_ERROR(db().TagResource({arn, {{"dog", bad}}}), kValidation,
+                          "Member must satisfy regular expression pattern");
+    }
+    // An index's ARN names no taggable resource.
+    EXPECT_STATUS_ERROR(db().TagResource({arn + "/index/Idx", {{"a", "1"}}}), kValidation,
+                        "Invalid ResourceArn provided as input");
+  }
   if (Departs("dynalite", "C12")) {
     EXPECT_STATUS_ERROR(db().TagResource({"nonsense", {{"a", "1"}}}), kAccessDenied,
                         "not authorized");

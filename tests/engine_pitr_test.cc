@@ -403,6 +403,32 @@ TEST_F(PitrTest, StreamsDeliverOrderedRecordsForEveryIteratorType) {
                kResourceNotFound, "Shard");
   EXPECT_ERROR(db_->DescribeStream({arn + "x", std::nullopt, std::nullopt}), kResourceNotFound,
                "Stream");
+  // Not a stream ARN at all: invalid, before any lookup (DynamoDB Streams' order).
+  for (const std::string bad :
+       {"sdfadfsdfnlfkajakfgjalksfgklasjklasdjfklasdfasdfgasf",
+        "arn:aws:dynamodb:us-east-1:1:table/T", "arn:aws:s3:::b/stream/x"}) {
+    EXPECT_ERROR(db_->DescribeStream({bad, std::nullopt, std::nullopt}), kValidation,
+                 "Invalid StreamArn");
+    EXPECT_ERROR(db_->GetShardIterator({bad, shard, dynamo::ShardIteratorType::kLatest, {}}),
+                 kValidation, "Invalid StreamArn");
+    EXPECT_ERROR(db_->ListStreams({std::nullopt, std::nullopt, bad}), kValidation,
+                 "Invalid StreamArn");
+  }
+  // A well-formed ARN of another region names no stream here.
+  EXPECT_ERROR(
+      db_->DescribeStream({"arn:aws:dynamodb:eu-west-1:1:table/T/stream/2024-01-01T00:00:00.000",
+                           std::nullopt, std::nullopt}),
+      kResourceNotFound, "Stream");
+  // Shards are listed after ExclusiveStartShardId in id order: none after the last one, or
+  // after an id that sorts last.
+  for (const std::string& after : {shard, std::string("zzzzzzzzzzzzzzzzzzzzzzzzsfasdgagadfadfg")}) {
+    auto rest = db_->DescribeStream({arn, std::nullopt, after});
+    ASSERT_TRUE(rest.ok()) << rest.status().ToString();
+    EXPECT_TRUE(rest->stream_description.shards.empty()) << after;
+  }
+  auto from_start = db_->DescribeStream({arn, std::nullopt, std::string("aaa")});
+  ASSERT_TRUE(from_start.ok());
+  EXPECT_EQ(from_start->stream_description.shards.size(), 1u);
   clock_.AdvanceMicros(16LL * 60 * 1000000);
   EXPECT_ERROR(db_->GetRecords({*horizon->shard_iterator, std::nullopt}), kExpiredIterator,
                "Iterator expired");

@@ -59,6 +59,15 @@ struct ProvisionedThroughput {
   bool operator==(const ProvisionedThroughput&) const = default;
 };
 
+// A table's or GSI's throughput as DescribeTable shows it: on-demand tables show zeros, and
+// nothing here decreases throughput, so NumberOfDecreasesToday is always 0.
+struct ProvisionedThroughputDescription : ProvisionedThroughput {
+  int64_t number_of_decreases_today = 0;
+  ProvisionedThroughputDescription() = default;
+  ProvisionedThroughputDescription(const ProvisionedThroughput& t) : ProvisionedThroughput(t) {}
+  bool operator==(const ProvisionedThroughputDescription&) const = default;
+};
+
 struct GlobalSecondaryIndex {
   std::string index_name;
   std::vector<KeySchemaElement> key_schema;
@@ -111,7 +120,7 @@ struct GlobalSecondaryIndexDescription {
   Projection projection;
   IndexStatus index_status = IndexStatus::kActive;
   bool backfilling = false;
-  std::optional<ProvisionedThroughput> provisioned_throughput;
+  std::optional<ProvisionedThroughputDescription> provisioned_throughput;
   int64_t index_size_bytes = 0;
   int64_t item_count = 0;
   std::string index_arn;
@@ -139,6 +148,7 @@ struct SseDescription {
 
 struct TableClassSummary {
   TableClass table_class = TableClass::kStandard;
+  std::optional<double> last_update_date_time;  // set once UpdateTable changed the class
 };
 
 struct TableDescription {
@@ -146,17 +156,18 @@ struct TableDescription {
   std::string table_id;
   std::string table_arn;
   TableStatus table_status = TableStatus::kActive;
-  double creation_date_time = 0;  // seconds since epoch, as on the wire
+  double creation_date_time = 0;  // seconds since epoch, as on the wire; 0 (absent) in
+                                  // DeleteTable's abbreviated description
   std::vector<AttributeDefinition> attribute_definitions;
   std::vector<KeySchemaElement> key_schema;
   std::vector<GlobalSecondaryIndexDescription> global_secondary_indexes;
   std::optional<BillingModeSummary> billing_mode_summary;
-  ProvisionedThroughput provisioned_throughput;
+  ProvisionedThroughputDescription provisioned_throughput;
   std::optional<SseDescription> sse_description;  // absent: encrypted with an AWS owned key
   std::optional<StreamSpecification> stream_specification;
   std::optional<std::string> latest_stream_arn;
   std::optional<std::string> latest_stream_label;
-  std::optional<TableClassSummary> table_class_summary;
+  std::optional<TableClassSummary> table_class_summary;  // absent unless a class was given
   bool deletion_protection_enabled = false;
   int64_t item_count = 0;
   int64_t table_size_bytes = 0;

@@ -85,6 +85,8 @@ Status ValidateProjection(const dynamo::Projection& p) {
     return Invalid("ProjectionType is " + std::string(dynamo::ToWire(p.projection_type)) +
                    ", but NonKeyAttributes is specified");
   }
+  if (p.projection_type == dynamo::ProjectionType::kInclude && p.non_key_attributes.empty())
+    return Invalid("ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
   std::set<std::string> seen(p.non_key_attributes.begin(), p.non_key_attributes.end());
   if (seen.size() != p.non_key_attributes.size()) {
     return Invalid("Duplicate attribute in NonKeyAttributes of a projection");
@@ -222,8 +224,52 @@ Status ValidateTableName(std::string_view name, std::string_view field) {
   return Status::Ok();
 }
 
+Status CheckKeyAttributeNames(const std::vector<AttributeDefinition>& defs,
+                              std::initializer_list<const std::vector<KeySchemaElement>*> schemas,
+                              const std::vector<const dynamo::Projection*>& projections) {
+  auto check = [](const std::string& name, const std::string& path) -> Status {
+    if (name.empty() || name.size() > kMaxKeyAttributeNameBytes) {
+      return Status::Validation(
+          "1 validation error detected: Value '" + name + "' at '" + path +
+          "' failed to satisfy constraint: Member must have length " +
+          (name.empty() ? std::string("greater than or equal to 1")
+                        : "less than or equal to " + std::to_string(kMaxKeyAttributeNameBytes)));
+    }
+    return Status::Ok();
+  };
+  for (size_t i = 0; i < defs.size(); ++i) {
+    IT_RETURN_IF_ERROR(
+        check(defs[i].attribute_name,
+              "attributeDefinitions." + std::to_string(i + 1) + ".member.attributeName"));
+  }
+  for (const auto* schema : schemas) {
+    for (size_t i = 0; i < schema->size(); ++i) {
+      IT_RETURN_IF_ERROR(check((*schema)[i].attribute_name,
+                               "keySchema." + std::to_string(i + 1) + ".member.attributeName"));
+    }
+  }
+  for (const dynamo::Projection* p : projections) {
+    for (size_t i = 0; i < p->non_key_attributes.size(); ++i) {
+      IT_RETURN_IF_ERROR(check(p->non_key_attributes[i],
+                               "projection.nonKeyAttributes." + std::to_string(i + 1) + ".member"));
+    }
+  }
+  return Status::Ok();
+}
+
 Status ValidateCreateTable(const dynamo::CreateTableRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
+  {  // name lengths first: DynamoDB reports them before any inconsistency
+    std::vector<const dynamo::Projection*> projections;
+    for (const auto& g : r.global_secondary_indexes) projections.push_back(&g.projection);
+    for (const auto& l : r.local_secondary_indexes) projections.push_back(&l.projection);
+    IT_RETURN_IF_ERROR(
+        CheckKeyAttributeNames(r.attribute_definitions, {&r.key_schema}, projections));
+    for (const auto& g : r.global_secondary_indexes)
+      IT_RETURN_IF_ERROR(CheckKeyAttributeNames({}, {&g.key_schema}, {}));
+    for (const auto& l : r.local_secondary_indexes)
+      IT_RETURN_IF_ERROR(CheckKeyAttributeNames({}, {&l.key_schema}, {}));
+  }
   const bool ppr = r.billing_mode == dynamo::BillingMode::kPayPerRequest;
   if (ppr && r.provisioned_throughput) {
     return Invalid(
@@ -316,6 +362,7 @@ TableDesc DescFromCreateRequest(const dynamo::CreateTableRequest& r, uint32_t id
   if (r.stream_specification && r.stream_specification->stream_enabled)
     d.stream = r.stream_specification;
   d.table_class = r.table_class.value_or(dynamo::TableClass::kStandard);
+  d.table_class_set = r.table_class.has_value();
   d.deletion_protection = r.deletion_protection_enabled.value_or(false);
   d.tags = r.tags;
   d.creation_time = now_seconds;
@@ -558,6 +605,8 @@ std::string SerializeTableDesc(const TableDesc& d) {
                  {"pitr_enabled_since_micros", d.pitr_enabled_since_micros},
                  {"settings", SettingsToJson(d)}};
   if (d.range) o["range"] = KeyAttrToJson(*d.range);
+  if (d.table_class_set) o["table_class_set"] = true;
+  if (d.table_class_updated != 0) o["table_class_updated"] = d.table_class_updated;
   json::array defs;
   for (const auto& a : d.attribute_definitions) {
     defs.push_back(
@@ -578,13 +627,29 @@ Result<TableDesc> ParseTableDesc(std::string_view text) {
     const auto& o = v.as_object();
     if (o.at("format").to_number<int>() != 1)
       return Status::Corruption("unknown table descriptor format");
-    IT_RETURN_IF_ERROR(OnlyFields(
-        o,
-        {"format", "id", "name", "uuid", "next_index_id", "hash", "range", "attribute_definitions",
-         "indexes", "billing_mode", "last_update_to_pay_per_request", "throughput", "table_class",
-         "deletion_protection", "creation_time", "pitr_enabled", "pitr_recovery_days",
-         "pitr_enabled_since_micros", "settings"},
-        "the table"));
+    IT_RETURN_IF_ERROR(OnlyFields(o,
+                                  {"format",
+                                   "id",
+                                   "name",
+                                   "uuid",
+                                   "next_index_id",
+                                   "hash",
+                                   "range",
+                                   "attribute_definitions",
+                                   "indexes",
+                                   "billing_mode",
+                                   "last_update_to_pay_per_request",
+                                   "throughput",
+                                   "table_class",
+                                   "deletion_protection",
+                                   "creation_time",
+                                   "pitr_enabled",
+                                   "pitr_recovery_days",
+                                   "pitr_enabled_since_micros",
+                                   "settings",
+                                   "table_class_set",
+                                   "table_class_updated"},
+                                  "the table"));
     TableDesc d;
     d.id = o.at("id").to_number<uint32_t>();
     d.name = std::string(o.at("name").as_string());
@@ -614,6 +679,10 @@ Result<TableDesc> ParseTableDesc(std::string_view text) {
     d.last_update_to_pay_per_request = o.at("last_update_to_pay_per_request").to_number<double>();
     IT_RETURN_IF_ERROR(ThroughputFromJson(o.at("throughput"), &d.throughput));
     IT_RETURN_IF_ERROR(EnumFromJson(o.at("table_class"), &d.table_class));
+    // Absent in descriptors written before they existed.
+    if (o.contains("table_class_set")) d.table_class_set = o.at("table_class_set").as_bool();
+    if (o.contains("table_class_updated"))
+      d.table_class_updated = o.at("table_class_updated").to_number<double>();
     d.deletion_protection = o.at("deletion_protection").as_bool();
     d.creation_time = o.at("creation_time").to_number<double>();
     d.pitr_enabled = o.at("pitr_enabled").as_bool();

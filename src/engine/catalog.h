@@ -71,6 +71,10 @@ struct TableDesc {
   };
   std::optional<PastStream> previous_stream;
   dynamo::TableClass table_class = dynamo::TableClass::kStandard;
+  // Whether a TableClass was ever given (DescribeTable shows TableClassSummary only then),
+  // and when UpdateTable last gave one (seconds since epoch; 0: never).
+  bool table_class_set = false;
+  double table_class_updated = 0;
   bool deletion_protection = false;
   std::vector<dynamo::Tag> tags;
   double creation_time = 0;  // seconds since epoch
@@ -89,6 +93,13 @@ struct TableDesc {
 // Validates a CreateTable request as DynamoDB does (ValidationException with DynamoDB's
 // messages: names, key schema, attribute definitions, indexes, billing, limits).
 Status ValidateCreateTable(const dynamo::CreateTableRequest& request);
+// Key attribute names (in attribute definitions and key schemas) and projected attribute
+// names are 1 to 255 bytes: ValidationException in DynamoDB's constraint form otherwise.
+inline constexpr size_t kMaxKeyAttributeNameBytes = 255;
+Status CheckKeyAttributeNames(
+    const std::vector<dynamo::AttributeDefinition>& defs,
+    std::initializer_list<const std::vector<dynamo::KeySchemaElement>*> schemas,
+    const std::vector<const dynamo::Projection*>& projections);
 
 // Validates a table name ("[a-zA-Z0-9_.-]+", 3..255 characters).
 Status ValidateTableName(std::string_view name, std::string_view field = "tableName");

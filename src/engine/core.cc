@@ -282,6 +282,9 @@ Result<TableRef> EngineCore::GetTable(std::string_view name) {
     std::shared_lock<std::shared_mutex> lock(handle->mu);
     if (!handle->deleted) return TableRef(std::move(handle), std::move(lock));
   }
+  // A name no table can have is invalid rather than missing (DynamoDB checks the name's
+  // pattern and length first).
+  IT_RETURN_IF_ERROR(ValidateTableName(name));
   return Status::ResourceNotFound("Requested resource not found");
 }
 
@@ -528,7 +531,11 @@ dynamo::TableDescription EngineCore::DescribeWith(const TableDesc& t,
     d.latest_stream_label = t.stream_label;
     d.latest_stream_arn = d.table_arn + "/stream/" + t.stream_label;
   }
-  d.table_class_summary = dynamo::TableClassSummary{t.table_class};
+  if (t.table_class_set) {
+    d.table_class_summary = dynamo::TableClassSummary{t.table_class, std::nullopt};
+    if (t.table_class_updated != 0)
+      d.table_class_summary->last_update_date_time = t.table_class_updated;
+  }
   d.deletion_protection_enabled = t.deletion_protection;
   return d;
 }

@@ -84,12 +84,35 @@ dynamo::StreamRecord ToStreamRecord(const TableDesc& t, const StreamInfo& s, con
 
 }  // namespace
 
+// Whether `arn` has a stream ARN's shape, "arn:<partition>:dynamodb:<region>:<account>:
+// table/<table>/stream/<label>": DynamoDB Streams rejects anything else as invalid
+// (ValidationException) before looking for the stream (ResourceNotFoundException).
+static bool IsStreamArn(std::string_view arn) {
+  std::string_view rest = arn;
+  // The five colon-terminated fields; the partition, region and account may be anything.
+  for (std::string_view field : {"arn", "*", "dynamodb", "*", "*"}) {
+    const auto colon = rest.find(':');
+    if (colon == std::string_view::npos || (field != "*" && rest.substr(0, colon) != field))
+      return false;
+    rest.remove_prefix(colon + 1);
+  }
+  if (!rest.starts_with("table/")) return false;
+  rest.remove_prefix(6);
+  const auto stream = rest.find("/stream/");
+  return stream != std::string_view::npos && stream > 0 && rest.size() > stream + 8;
+}
+
+static Status InvalidStreamArn(std::string_view arn) {
+  return Status::Validation("Invalid StreamArn: " + std::string(arn));
+}
+
 // Resolves a stream ARN ("<table arn>/stream/<label>") to its table and stream.
 static Result<std::pair<std::shared_ptr<const TableDesc>, StreamInfo>> FindStream(
     EngineCore& e, std::string_view arn) {
+  if (!IsStreamArn(arn)) return InvalidStreamArn(arn);
   const std::string prefix = e.TableArn("");
   const auto pos = arn.find("/stream/");
-  if (!arn.starts_with(prefix) || pos == std::string_view::npos) return StreamNotFound(arn);
+  if (!arn.starts_with(prefix)) return StreamNotFound(arn);
   const std::string table(arn.substr(prefix.size(), pos - prefix.size()));
   const std::string label(arn.substr(pos + 8));
   auto ref = e.GetTable(table);
@@ -116,6 +139,8 @@ Result<dynamo::ListStreamsResponse> Engine::ListStreams(const dynamo::ListStream
       list.exclusive_start_table_name = page.last_evaluated_table_name;
     }
   }
+  if (r.exclusive_start_stream_arn && !IsStreamArn(*r.exclusive_start_stream_arn))
+    return InvalidStreamArn(*r.exclusive_start_stream_arn);
   dynamo::ListStreamsResponse response;
   bool started = !r.exclusive_start_stream_arn;
   const int64_t now = core_->clock()->NowMicros();
@@ -162,7 +187,8 @@ Result<dynamo::DescribeStreamResponse> Engine::DescribeStream(
   shard.shard_id = ShardIdOf(s);
   shard.sequence_number_range.starting_sequence_number = SequenceNumberOf(s.start);
   if (s.end) shard.sequence_number_range.ending_sequence_number = SequenceNumberOf(*s.end);
-  if (!r.exclusive_start_shard_id || *r.exclusive_start_shard_id != shard.shard_id)
+  // Shards are listed in the order of their ids; ExclusiveStartShardId lists those after it.
+  if (!r.exclusive_start_shard_id || shard.shard_id > *r.exclusive_start_shard_id)
     d.shards.push_back(shard);
   return response;
 }

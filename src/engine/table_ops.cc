@@ -3,6 +3,8 @@
 #include <rocksdb/iterator.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <set>
 
 #include "dynamo/wire_names.h"
@@ -33,21 +35,69 @@ Status TableNotFound(std::string_view name) {
                                   " not found");
 }
 
+// Characters of UTF-8 text (tag lengths count characters, not bytes).
+size_t Characters(std::string_view s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Whether a tag key or value matches DynamoDB's pattern [\p{L}\p{Z}\p{N}_.:/=+\-@]*:
+// letters, separators and numbers of any script (every non-ASCII character is taken as
+// one), and these ASCII ones.
+bool IsTagText(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c >= 0x80 || std::isalnum(c) || std::strchr(" _.:/=+-@", c) != nullptr;
+  });
+}
+
 Status ValidateTags(const std::vector<dynamo::Tag>& tags) {
-  for (const auto& t : tags) {
-    if (t.key.empty() || t.key.size() > 128) {
-      return Status::Validation(
-          "1 validation error detected: Value '" + t.key +
-          "' at 'tags.member.key' failed to satisfy constraint: Member must have "
-          "length less than or equal to 128 and greater than or equal to 1");
+  constexpr std::string_view kPattern =
+      "Member must satisfy regular expression pattern: "
+      "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*";
+  for (size_t i = 0; i < tags.size(); ++i) {
+    const dynamo::Tag& t = tags[i];
+    const std::string at = "' at 'tags." + std::to_string(i + 1) + ".member.";
+    if (t.key.empty() || Characters(t.key) > 128) {
+      return Status::Validation("1 validation error detected: Value '" + t.key + at +
+                                "key' failed to satisfy constraint: Member must have "
+                                "length less than or equal to 128 and greater than or equal to 1");
     }
-    if (t.value.size() > 256) {
-      return Status::Validation(
-          "1 validation error detected: Value at 'tags.member.value' failed to "
-          "satisfy constraint: Member must have length less than or equal to 256");
+    if (Characters(t.value) > 256) {
+      return Status::Validation("1 validation error detected: Value '" + t.value + at +
+                                "value' failed to satisfy constraint: Member must have length "
+                                "less than or equal to 256");
+    }
+    if (!IsTagText(t.key)) {
+      return Status::Validation("1 validation error detected: Value '" + t.key + at +
+                                "key' failed to satisfy constraint: " + std::string(kPattern));
+    }
+    if (!IsTagText(t.value)) {
+      return Status::Validation("1 validation error detected: Value '" + t.value + at +
+                                "value' failed to satisfy constraint: " + std::string(kPattern));
     }
   }
   return Status::Ok();
+}
+
+// The table a ResourceArn names: ValidationException for what is no table's ARN (not an
+// ARN, another service's or region's, an index's), as DynamoDB answers.
+Result<std::string> TableOfArn(const EngineCore& core, const std::string& arn) {
+  if (!arn.starts_with("arn:"))
+    return Status::Validation("Invalid TableArn: ARNs must start with 'arn:': " + arn);
+  const std::string prefix = core.TableArn("");
+  if (!arn.starts_with(prefix)) return Status::Validation("Invalid TableArn: " + arn);
+  std::string name = arn.substr(prefix.size());
+  if (name.find('/') != std::string::npos) {
+    return Status::Validation("Invalid TableArn: Invalid ResourceArn provided as input " + arn +
+                              ": not a table");
+  }
+  return name;
+}
+
+Status ArnNotFound(const std::string& arn) {
+  return Status::ResourceNotFound("Requested resource not found: ResourcArn: " + arn +
+                                  " not found");
 }
 
 // Merges tags into `existing`: same keys are overwritten.
@@ -147,7 +197,15 @@ Result<dynamo::DeleteTableResponse> Engine::DeleteTable(const dynamo::DeleteTabl
   auto described = core_->Describe(desc);
   response.table_description =
       described.ok() ? std::move(*described) : core_->DescribeWith(desc, StatsAccumulator());
-  response.table_description.table_status = dynamo::TableStatus::kDeleting;
+  // DeleteTable's description is abbreviated, as DynamoDB's: no creation time, key schema,
+  // attribute definitions or indexes.
+  dynamo::TableDescription& d = response.table_description;
+  d.table_status = dynamo::TableStatus::kDeleting;
+  d.creation_date_time = 0;
+  d.key_schema.clear();
+  d.attribute_definitions.clear();
+  d.global_secondary_indexes.clear();
+  d.local_secondary_indexes.clear();
 
   // One atomic batch: the descriptor, every item, index entry and change record (each
   // family under the table's id: one range tombstone) and every marker of the table.
@@ -173,50 +231,34 @@ Result<dynamo::DeleteTableResponse> Engine::DeleteTable(const dynamo::DeleteTabl
 
 Status Engine::TagResource(const dynamo::TagResourceRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTags(r.tags));
-  const std::string prefix = core_->TableArn("");
-  if (!r.resource_arn.starts_with(prefix))
-    return Status::Validation("Invalid TableArn: " + r.resource_arn);
-  const std::string name = r.resource_arn.substr(prefix.size());
+  IT_ASSIGN_OR_RETURN(const std::string name, TableOfArn(*core_, r.resource_arn));
   Status s = core_->ChangeDescriptor(name, [&](TableDesc* d) {
     MergeTags(r.tags, &d->tags);
     if (d->tags.size() > kMaxTags)
       return Status(Code::kLimitExceeded, "The number of tags exceeds the limit of 50");
     return Status::Ok();
   });
-  if (s.code() == Code::kResourceNotFound) {
-    return Status::ResourceNotFound("Requested resource not found: ResourcArn: " + r.resource_arn +
-                                    " not found");
-  }
+  if (s.code() == Code::kResourceNotFound) return ArnNotFound(r.resource_arn);
   return s;
 }
 
 Status Engine::UntagResource(const dynamo::UntagResourceRequest& r) {
-  const std::string prefix = core_->TableArn("");
-  if (!r.resource_arn.starts_with(prefix))
-    return Status::Validation("Invalid TableArn: " + r.resource_arn);
-  Status s = core_->ChangeDescriptor(r.resource_arn.substr(prefix.size()), [&](TableDesc* d) {
+  IT_ASSIGN_OR_RETURN(const std::string name, TableOfArn(*core_, r.resource_arn));
+  Status s = core_->ChangeDescriptor(name, [&](TableDesc* d) {
     std::erase_if(d->tags, [&](const dynamo::Tag& t) {
       return std::find(r.tag_keys.begin(), r.tag_keys.end(), t.key) != r.tag_keys.end();
     });
     return Status::Ok();
   });
-  if (s.code() == Code::kResourceNotFound) {
-    return Status::ResourceNotFound("Requested resource not found: ResourcArn: " + r.resource_arn +
-                                    " not found");
-  }
+  if (s.code() == Code::kResourceNotFound) return ArnNotFound(r.resource_arn);
   return s;
 }
 
 Result<dynamo::ListTagsOfResourceResponse> Engine::ListTagsOfResource(
     const dynamo::ListTagsOfResourceRequest& r) {
-  const std::string prefix = core_->TableArn("");
-  if (!r.resource_arn.starts_with(prefix))
-    return Status::Validation("Invalid TableArn: " + r.resource_arn);
-  auto table = core_->GetTable(r.resource_arn.substr(prefix.size()));
-  if (!table.ok()) {
-    return Status::ResourceNotFound("Requested resource not found: ResourcArn: " + r.resource_arn +
-                                    " not found");
-  }
+  IT_ASSIGN_OR_RETURN(const std::string name, TableOfArn(*core_, r.resource_arn));
+  auto table = core_->GetTable(name);
+  if (!table.ok()) return ArnNotFound(r.resource_arn);
   dynamo::ListTagsOfResourceResponse response;
   response.tags = table->desc().tags;
   return response;

@@ -156,13 +156,23 @@ Status ApplySettings(EngineCore& core, const dynamo::UpdateTableRequest& r, Tabl
   if (r.sse_specification) d->sse = r.sse_specification;
   if (r.stream_specification)
     IT_RETURN_IF_ERROR(ApplyStreamUpdate(core, *r.stream_specification, d));
-  if (r.table_class) d->table_class = *r.table_class;
+  if (r.table_class) {
+    d->table_class = *r.table_class;
+    d->table_class_set = true;
+    d->table_class_updated = static_cast<double>(core.clock()->NowMicros()) / 1e6;
+  }
   if (r.deletion_protection_enabled) d->deletion_protection = *r.deletion_protection_enabled;
   return Status::Ok();
 }
 
 Status CheckUpdateRequest(const dynamo::UpdateTableRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
+  IT_RETURN_IF_ERROR(CheckKeyAttributeNames(r.attribute_definitions, {}, {}));
+  for (const auto& u : r.global_secondary_index_updates) {
+    if (u.create)
+      IT_RETURN_IF_ERROR(
+          CheckKeyAttributeNames({}, {&u.create->key_schema}, {&u.create->projection}));
+  }
   const bool nothing = r.global_secondary_index_updates.empty() && !r.billing_mode &&
                        !r.provisioned_throughput && !r.sse_specification &&
                        !r.stream_specification && !r.table_class && !r.deletion_protection_enabled;

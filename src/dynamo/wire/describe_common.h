@@ -28,6 +28,12 @@ IT_WIRE_DESCRIBE(ProvisionedThroughput, "ProvisionedThroughput") {
   v("WriteCapacityUnits", m.write_capacity_units, kRequired);
 }
 
+IT_WIRE_DESCRIBE(ProvisionedThroughputDescription, "ProvisionedThroughputDescription") {
+  v("NumberOfDecreasesToday", m.number_of_decreases_today, kAlways);
+  v("ReadCapacityUnits", m.read_capacity_units, kAlways);
+  v("WriteCapacityUnits", m.write_capacity_units, kAlways);
+}
+
 IT_WIRE_DESCRIBE(GlobalSecondaryIndex, "GlobalSecondaryIndex") {
   v("IndexName", m.index_name, kRequired);
   v("KeySchema", m.key_schema, kRequired);
@@ -96,6 +102,7 @@ IT_WIRE_DESCRIBE(SseDescription, "SSEDescription") {
 
 IT_WIRE_DESCRIBE(TableClassSummary, "TableClassSummary") {
   v("TableClass", m.table_class, kAlways);
+  v("LastUpdateDateTime", m.last_update_date_time);
 }
 
 IT_WIRE_DESCRIBE(TableDescription, "TableDescription") {
@@ -103,7 +110,7 @@ IT_WIRE_DESCRIBE(TableDescription, "TableDescription") {
   v("TableName", m.table_name);
   v("KeySchema", m.key_schema);
   v("TableStatus", m.table_status, kAlways);
-  v("CreationDateTime", m.creation_date_time, kAlways);
+  v("CreationDateTime", m.creation_date_time);
   v("ProvisionedThroughput", m.provisioned_throughput, kAlways);
   v("TableSizeBytes", m.table_size_bytes, kAlways);
   v("ItemCount", m.item_count, kAlways);

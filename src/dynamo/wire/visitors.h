@@ -287,6 +287,12 @@ class Decoder {
   }
   template <typename E>
   void BadEnum(const std::string& value, E e, const std::string& path) {
+    if constexpr (std::is_same_v<E, TableClass>) {  // DynamoDB's own words for this one
+      state_.ValidationError(
+          "Invalid table-class parameter provided. Please try again with a valid table-class "
+          "value: [STANDARD, STANDARD_INFREQUENT_ACCESS].");
+      return;
+    }
     std::string names;
     for (std::string_view n : WireNames(e)) {
       if (!names.empty()) names += ", ";
