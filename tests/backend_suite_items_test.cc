@@ -266,6 +266,56 @@ TEST_P(ItemsTest, UpdateExpressionsAndReturnValues) {
   EXPECT_EQ(Get("Items", Key("u", 1))->at("count"), N(4));
 }
 
+TEST_P(ItemsTest, RemovingFromAMissingItemLeavesItMissing) {
+  if (Departs("dynalite", "C46") || Departs("moto", "C46")) {
+    // They create the item, keys only.
+    auto r = Update(Key("gone", 1), "REMOVE a", {}, {}, std::nullopt, ReturnValue::kAllNew);
+    ASSERT_OK(r);
+    EXPECT_EQ(Get("Items", Key("gone", 1)), std::optional<Item>(Key("gone", 1)));
+    return;
+  }
+  // REMOVE (of a top-level or a nested path) and DELETE of a missing item write nothing and
+  // return nothing, whatever ReturnValues asks.
+  for (const char* expression : {"REMOVE a", "REMOVE a.b", "REMOVE a[0]", "DELETE s :set"}) {
+    dynamo::ExpressionValues values;
+    if (std::string_view(expression).starts_with("DELETE"))
+      values = {{":set", AttributeValue::SS({"x"})}};
+    auto r = Update(Key("gone", 1), expression, values, {}, std::nullopt, ReturnValue::kAllNew);
+    ASSERT_OK(r);
+    EXPECT_FALSE(r->attributes.has_value()) << expression;
+    EXPECT_FALSE(Get("Items", Key("gone", 1)).has_value()) << expression;
+  }
+  // Anything else creates it, an update of nothing but the key included.
+  ASSERT_OK(Update(Key("gone", 1), "SET a = :v REMOVE b", {{":v", N(1)}}));
+  EXPECT_EQ(Get("Items", Key("gone", 1))->at("a"), N(1));
+}
+
+TEST_P(ItemsTest, ExpressionFunctionsAndValuesAsDynamoDbChecksThem) {
+  ASSERT_OK(Update(Key("f", 1), "SET l = :l", {{":l", AttributeValue::L({N(1)})}}));
+  // attribute_type's first operand may be a value.
+  ASSERT_OK(Update(Key("f", 1), "SET c = :v", {{":v", N(0)}, {":t", S("N")}}, {},
+                   "attribute_type(:v, :t)"));
+  EXPECT_ERROR(Update(Key("f", 1), "SET c = :v", {{":v", N(0)}, {":t", S("S")}}, {},
+                      "attribute_type(:v, :t)"),
+               kConditionalCheckFailed, "conditional request failed");
+  // list_append may not take list_append.
+  if (!Departs("dynalite", "C49") && !Departs("moto", "C49")) {
+    EXPECT_ERROR(Update(Key("f", 1), "SET l = list_append(list_append(:a, :b), :c)",
+                        {{":a", AttributeValue::L({N(1)})},
+                         {":b", AttributeValue::L({N(2)})},
+                         {":c", AttributeValue::L({N(3)})}}),
+                 kValidation, "The function is not allowed to be used this way in an expression");
+  }
+  // ExpressionAttributeValues are validated as item values are.
+  if (!Departs("dynalite", "C47") && !Departs("moto", "C47")) {
+    EXPECT_ERROR(Update(Key("f", 1), "DELETE s :set", {{":set", AttributeValue::SS({})}}),
+                 kValidation,
+                 "ExpressionAttributeValues contains invalid value: One or more parameter values "
+                 "were invalid: An string set  may not be empty for key :set");
+  }
+  EXPECT_EQ(Get("Items", Key("f", 1))->at("l"), AttributeValue::L({N(1)}));
+}
+
 TEST_P(ItemsTest, UpdateMovesIndexEntries) {
   ASSERT_OK(Update(Key("i", 1), "SET #o = :o, #r = :r", {{":o", S("ann")}, {":r", N(1)}},
                    {{"#r", "rank"}, {"#o", "owner"}}));

@@ -354,8 +354,21 @@ Status ValidateValueAt(const AttributeValue& value, int level) {
 
 Status ValidateValue(const AttributeValue& value) { return ValidateValueAt(value, 1); }
 
+Status CheckAttributeName(std::string_view name) {
+  if (name.size() > kMaxAttributeNameBytes) {
+    return Status::Validation(
+        "One or more parameter values were invalid: Attribute name is too large, must be less "
+        "than 65536 bytes; size: " +
+        std::to_string(name.size()));
+  }
+  return Status::Ok();
+}
+
 Status ValidateItem(const Item& item) {
-  for (const auto& [name, v] : item) IT_RETURN_IF_ERROR(ValidateValue(v));
+  for (const auto& [name, v] : item) {
+    IT_RETURN_IF_ERROR(CheckAttributeName(name));
+    IT_RETURN_IF_ERROR(ValidateValue(v));
+  }
   return Status::Ok();
 }
 

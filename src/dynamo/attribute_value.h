@@ -188,7 +188,10 @@ inline constexpr int kMaxNestingLevels = 32;
 // valid by construction, nested values checked recursively and at most kMaxNestingLevels
 // deep ("Nesting Levels have exceeded supported limits ..."). Returns ValidationException.
 Status ValidateValue(const AttributeValue& value);
-// ValidateValue over every attribute of an item.
+// An attribute name is at most 65535 bytes (DynamoDB: "less than 64 KB").
+inline constexpr size_t kMaxAttributeNameBytes = 65535;
+Status CheckAttributeName(std::string_view name);
+// CheckAttributeName and ValidateValue over every attribute of an item.
 Status ValidateItem(const Item& item);
 
 }  // namespace issuetracker::dynamo

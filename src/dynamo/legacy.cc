@@ -123,14 +123,13 @@ std::pair<size_t, size_t> ArgumentCount(ComparisonOperator op) {
 bool TypeAllowed(ComparisonOperator op, AttrType t) {
   using enum AttrType;
   switch (op) {
-    case ComparisonOperator::kEq:
-    case ComparisonOperator::kNe:
-      return IsOneOf(t, {kS, kN, kB, kSS, kNS, kBS});
-    case ComparisonOperator::kBeginsWith:
-      return IsOneOf(t, {kS, kB});
+    case ComparisonOperator::kEq:  // DynamoDB compares values of every type, lists, maps
+    case ComparisonOperator::kNe:  // and booleans included (its documentation says fewer)
     case ComparisonOperator::kNull:
     case ComparisonOperator::kNotNull:
       return true;
+    case ComparisonOperator::kBeginsWith:
+      return IsOneOf(t, {kS, kB});
     default:
       return IsOneOf(t, {kS, kN, kB});
   }
@@ -150,11 +149,9 @@ bool Greater(const AttributeValue& a, const AttributeValue& b) {
   }
 }
 
-// DynamoDB's checks of one condition's operator and arguments. The argument types are
-// checked for filters and key conditions, not for Expected (where EQ may compare lists and
-// maps).
-Status CheckArguments(ComparisonOperator op, const std::vector<AttributeValue>& args,
-                      bool check_types = true) {
+// DynamoDB's checks of one condition's operator and arguments (filters, key conditions and
+// Expected alike).
+Status CheckArguments(ComparisonOperator op, const std::vector<AttributeValue>& args) {
   const auto [min, max] = ArgumentCount(op);
   if (args.size() < min || args.size() > max) {
     return Invalid("Invalid number of argument(s) for the " + std::string(ToWire(op)) +
@@ -166,7 +163,7 @@ Status CheckArguments(ComparisonOperator op, const std::vector<AttributeValue>& 
     }
   }
   for (const AttributeValue& v : args) {
-    if (check_types && !TypeAllowed(op, v.type())) {
+    if (!TypeAllowed(op, v.type())) {
       return Invalid("ComparisonOperator " + std::string(ToWire(op)) + " is not valid for " +
                      std::string(TypeName(v.type())) + " AttributeValue type");
     }
@@ -304,7 +301,7 @@ Result<std::string> ExpectedText(const ExpectedMap& expected, std::optional<Cond
       std::vector<AttributeValue> args;
       if (e.attribute_value_list) args = *e.attribute_value_list;
       if (e.value) args.push_back(*e.value);
-      IT_RETURN_IF_ERROR(CheckArguments(cmp, args, /*check_types=*/false));
+      IT_RETURN_IF_ERROR(CheckArguments(cmp, args));
       parts.push_back(ConditionText(name, cmp, args, p));
       continue;
     }
@@ -606,6 +603,15 @@ Status Translate(ScanRequest* r) {
   }
   r->conditional_operator.reset();
   return Status::Ok();
+}
+
+Status LegacyUpdateError(const Status& s) {
+  if (s.code() == Code::kValidation &&
+      s.message() == "An operand in the update expression has an incorrect data type") {
+    return Status::Validation(
+        "One or more parameter values were invalid: Type mismatch for attribute to update");
+  }
+  return s;
 }
 
 }  // namespace issuetracker::dynamo::legacy

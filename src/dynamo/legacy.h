@@ -57,12 +57,21 @@ Status Translate(BatchGetItemRequest* r);
 
 // Calls `call(request)` with the legacy parameters rewritten: with `r` itself when it has
 // none, else with a translated copy; returns the translation's error instead when it fails.
+// An AttributeUpdates action that does not fit the attribute's type gets DynamoDB's legacy
+// message instead of the update expression's ("An operand in the update expression has an
+// incorrect data type").
+Status LegacyUpdateError(const Status& s);
+
 template <typename Request, typename Call>
 auto Apply(const Request& r, Call&& call) -> decltype(call(r)) {
   if (!Uses(r)) return call(r);
   Request translated = r;
   if (Status s = Translate(&translated); !s.ok()) return s;
-  return call(static_cast<const Request&>(translated));
+  auto result = call(static_cast<const Request&>(translated));
+  if constexpr (requires { r.attribute_updates; }) {
+    if (!result.ok() && !r.attribute_updates.empty()) return LegacyUpdateError(result.status());
+  }
+  return result;
 }
 
 }  // namespace issuetracker::dynamo::legacy

@@ -230,10 +230,17 @@ TEST(LegacyTest, ExpectedComparesListsAndMaps) {
       std::vector<AttributeValue>{AttributeValue::M({{"k", AttributeValue::N(1)}})};
   ASSERT_TRUE(Translate(&r).ok());
   EXPECT_EQ(*r.condition_expression, "#lgc0 = :lgc0");
-  ScanRequest s;
-  s.scan_filter["m"] = Cond(ComparisonOperator::kEq, {AttributeValue::L({})});
-  EXPECT_EQ(Translate(&s).message(),
-            "One or more parameter values were invalid: ComparisonOperator EQ is not valid for L "
+  // So may filters: EQ and NE take values of every type (DynamoDB compares lists, maps and
+  // booleans too); the ordering operators only scalars.
+  auto filter = [](ComparisonOperator op, AttributeValue v) {
+    ScanRequest s;
+    s.scan_filter["m"] = Cond(op, {std::move(v)});
+    return Translate(&s);
+  };
+  EXPECT_TRUE(filter(ComparisonOperator::kEq, AttributeValue::L({})).ok());
+  EXPECT_TRUE(filter(ComparisonOperator::kNe, AttributeValue::Bool(true)).ok());
+  EXPECT_EQ(filter(ComparisonOperator::kLt, AttributeValue::L({})).message(),
+            "One or more parameter values were invalid: ComparisonOperator LT is not valid for L "
             "AttributeValue type");
 }
 

@@ -129,6 +129,17 @@ Result<dynamo::BatchWriteItemResponse> Engine::BatchWriteItem(
           "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy "
           "constraint: Member must have length greater than or equal to 1");
     }
+    // More than 25 writes for one table breaks the map value's length constraint (DynamoDB's
+    // words); within that, more than 25 in all is "too many items".
+    for (const auto& [name, writes] : r.request_items) {
+      if (writes.size() > kMaxBatchWriteRequests) {
+        return Status::Validation(
+            "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: "
+            "Map value must satisfy constraint: [Member must have length less than or equal to " +
+            std::to_string(kMaxBatchWriteRequests) +
+            ", Member must have length greater than or equal to 1]");
+      }
+    }
     if (total > kMaxBatchWriteRequests)
       return Status::Validation("Too many items requested for the BatchWriteItem call");
 

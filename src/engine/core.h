@@ -194,6 +194,13 @@ class EngineCore {
   // Reads the stored item at `key` (a base key) into *item (nullopt when absent).
   Status ReadItem(std::string_view key, std::optional<dynamo::Item>* item,
                   const rocksdb::Snapshot* snapshot = nullptr);
+  // Whether a write from `old_item` to `new_item` (either may be null) changes the item, and
+  // so has a change record (and stream record): a put of the same item again, or a delete
+  // of a missing one, has none, as in DynamoDB's streams.
+  static bool ChangesItem(const dynamo::Item* old_item, const dynamo::Item* new_item) {
+    if (old_item == nullptr || new_item == nullptr) return old_item != new_item;
+    return *old_item != *new_item;
+  }
   // Appends the change of one item from `old_item` to `new_item` (either may be null):
   // the base record, every index entry that changes, statistics (merged into the sink,
   // or summed into `bulk_stats` when given), and the change record when the table has

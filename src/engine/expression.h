@@ -173,6 +173,9 @@ class Update {
   // The paths the update writes or removes, in expression order (for UPDATED_OLD /
   // UPDATED_NEW and for rejecting updates of key attributes).
   virtual const std::vector<Path>& Paths() const = 0;
+  // True when every action is a REMOVE or a DELETE: such an update of a missing item does
+  // nothing (DynamoDB neither creates the item nor checks the paths).
+  virtual bool OnlyRemoves() const = 0;
 };
 
 // Returns only the attributes of `item` named by `projection`. Nested paths keep their

@@ -28,9 +28,10 @@ inline constexpr size_t kMaxPathDepth = 32;
 // IN takes at most 100 operands on its right-hand side.
 inline constexpr size_t kMaxInOperands = 100;
 // Our own bound on syntactic nesting (parentheses, NOT chains), so that a 4 KB
-// expression cannot exhaust the stack of the recursive-descent parser. Far above what
-// any real expression uses; DynamoDB has no documented equivalent.
-inline constexpr int kMaxSyntaxNesting = 100;
+// expression cannot exhaust the stack of the recursive-descent parser. DynamoDB documents
+// no nesting limit but at most 300 operators per expression: 150 nested `a<b or (...)`
+// (299 operators) parse, as in DynamoDB.
+inline constexpr int kMaxSyntaxNesting = 600;
 
 // ---------------------------------------------------------------- parsed forms
 
@@ -191,6 +192,13 @@ class UpdateImpl final : public Update {
   UpdateImpl(std::vector<RAction> actions, int clause_count);
   Status Apply(dynamo::Item* item) const override;
   const std::vector<Path>& Paths() const override { return paths_; }
+  bool OnlyRemoves() const override {
+    for (const RAction& a : actions_) {
+      if (a.kind != UpdateActionAst::Kind::kRemove && a.kind != UpdateActionAst::Kind::kDelete)
+        return false;
+    }
+    return !actions_.empty();
+  }
 
  private:
   std::vector<RAction> actions_;

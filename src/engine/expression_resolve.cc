@@ -125,6 +125,7 @@ class Binder {
               e.text);
         }
         ResolverAccess::used_names(resolver_).insert(e.text);
+        IT_RETURN_IF_ERROR(dynamo::CheckAttributeName(it->second));
         step.name = it->second;
       }
       out->push_back(std::move(step));
@@ -149,7 +150,14 @@ class Binder {
           "An expression attribute value used in expression is not defined; attribute value: " +
           name);
     }
-    ResolverAccess::used_values(resolver_).insert(name);
+    // Values are validated as item values are (no empty sets, no duplicates, nesting), in
+    // DynamoDB's words for this parameter.
+    if (ResolverAccess::used_values(resolver_).insert(name).second) {
+      if (Status s = dynamo::ValidateValue(it->second); !s.ok()) {
+        return Status::Validation("ExpressionAttributeValues contains invalid value: " +
+                                  s.message() + " for key " + name);
+      }
+    }
     *out = &it->second;
     return Status::Ok();
   }
@@ -277,7 +285,9 @@ Status Binder::BindBetween(RCondition* out) {
 // A function used as a condition; its operands are bound already.
 Status Binder::BindFunction(const std::string& name, RCondition* out) {
   std::vector<ROperand>& ops = out->operands;
-  if (name == "attribute_exists" || name == "attribute_not_exists" || name == "attribute_type") {
+  // attribute_type's first operand may be a value too (DynamoDB accepts it, though its
+  // documentation asks for a path).
+  if (name == "attribute_exists" || name == "attribute_not_exists") {
     if (ops[0].kind != ROperand::Kind::kPath) {
       return Invalid("Operator or function requires a document path; operator or function: " +
                      name);
@@ -400,6 +410,10 @@ Status Binder::BindUpdateCall(const OperandAst& op, RValue* out) {
   }
   out->kind = RValue::Kind::kListAppend;
   for (const RValue& arg : out->args) {
+    if (arg.kind == RValue::Kind::kListAppend) {  // DynamoDB refuses list_append in list_append
+      return Invalid(
+          "The function is not allowed to be used this way in an expression; function: " + op.name);
+    }
     std::optional<AttrType> t = StaticType(arg);
     if (t && *t != AttrType::kL) return TypeProblem(op.name, dynamo::TypeName(*t));
   }

@@ -282,6 +282,14 @@ TEST(ConditionLimitsTest, ExpressionsAreAtMost4096Bytes) {
             "expression size: 4097");
 }
 
+TEST(ConditionLimitsTest, NestingDynamoDbAcceptsParses) {
+  // 149 levels of "a<b or (...)": 299 operators, within DynamoDB's 300.
+  std::string text = "a<b ";
+  for (int i = 0; i < 149; ++i) text += "or (a<b ";
+  text += std::string(149, ')');
+  EXPECT_EQ(ConditionError(text, {}, Values()), "OK");
+}
+
 TEST(ConditionLimitsTest, DeepNestingIsRejectedWithoutExhaustingTheStack) {
   std::string text = std::string(2000, '(') + "a = :s" + std::string(2000, ')');
   std::string error = ConditionError(text, {}, Values());

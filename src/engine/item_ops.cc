@@ -194,6 +194,13 @@ Result<dynamo::UpdateItemResponse> Engine::UpdateItem(const dynamo::UpdateItemRe
       if (condition && !condition->Evaluate(old ? &*old : nullptr)) {
         return ConditionFailed(r.return_values_on_condition_check_failure, old);
       }
+      if (!old && update && update->OnlyRemoves()) {
+        // Removing from a missing item leaves it missing: nothing is written or returned.
+        dynamo::UpdateItemResponse response;
+        response.consumed_capacity = EngineCore::RenderCapacity(
+            r.return_consumed_capacity, table.metrics(), t.name, 1, {}, false);
+        return response;
+      }
       updated = old ? *old : r.key;
       if (update) IT_RETURN_IF_ERROR(update->Apply(&updated));
       IT_RETURN_IF_ERROR(ValidateItemForWrite(

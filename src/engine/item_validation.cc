@@ -110,13 +110,18 @@ std::string BaseKeyOf(const TableDesc& t, const Item& item) {
 
 std::optional<std::string> IndexKeyOf(const TableDesc& t, const IndexDesc& index,
                                       const Item& item) {
+  // Values no write may give an index key (empty, too long) can only be in items written
+  // before the index was added: the backfill leaves those out, as DynamoDB does, and so
+  // does every later change of such an item.
   auto hash = item.find(index.hash.name);
-  if (hash == item.end() || hash->second.type() != dynamo::ToAttrType(index.hash.type))
+  if (hash == item.end() || hash->second.type() != dynamo::ToAttrType(index.hash.type) ||
+      IsEmptyKeyValue(hash->second) || KeyBytes(hash->second) > kMaxHashKeyBytes)
     return std::nullopt;
   const AttributeValue* range = nullptr;
   if (index.range) {
     auto it = item.find(index.range->name);
-    if (it == item.end() || it->second.type() != dynamo::ToAttrType(index.range->type))
+    if (it == item.end() || it->second.type() != dynamo::ToAttrType(index.range->type) ||
+        IsEmptyKeyValue(it->second) || KeyBytes(it->second) > kMaxRangeKeyBytes)
       return std::nullopt;
     range = &it->second;
   }

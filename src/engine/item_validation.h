@@ -19,7 +19,8 @@ constexpr size_t kMaxItemSize = 400 * 1024;
 // The encoded base key of a validated item.
 std::string BaseKeyOf(const TableDesc& t, const dynamo::Item& item);
 // The encoded entry key of `item` in `index`, or nullopt when the item lacks an index key
-// attribute (sparse index).
+// attribute (sparse index) or holds one no write could give it (an empty or oversized value
+// in an item written before the index was added: left out of it, as DynamoDB does).
 std::optional<std::string> IndexKeyOf(const TableDesc& t, const IndexDesc& index,
                                       const dynamo::Item& item);
 // The attributes of `item` that `index` stores.

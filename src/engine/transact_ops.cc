@@ -22,6 +22,7 @@ namespace {
 
 constexpr size_t kMaxTransactItems = 100;
 constexpr size_t kMaxTransactBytes = 4u << 20;
+constexpr size_t kMaxClientRequestToken = 36;  // characters
 
 Result<TransactAction> Normalise(const dynamo::TransactWriteItem& w) {
   const int set = w.condition_check.has_value() + w.put.has_value() + w.delete_item.has_value() +
@@ -140,6 +141,13 @@ Result<dynamo::TransactWriteItemsResponse> Engine::TransactWriteItems(
     }
     // A retry of a transaction already applied succeeds without applying it again
     // (DynamoDB's ClientRequestToken contract); checked again under the item locks.
+    if (r.client_request_token && (r.client_request_token->empty() ||
+                                   r.client_request_token->size() > kMaxClientRequestToken)) {
+      return Status::Validation(
+          "1 validation error detected: Value '" + *r.client_request_token +
+          "' at 'clientRequestToken' failed to satisfy constraint: Member must have length less "
+          "than or equal to 36 and greater than or equal to 1");
+    }
     Transactions::Token token;
     if (r.client_request_token) {
       token.token = &*r.client_request_token;
@@ -166,9 +174,14 @@ Result<dynamo::TransactWriteItemsResponse> Engine::TransactWriteItems(
     std::vector<TransactPrepared> prepared(actions.size());
     std::set<std::string> seen;
     size_t total_bytes = 0;
+    std::optional<size_t> invalid_item;  // the first action whose item is invalid
     for (size_t i = 0; i < actions.size(); ++i) {
       IT_RETURN_IF_ERROR(transactions_->Prepare(
           actions[i], tables.at(actions[i].table_name)->desc(), &prepared[i]));
+      if (!prepared[i].item_error.ok()) {
+        if (!invalid_item) invalid_item = i;
+        continue;
+      }
       if (!seen.insert(prepared[i].key).second) {
         return Status::Validation(
             "Transaction request cannot include multiple operations on one item");
@@ -176,7 +189,17 @@ Result<dynamo::TransactWriteItemsResponse> Engine::TransactWriteItems(
       total_bytes += prepared[i].put_item ? dynamo::ItemSize(*prepared[i].put_item) : 0;
     }
     if (total_bytes > kMaxTransactBytes)
-      return Status::Validation("Transaction request exceeds the maximum size of 4 MB");
+      return Status::Validation("Transaction request size cannot exceed 4 MB");
+    if (invalid_item) {
+      // DynamoDB cancels the transaction at the first invalid action: its reason is
+      // ValidationError, every other action's None (later ones are not looked at).
+      auto detail = std::make_shared<dynamo::TransactionCanceledDetail>();
+      detail->reasons.resize(actions.size());
+      detail->reasons[*invalid_item].code = "ValidationError";
+      detail->reasons[*invalid_item].message = prepared[*invalid_item].item_error.message();
+      const std::string msg = CancelMessage(detail->reasons);
+      return Status(Code::kTransactionCanceled, msg, std::move(detail));
+    }
 
     std::map<std::string, WriteTally> tallies;
     // The tallies point at the transaction's stamps, released once it is committed.
@@ -243,7 +266,8 @@ Status Transactions::Apply(const std::vector<TransactAction>& actions,
     for (size_t i = 0; i < actions.size(); ++i) {
       const TableDesc& t = *prepared[i].table;
       if (actions[i].kind != TransactAction::Kind::kConditionCheck &&
-          (t.pitr_enabled || t.stream) && (olds[i] || news[i]))
+          (t.pitr_enabled || t.stream) &&
+          EngineCore::ChangesItem(olds[i] ? &*olds[i] : nullptr, news[i] ? &*news[i] : nullptr))
         ++logged;
     }
     IT_RETURN_IF_ERROR(stamps.Reserve(&core_.change_clock(), logged));
@@ -285,13 +309,19 @@ Status Transactions::Apply(const std::vector<TransactAction>& actions,
 Status Transactions::Prepare(const TransactAction& a, const TableDesc& t, TransactPrepared* p) {
   p->table = &t;
   if (a.kind == TransactAction::Kind::kPut) {
-    IT_RETURN_IF_ERROR(
-        ValidateItemForWrite(t, *a.item, "Item size has exceeded the maximum allowed size"));
+    p->item_error =
+        ValidateItemForWrite(t, *a.item, "Item size has exceeded the maximum allowed size");
+    if (!p->item_error.ok()) return Status::Ok();
     p->put_item = *a.item;
     for (auto& [name, value] : *p->put_item) value.Normalize();
     p->key = BaseKeyOf(t, *p->put_item);
   } else {
-    IT_ASSIGN_OR_RETURN(p->key, EncodeKeyParam(t, *a.key));
+    Result<std::string> key = EncodeKeyParam(t, *a.key);
+    if (!key.ok()) {
+      p->item_error = key.status();
+      return Status::Ok();
+    }
+    p->key = std::move(*key);
   }
   const bool has_condition = a.condition.has_value();
   IT_RETURN_IF_ERROR(CheckExpressionMapsUsed(has_condition || a.update, *a.names, *a.values));
@@ -331,6 +361,10 @@ Status Transactions::Evaluate(const TransactAction& a, const TransactPrepared& p
       result->reset();
       return Status::Ok();
     case TransactAction::Kind::kUpdate: {
+      if (!old && p.update && p.update->OnlyRemoves()) {  // as UpdateItem: stays missing
+        result->reset();
+        return Status::Ok();
+      }
       Item updated = old ? *old : *a.key;
       if (p.update) IT_RETURN_IF_ERROR(p.update->Apply(&updated));
       IT_RETURN_IF_ERROR(ValidateItemForWrite(

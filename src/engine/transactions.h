@@ -31,6 +31,9 @@ struct TransactAction {
 // An action resolved against its table.
 struct TransactPrepared {
   const TableDesc* table = nullptr;
+  // The action's item or key breaks the table's schema or DynamoDB's item rules: the
+  // transaction is cancelled with this as the action's ValidationError reason.
+  Status item_error;
   std::string key;
   std::unique_ptr<Condition> condition;
   std::unique_ptr<Update> update;

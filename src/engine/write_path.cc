@@ -123,14 +123,15 @@ Status EngineCore::AppendItemChange(const TableDesc& t, std::string_view base_ke
   // The change record rides in the same batch: no write without its record, no record
   // without its write.
   const bool pitr = t.pitr_enabled;
-  const std::optional<dynamo::StreamViewType> view =
-      t.stream ? t.stream->stream_view_type : std::optional<dynamo::StreamViewType>();
-  if ((pitr || view) && (old_item || new_item)) {
+  const bool streamed = t.stream && t.stream->stream_view_type.has_value();
+  if ((pitr || streamed) && ChangesItem(old_item, new_item)) {
+    const dynamo::StreamViewType view =
+        streamed ? *t.stream->stream_view_type : dynamo::StreamViewType::kKeysOnly;
     ChangeImages images;
-    images.old_image = pitr || view == dynamo::StreamViewType::kOldImage ||
-                       view == dynamo::StreamViewType::kNewAndOldImages;
-    images.new_image = view == dynamo::StreamViewType::kNewImage ||
-                       view == dynamo::StreamViewType::kNewAndOldImages;
+    images.old_image = pitr || (streamed && (view == dynamo::StreamViewType::kOldImage ||
+                                             view == dynamo::StreamViewType::kNewAndOldImages));
+    images.new_image = streamed && (view == dynamo::StreamViewType::kNewImage ||
+                                    view == dynamo::StreamViewType::kNewAndOldImages);
     images.by_service = tally->by_service;
     IT_ASSIGN_OR_RETURN(ChangeStamp at, tally->stamps().Take(change_clock_.get()));
     const dynamo::Item keys = KeyOf(t, nullptr, new_item ? *new_item : *old_item);

@@ -20,6 +20,7 @@ answer matched, 77 when dynalite, Node.js or botocore is missing."""
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -390,8 +391,9 @@ DOCUMENTED = [
     ("wording: UnknownOperationException", None, "message",
      lambda ours, theirs: ours.startswith("Unknown operation (X-Amz-Target: ") and theirs == ""),
     ("wording: BatchWriteItem over 25 / BatchGetItem over 100", None, "message",
-     lambda ours, theirs: ours.startswith("Too many items requested for the Batch")
-     and "Member must have length less than or equal to" in theirs),
+     lambda ours, theirs: (ours.startswith("Too many items requested for the Batch")
+                           and "Member must have length less than or equal to" in theirs)
+     or re.sub(r"Value '.*' at 'requestItems'", "Value at 'requestItems'", theirs, flags=re.S) == ours),
     ("wording: ADD of a wrong operand type (typeSet)", "UpdateItem", "message",
      lambda ours, theirs: ours.endswith(", typeSet: ALLOWED_FOR_ADD_OPERAND")
      and theirs == ours[:-len(", typeSet: ALLOWED_FOR_ADD_OPERAND")]),
