@@ -166,6 +166,14 @@ TEST_P(LegacyTest, ExpectedOnPutUpdateDelete) {
   put.expected["v"].value = N(1);
   put.item["v"] = N(5);
   ASSERT_OK(db().PutItem(put));
+  if (!IsPeer(GetParam())) {
+    // NOT_CONTAINS in Expected fails on a missing attribute, as CONTAINS does (DynamoDB).
+    dynamo::PutItemRequest guarded = put;
+    guarded.expected.clear();
+    guarded.expected["missing"].comparison_operator = ComparisonOperator::kNotContains;
+    guarded.expected["missing"].attribute_value_list = std::vector<AttributeValue>{S("x")};
+    EXPECT_ERROR(db().PutItem(guarded), kConditionalCheckFailed, "");
+  }
 
   dynamo::UpdateItemRequest u;
   u.table_name = "Legacy";

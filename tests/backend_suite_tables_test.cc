@@ -303,6 +303,26 @@ TEST_P(TablesTest, UpdateTableAddsIndexWithBackfillAndRemovesIt) {
   } else {
     EXPECT_ERROR(db().UpdateTable(u), kValidation, "Index already exists");
   }
+  if (!IsPeer(GetParam())) {
+    // A new index's key attributes are defined in the request, even the table's own.
+    dynamo::UpdateTableRequest undefined = u;
+    undefined.attribute_definitions.clear();
+    undefined.global_secondary_index_updates[0].create->index_name = "ById";
+    undefined.global_secondary_index_updates[0].create->key_schema = {
+        {"id", dynamo::KeyType::kHash}};
+    EXPECT_ERROR(db().UpdateTable(undefined), kValidation,
+                 "Some index key attributes are not defined in AttributeDefinitions");
+    // Attributes keep their types.
+    dynamo::UpdateTableRequest retyped = u;
+    retyped.attribute_definitions = {{"color", ScalarType::kN}};
+    retyped.global_secondary_index_updates[0].create->index_name = "ByColorN";
+    EXPECT_ERROR(db().UpdateTable(retyped), kValidation, "Attributes cannot be redefined");
+    // Each entry of GlobalSecondaryIndexUpdates has exactly one action.
+    dynamo::UpdateTableRequest empty_update;
+    empty_update.table_name = "Grow";
+    empty_update.global_secondary_index_updates.emplace_back();
+    EXPECT_ERROR(db().UpdateTable(empty_update), kValidation, "GlobalSecondaryIndexUpdate.Create");
+  }
   dynamo::UpdateTableRequest remove;
   remove.table_name = "Grow";
   dynamo::GlobalSecondaryIndexUpdate del;
@@ -390,6 +410,12 @@ TEST_P(TablesTest, TagsAreAddedAndRemoved) {
       EXPECT_STATUS_ERROR(db().TagResource({arn, {{"dog", bad}}}), kValidation,
                           "Member must satisfy regular expression pattern");
     }
+    // At least one tag per call, at most 50 per table.
+    EXPECT_STATUS_ERROR(db().TagResource({arn, {}}), kValidation, "tags");
+    std::vector<dynamo::Tag> many;
+    for (int i = 0; i < 51; ++i) many.push_back({"k" + std::to_string(i), "v"});
+    EXPECT_STATUS_ERROR(db().TagResource({arn, many}), kValidation,
+                        "The number of tags exceeds the limit of 50");
     // An index's ARN names no taggable resource.
     EXPECT_STATUS_ERROR(db().TagResource({arn + "/index/Idx", {{"a", "1"}}}), kValidation,
                         "Invalid ResourceArn provided as input");

@@ -302,7 +302,14 @@ Result<std::string> ExpectedText(const ExpectedMap& expected, std::optional<Cond
       if (e.attribute_value_list) args = *e.attribute_value_list;
       if (e.value) args.push_back(*e.value);
       IT_RETURN_IF_ERROR(CheckArguments(cmp, args));
-      parts.push_back(ConditionText(name, cmp, args, p));
+      // In Expected, NOT_CONTAINS is false for a missing attribute (so is CONTAINS), as
+      // DynamoDB evaluates it; filters keep the item.
+      if (cmp == ComparisonOperator::kNotContains) {
+        parts.push_back("attribute_exists(" + p.Name(name) + ") AND " +
+                        ConditionText(name, cmp, args, p));
+      } else {
+        parts.push_back(ConditionText(name, cmp, args, p));
+      }
       continue;
     }
     if (e.attribute_value_list) {

@@ -230,12 +230,19 @@ Result<dynamo::DeleteTableResponse> Engine::DeleteTable(const dynamo::DeleteTabl
 }
 
 Status Engine::TagResource(const dynamo::TagResourceRequest& r) {
+  if (r.tags.empty()) {
+    return Status::Validation(
+        "1 validation error detected: Value '[]' at 'tags' failed to satisfy constraint: Member "
+        "must have length greater than or equal to 1");
+  }
   IT_RETURN_IF_ERROR(ValidateTags(r.tags));
   IT_ASSIGN_OR_RETURN(const std::string name, TableOfArn(*core_, r.resource_arn));
   Status s = core_->ChangeDescriptor(name, [&](TableDesc* d) {
     MergeTags(r.tags, &d->tags);
-    if (d->tags.size() > kMaxTags)
-      return Status(Code::kLimitExceeded, "The number of tags exceeds the limit of 50");
+    if (d->tags.size() > kMaxTags) {  // ValidationException in DynamoDB, not LimitExceeded
+      return Status::Validation(
+          "One or more parameter values were invalid: The number of tags exceeds the limit of 50");
+    }
     return Status::Ok();
   });
   if (s.code() == Code::kResourceNotFound) return ArnNotFound(r.resource_arn);

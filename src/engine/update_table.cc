@@ -39,7 +39,27 @@ Status AddIndex(const dynamo::CreateGlobalSecondaryIndexAction& a,
     } else if (it->attribute_type != nd.attribute_type) {
       return Status::Validation(
           std::string(kInvalid) +
-          "Cannot change the type of an existing attribute: " + nd.attribute_name);
+          "Attributes cannot be redefined. Please check that your attribute has the same type "
+          "as previously defined. Attribute: " +
+          nd.attribute_name +
+          ", existing type: " + std::string(dynamo::ToWire(it->attribute_type)) +
+          ", new type: " + std::string(dynamo::ToWire(nd.attribute_type)));
+    }
+  }
+  // The index's key attributes must be defined in the request itself, even those the table
+  // already knows.
+  for (const auto& k : a.key_schema) {
+    const bool defined = std::any_of(new_defs.begin(), new_defs.end(), [&](const auto& e) {
+      return e.attribute_name == k.attribute_name;
+    });
+    if (!defined) {
+      std::string keys, names;
+      for (const auto& key : a.key_schema) keys += (keys.empty() ? "" : ", ") + key.attribute_name;
+      for (const auto& e : new_defs) names += (names.empty() ? "" : ", ") + e.attribute_name;
+      return Status::Validation(std::string(kInvalid) +
+                                "Some index key attributes are not defined in "
+                                "AttributeDefinitions. Keys: [" +
+                                keys + "], AttributeDefinitions: [" + names + "]");
     }
   }
   dynamo::CreateTableRequest probe;  // reuse CreateTable's index validation
@@ -95,6 +115,14 @@ Result<std::vector<IndexDesc>::iterator> FindIndexToUpdate(TableDesc* d, const s
 // Applies the request's index updates to a descriptor copy.
 Status ApplyIndexUpdates(const dynamo::UpdateTableRequest& r, TableDesc* d, IndexUpdate* out) {
   for (const auto& u : r.global_secondary_index_updates) {
+    if (static_cast<int>(u.create.has_value()) + static_cast<int>(u.delete_index.has_value()) +
+            static_cast<int>(u.update.has_value()) !=
+        1) {
+      return Status::Validation(
+          std::string(kInvalid) +
+          "One of GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Update or "
+          "GlobalSecondaryIndexUpdate.Delete must be given, and only one");
+    }
     if (u.create) {
       IT_RETURN_IF_ERROR(AddIndex(*u.create, r.attribute_definitions, d));
       out->created = d->indexes.back().id;
