@@ -61,6 +61,22 @@ TEST_P(ItemsTest, PutGetRoundTripsEveryType) {
 }
 
 TEST_P(ItemsTest, ValidatesKeysAndItems) {
+  if (!IsPeer(GetParam())) {
+    // An attribute name is at most 65535 bytes, in an item or an expression.
+    dynamo::PutItemRequest long_name;
+    long_name.table_name = "Items";
+    long_name.item = Key("a", 1);
+    long_name.item.emplace(std::string(65536, 'n'), N(1));
+    EXPECT_ERROR(db().PutItem(long_name), kValidation, "Attribute name is too large");
+    EXPECT_ERROR(
+        Update(Key("a", 1), "SET #n = :v", {{":v", N(1)}}, {{"#n", std::string(65536, 'n')}}),
+        kValidation, "Attribute name is too large");
+    // A table name no table can have is invalid rather than missing.
+    long_name.table_name = "non!existent!table";
+    EXPECT_ERROR(db().PutItem(long_name), kValidation, "regular expression pattern");
+    long_name.table_name = "xx";
+    EXPECT_ERROR(db().PutItem(long_name), kValidation, "at least 3 characters");
+  }
   dynamo::PutItemRequest put;
   put.table_name = "Items";
   put.item = MakeItem({{"pk", S("a")}});

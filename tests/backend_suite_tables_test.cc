@@ -116,6 +116,13 @@ TEST_P(TablesTest, CreateRejectsInvalidDefinitions) {
                  "but NonKeyAttributes is specified");
   }
 
+  if (!IsPeer(GetParam())) {
+    // Key attribute names are at most 255 bytes.
+    const std::string long_name(256, 'k');
+    EXPECT_ERROR(db().CreateTable(TableRequest("Tab1", long_name)), kValidation,
+                 "Member must have length less than or equal to 255");
+  }
+
   auto include_nothing = TableRequest("Tab1", "id");
   AddGsi(&include_nothing, "Idx", "a", "", dynamo::ProjectionType::kInclude);
   if (!Departs("dynalite", "C48") && !Departs("moto", "C48")) {

@@ -344,6 +344,17 @@ TEST_F(PitrTest, StreamsDeliverOrderedRecordsForEveryIteratorType) {
   del.table_name = "Streamed";
   del.key = k1;
   ASSERT_OK(db_->DeleteItem(del));
+  // Writes that change nothing have no record (DynamoDB Streams writes none): the same item
+  // put again, a missing item deleted, a REMOVE on a missing item.
+  Item same = k2;
+  same.emplace("v", N(2));
+  ASSERT_OK(db_->PutItem({"Streamed", same}));
+  ASSERT_OK(db_->DeleteItem(del));
+  dynamo::UpdateItemRequest remove;
+  remove.table_name = "Streamed";
+  remove.key = k1;
+  remove.update_expression = "REMOVE v";
+  ASSERT_OK(db_->UpdateItem(remove));
 
   auto horizon =
       db_->GetShardIterator({arn, shard, dynamo::ShardIteratorType::kTrimHorizon, std::nullopt});

@@ -100,6 +100,21 @@ TEST_F(EndpointTest, TheHealthCheckIsOnTheRootOnly) {
   }
 }
 
+TEST_F(EndpointTest, TaggingAnswersWithAnEmptyBody) {
+  CreateTable();
+  net::Response d = Handle(Post("DescribeTable", R"({"TableName":"Tab"})"));
+  ASSERT_EQ(d.status, 200) << d.body;
+  const std::string arn(json::parse(d.body).at("Table").at("TableArn").as_string());
+  net::Response tag = Handle(
+      Post("TagResource", R"({"ResourceArn":")" + arn + R"(","Tags":[{"Key":"a","Value":"1"}]})"));
+  EXPECT_EQ(tag.status, 200);
+  EXPECT_EQ(tag.body, "");
+  net::Response untag =
+      Handle(Post("UntagResource", R"({"ResourceArn":")" + arn + R"(","TagKeys":["a"]})"));
+  EXPECT_EQ(untag.status, 200);
+  EXPECT_EQ(untag.body, "");
+}
+
 TEST_F(EndpointTest, DescribeEndpointsNamesThisEndpoint) {
   net::Response r = Handle(Post("DescribeEndpoints", "{}"));
   ASSERT_EQ(r.status, 200) << r.body;

@@ -323,6 +323,12 @@ const BadRequest kBadRequests[] = {
      "failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]"},
     {"CreateTableStringForList", R"({"TableName":"T","AttributeDefinitions":"x","KeySchema":[]})",
      Code::kSerialization, "Unexpected field type"},
+    {"CreateTableBadTableClass",
+     R"({"TableName":"T","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],)"
+     R"("KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"TableClass":"junk"})",
+     Code::kValidation,
+     "Invalid table-class parameter provided. Please try again with a valid table-class value: "
+     "[STANDARD, STANDARD_INFREQUENT_ACCESS]."},
 };
 
 INSTANTIATE_TEST_SUITE_P(Wire, DecodeErrorsTest, ::testing::ValuesIn(kBadRequests),
