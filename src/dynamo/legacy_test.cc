@@ -230,6 +230,22 @@ TEST(LegacyTest, ExpectedComparesListsAndMaps) {
       std::vector<AttributeValue>{AttributeValue::M({{"k", AttributeValue::N(1)}})};
   ASSERT_TRUE(Translate(&r).ok());
   EXPECT_EQ(*r.condition_expression, "#lgc0 = :lgc0");
+  // Other operators take scalars in Expected as in filters: CONTAINS of a list is invalid.
+  PutItemRequest contains_list;
+  contains_list.expected["m"].comparison_operator = ComparisonOperator::kContains;
+  contains_list.expected["m"].attribute_value_list =
+      std::vector<AttributeValue>{AttributeValue::L({AttributeValue::N(1)})};
+  EXPECT_EQ(Translate(&contains_list).message(),
+            "One or more parameter values were invalid: ComparisonOperator CONTAINS is not valid "
+            "for L AttributeValue type");
+  // NOT_CONTAINS in Expected is false for a missing attribute.
+  PutItemRequest not_contains;
+  not_contains.expected["m"].comparison_operator = ComparisonOperator::kNotContains;
+  not_contains.expected["m"].attribute_value_list =
+      std::vector<AttributeValue>{AttributeValue::S("x")};
+  ASSERT_TRUE(Translate(&not_contains).ok());
+  EXPECT_EQ(*not_contains.condition_expression,
+            "attribute_exists(#lgc0) AND NOT contains(#lgc0, :lgc0)");
   // So may filters: EQ and NE take values of every type (DynamoDB compares lists, maps and
   // booleans too); the ordering operators only scalars.
   auto filter = [](ComparisonOperator op, AttributeValue v) {
