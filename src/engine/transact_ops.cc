@@ -139,8 +139,6 @@ Result<dynamo::TransactWriteItemsResponse> Engine::TransactWriteItems(
           "1 validation error detected: Value at 'transactItems' failed to satisfy constraint: "
           "Member must have length less than or equal to 100 and greater than or equal to 1");
     }
-    // A retry of a transaction already applied succeeds without applying it again
-    // (DynamoDB's ClientRequestToken contract); checked again under the item locks.
     if (r.client_request_token && (r.client_request_token->empty() ||
                                    r.client_request_token->size() > kMaxClientRequestToken)) {
       return Status::Validation(
@@ -148,6 +146,8 @@ Result<dynamo::TransactWriteItemsResponse> Engine::TransactWriteItems(
           "' at 'clientRequestToken' failed to satisfy constraint: Member must have length less "
           "than or equal to 36 and greater than or equal to 1");
     }
+    // A retry of a transaction already applied succeeds without applying it again
+    // (DynamoDB's ClientRequestToken contract); checked again under the item locks.
     Transactions::Token token;
     if (r.client_request_token) {
       token.token = &*r.client_request_token;
