@@ -55,13 +55,15 @@ Status Translate(QueryRequest* r);
 Status Translate(ScanRequest* r);
 Status Translate(BatchGetItemRequest* r);
 
-// Calls `call(request)` with the legacy parameters rewritten: with `r` itself when it has
-// none, else with a translated copy; returns the translation's error instead when it fails.
-// An AttributeUpdates action that does not fit the attribute's type gets DynamoDB's legacy
-// message instead of the update expression's ("An operand in the update expression has an
-// incorrect data type").
+// `s`, an error of an update translated from AttributeUpdates, in DynamoDB's legacy words:
+// an action that does not fit the attribute's type is "Type mismatch for attribute to
+// update", not the update expression's "An operand in the update expression has an
+// incorrect data type".
 Status LegacyUpdateError(const Status& s);
 
+// Calls `call(request)` with the legacy parameters rewritten: with `r` itself when it has
+// none, else with a translated copy; returns the translation's error instead when it fails,
+// and a failed AttributeUpdates call's error through LegacyUpdateError.
 template <typename Request, typename Call>
 auto Apply(const Request& r, Call&& call) -> decltype(call(r)) {
   if (!Uses(r)) return call(r);

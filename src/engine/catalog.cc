@@ -38,7 +38,8 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return out;
 }
 
-// Checks one key schema (table's or index's) against the attribute definitions.
+}  // namespace
+
 Status ValidateKeySchema(const std::vector<KeySchemaElement>& schema,
                          const std::vector<AttributeDefinition>& defs) {
   if (schema.empty() || schema.size() > 2) {
@@ -69,6 +70,8 @@ Status ValidateKeySchema(const std::vector<KeySchemaElement>& schema,
   }
   return Status::Ok();
 }
+
+namespace {
 
 Status ValidateIndexName(std::string_view name) {
   if (name.size() < 3 || name.size() > 255 || !ValidNameChars(name)) {
@@ -225,7 +228,7 @@ Status ValidateTableName(std::string_view name, std::string_view field) {
 }
 
 Status CheckKeyAttributeNames(const std::vector<AttributeDefinition>& defs,
-                              std::initializer_list<const std::vector<KeySchemaElement>*> schemas,
+                              const std::vector<const std::vector<KeySchemaElement>*>& schemas,
                               const std::vector<const dynamo::Projection*>& projections) {
   auto check = [](const std::string& name, const std::string& path) -> Status {
     if (name.empty() || name.size() > kMaxKeyAttributeNameBytes) {
@@ -260,15 +263,17 @@ Status CheckKeyAttributeNames(const std::vector<AttributeDefinition>& defs,
 Status ValidateCreateTable(const dynamo::CreateTableRequest& r) {
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   {  // name lengths first: DynamoDB reports them before any inconsistency
+    std::vector<const std::vector<KeySchemaElement>*> schemas = {&r.key_schema};
     std::vector<const dynamo::Projection*> projections;
-    for (const auto& g : r.global_secondary_indexes) projections.push_back(&g.projection);
-    for (const auto& l : r.local_secondary_indexes) projections.push_back(&l.projection);
-    IT_RETURN_IF_ERROR(
-        CheckKeyAttributeNames(r.attribute_definitions, {&r.key_schema}, projections));
-    for (const auto& g : r.global_secondary_indexes)
-      IT_RETURN_IF_ERROR(CheckKeyAttributeNames({}, {&g.key_schema}, {}));
-    for (const auto& l : r.local_secondary_indexes)
-      IT_RETURN_IF_ERROR(CheckKeyAttributeNames({}, {&l.key_schema}, {}));
+    for (const auto& g : r.global_secondary_indexes) {
+      schemas.push_back(&g.key_schema);
+      projections.push_back(&g.projection);
+    }
+    for (const auto& l : r.local_secondary_indexes) {
+      schemas.push_back(&l.key_schema);
+      projections.push_back(&l.projection);
+    }
+    IT_RETURN_IF_ERROR(CheckKeyAttributeNames(r.attribute_definitions, schemas, projections));
   }
   const bool ppr = r.billing_mode == dynamo::BillingMode::kPayPerRequest;
   if (ppr && r.provisioned_throughput) {

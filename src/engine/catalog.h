@@ -98,8 +98,13 @@ Status ValidateCreateTable(const dynamo::CreateTableRequest& request);
 inline constexpr size_t kMaxKeyAttributeNameBytes = 255;
 Status CheckKeyAttributeNames(
     const std::vector<dynamo::AttributeDefinition>& defs,
-    std::initializer_list<const std::vector<dynamo::KeySchemaElement>*> schemas,
+    const std::vector<const std::vector<dynamo::KeySchemaElement>*>& schemas,
     const std::vector<const dynamo::Projection*>& projections);
+// Checks one key schema (a table's or an index's) against the attribute definitions: one
+// or two elements, HASH first, every key attribute defined ("Some index key attributes are
+// not defined in AttributeDefinitions. Keys: [...], AttributeDefinitions: [...]").
+Status ValidateKeySchema(const std::vector<dynamo::KeySchemaElement>& schema,
+                         const std::vector<dynamo::AttributeDefinition>& defs);
 
 // Validates a table name ("[a-zA-Z0-9_.-]+", 3..255 characters).
 Status ValidateTableName(std::string_view name, std::string_view field = "tableName");

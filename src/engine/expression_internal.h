@@ -29,8 +29,8 @@ inline constexpr size_t kMaxPathDepth = 32;
 inline constexpr size_t kMaxInOperands = 100;
 // Our own bound on syntactic nesting (parentheses, NOT chains), so that a 4 KB
 // expression cannot exhaust the stack of the recursive-descent parser. DynamoDB documents
-// no nesting limit but at most 300 operators per expression: 150 nested `a<b or (...)`
-// (299 operators) parse, as in DynamoDB.
+// no nesting limit but at most 300 operators per expression: `a<b` with 149 nested
+// `or (a<b ...)` (299 operators) parses, as in DynamoDB.
 inline constexpr int kMaxSyntaxNesting = 600;
 
 // ---------------------------------------------------------------- parsed forms

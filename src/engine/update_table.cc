@@ -48,20 +48,7 @@ Status AddIndex(const dynamo::CreateGlobalSecondaryIndexAction& a,
   }
   // The index's key attributes must be defined in the request itself, even those the table
   // already knows.
-  for (const auto& k : a.key_schema) {
-    const bool defined = std::any_of(new_defs.begin(), new_defs.end(), [&](const auto& e) {
-      return e.attribute_name == k.attribute_name;
-    });
-    if (!defined) {
-      std::string keys, names;
-      for (const auto& key : a.key_schema) keys += (keys.empty() ? "" : ", ") + key.attribute_name;
-      for (const auto& e : new_defs) names += (names.empty() ? "" : ", ") + e.attribute_name;
-      return Status::Validation(std::string(kInvalid) +
-                                "Some index key attributes are not defined in "
-                                "AttributeDefinitions. Keys: [" +
-                                keys + "], AttributeDefinitions: [" + names + "]");
-    }
-  }
+  IT_RETURN_IF_ERROR(ValidateKeySchema(a.key_schema, new_defs));
   dynamo::CreateTableRequest probe;  // reuse CreateTable's index validation
   probe.table_name = d->name;
   probe.billing_mode = d->billing_mode;
