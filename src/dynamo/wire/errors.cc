@@ -115,7 +115,7 @@ ErrorReply EncodeError(const Status& status) {
   ErrorReply reply;
   Code code = IsDynamoCode(status.code()) ? status.code() : Code::kInternalServerError;
   reply.http_status = HttpStatusFor(code);
-  JsonWriter w(&reply.body);
+  JsonWriter w(&reply.body);  // flushed below, before the reply is returned
   w.BeginObject();
   w.Key("__type");
   w.String(std::string(Namespace(code)) + std::string(ErrorName(code)));
@@ -132,6 +132,7 @@ ErrorReply EncodeError(const Status& status) {
     WriteItem(w, failed->item);
   }
   w.EndObject();
+  w.Flush();
   return reply;
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -15,49 +16,43 @@ namespace issuetracker::dynamo::wire {
 
 class JsonWriter {
  public:
-  // `out` must outlive the writer; output is appended to it.
-  explicit JsonWriter(std::string* out) : out_(*out) {}
+  // `out` must outlive the writer; output is appended to it. While the writer works,
+  // `out` also holds spare room past the output (zeros), so that each write checks for
+  // space once and copies with plain stores; Flush(), or the writer's end, trims it.
+  // Read `out` only after one of them.
+  explicit JsonWriter(std::string* out)
+      : out_(*out), cursor_(out->data() + out->size()), limit_(cursor_) {}
+  ~JsonWriter() { Flush(); }
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
 
-  void BeginObject() {
-    Separate();
-    out_.push_back('{');
-    comma_ = false;
-  }
-  void EndObject() {
-    out_.push_back('}');
-    comma_ = true;
-  }
-  void BeginArray() {
-    Separate();
-    out_.push_back('[');
-    comma_ = false;
-  }
-  void EndArray() {
-    out_.push_back(']');
-    comma_ = true;
-  }
+  void BeginObject() { Punctuate('{'); }
+  void EndObject() { Close('}'); }
+  void BeginArray() { Punctuate('['); }
+  void EndArray() { Close(']'); }
   // BeginObject() then Key(name), for a name that needs no escaping, given as the literal
   // text `{"name":` (the typed wrappers of attribute values: `{"S":`).
   void BeginObjectWithKey(std::string_view open_and_key) {
-    Separate();
-    out_.append(open_and_key);
+    char* p = Room(open_and_key.size() + 1);
+    if (comma_) *p++ = ',';
+    std::memcpy(p, open_and_key.data(), open_and_key.size());
+    cursor_ = p + open_and_key.size();
     comma_ = false;
   }
   // A member name; the next call writes its value.
   void Key(std::string_view name) {
-    Separate();
-    AppendQuoted(name);
-    out_.push_back(':');
+    AppendQuoted(name, ':');
     comma_ = false;
   }
   void String(std::string_view s) {
-    Separate();
-    AppendQuoted(s);
+    AppendQuoted(s, 0);
     comma_ = true;
   }
   void Bool(bool b) {
-    Separate();
-    out_.append(b ? "true" : "false");
+    char* p = Room(6);
+    if (comma_) *p++ = ',';
+    std::memcpy(p, b ? "true" : "false", 5);
+    cursor_ = p + (b ? 4 : 5);
     comma_ = true;
   }
   void Int(int64_t v);
@@ -66,15 +61,38 @@ class JsonWriter {
   // `bytes` as a base64 JSON string.
   void Base64(std::string_view bytes);
 
-  std::string& out() { return out_; }
+  // Trims `out` to the output written so far and returns it; writing may go on.
+  std::string& Flush() {
+    out_.resize(static_cast<size_t>(cursor_ - out_.data()));
+    limit_ = cursor_ = out_.data() + out_.size();
+    return out_;
+  }
 
  private:
-  void Separate() {
-    if (comma_) out_.push_back(',');
+  // Where the next `n` bytes go, with room for them.
+  char* Room(size_t n) {
+    if (static_cast<size_t>(limit_ - cursor_) < n) Grow(n);
+    return cursor_;
   }
-  void AppendQuoted(std::string_view s);
+  void Grow(size_t n);
+  void Punctuate(char open) {
+    char* p = Room(2);
+    if (comma_) *p++ = ',';
+    *p++ = open;
+    cursor_ = p;
+    comma_ = false;
+  }
+  void Close(char close) {
+    *Room(1) = close;
+    ++cursor_;
+    comma_ = true;
+  }
+  // `s` quoted and escaped after the separator due, then `suffix` unless it is 0.
+  void AppendQuoted(std::string_view s, char suffix);
 
   std::string& out_;
+  char* cursor_;  // the end of the output written, inside out_
+  char* limit_;   // the end of out_: [cursor_, limit_) is spare room
   bool comma_ = false;
 };
 

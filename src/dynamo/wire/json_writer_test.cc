@@ -57,9 +57,11 @@ std::string Written(std::string_view s) {
 }
 
 TEST(JsonWriterTest, EveryByteAtEveryPositionOfTheWordScan) {
-  // Each of the 256 byte values at each position of strings long enough to cover the
-  // eight-byte scan, its tail, and a second word after an escape.
-  for (size_t length : {1u, 7u, 8u, 9u, 16u, 17u, 23u}) {
+  // Each of the 256 byte values at each position of strings of every length that takes a
+  // different path through the block scan (16-byte blocks, or 8-byte words without SSE2):
+  // short strings as overlapping words, whole blocks, a tail block overlapping the last
+  // whole one, and blocks after an escape.
+  for (size_t length = 1; length <= 49; ++length) {
     for (size_t at = 0; at < length; ++at) {
       for (int b = 0; b < 256; ++b) {
         std::string s(length, 'a');
@@ -106,8 +108,52 @@ TEST(JsonWriterTest, TypedOpenerIsObjectAndKey) {
   }
   wa.EndArray();
   wb.EndArray();
-  EXPECT_EQ(a, b);
+  EXPECT_EQ(wa.Flush(), wb.Flush());
   EXPECT_EQ(b, R"([{"S":"x"},{"S":"x"}])");
+}
+
+TEST(JsonWriterTest, GrowsPastEveryStepAndTrimsItsSpareRoom) {
+  // Output appended to what `out` held, across many growths of the spare room, equals the
+  // same text built a piece at a time; nothing of the spare room is left once flushed.
+  std::string out = "prefix:";
+  std::string expected = out;
+  {
+    JsonWriter w(&out);
+    w.BeginArray();
+    expected += "[";
+    for (int i = 0; i < 5000; ++i) {
+      if (i > 0) expected += ",";
+      std::string s(static_cast<size_t>(i % 97), static_cast<char>('a' + i % 26));
+      if (i % 7 == 0 && !s.empty()) s[s.size() / 2] = '\n';
+      switch (i % 4) {
+        case 0:
+          w.String(s);
+          expected += Reference(s);
+          break;
+        case 1:
+          w.Int(-i);
+          expected += std::to_string(-i);
+          break;
+        case 2:
+          w.Bool(i % 3 == 0);
+          expected += i % 3 == 0 ? "true" : "false";
+          break;
+        case 3:
+          w.Base64(s);
+          std::string b64;
+          AppendBase64(s, &b64);
+          expected += "\"" + b64 + "\"";
+          break;
+      }
+      if (i == 2500) {
+        EXPECT_EQ(w.Flush(), expected);  // and writing goes on after it
+      }
+    }
+    w.EndArray();
+    expected += "]";
+  }
+  EXPECT_EQ(out, expected);
+  EXPECT_EQ(out.find('\0'), std::string::npos);
 }
 
 }  // namespace
