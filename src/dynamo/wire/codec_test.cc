@@ -48,6 +48,7 @@ class Filler {
   void Object(std::string_view, bool, Presence, Fn&& fn) {
     fn(*this);
   }
+  void ExpectPresent(std::string_view, std::string) {}  // every member is filled
   template <typename T>
   void Fill(T& value) {
     if constexpr (std::is_same_v<T, std::string>) {
@@ -329,6 +330,19 @@ const BadRequest kBadRequests[] = {
      Code::kValidation,
      "Invalid table-class parameter provided. Please try again with a valid table-class value: "
      "[STANDARD, STANDARD_INFREQUENT_ACCESS]."},
+    // The API Reference lists ProjectionType as optional; DynamoDB refuses a projection
+    // without it, for global and local indexes alike.
+    {"CreateTableGsiProjectionWithoutType",
+     R"({"TableName":"T","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],)"
+     R"("KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"GlobalSecondaryIndexes":[)"
+     R"({"IndexName":"G","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"Projection":{}}]})",
+     Code::kValidation, "One or more parameter values were invalid: Unknown ProjectionType: null"},
+    {"CreateTableLsiProjectionTypeNull",
+     R"({"TableName":"T","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],)"
+     R"("KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"LocalSecondaryIndexes":[)"
+     R"({"IndexName":"L","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],)"
+     R"("Projection":{"ProjectionType":null,"NonKeyAttributes":["a"]}}]})",
+     Code::kValidation, "One or more parameter values were invalid: Unknown ProjectionType: null"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Wire, DecodeErrorsTest, ::testing::ValuesIn(kBadRequests),
@@ -371,6 +385,14 @@ TEST(CodecTest, ResponsesDecodeLeniently) {
           .ok());
   EXPECT_EQ(d.table.table_name, "T");
   ASSERT_EQ(d.table.key_schema.size(), 1u);
+  // A projection without its type, which a request may not have, is read as ALL.
+  DescribeTableResponse g;
+  ASSERT_TRUE(Decode(R"({"Table":{"TableName":"T","GlobalSecondaryIndexes":[)"
+                     R"({"IndexName":"G","Projection":{}}]}})",
+                     &g)
+                  .ok());
+  ASSERT_EQ(g.table.global_secondary_indexes.size(), 1u);
+  EXPECT_EQ(g.table.global_secondary_indexes[0].projection.projection_type, ProjectionType::kAll);
 }
 
 TEST(CodecTest, OperationsAndTargets) {

@@ -40,6 +40,7 @@ class DecodeState {
     if (validation_.ok()) validation_ = std::move(status);
   }
   bool failed() const { return !serialization_.ok(); }
+  bool lenient() const { return lenient_; }
 
   Status Finish() const;
 

@@ -19,6 +19,11 @@ IT_WIRE_DESCRIBE(AttributeDefinition, "AttributeDefinition") {
 }
 
 IT_WIRE_DESCRIBE(Projection, "Projection") {
+  // Optional in the API Reference, refused when missing by DynamoDB (C++ callers get ALL).
+  if constexpr (V::kDecoding) {
+    v.ExpectPresent("ProjectionType",
+                    "One or more parameter values were invalid: Unknown ProjectionType: null");
+  }
   v("ProjectionType", m.projection_type, kAlways);
   v("NonKeyAttributes", m.non_key_attributes);
 }

@@ -19,7 +19,7 @@ class JsonWriter {
   // `out` must outlive the writer; output is appended to it. While the writer works,
   // `out` also holds spare room past the output (zeros), so that each write checks for
   // space once and copies with plain stores; Flush(), or the writer's end, trims it.
-  // Read `out` only after one of them.
+  // Read or change `out` only after one of them.
   explicit JsonWriter(std::string* out)
       : out_(*out), cursor_(out->data() + out->size()), limit_(cursor_) {}
   ~JsonWriter() { Flush(); }

@@ -190,6 +190,15 @@ class Decoder {
     }
   }
 
+  // A ValidationException with `message` when member `name` is absent or null, for a
+  // member the API Reference calls optional but DynamoDB requires (lenient states, reading
+  // responses, let it pass).
+  void ExpectPresent(std::string_view name, std::string message) {
+    if (state_.failed() || state_.lenient()) return;
+    const boost::json::value* v = object_.if_contains(name);
+    if (v == nullptr || v->is_null()) state_.ValidationError(std::move(message));
+  }
+
   template <typename Fn>
   void Object(std::string_view name, bool /*present*/, Presence presence, Fn&& fn) {
     if (state_.failed()) return;
