@@ -489,8 +489,9 @@ INSTANTIATE_TEST_SUITE_P(Backends, IsolationPropertyTest,
 
 TEST_P(IsolationPropertyTest, ConcurrentClientsAndCompanyChurnNeverLeak) {
   const int64_t ops = std::max<int64_t>(100, EnvInt("IT_ISOLATION_OPS", 3000));
-  // 0 threads: serial mode, one client with the churn steps between its operations, for
-  // backends that do not isolate concurrent transactions (moto: docs/compatibility.md, C32).
+  // 0 threads: serial mode, one client with the churn steps and the passing of time between
+  // its operations (ctest's tracker_storage_test.serial_property); also the mode for a
+  // backend that does not isolate concurrent transactions.
   const int threads =
       static_cast<int>(std::clamp<int64_t>(EnvInt("IT_ISOLATION_THREADS", 4), 0, 64));
   const uint64_t seed = static_cast<uint64_t>(EnvInt("IT_ISOLATION_SEED", 20240115));
