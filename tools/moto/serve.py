@@ -1,5 +1,5 @@
-"""Starts moto's DynamoDB server on 127.0.0.1, on a port the system picks, and prints the
-port on stdout. Exits when its standard input closes, so it never outlives the test that
+"""Starts moto's DynamoDB server on 127.0.0.1, on the port given as the only argument or else
+on one the system picks, and prints the port on stdout. Exits when its standard input closes, so it never outlives the test that
 started it. Uses the moto of the interpreter that runs it.
 
 Requests are served one at a time. moto serves each request on its own thread without
@@ -33,7 +33,8 @@ def serialized(environ, start_response):
                 close()
 
 
-server = make_server("127.0.0.1", 0, serialized, threaded=True)
+server = make_server("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 0, serialized,
+                     threaded=True)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 print(server.server_address[1], flush=True)
 sys.stdin.read()
