@@ -1,6 +1,7 @@
 """Starts moto's DynamoDB server on 127.0.0.1, on the port given as the only argument or else
-on one the system picks, and prints the port on stdout. Exits when its standard input closes, so it never outlives the test that
-started it. Uses the moto of the interpreter that runs it.
+on one the system picks, and prints the port on stdout. Exits when its standard input
+closes, so it never outlives the test that started it. Uses the moto of the interpreter
+that runs it.
 
 Requests are served one at a time. moto serves each request on its own thread without
 isolating one from another, and its TransactWriteItems is not atomic against concurrent
