@@ -253,8 +253,10 @@ Result<Number> Number::Add(const Number& other) const {
   n.negative_ = negative;
   int64_t exponent = static_cast<int64_t>(sum.size() - lead) + low;
   n.digits_ = sum.substr(lead, end - lead);
-  if (n.digits_.size() > kMaxSignificantDigits) return Status::Validation(kTooManyDigits);
-  if (exponent > kMaxExponent) return Status::Validation(kOverflow);
+  // A result that needs more than 38 digits is refused with DynamoDB's overflow message,
+  // as DynamoDB answers it for arithmetic (a literal of 39 digits gets kTooManyDigits).
+  if (n.digits_.size() > kMaxSignificantDigits || exponent > kMaxExponent)
+    return Status::Validation(kOverflow);
   if (exponent < kMinExponent) return Status::Validation(kUnderflow);
   n.exponent_ = static_cast<int32_t>(exponent);
   return n;
