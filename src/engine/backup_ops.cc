@@ -146,6 +146,9 @@ static dynamo::BackupDescription DescribeMeta(EngineCore& e, const BackupMeta& m
 }
 
 Result<dynamo::CreateBackupResponse> Engine::CreateBackup(const dynamo::CreateBackupRequest& r) {
+  if (IsTableArn(r.table_name))
+    return WithTableName(
+        *core_, r, [&](const auto& named) { return CreateBackup(named); }, Code::kTableNotFound);
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   if (r.backup_name.size() < 3 || r.backup_name.size() > 255 ||
       r.backup_name.find_first_not_of(
@@ -223,6 +226,10 @@ Result<dynamo::ListBackupsResponse> Engine::ListBackups(const dynamo::ListBackup
         "' at 'limit' failed to satisfy constraint: Member must have value less than or "
         "equal to 100 and greater than or equal to 1");
   }
+  std::optional<std::string_view> table;  // the name, when TableName is the table's ARN
+  if (r.table_name) {
+    IT_ASSIGN_OR_RETURN(table, core_->TableNameOf(*r.table_name));
+  }
   std::string start(kBackupKeyPrefix);
   if (r.exclusive_start_backup_arn) {
     auto id = BackupIdOf(*r.exclusive_start_backup_arn);
@@ -238,7 +245,7 @@ Result<dynamo::ListBackupsResponse> Engine::ListBackups(const dynamo::ListBackup
     if (it->key().ToStringView().substr(kBackupKeyPrefix.size()) != m.id)
       return Status::Corruption("backup metadata under another backup's key");
     const std::string table_name = m.table_arn.substr(m.table_arn.rfind('/') + 1);
-    if (r.table_name && *r.table_name != table_name) continue;
+    if (table && *table != table_name) continue;
     if (r.time_range_lower_bound && m.created < *r.time_range_lower_bound) continue;
     if (r.time_range_upper_bound && m.created >= *r.time_range_upper_bound) continue;
     if (static_cast<int32_t>(response.backup_summaries.size()) == limit) {

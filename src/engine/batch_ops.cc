@@ -145,12 +145,17 @@ Result<dynamo::BatchWriteItemResponse> Engine::BatchWriteItem(
 
     // One planned write: table, key, and the item to put (nullopt for a delete).
     struct PlannedWrite {
+      const std::string* table_name;  // as the request names it: a name or an ARN
       const TableDesc* table;
       std::string key;
       std::optional<Item> item;
     };
     std::vector<TableRef> tables;
+    std::map<std::string, TableMetricsCells*> metrics;  // by the request's table names
     std::vector<PlannedWrite> writes;
+    // Keys start with their table's id, so one set finds duplicates within each table,
+    // including a table named twice, by its name and by its ARN.
+    std::set<std::string> seen;
     for (const auto& [name, requests] : r.request_items) {
       if (requests.empty()) {
         return Status::Validation(
@@ -161,7 +166,6 @@ Result<dynamo::BatchWriteItemResponse> Engine::BatchWriteItem(
       }
       IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(name));
       const TableDesc& t = table.desc();
-      std::set<std::string> seen;
       for (const auto& w : requests) {
         if (w.put_item.has_value() == w.delete_key.has_value()) {
           return Status::Validation(
@@ -169,7 +173,7 @@ Result<dynamo::BatchWriteItemResponse> Engine::BatchWriteItem(
               "of "
               "the supported datatypes");
         }
-        PlannedWrite planned{&t, {}, {}};
+        PlannedWrite planned{&name, &t, {}, {}};
         if (w.put_item) {
           IT_RETURN_IF_ERROR(ValidateItemForWrite(
               t, *w.put_item, "Item size has exceeded the maximum allowed size"));
@@ -182,6 +186,7 @@ Result<dynamo::BatchWriteItemResponse> Engine::BatchWriteItem(
         if (!seen.insert(planned.key).second) return DuplicateKeys();
         writes.push_back(std::move(planned));
       }
+      metrics[name] = table.metrics();
       tables.push_back(std::move(table));
     }
 
@@ -211,14 +216,12 @@ Result<dynamo::BatchWriteItemResponse> Engine::BatchWriteItem(
         }
         IT_RETURN_IF_ERROR(core_->AppendItemChange(*w.table, w.key, old ? &*old : nullptr,
                                                    w.item ? &*w.item : nullptr, &sink,
-                                                   &tallies[w.table->name], &stats[w.table->id]));
+                                                   &tallies[*w.table_name], &stats[w.table->id]));
       }
       for (const auto& [table_id, acc] : stats) core_->AppendStats(table_id, acc, &batch);
       IT_RETURN_IF_ERROR(core_->Commit(&batch));
     }
     dynamo::BatchWriteItemResponse response;
-    std::map<std::string, TableMetricsCells*> metrics;
-    for (const TableRef& t : tables) metrics[t.desc().name] = t.metrics();
     for (const auto& [name, tally] : tallies) {
       if (auto c = EngineCore::RenderCapacity(r.return_consumed_capacity, metrics[name], name,
                                               tally.table_units, tally.index_units, false)) {

@@ -251,7 +251,37 @@ EngineCore::~EngineCore() {
 
 // ---------------------------------------------------------------------- the table cache
 
+Result<std::string_view> EngineCore::TableNameOf(std::string_view name_or_arn) const {
+  if (!IsTableArn(name_or_arn)) return name_or_arn;
+  // arn:PARTITION:dynamodb:REGION:ACCOUNT:table/NAME
+  std::string_view rest = name_or_arn;
+  std::string_view parts[5];
+  for (std::string_view& part : parts) {
+    const size_t colon = rest.find(':');
+    if (colon == std::string_view::npos)
+      return Status::Validation("Invalid TableArn: " + std::string(name_or_arn));
+    part = rest.substr(0, colon);
+    rest.remove_prefix(colon + 1);
+  }
+  if (parts[2] != "dynamodb" || !rest.starts_with("table/"))
+    return Status::Validation("Invalid TableArn: " + std::string(name_or_arn));
+  const std::string_view name = rest.substr(6);
+  if (name.find('/') != std::string_view::npos) {
+    return Status::Validation("Invalid TableArn: Invalid ResourceArn provided as input " +
+                              std::string(name_or_arn) + ": not a table");
+  }
+  // Another partition's, region's or account's table is none of this database's.
+  if (!name_or_arn.starts_with(TableArn(""))) {
+    return Status::ResourceNotFound(
+        "Requested resource not found: Table: " + std::string(name_or_arn) + " not found");
+  }
+  return name;
+}
+
 Result<std::shared_ptr<TableHandle>> EngineCore::FindHandle(std::string_view name) {
+  if (IsTableArn(name)) {
+    IT_ASSIGN_OR_RETURN(name, TableNameOf(name));
+  }
   {
     std::shared_lock<std::shared_mutex> lock(tables_mu_);
     auto it = tables_.find(name);
@@ -277,6 +307,9 @@ Result<std::shared_ptr<TableHandle>> EngineCore::FindHandle(std::string_view nam
 }
 
 Result<TableRef> EngineCore::GetTable(std::string_view name) {
+  if (IsTableArn(name)) {
+    IT_ASSIGN_OR_RETURN(name, TableNameOf(name));
+  }
   IT_ASSIGN_OR_RETURN(auto handle, FindHandle(name));
   if (handle) {
     std::shared_lock<std::shared_mutex> lock(handle->mu);

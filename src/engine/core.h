@@ -157,9 +157,18 @@ class EngineCore {
 
   // ------------------------------------------------------------------ the table cache
 
+  // The name of the table a request's TableName holds: the API Reference lets every
+  // TableName be the table's name or its ARN. A name is returned as it is (checked where
+  // it is used). An ARN must be a table's (ValidationException "Invalid TableArn: ..."
+  // otherwise) in this database's partition, region and account (TableArn):
+  // ResourceNotFoundException for another's. The result views `name_or_arn`.
+  Result<std::string_view> TableNameOf(std::string_view name_or_arn) const;
+
   // The handle of a table, loading its descriptor on first use; nullptr when missing.
+  // `name` may be the table's ARN (TableNameOf).
   Result<std::shared_ptr<TableHandle>> FindHandle(std::string_view name);
   // Pins a table for one operation. ResourceNotFoundException when it does not exist.
+  // `name` may be the table's ARN (TableNameOf).
   Result<TableRef> GetTable(std::string_view name);
   // Caches the handle of a table just committed (created or restored).
   std::shared_ptr<TableHandle> AddTable(TableDesc desc);
@@ -355,6 +364,29 @@ auto EngineCore::Metered(const Tables& tables, Call&& call) -> decltype(call()) 
   }
   for (const auto& table : tables) RecordRequest(table, status, elapsed);
   return result;
+}
+
+// Whether a request's TableName holds an ARN rather than a name (EngineCore::TableNameOf).
+inline bool IsTableArn(std::string_view table_name) { return table_name.starts_with("arn:"); }
+
+// Serves `r`, whose TableName is an ARN, as the same request naming its table, so that an
+// operation that keys catalog entries, locks or messages by name sees names only:
+//   if (IsTableArn(r.table_name))
+//     return WithTableName(*core_, r, [&](const auto& named) { return Op(named); });
+// An ARN of another region or account is a missing table: ResourceNotFoundException, or
+// `missing` ("Table not found: <arn>") for the operations that answer TableNotFoundException.
+template <typename Request, typename Serve>
+auto WithTableName(const EngineCore& core, const Request& r, Serve&& serve,
+                   Code missing = Code::kResourceNotFound) -> decltype(serve(r)) {
+  Result<std::string_view> name = core.TableNameOf(r.table_name);
+  if (!name.ok()) {
+    if (name.status().code() == Code::kResourceNotFound && missing != Code::kResourceNotFound)
+      return Status(missing, "Table not found: " + r.table_name);
+    return name.status();
+  }
+  Request named = r;
+  named.table_name = std::string(*name);
+  return serve(named);
 }
 
 // The column families of an engine database with their options (the catalog's needs

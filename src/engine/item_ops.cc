@@ -99,7 +99,7 @@ Result<dynamo::PutItemResponse> Engine::PutItem(const dynamo::PutItemRequest& r)
     dynamo::PutItemResponse response;
     if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
     response.consumed_capacity =
-        EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
+        EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), r.table_name,
                                    tally.table_units, tally.index_units, false);
     response.item_collection_metrics = CollectionMetrics(r.return_item_collection_metrics, tally);
     return response;
@@ -123,7 +123,7 @@ Result<dynamo::GetItemResponse> Engine::GetItem(const dynamo::GetItemRequest& r)
     const size_t size = item ? dynamo::ItemSize(*item) : 0;
     if (item) response.item = projection ? ApplyProjection(*item, *projection) : std::move(*item);
     response.consumed_capacity =
-        EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
+        EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), r.table_name,
                                    ReadUnits(size, r.consistent_read), {}, true);
     if (response.item) table.metrics()->returned_items.fetch_add(1, std::memory_order_relaxed);
     return response;
@@ -198,7 +198,7 @@ Result<dynamo::UpdateItemResponse> Engine::UpdateItem(const dynamo::UpdateItemRe
         // Removing from a missing item leaves it missing: nothing is written or returned.
         dynamo::UpdateItemResponse response;
         response.consumed_capacity = EngineCore::RenderCapacity(
-            r.return_consumed_capacity, table.metrics(), t.name, 1, {}, false);
+            r.return_consumed_capacity, table.metrics(), r.table_name, 1, {}, false);
         return response;
       }
       updated = old ? *old : r.key;
@@ -232,7 +232,7 @@ Result<dynamo::UpdateItemResponse> Engine::UpdateItem(const dynamo::UpdateItemRe
       }
     }
     response.consumed_capacity =
-        EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
+        EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), r.table_name,
                                    tally.table_units, tally.index_units, false);
     response.item_collection_metrics = CollectionMetrics(r.return_item_collection_metrics, tally);
     return response;
@@ -265,7 +265,7 @@ Result<dynamo::DeleteItemResponse> Engine::DeleteItem(const dynamo::DeleteItemRe
     dynamo::DeleteItemResponse response;
     if (r.return_values == ReturnValue::kAllOld && old) response.attributes = std::move(old);
     response.consumed_capacity =
-        EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), t.name,
+        EngineCore::RenderCapacity(r.return_consumed_capacity, table.metrics(), r.table_name,
                                    tally.table_units, tally.index_units, false);
     response.item_collection_metrics = CollectionMetrics(r.return_item_collection_metrics, tally);
     return response;

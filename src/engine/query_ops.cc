@@ -123,7 +123,8 @@ bool InRange(const ReadPlan& plan, const rocksdb::Slice& key) {
 // The shared range read: iterates, applies Limit, the 1 MB page limit, the filter and the
 // projection, and computes read capacity from the bytes read. Rows are decoded into the
 // items already in `response` (see Backend::QueryInto), reusing their storage.
-static Status ExecuteRead(EngineCore& core, const ReadPlan& plan,
+// `table` names the table as the request did (its name or its ARN), for ConsumedCapacity.
+static Status ExecuteRead(EngineCore& core, const ReadPlan& plan, const std::string& table,
                           dynamo::ReturnConsumedCapacity capacity_mode,
                           dynamo::QueryResponse* response) {
   std::vector<Item> rows = std::move(response->items);
@@ -169,7 +170,6 @@ static Status ExecuteRead(EngineCore& core, const ReadPlan& plan,
   response->items = std::move(rows);
   double units = std::max(1.0, std::ceil(static_cast<double>(bytes) / 4096.0));
   if (!plan.consistent) units /= 2;
-  const std::string& table = plan.table->name;
   if (plan.index && capacity_mode != dynamo::ReturnConsumedCapacity::kNone) {
     response->consumed_capacity =
         EngineCore::RenderCapacity(capacity_mode, plan.metrics, table, 0,
@@ -379,7 +379,7 @@ Status Engine::QueryInto(const dynamo::QueryRequest& r, dynamo::QueryResponse* r
         r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
     plan.consistent = r.consistent_read;
     plan.fetch_table = NeedsTableFetch(plan, r.select, plan.projection, plan.filter);
-    return ExecuteRead(*core_, plan, r.return_consumed_capacity, response);
+    return ExecuteRead(*core_, plan, r.table_name, r.return_consumed_capacity, response);
   });
 }
 
@@ -448,7 +448,7 @@ Status Engine::ScanInto(const dynamo::ScanRequest& r, dynamo::ScanResponse* resp
         r.select.value_or(DefaultSelect(plan, projection.has_value())) == Select::kCount;
     plan.consistent = r.consistent_read;
     plan.fetch_table = NeedsTableFetch(plan, r.select, plan.projection, plan.filter);
-    return ExecuteRead(*core_, plan, r.return_consumed_capacity, response);
+    return ExecuteRead(*core_, plan, r.table_name, r.return_consumed_capacity, response);
   });
 }
 

@@ -112,6 +112,9 @@ Result<dynamo::RestoreTableToPointInTimeResponse> Engine::RestoreTableToPointInT
 
 Result<dynamo::RestoreKeyPrefixToPointInTimeResponse> Engine::RestoreKeyPrefixToPointInTime(
     const dynamo::RestoreKeyPrefixToPointInTimeRequest& r) {
+  if (IsTableArn(r.table_name))
+    return WithTableName(*core_, r,
+                         [&](const auto& named) { return RestoreKeyPrefixToPointInTime(named); });
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   if (r.partition_key_prefix.empty())
     return Status::Validation("PartitionKeyPrefix must not be empty");

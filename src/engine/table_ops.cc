@@ -81,18 +81,13 @@ Status ValidateTags(const std::vector<dynamo::Tag>& tags) {
 }
 
 // The table a ResourceArn names: ValidationException for what is no table's ARN (not an
-// ARN, another service's or region's, an index's), as DynamoDB answers.
+// ARN, another service's, an index's), as DynamoDB answers; ResourceNotFoundException for
+// another region's or account's table (EngineCore::TableNameOf).
 Result<std::string> TableOfArn(const EngineCore& core, const std::string& arn) {
-  if (!arn.starts_with("arn:"))
+  if (!IsTableArn(arn))
     return Status::Validation("Invalid TableArn: ARNs must start with 'arn:': " + arn);
-  const std::string prefix = core.TableArn("");
-  if (!arn.starts_with(prefix)) return Status::Validation("Invalid TableArn: " + arn);
-  std::string name = arn.substr(prefix.size());
-  if (name.find('/') != std::string::npos) {
-    return Status::Validation("Invalid TableArn: Invalid ResourceArn provided as input " + arn +
-                              ": not a table");
-  }
-  return name;
+  IT_ASSIGN_OR_RETURN(std::string_view name, core.TableNameOf(arn));
+  return std::string(name);
 }
 
 Status ArnNotFound(const std::string& arn) {
@@ -116,6 +111,8 @@ void MergeTags(const std::vector<dynamo::Tag>& tags, std::vector<dynamo::Tag>* e
 }  // namespace
 
 Result<dynamo::CreateTableResponse> Engine::CreateTable(const dynamo::CreateTableRequest& r) {
+  if (IsTableArn(r.table_name))
+    return WithTableName(*core_, r, [&](const auto& named) { return CreateTable(named); });
   IT_RETURN_IF_ERROR(ValidateCreateTable(r));
   IT_RETURN_IF_ERROR(ValidateTags(r.tags));
   std::lock_guard<std::mutex> lock(core_->catalog_mu());
@@ -143,6 +140,8 @@ Result<dynamo::CreateTableResponse> Engine::CreateTable(const dynamo::CreateTabl
 }
 
 Result<dynamo::DescribeTableResponse> Engine::DescribeTable(const dynamo::DescribeTableRequest& r) {
+  if (IsTableArn(r.table_name))
+    return WithTableName(*core_, r, [&](const auto& named) { return DescribeTable(named); });
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   auto table = core_->GetTable(r.table_name);
   if (!table.ok()) return TableNotFound(r.table_name);
@@ -179,6 +178,8 @@ Result<dynamo::ListTablesResponse> Engine::ListTables(const dynamo::ListTablesRe
 }
 
 Result<dynamo::DeleteTableResponse> Engine::DeleteTable(const dynamo::DeleteTableRequest& r) {
+  if (IsTableArn(r.table_name))
+    return WithTableName(*core_, r, [&](const auto& named) { return DeleteTable(named); });
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   std::lock_guard<std::mutex> lock(core_->catalog_mu());
   IT_ASSIGN_OR_RETURN(auto handle, core_->FindHandle(r.table_name));
@@ -273,6 +274,8 @@ Result<dynamo::ListTagsOfResourceResponse> Engine::ListTagsOfResource(
 
 Result<dynamo::DescribeTableMetricsResponse> Engine::DescribeTableMetrics(
     const dynamo::DescribeTableMetricsRequest& r) {
+  if (IsTableArn(r.table_name))
+    return WithTableName(*core_, r, [&](const auto& named) { return DescribeTableMetrics(named); });
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   IT_ASSIGN_OR_RETURN(auto handle, core_->FindHandle(r.table_name));
   if (!handle) return TableNotFound(r.table_name);

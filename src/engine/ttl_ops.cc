@@ -31,6 +31,8 @@ constexpr int64_t kTableMaxCapacityUnits = 40000;
 
 Result<dynamo::UpdateTimeToLiveResponse> Engine::UpdateTimeToLive(
     const dynamo::UpdateTimeToLiveRequest& r) {
+  if (IsTableArn(r.table_name))
+    return WithTableName(*core_, r, [&](const auto& named) { return UpdateTimeToLive(named); });
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   const dynamo::TimeToLiveSpecification& spec = r.time_to_live_specification;
   IT_RETURN_IF_ERROR(ValidateTtlAttributeName(spec.attribute_name));
@@ -63,6 +65,8 @@ Result<dynamo::UpdateTimeToLiveResponse> Engine::UpdateTimeToLive(
 
 Result<dynamo::DescribeTimeToLiveResponse> Engine::DescribeTimeToLive(
     const dynamo::DescribeTimeToLiveRequest& r) {
+  if (IsTableArn(r.table_name))
+    return WithTableName(*core_, r, [&](const auto& named) { return DescribeTimeToLive(named); });
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   IT_ASSIGN_OR_RETURN(TableRef table, core_->GetTable(r.table_name));
   dynamo::DescribeTimeToLiveResponse response;

@@ -207,6 +207,8 @@ Status CheckUpdateRequest(const dynamo::UpdateTableRequest& r) {
 }  // namespace
 
 Result<dynamo::UpdateTableResponse> Engine::UpdateTable(const dynamo::UpdateTableRequest& r) {
+  if (IsTableArn(r.table_name))
+    return WithTableName(*core_, r, [&](const auto& named) { return UpdateTable(named); });
   IT_RETURN_IF_ERROR(CheckUpdateRequest(r));
   std::lock_guard<std::mutex> lock(core_->catalog_mu());
   IndexUpdate update;
@@ -248,6 +250,10 @@ Result<dynamo::UpdateTableResponse> Engine::UpdateTable(const dynamo::UpdateTabl
 
 Result<dynamo::UpdateContinuousBackupsResponse> Engine::UpdateContinuousBackups(
     const dynamo::UpdateContinuousBackupsRequest& r) {
+  if (IsTableArn(r.table_name))
+    return WithTableName(
+        *core_, r, [&](const auto& named) { return UpdateContinuousBackups(named); },
+        Code::kTableNotFound);
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   const int32_t days = r.recovery_period_in_days.value_or(35);
   if (days < 1 || days > 35) {
@@ -278,6 +284,10 @@ Result<dynamo::UpdateContinuousBackupsResponse> Engine::UpdateContinuousBackups(
 
 Result<dynamo::DescribeContinuousBackupsResponse> Engine::DescribeContinuousBackups(
     const dynamo::DescribeContinuousBackupsRequest& r) {
+  if (IsTableArn(r.table_name))
+    return WithTableName(
+        *core_, r, [&](const auto& named) { return DescribeContinuousBackups(named); },
+        Code::kTableNotFound);
   IT_RETURN_IF_ERROR(ValidateTableName(r.table_name));
   auto table = core_->GetTable(r.table_name);
   if (!table.ok()) return Status(Code::kTableNotFound, "Table not found: " + r.table_name);
