@@ -556,6 +556,18 @@ TEST_P(TablesTest, TableArnServesAsTableName) {
   EXPECT_EQ(backups->continuous_backups_description.point_in_time_recovery_description
                 .point_in_time_recovery_status,
             dynamo::PointInTimeRecoveryStatus::kEnabled);
+  dynamo::CreateBackupRequest backup;
+  backup.table_name = arn;
+  backup.backup_name = "by-arn";
+  auto backed_up = db().CreateBackup(backup);
+  ASSERT_OK(backed_up);
+  dynamo::ListBackupsRequest list;
+  list.table_name = arn;
+  auto listed = db().ListBackups(list);
+  ASSERT_OK(listed);
+  ASSERT_EQ(listed->backup_summaries.size(), 1u);
+  EXPECT_EQ(listed->backup_summaries[0].backup_arn, backed_up->backup_details.backup_arn);
+  ASSERT_OK(db().DeleteBackup({backed_up->backup_details.backup_arn}));
   dynamo::UpdateTableRequest settings;
   settings.table_name = arn;
   settings.deletion_protection_enabled = true;
@@ -573,6 +585,10 @@ TEST_P(TablesTest, TableArnServesAsTableName) {
   EXPECT_ERROR(db().PutItem(put), kResourceNotFound, "");
   EXPECT_ERROR(db().DeleteTable({other_region}), kResourceNotFound, "");
   EXPECT_ERROR(db().DescribeContinuousBackups({other_region}), kTableNotFound, "");
+  list.table_name = other_region;
+  listed = db().ListBackups(list);
+  ASSERT_OK(listed);
+  EXPECT_TRUE(listed->backup_summaries.empty());
   if (!IsPeer(GetParam())) {
     // What is no table's ARN (an index's) is invalid (moto: not found).
     get.table_name = arn + "/index/Idx";

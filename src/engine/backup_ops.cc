@@ -228,7 +228,11 @@ Result<dynamo::ListBackupsResponse> Engine::ListBackups(const dynamo::ListBackup
   }
   std::optional<std::string_view> table;  // the name, when TableName is the table's ARN
   if (r.table_name) {
-    IT_ASSIGN_OR_RETURN(table, core_->TableNameOf(*r.table_name));
+    Result<std::string_view> name = core_->TableNameOf(*r.table_name);
+    // Another region's or account's table has no backups here.
+    if (name.status().code() == Code::kResourceNotFound) return dynamo::ListBackupsResponse{};
+    IT_RETURN_IF_ERROR(name.status());
+    table = *name;
   }
   std::string start(kBackupKeyPrefix);
   if (r.exclusive_start_backup_arn) {
