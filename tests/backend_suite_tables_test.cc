@@ -590,6 +590,20 @@ TEST_P(TablesTest, TableArnServesAsTableName) {
   ASSERT_OK(listed);
   EXPECT_TRUE(listed->backup_summaries.empty());
   if (!IsPeer(GetParam())) {
+    // RestoreTableToPointInTime names its source by SourceTableArn with the same parser; what
+    // is not this database's table's ARN is refused (moto's restores keep no history, so
+    // the case is ours only).
+    dynamo::RestoreTableToPointInTimeRequest restore;
+    restore.source_table_arn = arn;
+    restore.target_table_name = "ByArnRestored";
+    restore.use_latest_restorable_time = true;
+    ASSERT_OK(db().RestoreTableToPointInTime(restore));
+    WaitActive("ByArnRestored");
+    EXPECT_TRUE(Get("ByArnRestored", MakeItem({{"id", S("a")}})));
+    restore.source_table_arn = other_region;
+    restore.target_table_name = "ByArnRestored2";
+    EXPECT_ERROR(db().RestoreTableToPointInTime(restore), kValidation,
+                 "Either SourceTableName or a valid SourceTableArn must be specified");
     // What is no table's ARN (an index's) is invalid (moto: not found).
     get.table_name = arn + "/index/Idx";
     EXPECT_ERROR(db().GetItem(get), kValidation, "Invalid TableArn");

@@ -75,12 +75,13 @@ Result<dynamo::RestoreTableToPointInTimeResponse> Engine::RestoreTableToPointInT
     const dynamo::RestoreTableToPointInTimeRequest& r) {
   std::string source = r.source_table_name.value_or("");
   if (!r.source_table_name) {
-    const std::string prefix = core_->TableArn("");
-    if (!r.source_table_arn || !r.source_table_arn->starts_with(prefix)) {
+    const std::string arn = r.source_table_arn.value_or("");
+    Result<std::string_view> name = core_->TableNameOf(arn);
+    if (!IsTableArn(arn) || !name.ok()) {
       return Status::Validation(
           "Either SourceTableName or a valid SourceTableArn must be specified");
     }
-    source = r.source_table_arn->substr(prefix.size());
+    source = std::string(*name);
   }
   IT_RETURN_IF_ERROR(ValidateTableName(source, "sourceTableName"));
   std::shared_ptr<const TableDesc> desc;
