@@ -18,7 +18,6 @@
 namespace issuetracker::testing {
 namespace {
 
-constexpr int64_t kStart = 1700000000LL * 1000000;  // 2023-11-14, in microseconds
 constexpr int64_t kMilli = 1000;
 constexpr char kChildVariable[] = "IT_PITR_RESTART_CHILD";
 
@@ -83,7 +82,7 @@ class PitrRestartTest : public ::testing::Test {
   void PutsUntilKilled(const std::string& table, int acknowledged, int64_t first_value,
                        PitrModel* model);
 
-  ManualClock clock_{kStart};
+  ManualClock clock_{kPitrStart};
   engine::CustomEnv env_{&clock_};
   TempDir dir_;
   std::unique_ptr<engine::Engine> db_;
@@ -290,7 +289,7 @@ class TickingClock final : public Clock {
 // of them or none, even when the clock moves while they are stamped.
 TEST(PitrAtomicityTest, RestoresNeverSplitATransactionOrAnImport) {
   TempDir dir;
-  TickingClock clock(kStart);
+  TickingClock clock(kPitrStart);
   engine::EngineOptions options;
   options.path = dir.path() + "/db";
   engine::CustomEnv env(&clock);

@@ -23,8 +23,6 @@ namespace {
 
 using dynamo::ScalarType;
 
-constexpr int64_t kStart = 1700000000LL * 1000000;  // 2023-11-14, in microseconds
-
 class PitrTest : public ::testing::Test {
  protected:
   void SetUp() override { Open(); }
@@ -48,7 +46,7 @@ class PitrTest : public ::testing::Test {
     return testing::ScanAll(*db_, table, std::move(index));
   }
 
-  ManualClock clock_{kStart};
+  ManualClock clock_{kPitrStart};
   engine::CustomEnv env_{&clock_};
   TempDir dir_;
   std::unique_ptr<engine::Engine> db_;
@@ -147,7 +145,7 @@ TEST_F(PitrTest, RestoreErrors) {
   r.restore_date_time = Seconds(clock_.NowMicros());
   EXPECT_ERROR(db_->RestoreTableToPointInTime(r), kValidation, "Only one of");
   r.use_latest_restorable_time = false;
-  r.restore_date_time = Seconds(kStart - 3600LL * 1000000);
+  r.restore_date_time = Seconds(kPitrStart - 3600LL * 1000000);
   EXPECT_ERROR(db_->RestoreTableToPointInTime(r), kInvalidRestoreTime,
                "EarliestRestorableDateTime");
   r.restore_date_time = Seconds(clock_.NowMicros() + 3600LL * 1000000);

@@ -18,6 +18,9 @@
 
 namespace issuetracker::testing {
 
+// Where the PITR tests' clocks start: 2023-11-14, in microseconds.
+inline constexpr int64_t kPitrStart = 1700000000LL * 1000000;
+
 // The table's items after every acknowledged write, with the time it was acknowledged.
 // The state at time T is the state after the last write before the first write dated
 // after T: with a clock that never goes back, every write acknowledged at or before T

@@ -310,7 +310,6 @@ namespace {
 
 // ValidateValue for a value at nesting `level` (a top-level attribute's value is level 1).
 Status ValidateValueAt(const AttributeValue& value, int level) {
-  constexpr std::string_view kPrefix = "One or more parameter values were invalid: ";
   if (level > kMaxNestingLevels) {
     return Status::Validation(
         "Nesting Levels have exceeded supported limits: Attributes in the item have nested "
@@ -319,23 +318,26 @@ Status ValidateValueAt(const AttributeValue& value, int level) {
   switch (value.type()) {
     case AttrType::kSS:
       if (value.ss().empty())
-        return Status::Validation(std::string(kPrefix) + "An string set  may not be empty");
+        return Status::Validation(std::string(kInvalidParameters) +
+                                  "An string set  may not be empty");
       if (HasDuplicates(value.ss())) {
-        return Status::Validation(std::string(kPrefix) + "Input collection " +
+        return Status::Validation(std::string(kInvalidParameters) + "Input collection " +
                                   ListForMessage(value.ss()) + " contains duplicates.");
       }
       return Status::Ok();
     case AttrType::kNS:
       if (value.ns().empty())
-        return Status::Validation(std::string(kPrefix) + "An number set  may not be empty");
+        return Status::Validation(std::string(kInvalidParameters) +
+                                  "An number set  may not be empty");
       if (HasDuplicates(value.ns()))
         return Status::Validation("Input collection contains duplicates");
       return Status::Ok();
     case AttrType::kBS:
       if (value.bs().empty())
-        return Status::Validation(std::string(kPrefix) + "Binary sets should not be empty");
+        return Status::Validation(std::string(kInvalidParameters) +
+                                  "Binary sets should not be empty");
       if (HasDuplicates(value.bs())) {
-        return Status::Validation(std::string(kPrefix) +
+        return Status::Validation(std::string(kInvalidParameters) +
                                   "Input collection of type BS contains duplicates.");
       }
       return Status::Ok();
@@ -370,6 +372,12 @@ Status ValidateItem(const Item& item) {
     IT_RETURN_IF_ERROR(ValidateValue(v));
   }
   return Status::Ok();
+}
+
+const std::string* FindS(const Item& item, std::string_view name) {
+  auto it = item.find(name);
+  if (it == item.end() || !it->second.is(AttrType::kS)) return nullptr;
+  return &it->second.s();
 }
 
 }  // namespace issuetracker::dynamo

@@ -10,10 +10,8 @@
 namespace issuetracker::dynamo::legacy {
 namespace {
 
-constexpr std::string_view kInvalid = "One or more parameter values were invalid: ";
-
 Status Invalid(std::string_view detail) {
-  return Status::Validation(std::string(kInvalid) + std::string(detail));
+  return Status::Validation(std::string(kInvalidParameters) + std::string(detail));
 }
 
 // ------------------------------------------------------------------------ placeholders

@@ -16,13 +16,12 @@ using dynamo::KeyType;
 
 namespace {
 
-constexpr std::string_view kInvalid = "One or more parameter values were invalid: ";
 constexpr size_t kMaxGsis = 20;
 constexpr size_t kMaxLsis = 5;
 constexpr size_t kMaxProjectedAttributes = 100;
 
 Status Invalid(std::string_view msg) {
-  return Status::Validation(std::string(kInvalid) + std::string(msg));
+  return Status::Validation(std::string(dynamo::kInvalidParameters) + std::string(msg));
 }
 
 bool ValidNameChars(std::string_view name) {

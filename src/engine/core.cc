@@ -49,12 +49,12 @@ class StatsMergeOperator final : public rocksdb::AssociativeMergeOperator {
   const char* Name() const override { return "IssueTrackerStatsMerge"; }
 };
 
+}  // namespace
+
 Status TableNotFound(std::string_view name) {
   return Status::ResourceNotFound("Requested resource not found: Table: " + std::string(name) +
                                   " not found");
 }
-
-}  // namespace
 
 // ------------------------------------------------------------------------- catalog keys
 
@@ -272,8 +272,7 @@ Result<std::string_view> EngineCore::TableNameOf(std::string_view name_or_arn) c
   }
   // Another partition's, region's or account's table is none of this database's.
   if (!name_or_arn.starts_with(TableArn(""))) {
-    return Status::ResourceNotFound(
-        "Requested resource not found: Table: " + std::string(name_or_arn) + " not found");
+    return TableNotFound(name_or_arn);
   }
   return name;
 }

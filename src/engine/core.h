@@ -366,6 +366,9 @@ auto EngineCore::Metered(const Tables& tables, Call&& call) -> decltype(call()) 
   return result;
 }
 
+// ResourceNotFoundException for a table that does not exist (or is being deleted).
+Status TableNotFound(std::string_view name);
+
 // Whether a request's TableName holds an ARN rather than a name (EngineCore::TableNameOf).
 inline bool IsTableArn(std::string_view table_name) { return table_name.starts_with("arn:"); }
 

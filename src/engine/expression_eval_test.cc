@@ -34,7 +34,7 @@ const Item& TestItem() {
   return *item;
 }
 
-const dynamo::ExpressionValues& Values() {
+const dynamo::ExpressionValues& EvalValues() {
   static const dynamo::ExpressionValues* values = new dynamo::ExpressionValues{
       {":s", S("abc")},
       {":s2", S("abd")},
@@ -87,9 +87,9 @@ class ConditionEvalTest : public ::testing::TestWithParam<EvalCase> {};
 TEST_P(ConditionEvalTest, OnItem) {
   dynamo::ExpressionNames names{{"#dot", "x.y"}, {"#s", "s"}};
   bool uses_names = GetParam().text.find('#') != std::string::npos;
-  EXPECT_EQ(
-      Holds(GetParam().text, &TestItem(), Values(), uses_names ? names : dynamo::ExpressionNames{}),
-      GetParam().expected);
+  EXPECT_EQ(Holds(GetParam().text, &TestItem(), EvalValues(),
+                  uses_names ? names : dynamo::ExpressionNames{}),
+            GetParam().expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -189,7 +189,7 @@ INSTANTIATE_TEST_SUITE_P(
         EvalCase{"(s = :s2 OR n = :n) AND (t = :t AND (begins_with(s, :sa)))", true}));
 
 TEST(ConditionEvalTest, MissingItem) {
-  const dynamo::ExpressionValues& v = Values();
+  const dynamo::ExpressionValues& v = EvalValues();
   EXPECT_TRUE(Holds("attribute_not_exists(a)", nullptr, v));
   EXPECT_FALSE(Holds("attribute_exists(a)", nullptr, v));
   EXPECT_TRUE(Holds("a <> :s", nullptr, v));
@@ -208,10 +208,10 @@ TEST(ConditionEvalTest, LongChainsOfAndAndOr) {
     all += " AND n = :n";
     any += " OR s = :z";
   }
-  EXPECT_TRUE(Holds(all, &TestItem(), Values()));
-  EXPECT_FALSE(Holds(all + " AND t = :f", &TestItem(), Values()));
-  EXPECT_FALSE(Holds(any, &TestItem(), Values()));
-  EXPECT_TRUE(Holds(any + " OR n = :n", &TestItem(), Values()));
+  EXPECT_TRUE(Holds(all, &TestItem(), EvalValues()));
+  EXPECT_FALSE(Holds(all + " AND t = :f", &TestItem(), EvalValues()));
+  EXPECT_FALSE(Holds(any, &TestItem(), EvalValues()));
+  EXPECT_TRUE(Holds(any + " OR n = :n", &TestItem(), EvalValues()));
 }
 
 TEST(ConditionEvalTest, ConditionOutlivesItsAstButNotItsValues) {

@@ -23,7 +23,7 @@ struct ErrorCase {
 void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.text; }
 
 // The values and names the condition cases may refer to.
-const dynamo::ExpressionValues& Values() {
+const dynamo::ExpressionValues& ConditionValues() {
   static const dynamo::ExpressionValues* values = new dynamo::ExpressionValues{
       {":s", S("abc")},   {":s2", S("abd")},      {":n", N("5")},
       {":n2", N("7")},    {":b", B("\x01\x02")},  {":bool", Bool(true)},
@@ -34,7 +34,7 @@ const dynamo::ExpressionValues& Values() {
   return *values;
 }
 
-const dynamo::ExpressionNames& Names() {
+const dynamo::ExpressionNames& ConditionNames() {
   static const dynamo::ExpressionNames* names =
       new dynamo::ExpressionNames{{"#a", "a"}, {"#status", "status"}, {"#dot", "x.y"}};
   return *names;
@@ -45,7 +45,7 @@ const dynamo::ExpressionNames& Names() {
 class ConditionErrorTest : public ::testing::TestWithParam<ErrorCase> {};
 
 TEST_P(ConditionErrorTest, MatchesDynamoDb) {
-  EXPECT_EQ(ConditionError(GetParam().text, Names(), Values()), GetParam().error);
+  EXPECT_EQ(ConditionError(GetParam().text, ConditionNames(), ConditionValues()), GetParam().error);
 }
 
 const std::string kSyntax = "Invalid ConditionExpression: Syntax error; ";
@@ -267,8 +267,8 @@ TEST(ConditionLimitsTest, InTakesAtMostOneHundredOperands) {
 TEST(ConditionLimitsTest, PathsNestAtMost32Levels) {
   std::string path = "a";
   for (int i = 1; i < 32; ++i) path += ".a";
-  EXPECT_EQ(ConditionError(path + " = :s", {}, Values()), "OK");
-  EXPECT_EQ(ConditionError(path + "[0] = :s", {}, Values()),
+  EXPECT_EQ(ConditionError(path + " = :s", {}, ConditionValues()), "OK");
+  EXPECT_EQ(ConditionError(path + "[0] = :s", {}, ConditionValues()),
             "Invalid ConditionExpression: The document path has too many nesting levels; "
             "nesting levels: 33");
 }
@@ -276,8 +276,8 @@ TEST(ConditionLimitsTest, PathsNestAtMost32Levels) {
 TEST(ConditionLimitsTest, ExpressionsAreAtMost4096Bytes) {
   std::string text = "a = :s";
   text += std::string(4096 - text.size(), ' ');
-  EXPECT_EQ(ConditionError(text, {}, Values()), "OK");
-  EXPECT_EQ(ConditionError(text + " ", {}, Values()),
+  EXPECT_EQ(ConditionError(text, {}, ConditionValues()), "OK");
+  EXPECT_EQ(ConditionError(text + " ", {}, ConditionValues()),
             "Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; "
             "expression size: 4097");
 }
@@ -287,16 +287,16 @@ TEST(ConditionLimitsTest, NestingDynamoDbAcceptsParses) {
   std::string text = "a<b ";
   for (int i = 0; i < 149; ++i) text += "or (a<b ";
   text += std::string(149, ')');
-  EXPECT_EQ(ConditionError(text, {}, Values()), "OK");
+  EXPECT_EQ(ConditionError(text, {}, ConditionValues()), "OK");
 }
 
 TEST(ConditionLimitsTest, DeepNestingIsRejectedWithoutExhaustingTheStack) {
   std::string text = std::string(2000, '(') + "a = :s" + std::string(2000, ')');
-  std::string error = ConditionError(text, {}, Values());
+  std::string error = ConditionError(text, {}, ConditionValues());
   EXPECT_EQ(error.rfind("Invalid ConditionExpression: ", 0), 0u) << error;
   std::string nots;
   for (int i = 0; i < 1000; ++i) nots += "NOT ";
-  error = ConditionError(nots + "a = :s", {}, Values());
+  error = ConditionError(nots + "a = :s", {}, ConditionValues());
   EXPECT_EQ(error.rfind("Invalid ConditionExpression: Syntax error;", 0), 0u) << error;
 }
 

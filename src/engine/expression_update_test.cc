@@ -13,7 +13,7 @@ using namespace ::issuetracker::engine::testing;  // NOLINT: test helpers
 
 const std::string kBig = "9.9999999999999999999999999999999999999E+125";
 
-const dynamo::ExpressionValues& Values() {
+const dynamo::ExpressionValues& UpdateValues() {
   static const dynamo::ExpressionValues* values = new dynamo::ExpressionValues{
       {":s", S("x")},
       {":s2", S("y")},
@@ -39,7 +39,7 @@ const dynamo::ExpressionValues& Values() {
   return *values;
 }
 
-const dynamo::ExpressionNames& Names() {
+const dynamo::ExpressionNames& UpdateNames() {
   static const dynamo::ExpressionNames* names =
       new dynamo::ExpressionNames{{"#a", "a"}, {"#c", "c"}, {"#d", "[3]"}, {"#dot", "x.y"}};
   return *names;
@@ -51,7 +51,7 @@ std::string ApplyUpdate(std::string_view text, Item* item) {
   ExpressionCache cache;
   auto ast = cache.ParseUpdate(text);
   if (!ast.ok()) return Message(ast.status());
-  ExpressionResolver resolver(Names(), Values());
+  ExpressionResolver resolver(UpdateNames(), UpdateValues());
   auto update = resolver.ResolveUpdate(**ast);
   if (!update.ok()) return Message(update.status());
   return Message((*update)->Apply(item));
@@ -260,7 +260,7 @@ TEST(UpdatePathsTest, ListsWrittenPathsInOrder) {
   ExpressionCache cache;
   auto ast = cache.ParseUpdate("SET a = :s REMOVE b.c ADD d[1] :n DELETE #dot.z :ss");
   ASSERT_TRUE(ast.ok());
-  ExpressionResolver resolver(Names(), Values());
+  ExpressionResolver resolver(UpdateNames(), UpdateValues());
   auto update = resolver.ResolveUpdate(**ast);
   ASSERT_TRUE(update.ok()) << update.status().message();
   std::vector<std::string> got;

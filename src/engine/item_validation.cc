@@ -13,7 +13,6 @@ using dynamo::Item;
 
 namespace {
 
-constexpr std::string_view kInvalid = "One or more parameter values were invalid: ";
 constexpr size_t kMaxHashKeyBytes = kMaxKeyValueBytes;
 constexpr size_t kMaxRangeKeyBytes = 1024;
 
@@ -30,7 +29,7 @@ bool IsEmptyKeyValue(const AttributeValue& v) {
 }
 
 std::string EmptyKeyMessage(const AttributeValue& v, std::string_view attr) {
-  // DynamoDB's wording here is "are not valid." (not kInvalid's "were invalid:").
+  // DynamoDB's wording here is "are not valid." (not kInvalidParameters' "were invalid:").
   return std::string("One or more parameter values are not valid. ") +
          "The AttributeValue for a key attribute cannot contain an empty " +
          (v.is(AttrType::kS) ? "string" : "binary") + " value. Key: " + std::string(attr);
@@ -38,12 +37,12 @@ std::string EmptyKeyMessage(const AttributeValue& v, std::string_view attr) {
 
 Status CheckKeySize(const AttributeValue& v, bool is_hash) {
   if (is_hash && KeyBytes(v) > kMaxHashKeyBytes) {
-    return Status::Validation(std::string(kInvalid) +
+    return Status::Validation(std::string(dynamo::kInvalidParameters) +
                               "Size of hashkey has exceeded the maximum size limit of2048 bytes");
   }
   if (!is_hash && KeyBytes(v) > kMaxRangeKeyBytes) {
     return Status::Validation(
-        std::string(kInvalid) +
+        std::string(dynamo::kInvalidParameters) +
         "Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
   }
   return Status::Ok();
@@ -62,11 +61,11 @@ Status CheckKeyParamAttr(const Item& key, const KeyAttr& attr, bool is_hash) {
 Status CheckItemKeyAttr(const Item& item, const KeyAttr& attr, bool is_hash) {
   auto it = item.find(attr.name);
   if (it == item.end())
-    return Status::Validation(std::string(kInvalid) + "Missing the key " + attr.name +
-                              " in the item");
+    return Status::Validation(std::string(dynamo::kInvalidParameters) + "Missing the key " +
+                              attr.name + " in the item");
   if (it->second.type() != dynamo::ToAttrType(attr.type)) {
-    return Status::Validation(std::string(kInvalid) + "Type mismatch for key " + attr.name +
-                              " expected: " + std::string(dynamo::ToWire(attr.type)) +
+    return Status::Validation(std::string(dynamo::kInvalidParameters) + "Type mismatch for key " +
+                              attr.name + " expected: " + std::string(dynamo::ToWire(attr.type)) +
                               " actual: " + std::string(dynamo::TypeName(it->second.type())));
   }
   if (IsEmptyKeyValue(it->second))
@@ -80,7 +79,8 @@ Status CheckIndexKeyAttr(const Item& item, const IndexDesc& index, const KeyAttr
   auto it = item.find(attr.name);
   if (it == item.end()) return Status::Ok();
   if (it->second.type() != dynamo::ToAttrType(attr.type)) {
-    return Status::Validation(std::string(kInvalid) + "Type mismatch for Index Key " + attr.name +
+    return Status::Validation(std::string(dynamo::kInvalidParameters) +
+                              "Type mismatch for Index Key " + attr.name +
                               " Expected: " + std::string(dynamo::ToWire(attr.type)) +
                               " Actual: " + std::string(dynamo::TypeName(it->second.type())) +
                               " IndexName: " + index.name);

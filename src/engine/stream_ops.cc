@@ -5,6 +5,7 @@
 
 #include <ctime>
 
+#include "engine/core.h"
 #include "engine/engine.h"
 #include "engine/item_codec.h"
 #include "engine/item_validation.h"
@@ -147,9 +148,7 @@ Result<dynamo::ListStreamsResponse> Engine::ListStreams(const dynamo::ListStream
   for (const auto& name : tables) {
     auto table = core_->GetTable(name);
     if (!table.ok()) {
-      if (r.table_name)
-        return Status::ResourceNotFound("Requested resource not found: Table: " + name +
-                                        " not found");
+      if (r.table_name) return TableNotFound(name);
       continue;
     }
     for (const auto& s :

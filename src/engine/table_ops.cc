@@ -30,11 +30,6 @@ std::string NewUuid(Env* env) {
   return buf;
 }
 
-Status TableNotFound(std::string_view name) {
-  return Status::ResourceNotFound("Requested resource not found: Table: " + std::string(name) +
-                                  " not found");
-}
-
 // Characters of UTF-8 text (tag lengths count characters, not bytes).
 size_t Characters(std::string_view s) {
   return static_cast<size_t>(std::count_if(

@@ -12,13 +12,12 @@ namespace issuetracker::engine {
 
 namespace {
 
-constexpr std::string_view kInvalid = "One or more parameter values were invalid: ";
-
 // Validates and applies one GSI creation to a descriptor copy.
 Status AddIndex(const dynamo::CreateGlobalSecondaryIndexAction& a,
                 const std::vector<dynamo::AttributeDefinition>& new_defs, TableDesc* d) {
   if (d->FindIndex(a.index_name)) {
-    return Status::Validation(std::string(kInvalid) + "Index already exists: " + a.index_name);
+    return Status::Validation(std::string(dynamo::kInvalidParameters) +
+                              "Index already exists: " + a.index_name);
   }
   if (std::count_if(d->indexes.begin(), d->indexes.end(),
                     [](const IndexDesc& i) { return !i.local; }) >= 20) {
@@ -38,7 +37,7 @@ Status AddIndex(const dynamo::CreateGlobalSecondaryIndexAction& a,
       defs.push_back(nd);
     } else if (it->attribute_type != nd.attribute_type) {
       return Status::Validation(
-          std::string(kInvalid) +
+          std::string(dynamo::kInvalidParameters) +
           "Attributes cannot be redefined. Please check that your attribute has the same type "
           "as previously defined. Attribute: " +
           nd.attribute_name +
@@ -106,7 +105,7 @@ Status ApplyIndexUpdates(const dynamo::UpdateTableRequest& r, TableDesc* d, Inde
             static_cast<int>(u.update.has_value()) !=
         1) {
       return Status::Validation(
-          std::string(kInvalid) +
+          std::string(dynamo::kInvalidParameters) +
           "One of GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Update or "
           "GlobalSecondaryIndexUpdate.Delete must be given, and only one");
     }
@@ -132,7 +131,7 @@ Status ApplyStreamUpdate(EngineCore& core, const dynamo::StreamSpecification& sp
   if (spec.stream_enabled) {
     if (d->stream) return Status::Validation("Table already has an enabled stream: " + d->name);
     if (!spec.stream_view_type) {
-      return Status::Validation(std::string(kInvalid) +
+      return Status::Validation(std::string(dynamo::kInvalidParameters) +
                                 "StreamViewType must be specified when StreamEnabled is true");
     }
     d->stream = spec;
@@ -162,7 +161,7 @@ Status ApplySettings(EngineCore& core, const dynamo::UpdateTableRequest& r, Tabl
   }
   if (r.provisioned_throughput) {
     if (d->billing_mode == dynamo::BillingMode::kPayPerRequest) {
-      return Status::Validation(std::string(kInvalid) +
+      return Status::Validation(std::string(dynamo::kInvalidParameters) +
                                 "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
                                 "specified when BillingMode is PAY_PER_REQUEST");
     }
@@ -230,8 +229,7 @@ Result<dynamo::UpdateTableResponse> Engine::UpdateTable(const dynamo::UpdateTabl
   };
   Status s = core_->ChangeDescriptor(r.table_name, change, &published, also, &update.point);
   if (s.code() == Code::kResourceNotFound && s.message().find("Index") == std::string::npos) {
-    return Status::ResourceNotFound("Requested resource not found: Table: " + r.table_name +
-                                    " not found");
+    return TableNotFound(r.table_name);
   }
   IT_RETURN_IF_ERROR(s);
   if (update.created) tables_->EnsureBackfills(*published);

@@ -19,12 +19,7 @@ inline void Set(dynamo::Item* item, std::string_view name, dynamo::AttributeValu
   item->insert_or_assign(std::string(name), std::move(value));
 }
 
-// The string value of attribute `name`, or nullptr when absent or not a string.
-inline const std::string* FindS(const dynamo::Item& item, std::string_view name) {
-  auto it = item.find(name);
-  if (it == item.end() || !it->second.is(dynamo::AttrType::kS)) return nullptr;
-  return &it->second.s();
-}
+using dynamo::FindS;
 
 // The error for an item that does not belong where it was read from. Reaching it means a
 // bug or tampered storage; it is never a user error.

@@ -144,7 +144,7 @@ TEST_F(ProvisionTest, EnvironmentsShareABackendThroughPrefixes) {
 }
 
 // A registration record: what CompanyLifecycle::Register needs of it.
-dynamo::Item Record(Tier tier) {
+dynamo::Item TierRecord(Tier tier) {
   return dynamo::Item{
       {std::string(attr::kCompanyTier), AttributeValue::S(std::string(TierName(tier)))}};
 }
@@ -155,7 +155,7 @@ TEST_F(ProvisionTest, OnboardAndOffboardPlatinum) {
   AdminAccess admin = AdminAccess::Grant("provision_test");
   CompanyLifecycle lifecycle(*backend_, catalog_, *SystemClock::Default());
   const CompanyId bigcorp = CompanyId::Parse("BIGCORP").value();
-  auto scope = lifecycle.Register(admin, bigcorp, Tier::kPlatinum, Record(Tier::kPlatinum));
+  auto scope = lifecycle.Register(admin, bigcorp, Tier::kPlatinum, TierRecord(Tier::kPlatinum));
   ASSERT_TRUE(scope.ok()) << scope.status().ToString();
   for (const char* t : {"IssueTracker-Issues-BIGCORP", "IssueTracker-Teams-BIGCORP",
                         "IssueTracker-Comments-BIGCORP", "IssueTracker-Users-BIGCORP"}) {
@@ -198,7 +198,7 @@ TEST_F(ProvisionTest, MovesLegacyDirectoryStubsIntoTheirKeySpace) {
   AdminAccess admin = AdminAccess::Grant("provision_test");
   CompanyLifecycle lifecycle(*backend_, catalog_, *SystemClock::Default());
   const CompanyId bigcorp = CompanyId::Parse("BIGCORP").value();
-  auto scope = lifecycle.Register(admin, bigcorp, Tier::kPlatinum, Record(Tier::kPlatinum));
+  auto scope = lifecycle.Register(admin, bigcorp, Tier::kPlatinum, TierRecord(Tier::kPlatinum));
   ASSERT_TRUE(scope.ok()) << scope.status().ToString();
   const std::string pooled = layout_.PooledTableName(Entity::kUser).str();
   const std::string silo = layout_.SiloTableName(Entity::kUser, bigcorp).str();
@@ -262,14 +262,14 @@ TEST_F(ProvisionTest, OnboardingRefusesASiloTableThatDrifted) {
   CompanyLifecycle lifecycle(*backend_, catalog_, *SystemClock::Default());
   const CompanyId acme = CompanyId::Parse("ACME").value();
   auto r = lifecycle.Register(AdminAccess::Grant("test"), acme, Tier::kPlatinum,
-                              Record(Tier::kPlatinum));
+                              TierRecord(Tier::kPlatinum));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kConflict);
   EXPECT_NE(r.status().message().find("IssueTracker-Users-ACME"), std::string::npos);
   // The failed registration left no record behind: the id can be registered (as pooled).
   EXPECT_EQ(LoadCompanyState(*backend_, layout_, acme).status().code(), Code::kNotFound);
   EXPECT_TRUE(
-      lifecycle.Register(AdminAccess::Grant("test"), acme, Tier::kBasic, Record(Tier::kBasic))
+      lifecycle.Register(AdminAccess::Grant("test"), acme, Tier::kBasic, TierRecord(Tier::kBasic))
           .ok());
 }
 

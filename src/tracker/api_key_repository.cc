@@ -37,13 +37,7 @@ Status ValidateKeyId(std::string_view key_id) {
   return Status::Ok();
 }
 
-const std::string* FindS(const Item& item, std::string_view name) {
-  auto it = item.find(name);
-  if (it == item.end() || !it->second.is(dynamo::AttrType::kS)) return nullptr;
-  return &it->second.s();
-}
-
-Item Encode(const tenancy::Layout& layout, const ApiKeyRecord& r) {
+Item EncodeApiKey(const tenancy::Layout& layout, const ApiKeyRecord& r) {
   Item item = layout.ApiKeyKey(r.tier, r.key_id);
   auto set = [&item](std::string_view name, std::string value) {
     item[std::string(name)] = AttributeValue::S(std::move(value));
@@ -60,9 +54,9 @@ Item Encode(const tenancy::Layout& layout, const ApiKeyRecord& r) {
   return item;
 }
 
-Result<ApiKeyRecord> Decode(const Item& item) {
+Result<ApiKeyRecord> DecodeApiKey(const Item& item) {
   auto need = [&item](std::string_view name) -> Result<std::string> {
-    const std::string* v = FindS(item, name);
+    const std::string* v = dynamo::FindS(item, name);
     if (v == nullptr) {
       return Status::Corruption("ApiKeys item without a string " + std::string(name));
     }
@@ -88,7 +82,7 @@ Result<ApiKeyRecord> Decode(const Item& item) {
   IT_ASSIGN_OR_RETURN(r.created_date, need(attr::kCreatedDate));
   IT_ASSIGN_OR_RETURN(std::string status, need(kKeyStatus));
   r.revoked = status == kRevoked;
-  if (const std::string* d = FindS(item, kRevokedDate)) r.revoked_date = *d;
+  if (const std::string* d = dynamo::FindS(item, kRevokedDate)) r.revoked_date = *d;
   return r;
 }
 
@@ -121,7 +115,7 @@ Result<ApiKeyRecord> ApiKeyRepository::Create(const TenantContext& ctx, const Ne
   std::string condition = "attribute_not_exists(" + e.Name(attr::kKeyId) + ")";
   Txn txn;
   txn.Put(store_.layout->SystemTableName(SystemTable::kApiKeys).str(),
-          Encode(*store_.layout, record), condition, std::move(e),
+          EncodeApiKey(*store_.layout, record), condition, std::move(e),
           Status::Conflict("API key id " + key.key_id + " exists"));
   IT_RETURN_IF_ERROR(CommitWrite(store_, ctx, &txn));
   return record;
@@ -135,7 +129,7 @@ Result<std::vector<ApiKeyRecord>> ApiKeyRepository::ListAll(const TenantContext&
     while (true) {
       IT_ASSIGN_OR_RETURN(dynamo::QueryResponse page, store_.backend->Query(query));
       for (const Item& item : page.items) {
-        IT_ASSIGN_OR_RETURN(ApiKeyRecord r, Decode(item));
+        IT_ASSIGN_OR_RETURN(ApiKeyRecord r, DecodeApiKey(item));
         // Keys of an earlier registration of the id are not this company's.
         if (r.company_id == ctx.company_id() && r.incarnation == ctx.scope().incarnation()) {
           records.push_back(std::move(r));
@@ -192,7 +186,7 @@ Result<std::optional<ApiKeyRecord>> ApiKeyRepository::Find(std::string_view key_
     get.consistent_read = true;
     IT_ASSIGN_OR_RETURN(dynamo::GetItemResponse got, store_.backend->GetItem(get));
     if (got.item) {
-      IT_ASSIGN_OR_RETURN(ApiKeyRecord r, Decode(*got.item));
+      IT_ASSIGN_OR_RETURN(ApiKeyRecord r, DecodeApiKey(*got.item));
       return std::optional<ApiKeyRecord>(std::move(r));
     }
   }

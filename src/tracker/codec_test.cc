@@ -4,6 +4,7 @@
 
 #include "tests/scope_test_peer.h"
 #include "tracker/dates.h"
+#include "tracker/tracker_test_util.h"
 
 namespace issuetracker::tracker {
 namespace {
@@ -19,8 +20,6 @@ AttributeValue L(std::vector<std::string> v) {
   for (auto& s : v) l.push_back(S(s));
   return AttributeValue::L(std::move(l));
 }
-UserEmail Email(std::string_view e) { return UserEmail::Parse(e).value(); }
-CompanyId Cid(std::string_view c) { return CompanyId::Parse(c).value(); }
 
 class CodecTest : public ::testing::Test {
  protected:

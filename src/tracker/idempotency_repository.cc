@@ -22,22 +22,16 @@ constexpr std::string_view kEtag = "etag";
 constexpr std::string_view kRunning = "running";
 constexpr std::string_view kDone = "done";
 
-const std::string* FindS(const Item& item, std::string_view name) {
-  auto it = item.find(name);
-  if (it == item.end() || !it->second.is(dynamo::AttrType::kS)) return nullptr;
-  return &it->second.s();
-}
-
 std::optional<int64_t> FindN(const Item& item, std::string_view name) {
   auto it = item.find(name);
   if (it == item.end() || !it->second.is(dynamo::AttrType::kN)) return std::nullopt;
   return it->second.n().ToInt64();
 }
 
-Result<IdempotencyRecord> Decode(const Item& item) {
+Result<IdempotencyRecord> DecodeIdempotency(const Item& item) {
   IdempotencyRecord r;
-  const std::string* hash = FindS(item, kRequestHash);
-  const std::string* state = FindS(item, kState);
+  const std::string* hash = dynamo::FindS(item, kRequestHash);
+  const std::string* state = dynamo::FindS(item, kState);
   std::optional<int64_t> expires = FindN(item, attr::kExpiresAt);
   if (hash == nullptr || state == nullptr || !expires) {
     return Status::Corruption("Malformed idempotency record");
@@ -46,9 +40,9 @@ Result<IdempotencyRecord> Decode(const Item& item) {
   r.completed = *state == kDone;
   r.expires_at = *expires;
   r.status = static_cast<int>(FindN(item, kResponseStatus).value_or(0));
-  if (const std::string* b = FindS(item, kResponseBody)) r.body = *b;
-  if (const std::string* l = FindS(item, kLocation)) r.location = *l;
-  if (const std::string* t = FindS(item, kEtag)) r.etag = *t;
+  if (const std::string* b = dynamo::FindS(item, kResponseBody)) r.body = *b;
+  if (const std::string* l = dynamo::FindS(item, kLocation)) r.location = *l;
+  if (const std::string* t = dynamo::FindS(item, kEtag)) r.etag = *t;
   return r;
 }
 
@@ -83,7 +77,7 @@ Result<std::optional<IdempotencyRecord>> IdempotencyRepository::Reserve(
     IT_ASSIGN_OR_RETURN(std::optional<Item> held,
                         Fetch(store_, tenancy::PointLookup{tenancy::TableName(table), record_key}));
     if (!held) continue;  // released meanwhile: try again
-    IT_ASSIGN_OR_RETURN(IdempotencyRecord existing, Decode(*held));
+    IT_ASSIGN_OR_RETURN(IdempotencyRecord existing, DecodeIdempotency(*held));
     if (existing.expires_at <= now) continue;  // expired meanwhile
     return CheckedRead(store_, ctx, Result<std::optional<IdempotencyRecord>>(std::move(existing)));
   }

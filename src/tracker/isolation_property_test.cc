@@ -34,6 +34,7 @@
 #include "tests/backend_factory.h"
 #include "tests/scope_test_peer.h"
 #include "tracker/tracker.h"
+#include "tracker/tracker_test_util.h"
 #include "tracker/workflow.h"
 
 namespace issuetracker::tracker {
@@ -46,8 +47,6 @@ int64_t EnvInt(const char* name, int64_t fallback) {
   const char* v = std::getenv(name);
   return v != nullptr && *v != '\0' ? std::atoll(v) : fallback;
 }
-
-UserEmail Email(const std::string& e) { return UserEmail::Parse(e).value(); }
 
 // What every item written by `ctx` says about its writer.
 std::string Marker(const TenantContext& ctx) {

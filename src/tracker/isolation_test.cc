@@ -18,6 +18,7 @@
 #include "tests/backend_factory.h"
 #include "tests/scope_test_peer.h"
 #include "tracker/tracker.h"
+#include "tracker/tracker_test_util.h"
 #include "tracker/workflow.h"
 
 namespace issuetracker::tracker {
@@ -27,8 +28,6 @@ using tenancy::AdminAccess;
 using tenancy::TenantContext;
 
 constexpr int kCompaniesPerTier = 18;
-
-UserEmail Email(const std::string& e) { return UserEmail::Parse(e).value(); }
 
 // What the test knows about one company (the oracle).
 struct Known {

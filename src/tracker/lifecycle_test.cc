@@ -19,15 +19,13 @@
 #include "tests/backend_factory.h"
 #include "tests/forwarding_backend.h"
 #include "tracker/tracker.h"
+#include "tracker/tracker_test_util.h"
 
 namespace issuetracker::tracker {
 namespace {
 
 using tenancy::AdminAccess;
 using tenancy::TenantContext;
-
-UserEmail Email(std::string_view e) { return UserEmail::Parse(e).value(); }
-CompanyId Cid(std::string_view c) { return CompanyId::Parse(c).value(); }
 
 class LifecycleTest : public ::testing::TestWithParam<std::tuple<std::string, Tier>> {
  protected:

@@ -22,6 +22,7 @@
 #include "tests/backend_factory.h"
 #include "tests/forwarding_backend.h"
 #include "tracker/tracker.h"
+#include "tracker/tracker_test_util.h"
 
 namespace issuetracker::tracker {
 namespace {
@@ -29,9 +30,6 @@ namespace {
 using dynamo::AttributeValue;
 using tenancy::AdminAccess;
 using tenancy::TenantContext;
-
-UserEmail Email(std::string_view e) { return UserEmail::Parse(e).value(); }
-CompanyId Cid(std::string_view c) { return CompanyId::Parse(c).value(); }
 
 double Now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();

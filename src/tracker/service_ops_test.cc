@@ -7,31 +7,13 @@
 #include "tenancy/schema.h"
 #include "tests/backend_factory.h"
 #include "tracker/tracker.h"
+#include "tracker/tracker_test_util.h"
 
 namespace issuetracker::tracker {
 namespace {
 
 using tenancy::AdminAccess;
 using tenancy::TenantContext;
-
-Status StatusOf(const Status& s) { return s; }
-template <typename T>
-Status StatusOf(const Result<T>& r) {
-  return r.status();
-}
-#define ASSERT_OK(expr)                            \
-  do {                                             \
-    Status it_ok_ = StatusOf(expr);                \
-    ASSERT_TRUE(it_ok_.ok()) << it_ok_.ToString(); \
-  } while (0)
-#define EXPECT_CODE(expr, code_)                              \
-  do {                                                        \
-    Status it_s_ = StatusOf(expr);                            \
-    EXPECT_EQ(it_s_.code(), Code::code_) << it_s_.ToString(); \
-  } while (0)
-
-UserEmail Email(std::string_view e) { return UserEmail::Parse(e).value(); }
-CompanyId Cid(std::string_view c) { return CompanyId::Parse(c).value(); }
 
 class ServiceOpsTest : public ::testing::TestWithParam<Tier> {
  protected:

@@ -17,12 +17,6 @@ namespace {
 
 constexpr std::string_view kSessionPrefix = "Session no longer valid: ";
 
-const std::string* FindS(const Item& item, std::string_view name) {
-  auto it = item.find(name);
-  if (it == item.end() || !it->second.is(dynamo::AttrType::kS)) return nullptr;
-  return &it->second.s();
-}
-
 std::string UserTable(const tenancy::Layout& layout, const TenantContext& ctx) {
   return layout.TableFor(ctx.scope(), tenancy::Entity::kUser).str();
 }
@@ -78,11 +72,11 @@ Status SessionChecks::CheckUserRecord(const TenantContext& ctx,
   if (!item) {
     return SessionInvalid("user " + who + " no longer exists in company " + ctx.company_id().str());
   }
-  const std::string* status = FindS(*item, field::kUserStatus);
+  const std::string* status = dynamo::FindS(*item, field::kUserStatus);
   if (status == nullptr || *status != UserStatusName(UserStatus::kActive)) {
     return SessionInvalid("user " + who + " is disabled");
   }
-  const std::string* role = FindS(*item, attr::kUserRole);
+  const std::string* role = dynamo::FindS(*item, attr::kUserRole);
   if (role == nullptr || *role != tenancy::RoleName(ctx.role())) {
     return SessionInvalid("the role of " + who + " changed from " +
                           std::string(tenancy::RoleName(ctx.role())) + " to " +

@@ -13,6 +13,7 @@
 #include "tenancy/schema.h"
 #include "tests/backend_factory.h"
 #include "tracker/permissions.h"
+#include "tracker/tracker_test_util.h"
 #include "tracker/workflow.h"
 
 namespace issuetracker::tracker {
@@ -20,25 +21,6 @@ namespace {
 
 using tenancy::AdminAccess;
 using tenancy::TenantContext;
-
-#define ASSERT_OK(expr)                                     \
-  do {                                                      \
-    auto&& it_ok_ = (expr);                                 \
-    ASSERT_TRUE(it_ok_.ok()) << it_ok_.status().ToString(); \
-  } while (0)
-Status StatusOf(const Status& s) { return s; }
-template <typename T>
-Status StatusOf(const Result<T>& r) {
-  return r.status();
-}
-#define EXPECT_CODE(expr, code_)                              \
-  do {                                                        \
-    Status it_s_ = StatusOf(expr);                            \
-    EXPECT_EQ(it_s_.code(), Code::code_) << it_s_.ToString(); \
-  } while (0)
-
-UserEmail Email(std::string_view e) { return UserEmail::Parse(e).value(); }
-CompanyId Cid(std::string_view c) { return CompanyId::Parse(c).value(); }
 
 class TrackerTest : public ::testing::TestWithParam<Tier> {
  protected:

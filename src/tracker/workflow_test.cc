@@ -5,23 +5,23 @@
 namespace issuetracker::tracker {
 namespace {
 
-using S = IssueStatus;
+using St = IssueStatus;
 
 TEST(WorkflowTest, TransitionTable) {
   struct Case {
-    S from;
-    S to;
+    St from;
+    St to;
     bool allowed;
   };
   const Case cases[] = {
-      {S::kOpen, S::kOpen, false},          {S::kOpen, S::kInProgress, true},
-      {S::kOpen, S::kInReview, false},      {S::kOpen, S::kClosed, false},
-      {S::kInProgress, S::kOpen, true},     {S::kInProgress, S::kInProgress, false},
-      {S::kInProgress, S::kInReview, true}, {S::kInProgress, S::kClosed, false},
-      {S::kInReview, S::kOpen, false},      {S::kInReview, S::kInProgress, true},
-      {S::kInReview, S::kInReview, false},  {S::kInReview, S::kClosed, true},
-      {S::kClosed, S::kOpen, true},         {S::kClosed, S::kInProgress, false},
-      {S::kClosed, S::kInReview, false},    {S::kClosed, S::kClosed, false},
+      {St::kOpen, St::kOpen, false},          {St::kOpen, St::kInProgress, true},
+      {St::kOpen, St::kInReview, false},      {St::kOpen, St::kClosed, false},
+      {St::kInProgress, St::kOpen, true},     {St::kInProgress, St::kInProgress, false},
+      {St::kInProgress, St::kInReview, true}, {St::kInProgress, St::kClosed, false},
+      {St::kInReview, St::kOpen, false},      {St::kInReview, St::kInProgress, true},
+      {St::kInReview, St::kInReview, false},  {St::kInReview, St::kClosed, true},
+      {St::kClosed, St::kOpen, true},         {St::kClosed, St::kInProgress, false},
+      {St::kClosed, St::kInReview, false},    {St::kClosed, St::kClosed, false},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(IsAllowedTransition(c.from, c.to), c.allowed)
@@ -35,32 +35,32 @@ TEST(WorkflowTest, TransitionTable) {
 }
 
 TEST(WorkflowTest, HappyPathAndReopen) {
-  S s = S::kOpen;
-  for (S next : {S::kInProgress, S::kInReview, S::kClosed, S::kOpen}) {
+  St s = St::kOpen;
+  for (St next : {St::kInProgress, St::kInReview, St::kClosed, St::kOpen}) {
     ASSERT_TRUE(CheckTransition(s, next).ok());
     s = next;
   }
 }
 
 TEST(WorkflowTest, MessageNamesAllowedStatuses) {
-  Status s = CheckTransition(S::kOpen, S::kClosed);
+  Status s = CheckTransition(St::kOpen, St::kClosed);
   EXPECT_EQ(s.message(),
             "Cannot move an issue from Open to Closed; from Open it may move to: In Progress");
-  EXPECT_EQ(NextStatuses(S::kInReview), (std::vector<S>{S::kInProgress, S::kClosed}));
+  EXPECT_EQ(NextStatuses(St::kInReview), (std::vector<St>{St::kInProgress, St::kClosed}));
 }
 
 TEST(WorkflowTest, PermissionPerTransition) {
-  EXPECT_EQ(TransitionAction(S::kInReview, S::kClosed), Action::kCloseIssue);
-  EXPECT_EQ(TransitionAction(S::kClosed, S::kOpen), Action::kReopenIssue);
-  EXPECT_EQ(TransitionAction(S::kOpen, S::kInProgress), Action::kTransitionIssue);
-  EXPECT_EQ(TransitionAction(S::kInReview, S::kInProgress), Action::kTransitionIssue);
+  EXPECT_EQ(TransitionAction(St::kInReview, St::kClosed), Action::kCloseIssue);
+  EXPECT_EQ(TransitionAction(St::kClosed, St::kOpen), Action::kReopenIssue);
+  EXPECT_EQ(TransitionAction(St::kOpen, St::kInProgress), Action::kTransitionIssue);
+  EXPECT_EQ(TransitionAction(St::kInReview, St::kInProgress), Action::kTransitionIssue);
 }
 
 TEST(WorkflowTest, OpenMeansNotClosed) {
-  EXPECT_TRUE(CountsAsOpen(S::kOpen));
-  EXPECT_TRUE(CountsAsOpen(S::kInProgress));
-  EXPECT_TRUE(CountsAsOpen(S::kInReview));
-  EXPECT_FALSE(CountsAsOpen(S::kClosed));
+  EXPECT_TRUE(CountsAsOpen(St::kOpen));
+  EXPECT_TRUE(CountsAsOpen(St::kInProgress));
+  EXPECT_TRUE(CountsAsOpen(St::kInReview));
+  EXPECT_FALSE(CountsAsOpen(St::kClosed));
 }
 
 }  // namespace
