@@ -77,11 +77,11 @@ Result<tenancy::Tier> TierOf(const GlobalOptions& options, const SchemaFlags& fl
   if (!found.item) {
     return Status::NotFound("company " + company.str() + " is not in the store; give --tier");
   }
-  auto it = found.item->find(tenancy::attr::kCompanyTier);
-  if (it == found.item->end() || !it->second.is(dynamo::AttrType::kS)) {
+  const std::string* stored = dynamo::FindS(*found.item, tenancy::attr::kCompanyTier);
+  if (stored == nullptr) {
     return Status::Corruption("company " + company.str() + " has no tier in the store");
   }
-  return tenancy::ParseTier(it->second.s());
+  return tenancy::ParseTier(*stored);
 }
 
 int RunEmit(const GlobalOptions& options, const SchemaFlags& flags, const EmitFlags& emit) {

@@ -317,28 +317,21 @@ Status ValidateValueAt(const AttributeValue& value, int level) {
   }
   switch (value.type()) {
     case AttrType::kSS:
-      if (value.ss().empty())
-        return Status::Validation(std::string(kInvalidParameters) +
-                                  "An string set  may not be empty");
+      if (value.ss().empty()) return InvalidParameter("An string set  may not be empty");
       if (HasDuplicates(value.ss())) {
-        return Status::Validation(std::string(kInvalidParameters) + "Input collection " +
-                                  ListForMessage(value.ss()) + " contains duplicates.");
+        return InvalidParameter("Input collection " + ListForMessage(value.ss()) +
+                                " contains duplicates.");
       }
       return Status::Ok();
     case AttrType::kNS:
-      if (value.ns().empty())
-        return Status::Validation(std::string(kInvalidParameters) +
-                                  "An number set  may not be empty");
+      if (value.ns().empty()) return InvalidParameter("An number set  may not be empty");
       if (HasDuplicates(value.ns()))
         return Status::Validation("Input collection contains duplicates");
       return Status::Ok();
     case AttrType::kBS:
-      if (value.bs().empty())
-        return Status::Validation(std::string(kInvalidParameters) +
-                                  "Binary sets should not be empty");
+      if (value.bs().empty()) return InvalidParameter("Binary sets should not be empty");
       if (HasDuplicates(value.bs())) {
-        return Status::Validation(std::string(kInvalidParameters) +
-                                  "Input collection of type BS contains duplicates.");
+        return InvalidParameter("Input collection of type BS contains duplicates.");
       }
       return Status::Ok();
     case AttrType::kM:
@@ -372,6 +365,10 @@ Status ValidateItem(const Item& item) {
     IT_RETURN_IF_ERROR(ValidateValue(v));
   }
   return Status::Ok();
+}
+
+Status InvalidParameter(std::string_view detail) {
+  return Status::Validation("One or more parameter values were invalid: " + std::string(detail));
 }
 
 const std::string* FindS(const Item& item, std::string_view name) {

@@ -182,9 +182,9 @@ std::string ItemDebugString(const Item& item);
 // The string value of attribute `name`, or nullptr when absent or not a string.
 const std::string* FindS(const Item& item, std::string_view name);
 
-// The start of DynamoDB's ValidationException message for an invalid parameter value.
-inline constexpr std::string_view kInvalidParameters =
-    "One or more parameter values were invalid: ";
+// DynamoDB's ValidationException for an invalid parameter value:
+// "One or more parameter values were invalid: <detail>".
+Status InvalidParameter(std::string_view detail);
 
 // DynamoDB's limit on nesting: a top-level attribute's value is level 1, the elements of
 // a map or list at level L are at level L + 1, and no value may lie beyond level 32.

@@ -10,10 +10,6 @@
 namespace issuetracker::dynamo::legacy {
 namespace {
 
-Status Invalid(std::string_view detail) {
-  return Status::Validation(std::string(kInvalidParameters) + std::string(detail));
-}
-
 // ------------------------------------------------------------------------ placeholders
 
 // Generates placeholders for attribute names and values into a request's expression maps,
@@ -152,18 +148,19 @@ bool Greater(const AttributeValue& a, const AttributeValue& b) {
 Status CheckArguments(ComparisonOperator op, const std::vector<AttributeValue>& args) {
   const auto [min, max] = ArgumentCount(op);
   if (args.size() < min || args.size() > max) {
-    return Invalid("Invalid number of argument(s) for the " + std::string(ToWire(op)) +
-                   " ComparisonOperator");
+    return InvalidParameter("Invalid number of argument(s) for the " + std::string(ToWire(op)) +
+                            " ComparisonOperator");
   }
   for (const AttributeValue& v : args) {
     if (v.type() != args[0].type()) {
-      return Invalid("AttributeValues inside AttributeValueList must be of same type");
+      return InvalidParameter("AttributeValues inside AttributeValueList must be of same type");
     }
   }
   for (const AttributeValue& v : args) {
     if (!TypeAllowed(op, v.type())) {
-      return Invalid("ComparisonOperator " + std::string(ToWire(op)) + " is not valid for " +
-                     std::string(TypeName(v.type())) + " AttributeValue type");
+      return InvalidParameter("ComparisonOperator " + std::string(ToWire(op)) +
+                              " is not valid for " + std::string(TypeName(v.type())) +
+                              " AttributeValue type");
     }
   }
   if (op == ComparisonOperator::kBetween && Greater(args[0], args[1])) {
@@ -282,19 +279,21 @@ Result<std::string> ExpectedText(const ExpectedMap& expected, std::optional<Cond
   std::vector<std::string> parts;
   for (const auto& [name, e] : expected) {
     if (e.attribute_value_list && e.value) {
-      return Invalid("Value and AttributeValueList cannot be used together for Attribute: " + name);
+      return InvalidParameter(
+          "Value and AttributeValueList cannot be used together for Attribute: " + name);
     }
     if (e.comparison_operator) {
       const ComparisonOperator cmp = *e.comparison_operator;
       const std::string cmp_name(ToWire(cmp));
       if (e.exists) {
-        return Invalid("Exists and ComparisonOperator cannot be used together for Attribute: " +
-                       name);
+        return InvalidParameter(
+            "Exists and ComparisonOperator cannot be used together for Attribute: " + name);
       }
       if (cmp != ComparisonOperator::kNull && cmp != ComparisonOperator::kNotNull &&
           !e.attribute_value_list && !e.value) {
-        return Invalid("Value or AttributeValueList must be used with ComparisonOperator: " +
-                       cmp_name + " for Attribute: " + name);
+        return InvalidParameter(
+            "Value or AttributeValueList must be used with ComparisonOperator: " + cmp_name +
+            " for Attribute: " + name);
       }
       std::vector<AttributeValue> args;
       if (e.attribute_value_list) args = *e.attribute_value_list;
@@ -311,16 +310,16 @@ Result<std::string> ExpectedText(const ExpectedMap& expected, std::optional<Cond
       continue;
     }
     if (e.attribute_value_list) {
-      return Invalid(
+      return InvalidParameter(
           "AttributeValueList can only be used with a ComparisonOperator for Attribute: " + name);
     }
     const bool exists = e.exists.value_or(true);
     if (exists && !e.value) {
-      return Invalid(std::string("Value must be provided when Exists is ") +
-                     (e.exists ? "true" : "null") + " for Attribute: " + name);
+      return InvalidParameter(std::string("Value must be provided when Exists is ") +
+                              (e.exists ? "true" : "null") + " for Attribute: " + name);
     }
     if (!exists && e.value) {
-      return Invalid("Value cannot be used when Exists is false for Attribute: " + name);
+      return InvalidParameter("Value cannot be used when Exists is false for Attribute: " + name);
     }
     if (exists) {
       parts.push_back(ConditionText(name, ComparisonOperator::kEq, {*e.value}, p));
@@ -339,7 +338,8 @@ Result<std::string> UpdateText(const std::map<std::string, AttributeValueUpdate>
     const AttributeAction action = u.action.value_or(AttributeAction::kPut);
     if (!u.value) {
       if (action != AttributeAction::kDelete) {
-        return Invalid("Only DELETE action is allowed when no attribute value is specified");
+        return InvalidParameter(
+            "Only DELETE action is allowed when no attribute value is specified");
       }
       remove.push_back(p.Name(name));
       continue;
@@ -351,8 +351,8 @@ Result<std::string> UpdateText(const std::map<std::string, AttributeValueUpdate>
         break;
       case AttributeAction::kDelete:
         if (!IsOneOf(type, {AttrType::kSS, AttrType::kNS, AttrType::kBS})) {
-          return Invalid("DELETE action with value is not supported for the type " +
-                         std::string(TypeName(type)));
+          return InvalidParameter("DELETE action with value is not supported for the type " +
+                                  std::string(TypeName(type)));
         }
         del.push_back(p.Name(name) + " " + p.Value(*u.value));
         break;
@@ -367,7 +367,8 @@ Result<std::string> UpdateText(const std::map<std::string, AttributeValueUpdate>
         } else if (IsOneOf(type, {AttrType::kN, AttrType::kSS, AttrType::kNS, AttrType::kBS})) {
           add.push_back(p.Name(name) + " " + p.Value(*u.value));
         } else {
-          return Invalid("ADD action is not supported for the type " + std::string(TypeName(type)));
+          return InvalidParameter("ADD action is not supported for the type " +
+                                  std::string(TypeName(type)));
         }
         break;
     }
@@ -397,7 +398,7 @@ Result<std::string> ProjectionText(const AttributeNames& names, Placeholders& p)
   std::string out;
   for (const std::string& name : names) {
     if (!seen.insert(name).second) {
-      return Invalid("Duplicate value in attribute name: " + name);
+      return InvalidParameter("Duplicate value in attribute name: " + name);
     }
     if (!out.empty()) out += ", ";
     out += p.Name(name);

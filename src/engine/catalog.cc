@@ -20,10 +20,6 @@ constexpr size_t kMaxGsis = 20;
 constexpr size_t kMaxLsis = 5;
 constexpr size_t kMaxProjectedAttributes = 100;
 
-Status Invalid(std::string_view msg) {
-  return Status::Validation(std::string(dynamo::kInvalidParameters) + std::string(msg));
-}
-
 bool ValidNameChars(std::string_view name) {
   return std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -51,8 +47,9 @@ Status ValidateKeySchema(const std::vector<KeySchemaElement>& schema,
   for (const auto& d : defs) def_names.push_back(d.attribute_name);
   for (const auto& k : keys) {
     if (std::find(def_names.begin(), def_names.end(), k) == def_names.end()) {
-      return Invalid("Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
-                     JoinNames(keys) + "], AttributeDefinitions: [" + JoinNames(def_names) + "]");
+      return dynamo::InvalidParameter(
+          "Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
+          JoinNames(keys) + "], AttributeDefinitions: [" + JoinNames(def_names) + "]");
     }
   }
   if (schema.size() == 2 && schema[0].attribute_name == schema[1].attribute_name) {
@@ -84,14 +81,16 @@ Status ValidateIndexName(std::string_view name) {
 
 Status ValidateProjection(const dynamo::Projection& p) {
   if (p.projection_type != dynamo::ProjectionType::kInclude && !p.non_key_attributes.empty()) {
-    return Invalid("ProjectionType is " + std::string(dynamo::ToWire(p.projection_type)) +
-                   ", but NonKeyAttributes is specified");
+    return dynamo::InvalidParameter("ProjectionType is " +
+                                    std::string(dynamo::ToWire(p.projection_type)) +
+                                    ", but NonKeyAttributes is specified");
   }
   if (p.projection_type == dynamo::ProjectionType::kInclude && p.non_key_attributes.empty())
-    return Invalid("ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
+    return dynamo::InvalidParameter(
+        "ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
   std::set<std::string> seen(p.non_key_attributes.begin(), p.non_key_attributes.end());
   if (seen.size() != p.non_key_attributes.size()) {
-    return Invalid("Duplicate attribute in NonKeyAttributes of a projection");
+    return dynamo::InvalidParameter("Duplicate attribute in NonKeyAttributes of a projection");
   }
   return Status::Ok();
 }
@@ -110,7 +109,7 @@ Status ValidateThroughput(const dynamo::ProvisionedThroughput& t) {
 
 Status ValidateGsis(const dynamo::CreateTableRequest& r, bool pay_per_request) {
   if (r.global_secondary_indexes.size() > kMaxGsis) {
-    return Invalid("GlobalSecondaryIndex count exceeds the per-table limit of 20");
+    return dynamo::InvalidParameter("GlobalSecondaryIndex count exceeds the per-table limit of 20");
   }
   std::set<std::string> names;
   size_t projected = 0;
@@ -120,20 +119,22 @@ Status ValidateGsis(const dynamo::CreateTableRequest& r, bool pay_per_request) {
     IT_RETURN_IF_ERROR(ValidateProjection(gsi.projection));
     projected += gsi.projection.non_key_attributes.size();
     if (pay_per_request && gsi.provisioned_throughput) {
-      return Invalid("ProvisionedThroughput should not be specified for index: " + gsi.index_name +
-                     " when BillingMode is PAY_PER_REQUEST");
+      return dynamo::InvalidParameter("ProvisionedThroughput should not be specified for index: " +
+                                      gsi.index_name + " when BillingMode is PAY_PER_REQUEST");
     }
     if (!pay_per_request) {
       if (!gsi.provisioned_throughput) {
-        return Invalid("ProvisionedThroughput must be specified for index: " + gsi.index_name);
+        return dynamo::InvalidParameter("ProvisionedThroughput must be specified for index: " +
+                                        gsi.index_name);
       }
       IT_RETURN_IF_ERROR(ValidateThroughput(*gsi.provisioned_throughput));
     }
     if (!names.insert(gsi.index_name).second)
-      return Invalid("Duplicate index name: " + gsi.index_name);
+      return dynamo::InvalidParameter("Duplicate index name: " + gsi.index_name);
   }
   if (projected > kMaxProjectedAttributes) {
-    return Invalid("Number of projected attributes in all indexes exceeds limit of 100");
+    return dynamo::InvalidParameter(
+        "Number of projected attributes in all indexes exceeds limit of 100");
   }
   return Status::Ok();
 }
@@ -142,10 +143,10 @@ Status ValidateGsis(const dynamo::CreateTableRequest& r, bool pay_per_request) {
 Status ValidateLsis(const dynamo::CreateTableRequest& r) {
   if (r.local_secondary_indexes.empty()) return Status::Ok();
   if (r.local_secondary_indexes.size() > kMaxLsis) {
-    return Invalid("Number of LocalSecondaryIndexes exceeds per-table limit of 5");
+    return dynamo::InvalidParameter("Number of LocalSecondaryIndexes exceeds per-table limit of 5");
   }
   if (r.key_schema.size() < 2) {
-    return Invalid(
+    return dynamo::InvalidParameter(
         "Table KeySchema does not have a range key, which is required when specifying a "
         "LocalSecondaryIndex");
   }
@@ -158,10 +159,11 @@ Status ValidateLsis(const dynamo::CreateTableRequest& r) {
     IT_RETURN_IF_ERROR(ValidateIndexName(lsi.index_name));
     IT_RETURN_IF_ERROR(ValidateKeySchema(lsi.key_schema, r.attribute_definitions));
     if (lsi.key_schema.size() != 2) {
-      return Invalid("Index KeySchema does not have a range key for index: " + lsi.index_name);
+      return dynamo::InvalidParameter("Index KeySchema does not have a range key for index: " +
+                                      lsi.index_name);
     }
     if (lsi.key_schema[0].attribute_name != r.key_schema[0].attribute_name) {
-      return Invalid(
+      return dynamo::InvalidParameter(
           "Index KeySchema does not have the same leading hash key as table KeySchema "
           "for index: " +
           lsi.index_name + ". index hash key: " + lsi.key_schema[0].attribute_name +
@@ -170,10 +172,11 @@ Status ValidateLsis(const dynamo::CreateTableRequest& r) {
     IT_RETURN_IF_ERROR(ValidateProjection(lsi.projection));
     projected += lsi.projection.non_key_attributes.size();
     if (!names.insert(lsi.index_name).second)
-      return Invalid("Duplicate index name: " + lsi.index_name);
+      return dynamo::InvalidParameter("Duplicate index name: " + lsi.index_name);
   }
   if (projected > kMaxProjectedAttributes) {
-    return Invalid("Number of projected attributes in all indexes exceeds limit of 100");
+    return dynamo::InvalidParameter(
+        "Number of projected attributes in all indexes exceeds limit of 100");
   }
   return Status::Ok();
 }
@@ -276,13 +279,13 @@ Status ValidateCreateTable(const dynamo::CreateTableRequest& r) {
   }
   const bool ppr = r.billing_mode == dynamo::BillingMode::kPayPerRequest;
   if (ppr && r.provisioned_throughput) {
-    return Invalid(
+    return dynamo::InvalidParameter(
         "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is "
         "PAY_PER_REQUEST");
   }
   if (!ppr) {
     if (!r.provisioned_throughput) {
-      return Invalid(
+      return dynamo::InvalidParameter(
           "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is "
           "PROVISIONED");
     }
@@ -291,7 +294,8 @@ Status ValidateCreateTable(const dynamo::CreateTableRequest& r) {
   std::set<std::string> defined;
   for (const auto& d : r.attribute_definitions) {
     if (!defined.insert(d.attribute_name).second) {
-      return Invalid("Duplicate AttributeName in AttributeDefinitions: " + d.attribute_name);
+      return dynamo::InvalidParameter("Duplicate AttributeName in AttributeDefinitions: " +
+                                      d.attribute_name);
     }
   }
   IT_RETURN_IF_ERROR(ValidateKeySchema(r.key_schema, r.attribute_definitions));
@@ -307,7 +311,7 @@ Status ValidateCreateTable(const dynamo::CreateTableRequest& r) {
     for (const auto& k : l.key_schema) used.insert(k.attribute_name);
   }
   if (used != defined) {
-    return Invalid(
+    return dynamo::InvalidParameter(
         "Number of attributes in KeySchema does not exactly match number of attributes defined in "
         "AttributeDefinitions");
   }

@@ -29,7 +29,7 @@ bool IsEmptyKeyValue(const AttributeValue& v) {
 }
 
 std::string EmptyKeyMessage(const AttributeValue& v, std::string_view attr) {
-  // DynamoDB's wording here is "are not valid." (not kInvalidParameters' "were invalid:").
+  // DynamoDB's wording here is "are not valid." (not InvalidParameter's "were invalid:").
   return std::string("One or more parameter values are not valid. ") +
          "The AttributeValue for a key attribute cannot contain an empty " +
          (v.is(AttrType::kS) ? "string" : "binary") + " value. Key: " + std::string(attr);
@@ -37,12 +37,11 @@ std::string EmptyKeyMessage(const AttributeValue& v, std::string_view attr) {
 
 Status CheckKeySize(const AttributeValue& v, bool is_hash) {
   if (is_hash && KeyBytes(v) > kMaxHashKeyBytes) {
-    return Status::Validation(std::string(dynamo::kInvalidParameters) +
-                              "Size of hashkey has exceeded the maximum size limit of2048 bytes");
+    return dynamo::InvalidParameter(
+        "Size of hashkey has exceeded the maximum size limit of2048 bytes");
   }
   if (!is_hash && KeyBytes(v) > kMaxRangeKeyBytes) {
-    return Status::Validation(
-        std::string(dynamo::kInvalidParameters) +
+    return dynamo::InvalidParameter(
         "Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
   }
   return Status::Ok();
@@ -61,12 +60,11 @@ Status CheckKeyParamAttr(const Item& key, const KeyAttr& attr, bool is_hash) {
 Status CheckItemKeyAttr(const Item& item, const KeyAttr& attr, bool is_hash) {
   auto it = item.find(attr.name);
   if (it == item.end())
-    return Status::Validation(std::string(dynamo::kInvalidParameters) + "Missing the key " +
-                              attr.name + " in the item");
+    return dynamo::InvalidParameter("Missing the key " + attr.name + " in the item");
   if (it->second.type() != dynamo::ToAttrType(attr.type)) {
-    return Status::Validation(std::string(dynamo::kInvalidParameters) + "Type mismatch for key " +
-                              attr.name + " expected: " + std::string(dynamo::ToWire(attr.type)) +
-                              " actual: " + std::string(dynamo::TypeName(it->second.type())));
+    return dynamo::InvalidParameter("Type mismatch for key " + attr.name +
+                                    " expected: " + std::string(dynamo::ToWire(attr.type)) +
+                                    " actual: " + std::string(dynamo::TypeName(it->second.type())));
   }
   if (IsEmptyKeyValue(it->second))
     return Status::Validation(EmptyKeyMessage(it->second, attr.name));
@@ -79,11 +77,10 @@ Status CheckIndexKeyAttr(const Item& item, const IndexDesc& index, const KeyAttr
   auto it = item.find(attr.name);
   if (it == item.end()) return Status::Ok();
   if (it->second.type() != dynamo::ToAttrType(attr.type)) {
-    return Status::Validation(std::string(dynamo::kInvalidParameters) +
-                              "Type mismatch for Index Key " + attr.name +
-                              " Expected: " + std::string(dynamo::ToWire(attr.type)) +
-                              " Actual: " + std::string(dynamo::TypeName(it->second.type())) +
-                              " IndexName: " + index.name);
+    return dynamo::InvalidParameter("Type mismatch for Index Key " + attr.name +
+                                    " Expected: " + std::string(dynamo::ToWire(attr.type)) +
+                                    " Actual: " + std::string(dynamo::TypeName(it->second.type())) +
+                                    " IndexName: " + index.name);
   }
   if (IsEmptyKeyValue(it->second)) {
     return Status::Validation(

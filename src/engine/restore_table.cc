@@ -44,9 +44,8 @@ const Item* KeySource(const ChangeRecord& r) {
 
 bool PartitionKeyHasPrefix(const TableDesc& t, const Item& item, std::string_view prefix) {
   if (prefix.empty()) return true;
-  auto it = item.find(t.hash.name);
-  return it != item.end() && it->second.is(dynamo::AttrType::kS) &&
-         it->second.s().starts_with(prefix);
+  const std::string* pk = dynamo::FindS(item, t.hash.name);
+  return pk != nullptr && pk->starts_with(prefix);
 }
 
 // The CreateTable request a restored table is built from: the source's keys, GSIs and

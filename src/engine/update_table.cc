@@ -16,8 +16,7 @@ namespace {
 Status AddIndex(const dynamo::CreateGlobalSecondaryIndexAction& a,
                 const std::vector<dynamo::AttributeDefinition>& new_defs, TableDesc* d) {
   if (d->FindIndex(a.index_name)) {
-    return Status::Validation(std::string(dynamo::kInvalidParameters) +
-                              "Index already exists: " + a.index_name);
+    return dynamo::InvalidParameter("Index already exists: " + a.index_name);
   }
   if (std::count_if(d->indexes.begin(), d->indexes.end(),
                     [](const IndexDesc& i) { return !i.local; }) >= 20) {
@@ -36,8 +35,7 @@ Status AddIndex(const dynamo::CreateGlobalSecondaryIndexAction& a,
     if (it == defs.end()) {
       defs.push_back(nd);
     } else if (it->attribute_type != nd.attribute_type) {
-      return Status::Validation(
-          std::string(dynamo::kInvalidParameters) +
+      return dynamo::InvalidParameter(
           "Attributes cannot be redefined. Please check that your attribute has the same type "
           "as previously defined. Attribute: " +
           nd.attribute_name +
@@ -104,8 +102,7 @@ Status ApplyIndexUpdates(const dynamo::UpdateTableRequest& r, TableDesc* d, Inde
     if (static_cast<int>(u.create.has_value()) + static_cast<int>(u.delete_index.has_value()) +
             static_cast<int>(u.update.has_value()) !=
         1) {
-      return Status::Validation(
-          std::string(dynamo::kInvalidParameters) +
+      return dynamo::InvalidParameter(
           "One of GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Update or "
           "GlobalSecondaryIndexUpdate.Delete must be given, and only one");
     }
@@ -131,8 +128,8 @@ Status ApplyStreamUpdate(EngineCore& core, const dynamo::StreamSpecification& sp
   if (spec.stream_enabled) {
     if (d->stream) return Status::Validation("Table already has an enabled stream: " + d->name);
     if (!spec.stream_view_type) {
-      return Status::Validation(std::string(dynamo::kInvalidParameters) +
-                                "StreamViewType must be specified when StreamEnabled is true");
+      return dynamo::InvalidParameter(
+          "StreamViewType must be specified when StreamEnabled is true");
     }
     d->stream = spec;
     // The descriptor swap waits for in-flight writes, so every later write gets a stamp
@@ -161,9 +158,9 @@ Status ApplySettings(EngineCore& core, const dynamo::UpdateTableRequest& r, Tabl
   }
   if (r.provisioned_throughput) {
     if (d->billing_mode == dynamo::BillingMode::kPayPerRequest) {
-      return Status::Validation(std::string(dynamo::kInvalidParameters) +
-                                "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-                                "specified when BillingMode is PAY_PER_REQUEST");
+      return dynamo::InvalidParameter(
+          "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
+          "specified when BillingMode is PAY_PER_REQUEST");
     }
     d->throughput = *r.provisioned_throughput;
   }

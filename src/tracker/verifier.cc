@@ -49,8 +49,8 @@ QueryRun RunQuery(dynamo::Backend& backend, const QueryPlan& plan) {
 }
 
 std::string StringAttr(const Item& item, std::string_view name) {
-  auto it = item.find(name);
-  return it != item.end() && it->second.is(dynamo::AttrType::kS) ? it->second.s() : "";
+  const std::string* s = dynamo::FindS(item, name);
+  return s != nullptr ? *s : "";
 }
 
 // Checks the rows a query returned: at least one; each of `scope`'s company (by its
