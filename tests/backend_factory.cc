@@ -253,6 +253,8 @@ std::string TestBackendKind() {
   return kind && *kind ? kind : "embedded";
 }
 
+int RoundsFor(int own, int peer) { return IsPeer(TestBackendKind()) ? peer : own; }
+
 std::unique_ptr<dynamo::Backend> MakeTestBackend(const std::string& dir) {
   std::string unavailable;
   auto backend = MakeBackend(TestBackendKind(), dir, &unavailable);

@@ -46,6 +46,10 @@ std::unique_ptr<dynamo::Backend> MakeBackend(const std::string& kind, const std:
 std::unique_ptr<dynamo::Backend> MakeTestBackend(const std::string& dir);
 // $IT_TEST_BACKEND, or "embedded".
 std::string TestBackendKind();
+// How many rounds a test runs: `peer` when the test backend is a peer DynamoDB (moto
+// serves one request at a time, so there every racing operation waits for all the
+// others'), `own` on ours.
+int RoundsFor(int own, int peer);
 
 // The base URL of a running server process ("dynalite", "moto", "endpoint"), starting it
 // if needed; empty (with *unavailable set) when it cannot run here.

@@ -141,16 +141,11 @@ TEST_P(TrackerTest, IssueIdsAreSequentialPerCompany) {
   EXPECT_EQ(first->issue_id.str(), "ISS-001");
 }
 
-// Fewer rounds of the racing tests against a peer DynamoDB: moto serves one request at a
-// time, so there every racing operation waits for all the others' (they took 70 s of the
-// moto run). The threads and their races are the same.
-int OpsPerThread(int embedded, int peer) {
-  return testing::IsPeer(testing::TestBackendKind()) ? peer : embedded;
-}
-
 TEST_P(TrackerTest, ConcurrentCreatesGetDistinctGaplessIds) {
   constexpr int kThreads = 6;
-  const int per_thread = OpsPerThread(25, 10);
+  // Fewer rounds against moto (these two racing tests took 70 s of its run); the threads
+  // and their races are the same.
+  const int per_thread = testing::RoundsFor(25, 10);
   TenantContext alice = As("alice@acme.com");
   std::vector<std::thread> threads;
   std::mutex mu;
@@ -311,7 +306,7 @@ TEST_P(TrackerTest, WorkloadStaysExactUnderConcurrentChanges) {
     ids.push_back(issue->issue_id);
   }
   std::vector<std::thread> threads;
-  const int ops = OpsPerThread(60, 25);
+  const int ops = testing::RoundsFor(60, 25);  // as above
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       std::minstd_rand rng(t + 1);
