@@ -2,13 +2,16 @@
 // attributes): the per-item cost every Query, Scan and GetItem pays on top of RocksDB.
 // Also the endpoint's work per request without the network: a DynamoDB JSON GetItem and
 // 20-item GSI Query served in process (wire::DispatchInto: decode the body, run the
-// engine, encode the response), as `issuetracker dynamodb` serves them after HTTP.
+// engine, encode the response), as `issuetracker dynamodb` serves them after HTTP, and the
+// CRC-32 of that Query's response (the x-amz-crc32 header) against zlib's crc32 on it.
 // Usage: codec_bench [Google Benchmark flags]
 #include <benchmark/benchmark.h>
+#include <zlib.h>
 
 #include <filesystem>
 
 #include "bench/bench_util.h"
+#include "dynamo/server/endpoint.h"
 #include "dynamo/wire/dispatch.h"
 #include "engine/engine.h"
 #include "engine/item_codec.h"
@@ -106,13 +109,46 @@ static void BM_ServeGetItem(benchmark::State& state) {
 }
 BENCHMARK(BM_ServeGetItem);
 
+static const std::string kQuery20 =
+    R"({"TableName":"Issues","IndexName":"CompanyStatusIndex",)"
+    R"("KeyConditionExpression":"company_id = :c AND #s = :s","Limit":20,)"
+    R"("ExpressionAttributeNames":{"#s":"status"},)"
+    R"("ExpressionAttributeValues":{":c":{"S":"COMPANY00000"},":s":{"S":"In Review"}}})";
+
 static void BM_ServeQuery20(benchmark::State& state) {
-  Serve(state, dynamo::wire::Operation::kQuery,
-        R"({"TableName":"Issues","IndexName":"CompanyStatusIndex",)"
-        R"("KeyConditionExpression":"company_id = :c AND #s = :s","Limit":20,)"
-        R"("ExpressionAttributeNames":{"#s":"status"},)"
-        R"("ExpressionAttributeValues":{":c":{"S":"COMPANY00000"},":s":{"S":"In Review"}}})");
+  Serve(state, dynamo::wire::Operation::kQuery, kQuery20);
 }
 BENCHMARK(BM_ServeQuery20);
+
+// The 20-item Query's response body, as served.
+static const std::string& Query20Response() {
+  static const std::string out = [] {
+    std::string body;
+    if (dynamo::wire::DispatchInto(ServingEngine(), dynamo::wire::Operation::kQuery, kQuery20,
+                                   &body) != 200)
+      std::abort();
+    return body;
+  }();
+  return out;
+}
+
+// x-amz-crc32 of that response, as the endpoint computes it...
+static void BM_Crc32HeaderQuery20(benchmark::State& state) {
+  const std::string& body = Query20Response();
+  for (auto _ : state) benchmark::DoNotOptimize(dynamo::server::Crc32Header(body));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+BENCHMARK(BM_Crc32HeaderQuery20);
+
+// ... and zlib's crc32 of it, the reference.
+static void BM_ZlibCrc32Query20(benchmark::State& state) {
+  const std::string& body = Query20Response();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size())));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+BENCHMARK(BM_ZlibCrc32Query20);
 
 BENCHMARK_MAIN();
