@@ -4,8 +4,9 @@
 // Input: a 12-byte key (table id, stamp) then the stored value. Checks: no crash, leak,
 // over-read or undefined behaviour; failures are Corruption, and DecodeChangeDate fails
 // whenever the head is bad; decode ok => the record is one the encoder writes: an event
-// with the images it allows (one image kept, or the keys), a date not after the stamp,
-// and EncodeChange of it (version 0x02) gives back the input's body.
+// with the images it allows (one image kept, or the keys), a date not after the stamp, the
+// service mark on deletions only, and EncodeChange of it (version 0x02) gives back the
+// input's body.
 #include <string>
 
 #include "engine/change_log.h"
@@ -39,7 +40,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       record->old_image ? &*record->old_image : (insert ? nullptr : &empty);
   const issuetracker::dynamo::Item* new_item =
       record->new_image ? &*record->new_image : (remove ? nullptr : &empty);
-  const engine::ChangeImages images{record->old_image.has_value(), record->new_image.has_value()};
+  FUZZ_CHECK(!record->by_service || remove);  // only time to live's deletions are marked
+  const engine::ChangeImages images{record->old_image.has_value(), record->new_image.has_value(),
+                                    record->by_service};
   const std::string body =
       engine::ChangeBody(old_item, new_item, images, record->keys ? *record->keys : empty);
   FUZZ_CHECK(value.ends_with(body));

@@ -65,8 +65,8 @@ Result<BackupMeta> ParseBackupMeta(std::string_view text) {
     m.table_arn = std::string(o.at("table_arn").as_string());
     m.desc_json = std::string(o.at("desc").as_string());
     // The id names the backup's directory: only what CreateBackup writes is accepted.
-    if (!IsBackupId(m.id) || m.arn != m.table_arn + "/backup/" + m.id || !(m.created >= 0) ||
-        m.size_bytes < 0 || m.item_count < 0)
+    if (!IsBackupId(m.id) || m.arn != m.table_arn + "/backup/" + m.id ||
+        !IsStoredSeconds(m.created) || m.size_bytes < 0 || m.item_count < 0)
       return Status::Corruption("bad backup metadata");
     return m;
   } catch (const std::exception& e) {

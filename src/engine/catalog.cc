@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
 #include <set>
 
 #include "dynamo/wire_names.h"
@@ -570,7 +571,9 @@ Status CheckStoredDesc(const TableDesc& d) {
   }
   if (d.throughput.read_capacity_units < 0 || d.throughput.write_capacity_units < 0)
     return bad("throughput");
-  if (!(d.creation_time >= 0) || !(d.last_update_to_pay_per_request >= 0)) return bad("times");
+  if (!IsStoredSeconds(d.creation_time) || !IsStoredSeconds(d.last_update_to_pay_per_request) ||
+      !IsStoredSeconds(d.table_class_updated))
+    return bad("times");
   if (d.pitr_recovery_days < 1 || d.pitr_recovery_days > 35 || d.pitr_enabled_since_micros < 0)
     return bad("point-in-time recovery settings");
   if (d.stream && (!IsStreamLabel(d.stream_label) || d.stream_start_micros < 0))
@@ -594,6 +597,8 @@ Status CheckOnlyFields(const json::object& o, std::initializer_list<std::string_
   }
   return Status::Ok();
 }
+
+bool IsStoredSeconds(double seconds) { return std::isfinite(seconds) && seconds >= 0; }
 
 std::string SerializeTableDesc(const TableDesc& d) {
   json::object o{{"format", 1},

@@ -123,4 +123,8 @@ Result<TableDesc> ParseTableDesc(std::string_view json);
 Status CheckOnlyFields(const boost::json::object& o, std::initializer_list<std::string_view> fields,
                        std::string_view what);
 
+// Whether `seconds` is a time as the engine stores one: finite and not negative. (A JSON
+// number too large for a double parses as infinity, which serialises as no JSON number.)
+bool IsStoredSeconds(double seconds);
+
 }  // namespace issuetracker::engine

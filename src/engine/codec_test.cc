@@ -517,6 +517,14 @@ json::object DescriptorJson() {
   return json::parse(text).as_object();
 }
 
+// `text` with its one `placeholder` replaced by `number` (JSON text no json::value gives).
+std::string WithNumber(std::string text, std::string_view placeholder, std::string_view number) {
+  const size_t at = text.find(placeholder);
+  EXPECT_NE(at, std::string::npos);
+  if (at != std::string::npos) text.replace(at, placeholder.size(), number);
+  return text;
+}
+
 TEST(CatalogTest, DescriptorsTheEngineCannotWriteAreCorruption) {
   const std::string good = json::serialize(DescriptorJson());
   SaveFuzzSeed("table_desc", "d" + good);
@@ -603,6 +611,16 @@ TEST(CatalogTest, DescriptorsTheEngineCannotWriteAreCorruption) {
                                   good.substr(0, good.size() - 1), good + "x"}) {
     EXPECT_EQ(ParseTableDesc(text).status().code(), Code::kCorruption) << text;
   }
+  // A time too large for a double parses as infinity, which would be written back as no
+  // JSON number (found by the table_desc fuzz target).
+  for (const char* field :
+       {"creation_time", "last_update_to_pay_per_request", "table_class_updated"}) {
+    json::object o = DescriptorJson();
+    o[field] = "a time";
+    const std::string text = WithNumber(json::serialize(o), "\"a time\"", "1.7E400");
+    SaveFuzzSeed("table_desc", "d" + text);
+    EXPECT_EQ(ParseTableDesc(text).status().code(), Code::kCorruption) << field;
+  }
 }
 
 TEST(CatalogTest, BackupMetadataTheEngineCannotWriteIsCorruption) {
@@ -657,6 +675,11 @@ TEST(CatalogTest, BackupMetadataTheEngineCannotWriteIsCorruption) {
     EXPECT_EQ(ParseBackupMeta(text).status().code(), Code::kCorruption) << what;
   }
   EXPECT_EQ(ParseBackupMeta("{").status().code(), Code::kCorruption);
+  json::object o = json::parse(good).as_object();
+  o["created"] = "a time";
+  const std::string text = WithNumber(json::serialize(o), "\"a time\"", "1.7E400");
+  SaveFuzzSeed("table_desc", "b" + text);
+  EXPECT_EQ(ParseBackupMeta(text).status().code(), Code::kCorruption);
 }
 
 TEST(StatsCodecTest, StatisticsTheEngineCannotWriteAreCorruption) {
