@@ -117,9 +117,9 @@ std::string OneAttr(std::string tag_and_payload) {
 std::string NumberAttr(std::string_view text) {
   return OneAttr(Bytes({0x01, static_cast<int>(text.size())}) + std::string(text));
 }
-// `maps` single-entry maps around a NULL.
-std::string Nested(int maps) {
-  std::string value = Bytes({0x04});
+// `maps` single-entry maps around a NULL, or around `leaf` (a tag and its payload).
+std::string Nested(int maps, std::string leaf = Bytes({0x04})) {
+  std::string value = std::move(leaf);
   for (int i = 0; i < maps; ++i) value = Bytes({0x05, 0x01, 0x01, 'k'}) + value;
   return OneAttr(value);
 }
@@ -154,6 +154,9 @@ TEST(ItemCodecTest, RejectsWhatTheEncoderCannotWrite) {
       {"number set with duplicates", OneAttr(Bytes({0x08, 0x02, 0x01, '1', 0x01, '1'}))},
       {"binary set out of order", OneAttr(Bytes({0x09, 0x02, 0x01, 0xFF, 0x01, 0x00}))},
       {"nesting beyond 32 levels", Nested(32)},
+      // Strings in a map are read inline, not by the general value decoder (found by the
+      // item fuzz target).
+      {"a string nested beyond 32 levels", Nested(32, Bytes({0x00, 0x01, 'x'}))},
   };
   for (const auto& c : cases) {
     SaveFuzzSeed("item", c.bytes);
@@ -180,6 +183,8 @@ TEST(ItemCodecTest, RejectsWhatTheEncoderCannotWrite) {
       OneAttr(Bytes({0x08, 0x02, 0x01, '1', 0x01, '2'})),
       OneAttr(Bytes({0x09, 0x02, 0x01, 0x00, 0x01, 0xFF})),
       Nested(31),
+      Nested(31, Bytes({0x00, 0x01, 'x'})),
+      Nested(31, Bytes({0x05, 0x00})),  // an empty map at the 32nd level
   };
   for (const std::string& ok : valid) {
     SaveFuzzSeed("item", ok);

@@ -151,6 +151,9 @@ bool DecodeMap(std::string_view* in, int depth, dynamo::AttributeMap* m, size_t*
                bool map_overhead) {
   uint32_t count;
   if (!GetLength(in, &count) || count > in->size()) return false;
+  // The map's values are at `depth`: checked here, because strings are read inline below
+  // rather than by DecodeValue.
+  if (depth > kMaxDepth && count > 0) return false;
   // Names are stored sorted and unique: fill the flat map's sequence in place and adopt
   // it without re-sorting (checking the order, so corrupt input cannot break the map).
   dynamo::AttributeMap::sequence_type seq = m->extract_sequence();
